@@ -1,0 +1,425 @@
+/**
+ * EDN (Clojure's data notation), enough of it to read Jepsen and Maelstrom histories and results
+ * and to write `history.edn` / `results.edn` that Clojure tools read back.
+ */
+import { JsonFloat, type JsonValue } from './json';
+
+/** An EDN keyword such as `:ok`; `name` excludes the colon. */
+export class Keyword {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+  toString(): string {
+    return ':' + this.name;
+  }
+}
+/** An EDN symbol such as `nil?` or `foo/bar` (not `nil`, `true`, `false`). */
+export class EdnSymbol {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+}
+/** An EDN set `#{...}`. */
+export class EdnSet {
+  readonly items: EdnValue[];
+  constructor(items: EdnValue[]) {
+    this.items = items;
+  }
+}
+/** An EDN map; entries keep their order and keys may be any value. */
+export class EdnMap {
+  readonly entries: [EdnValue, EdnValue][];
+  constructor(entries: [EdnValue, EdnValue][]) {
+    this.entries = entries;
+  }
+  /** The value under a keyword key, if present. */
+  get(keyword: string): EdnValue | undefined {
+    for (const [k, v] of this.entries) if (k instanceof Keyword && k.name === keyword) return v;
+    return undefined;
+  }
+}
+/** An EDN list `( ... )`, distinguished from a vector only for printing. */
+export class EdnList {
+  readonly items: EdnValue[];
+  constructor(items: EdnValue[]) {
+    this.items = items;
+  }
+}
+/** A tagged literal `#tag value`, such as `#jepsen.history.Op{...}` or `#inst "..."`. */
+export class EdnTagged {
+  readonly tag: string;
+  readonly value: EdnValue;
+  constructor(tag: string, value: EdnValue) {
+    this.tag = tag;
+    this.value = value;
+  }
+}
+
+/** Any value the EDN reader produces. Vectors are arrays. */
+export type EdnValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | JsonFloat
+  | Keyword
+  | EdnSymbol
+  | EdnSet
+  | EdnMap
+  | EdnList
+  | EdnTagged
+  | EdnValue[];
+
+/** A syntax error in EDN text, with its line and column (both from 1). */
+export class EdnSyntaxError extends Error {
+  readonly line: number;
+  readonly column: number;
+  constructor(message: string, line: number, column: number) {
+    super(`${message} at line ${line}, column ${column}`);
+    this.name = 'EdnSyntaxError';
+    this.line = line;
+    this.column = column;
+  }
+}
+
+const DELIMS = new Set(['(', ')', '[', ']', '{', '}', '"', ';', ',', ' ', '\t', '\n', '\r', '\f']);
+
+class EdnReader {
+  i = 0;
+  constructor(readonly s: string) {}
+
+  fail(msg: string, at = this.i): never {
+    let line = 1;
+    let col = 1;
+    for (let k = 0; k < at && k < this.s.length; k++) {
+      if (this.s.charCodeAt(k) === 10) {
+        line++;
+        col = 1;
+      } else col++;
+    }
+    throw new EdnSyntaxError(msg, line, col);
+  }
+
+  skip(): void {
+    const s = this.s;
+    for (;;) {
+      const c = s[this.i];
+      if (c === undefined) return;
+      if (c === ' ' || c === ',' || c === '\n' || c === '\r' || c === '\t' || c === '\f') this.i++;
+      else if (c === ';') {
+        while (this.i < s.length && s[this.i] !== '\n') this.i++;
+      } else if (c === '#' && s[this.i + 1] === '_') {
+        this.i += 2;
+        this.read();
+      } else return;
+    }
+  }
+
+  /** Reads one value; returns undefined at end of input. */
+  next(): EdnValue | undefined {
+    this.skip();
+    if (this.i >= this.s.length) return undefined;
+    return this.read();
+  }
+
+  read(): EdnValue {
+    this.skip();
+    const s = this.s;
+    const c = s[this.i];
+    if (c === undefined) this.fail('unexpected end of input');
+    switch (c) {
+      case '(':
+        this.i++;
+        return new EdnList(this.seq(')'));
+      case '[':
+        this.i++;
+        return this.seq(']');
+      case '{': {
+        this.i++;
+        const start = this.i - 1;
+        const items = this.seq('}');
+        if (items.length % 2 !== 0) this.fail('map literal has an odd number of forms', start);
+        const entries: [EdnValue, EdnValue][] = [];
+        for (let k = 0; k < items.length; k += 2) entries.push([items[k]!, items[k + 1]!]);
+        return new EdnMap(entries);
+      }
+      case ')':
+      case ']':
+      case '}':
+        this.fail(`unexpected '${c}'`);
+      // eslint-disable-next-line no-fallthrough
+      case '"':
+        return this.string();
+      case '\\':
+        return this.char();
+      case '#': {
+        const d = s[this.i + 1];
+        if (d === '{') {
+          this.i += 2;
+          return new EdnSet(this.seq('}'));
+        }
+        this.i++;
+        const tag = this.token();
+        if (!tag) this.fail('invalid dispatch character');
+        return new EdnTagged(tag, this.read());
+      }
+      default:
+        return this.atom();
+    }
+  }
+
+  seq(close: string): EdnValue[] {
+    const out: EdnValue[] = [];
+    const start = this.i;
+    for (;;) {
+      this.skip();
+      const c = this.s[this.i];
+      if (c === undefined) this.fail(`missing '${close}'`, start - 1);
+      if (c === close) {
+        this.i++;
+        return out;
+      }
+      out.push(this.read());
+    }
+  }
+
+  string(): string {
+    const s = this.s;
+    const start = this.i;
+    this.i++;
+    let out = '';
+    for (;;) {
+      const c = s[this.i];
+      if (c === undefined) this.fail('unterminated string', start);
+      if (c === '"') {
+        this.i++;
+        return out;
+      }
+      if (c === '\\') {
+        const e = s[this.i + 1];
+        this.i += 2;
+        switch (e) {
+          case 'n':
+            out += '\n';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
+          case '"':
+            out += '"';
+            break;
+          case '\\':
+            out += '\\';
+            break;
+          case 'u': {
+            const hex = s.slice(this.i, this.i + 4);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid unicode escape');
+            out += String.fromCharCode(parseInt(hex, 16));
+            this.i += 4;
+            break;
+          }
+          default:
+            this.fail('invalid escape in string', this.i - 2);
+        }
+      } else {
+        out += c;
+        this.i++;
+      }
+    }
+  }
+
+  char(): string {
+    this.i++;
+    const tok = this.token(true);
+    const named: Record<string, string> = { newline: '\n', space: ' ', tab: '\t', return: '\r', backspace: '\b', formfeed: '\f' };
+    if (tok.length === 1) return tok;
+    if (named[tok] !== undefined) return named[tok]!;
+    if (/^u[0-9a-fA-F]{4}$/.test(tok)) return String.fromCharCode(parseInt(tok.slice(1), 16));
+    return this.fail(`invalid character literal \\${tok}`);
+  }
+
+  token(allowFirstDelim = false): string {
+    const s = this.s;
+    const start = this.i;
+    if (allowFirstDelim && this.i < s.length) this.i++;
+    while (this.i < s.length && !DELIMS.has(s[this.i]!)) this.i++;
+    return s.slice(start, this.i);
+  }
+
+  atom(): EdnValue {
+    const start = this.i;
+    const tok = this.token();
+    if (tok === '') this.fail(`unexpected character '${this.s[this.i]}'`);
+    if (tok === 'nil') return null;
+    if (tok === 'true') return true;
+    if (tok === 'false') return false;
+    if (tok[0] === ':') {
+      if (tok.length === 1) this.fail('empty keyword', start);
+      return new Keyword(tok.slice(tok[1] === ':' ? 2 : 1));
+    }
+    const c = tok.charCodeAt(0);
+    const isDigit = (x: number) => x >= 48 && x <= 57;
+    if (isDigit(c) || ((c === 45 || c === 43) && tok.length > 1 && isDigit(tok.charCodeAt(1)))) {
+      return this.numberToken(tok, start);
+    }
+    return new EdnSymbol(tok);
+  }
+
+  numberToken(tok: string, start: number): EdnValue {
+    let m = /^([-+]?)(\d+)N?$/.exec(tok);
+    if (m) {
+      const text = (m[1] === '-' ? '-' : '') + m[2];
+      const n = Number(text);
+      return Number.isSafeInteger(n) ? n : BigInt(text);
+    }
+    m = /^([-+]?\d+(\.\d*)?([eE][-+]?\d+)?)M?$/.exec(tok);
+    if (m) return new JsonFloat(Number(m[1]));
+    m = /^([-+]?\d+)\/(\d+)$/.exec(tok);
+    if (m) return new JsonFloat(Number(m[1]) / Number(m[2]));
+    m = /^([-+]?)0[xX]([0-9a-fA-F]+)$/.exec(tok);
+    if (m) {
+      const v = BigInt('0x' + m[2]) * (m[1] === '-' ? -1n : 1n);
+      return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    }
+    return this.fail(`invalid number '${tok}'`, start);
+  }
+}
+
+/** Reads exactly one EDN value from text (comments and whitespace around it allowed). */
+export function parseEdn(text: string): EdnValue {
+  const r = new EdnReader(text);
+  const v = r.next();
+  if (v === undefined) return r.fail("no EDN value in input");
+  r.skip();
+  if (r.i < text.length) r.fail('unexpected text after the EDN value');
+  return v;
+}
+
+/** Reads every top-level EDN value in the text, in order. */
+export function parseEdnAll(text: string): EdnValue[] {
+  const r = new EdnReader(text);
+  const out: EdnValue[] = [];
+  for (;;) {
+    const v = r.next();
+    if (v === undefined) return out;
+    out.push(v);
+  }
+}
+
+/**
+ * Converts EDN into plain JSON-like data, the way elle-cli maps JSON to EDN in reverse:
+ * keywords and symbols become their names, sets and lists become arrays, tagged literals become
+ * their value, and maps become objects whose keys are keyword names or the printed key.
+ */
+export function ednToPlain(v: EdnValue): JsonValue {
+  if (v === null || typeof v !== 'object') return v as JsonValue;
+  if (v instanceof JsonFloat) return v;
+  if (v instanceof Keyword || v instanceof EdnSymbol) return v.name;
+  if (Array.isArray(v)) return v.map(ednToPlain);
+  if (v instanceof EdnList || v instanceof EdnSet) return v.items.map(ednToPlain);
+  if (v instanceof EdnTagged) return ednToPlain(v.value);
+  const out: { [k: string]: JsonValue } = {};
+  for (const [k, val] of v.entries) {
+    const key = typeof k === 'string' ? k : k instanceof Keyword || k instanceof EdnSymbol ? k.name : printEdn(k);
+    out[key] = ednToPlain(val);
+  }
+  return out;
+}
+
+/** Options for {@link printEdn}. */
+export interface PrintEdnOptions {
+  /**
+   * Decides whether a string found under a map key (or inside an array under it) is printed as a
+   * keyword. Called with the nearest enclosing map key and the string.
+   * @defaultValue never
+   */
+  keywordValue?: (key: string | undefined, value: string) => boolean;
+}
+
+const KEYWORD_NAME = /^[A-Za-z*+!_?<>=-][A-Za-z0-9*+!_?<>=.\/'#-]*$/;
+
+/**
+ * Prints a value as EDN. Accepts the EDN classes above and plain JSON-like data: object keys
+ * become keywords when they can be (`valid?` → `:valid?`), integer-looking keys become integers,
+ * other keys stay strings; `bigint` and {@link JsonFloat} print exactly; `undefined` is `nil`.
+ */
+export function printEdn(v: unknown, opts: PrintEdnOptions = {}): string {
+  return pr(v, undefined, opts);
+}
+
+function prKey(k: string): string {
+  if (/^-?(0|[1-9]\d{0,15})$/.test(k)) return k;
+  if (KEYWORD_NAME.test(k)) return ':' + k;
+  return JSON.stringify(k);
+}
+
+function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions): string {
+  if (v === null || v === undefined) return 'nil';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(v)) return Number.isNaN(v) ? '##NaN' : v > 0 ? '##Inf' : '##-Inf';
+      return Number.isInteger(v) ? String(v) : String(v);
+    case 'bigint':
+      return v.toString();
+    case 'string':
+      if (opts.keywordValue?.(key, v) && KEYWORD_NAME.test(v)) return ':' + v;
+      return JSON.stringify(v);
+  }
+  if (v instanceof JsonFloat) return v.toString();
+  if (v instanceof Keyword) return ':' + v.name;
+  if (v instanceof EdnSymbol) return v.name;
+  if (v instanceof EdnSet) return '#{' + v.items.map((x) => pr(x, key, opts)).join(' ') + '}';
+  if (v instanceof EdnList) return '(' + v.items.map((x) => pr(x, key, opts)).join(' ') + ')';
+  if (v instanceof EdnTagged) return '#' + v.tag + ' ' + pr(v.value, key, opts);
+  if (v instanceof EdnMap) return '{' + v.entries.map(([k, x]) => pr(k, key, opts) + ' ' + pr(x, key, opts)).join(', ') + '}';
+  if (Array.isArray(v)) return '[' + v.map((x) => pr(x, key, opts)).join(' ') + ']';
+  if (v instanceof Set) return '#{' + [...v].map((x) => pr(x, key, opts)).join(' ') + '}';
+  if (v instanceof Map) return '{' + [...v].map(([k, x]) => pr(k, key, opts) + ' ' + pr(x, key, opts)).join(', ') + '}';
+  const parts: string[] = [];
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (x === undefined) continue;
+    parts.push(prKey(k) + ' ' + pr(x, k, opts));
+  }
+  return '{' + parts.join(', ') + '}';
+}
+
+/**
+ * Pretty-prints a value as EDN with nested maps indented, as Clojure's pprint lays out
+ * `results.edn`. Same conversions as {@link printEdn}.
+ */
+export function prettyEdn(v: unknown, opts: PrintEdnOptions = {}, indent = 0, key?: string): string {
+  const flat = pr(v, key, opts);
+  if (flat.length + indent <= 80 || v === null || typeof v !== 'object' || v instanceof JsonFloat) return flat;
+  if (Array.isArray(v)) {
+    const pad = ' '.repeat(indent + 1);
+    return '[' + v.map((x, i) => (i === 0 ? '' : pad) + prettyEdn(x, opts, indent + 1, key)).join('\n') + ']';
+  }
+  if (v instanceof EdnTagged || v instanceof EdnSet || v instanceof EdnList || v instanceof EdnMap || v instanceof Keyword) return flat;
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+  const pad = ' '.repeat(indent + 1);
+  return (
+    '{' +
+    entries
+      .map(([k, x], i) => {
+        const kk = prKey(k);
+        const line = kk + ' ' + prettyEdn(x, opts, indent + 2 + kk.length, k);
+        return (i === 0 ? '' : pad) + line;
+      })
+      .join(',\n') +
+    '}'
+  );
+}

@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JsonFloat, JsonSyntaxError, compareValues, parseJson, stringifyJson, valueKey, valuesEqual } from './json';
+
+describe('lossless JSON', () => {
+  it('keeps integers beyond 2^53 exactly', () => {
+    const text = '{"id":9007199254740993,"neg":-123456789012345678901234567890}';
+    const v = parseJson(text) as Record<string, unknown>;
+    expect(v['id']).toBe(9007199254740993n);
+    expect(v['neg']).toBe(-123456789012345678901234567890n);
+    expect(stringifyJson(v)).toBe(text);
+  });
+
+  it('keeps 1 and 1.0 apart', () => {
+    const v = parseJson('[1,1.0,1e3,2.50]') as unknown[];
+    expect(v[0]).toBe(1);
+    expect(v[1]).toBeInstanceOf(JsonFloat);
+    expect(valuesEqual(v[0], v[1])).toBe(false);
+    expect(stringifyJson(v)).toBe('[1,1.0,1000.0,2.5]');
+  });
+
+  it('safe integers stay numbers, and 2^53-1 is safe', () => {
+    expect(parseJson('9007199254740991')).toBe(9007199254740991);
+    expect(parseJson('9007199254740992')).toBe(9007199254740992n);
+  });
+
+  it('decodes escapes and unicode exactly', () => {
+    const text = JSON.stringify({ s: 'a"b\\c\n\u0001é😀', n: 1.5 });
+    expect(parseJson(text)).toEqual({ s: 'a"b\\c\n\u0001é😀', n: new JsonFloat(1.5) });
+  });
+
+  it('rejects bad JSON with a position', () => {
+    for (const bad of ['', '{', '{"a":}', '[1,]', '01', '1.', '"abc', '{"a":1}x', 'nul', '{"a" 1}']) {
+      expect(() => parseJson(bad), bad).toThrow(JsonSyntaxError);
+    }
+    try {
+      parseJson('{"a":1.5,}');
+    } catch (e) {
+      expect((e as JsonSyntaxError).offset).toBe(9);
+    }
+  });
+
+  it('round-trips arbitrary JSON texts, numbers included', () => {
+    const num = fc.oneof(
+      fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).map((b) => b.toString()),
+      fc.integer().map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => new JsonFloat(d).toString()),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, num, fc.string().map((s) => JSON.stringify(s)), fc.constantFrom('true', 'false', 'null'), tie('arr'), tie('obj')),
+      arr: fc.array(tie('tree'), { maxLength: 4 }).map((xs) => `[${(xs as string[]).join(',')}]`),
+      obj: fc.uniqueArray(fc.tuple(fc.string(), tie('tree')), { maxLength: 4, selector: ([k]) => k }).map(
+        (kvs) => `{${(kvs as [string, string][]).map(([k, v]) => JSON.stringify(k) + ':' + v).join(',')}}`,
+      ),
+    }));
+    fc.assert(
+      fc.property(tree, (text) => {
+        const once = stringifyJson(parseJson(text as string));
+        expect(stringifyJson(parseJson(once))).toBe(once);
+        expect(valueKey(parseJson(once))).toBe(valueKey(parseJson(text as string)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees with JSON.parse wherever JSON.parse is exact', () => {
+    fc.assert(
+      fc.property(fc.json(), (text) => {
+        const ours = parseJson(text);
+        const theirs = JSON.parse(text);
+        expect(JSON.parse(stringifyJson(ours))).toEqual(theirs);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('value equality and order', () => {
+  it('compares like Clojure', () => {
+    expect(valuesEqual(5, 5n)).toBe(true);
+    expect(valuesEqual(1, '1')).toBe(false);
+    expect(valuesEqual({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true);
+    expect(valuesEqual([1, 2], [1, 2, 3])).toBe(false);
+    expect(compareValues(9007199254740993n, 9007199254740992)).toBe(1);
+    expect(compareValues([1, 2], [0, 0, 0])).toBe(-1);
+    expect(compareValues('a', 'b')).toBe(-1);
+    expect(() => compareValues(1, 'a')).toThrow(/cannot compare 1 with "a"/);
+    expect(() => compareValues({}, {})).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,439 @@
+/**
+ * A lossless JSON codec.
+ *
+ * `JSON.parse` turns `9007199254740993` into `9007199254740992` and `1.0` into `1`. Maelstrom runs
+ * on the JVM, which keeps both: unique-ids compares ids exactly and the services compare values
+ * with Clojure equality, where `1`, `1.0` and `"1"` differ. Gyre therefore decodes JSON into:
+ *
+ * - `number` for integers written without fraction or exponent that fit in a double exactly
+ *   (|n| <= 2^53 - 1);
+ * - `bigint` for larger integers;
+ * - {@link JsonFloat} for any number written with a fraction or an exponent (`1.0`, `2e3`);
+ * - strings, booleans, `null`, arrays and plain objects as usual.
+ *
+ * {@link stringifyJson} writes these back so that a value survives a round trip unchanged.
+ */
+
+/** A JSON number written with a fraction or an exponent, such as `1.0` or `2.5e3`. */
+export class JsonFloat {
+  /** The number's value as a double. */
+  readonly value: number;
+  constructor(value: number) {
+    this.value = value;
+  }
+  /** JSON text for this float; always contains `.` or `e` so it reads back as a float. */
+  toJSON(): string {
+    return floatText(this.value);
+  }
+  toString(): string {
+    return floatText(this.value);
+  }
+}
+
+/** Any value the codec produces. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | JsonFloat
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+function floatText(v: number): string {
+  if (!Number.isFinite(v)) return 'null';
+  const s = String(v);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}
+
+/** Where and why a JSON text could not be decoded. */
+export class JsonSyntaxError extends Error {
+  /** Offset in the text (UTF-16 code units) where decoding failed. */
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    super(`${message} at position ${offset}`);
+    this.name = 'JsonSyntaxError';
+    this.offset = offset;
+  }
+}
+
+// A line whose numbers are all short integers decodes exactly with the native parser, which is
+// an order of magnitude faster than the one below; only lines with a fraction, an exponent or a
+// long digit run take the slow path. Digits inside strings may cause a needless slow path, never
+// a wrong result.
+const RISKY_NUMBER = /[0-9][.eE]|[0-9]{16}/;
+
+/**
+ * Decodes JSON text losslessly (see the module comment). Throws {@link JsonSyntaxError} with the
+ * offending offset when the text is not one JSON value.
+ */
+export function parseJson(text: string): JsonValue {
+  if (!RISKY_NUMBER.test(text)) {
+    try {
+      return JSON.parse(text) as JsonValue;
+    } catch {
+      // fall through to the precise parser for a precise error
+    }
+  }
+  return new Parser(text).parseTop();
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  parseTop(): JsonValue {
+    this.ws();
+    const v = this.value(0);
+    this.ws();
+    if (this.i < this.s.length) this.fail('unexpected text after the JSON value');
+    return v;
+  }
+
+  private fail(msg: string): never {
+    throw new JsonSyntaxError(msg, this.i);
+  }
+
+  private ws(): void {
+    const s = this.s;
+    let i = this.i;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  private value(depth: number): JsonValue {
+    if (depth > 10_000) this.fail('nesting too deep');
+    const c = this.s.charCodeAt(this.i);
+    switch (c) {
+      case 123 /* { */: {
+        this.i++;
+        const obj: { [k: string]: JsonValue } = {};
+        this.ws();
+        if (this.s.charCodeAt(this.i) === 125) {
+          this.i++;
+          return obj;
+        }
+        for (;;) {
+          this.ws();
+          if (this.s.charCodeAt(this.i) !== 34) this.fail('expected a string key');
+          const k = this.string();
+          this.ws();
+          if (this.s.charCodeAt(this.i) !== 58) this.fail("expected ':'");
+          this.i++;
+          this.ws();
+          const v = this.value(depth + 1);
+          if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+          else obj[k] = v;
+          this.ws();
+          const d = this.s.charCodeAt(this.i);
+          if (d === 44) {
+            this.i++;
+            continue;
+          }
+          if (d === 125) {
+            this.i++;
+            return obj;
+          }
+          this.fail("expected ',' or '}'");
+        }
+      }
+      case 91 /* [ */: {
+        this.i++;
+        const arr: JsonValue[] = [];
+        this.ws();
+        if (this.s.charCodeAt(this.i) === 93) {
+          this.i++;
+          return arr;
+        }
+        for (;;) {
+          this.ws();
+          arr.push(this.value(depth + 1));
+          this.ws();
+          const d = this.s.charCodeAt(this.i);
+          if (d === 44) {
+            this.i++;
+            continue;
+          }
+          if (d === 93) {
+            this.i++;
+            return arr;
+          }
+          this.fail("expected ',' or ']'");
+        }
+      }
+      case 34:
+        return this.string();
+      case 116:
+        return this.literal('true', true);
+      case 102:
+        return this.literal('false', false);
+      case 110:
+        return this.literal('null', null);
+      default:
+        if (c === 45 || (c >= 48 && c <= 57)) return this.number();
+        if (Number.isNaN(c)) this.fail('unexpected end of input');
+        this.fail(`unexpected character ${JSON.stringify(this.s[this.i])}`);
+    }
+  }
+
+  private literal<T>(word: string, v: T): T {
+    if (this.s.startsWith(word, this.i)) {
+      this.i += word.length;
+      return v;
+    }
+    return this.fail('invalid literal');
+  }
+
+  private string(): string {
+    const s = this.s;
+    const start = ++this.i;
+    // Fast scan for strings without escapes.
+    let i = start;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 34) {
+        this.i = i + 1;
+        return s.slice(start, i);
+      }
+      if (c === 92) break;
+      if (c < 32 || c !== c) {
+        this.i = i;
+        if (c !== c) this.fail('unterminated string');
+        this.fail('control character in string');
+      }
+      i++;
+    }
+    // Escapes: find the end, then let the native parser decode the string exactly.
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (Number.isNaN(c)) {
+        this.i = i;
+        this.fail('unterminated string');
+      }
+      if (c === 92) i += 2;
+      else if (c === 34) break;
+      else i++;
+    }
+    const raw = s.slice(start - 1, i + 1);
+    this.i = i + 1;
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      this.i = start;
+      return this.fail('invalid escape in string');
+    }
+  }
+
+  private number(): JsonValue {
+    const s = this.s;
+    const start = this.i;
+    let i = start;
+    if (s.charCodeAt(i) === 45) i++;
+    const intStart = i;
+    while (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === intStart) {
+      this.i = i;
+      this.fail('invalid number');
+    }
+    if (s.charCodeAt(intStart) === 48 && i - intStart > 1) {
+      this.i = intStart;
+      this.fail('leading zero in number');
+    }
+    let isFloat = false;
+    if (s.charCodeAt(i) === 46) {
+      isFloat = true;
+      i++;
+      const f = i;
+      while (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+      if (i === f) {
+        this.i = i;
+        this.fail('invalid number');
+      }
+    }
+    const e = s.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      isFloat = true;
+      i++;
+      const sign = s.charCodeAt(i);
+      if (sign === 43 || sign === 45) i++;
+      const f = i;
+      while (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+      if (i === f) {
+        this.i = i;
+        this.fail('invalid number');
+      }
+    }
+    this.i = i;
+    const text = s.slice(start, i);
+    if (isFloat) return new JsonFloat(Number(text));
+    const n = Number(text);
+    if (Number.isSafeInteger(n)) return n === 0 ? 0 : n;
+    return BigInt(text);
+  }
+}
+
+/**
+ * Encodes a value as JSON text, keeping `bigint` integers and {@link JsonFloat} floats exact.
+ * Object keys keep their insertion order. `undefined` members are skipped, as `JSON.stringify`
+ * does. A plain `number` that is not an integer is written as a float.
+ */
+export function stringifyJson(value: unknown): string {
+  if (value === null || typeof value !== 'object' || !hasSpecial(value, 0)) {
+    if (typeof value === 'bigint') return value.toString();
+    if (value instanceof JsonFloat) return floatText(value.value);
+    const out = JSON.stringify(value);
+    return out === undefined ? 'null' : out;
+  }
+  return write(value);
+}
+
+function hasSpecial(v: unknown, depth: number): boolean {
+  if (typeof v === 'bigint' || v instanceof JsonFloat) return true;
+  if (v === null || typeof v !== 'object') return false;
+  if (depth > 64) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasSpecial(x, depth + 1)) return true;
+    return false;
+  }
+  for (const k in v) if (hasSpecial((v as Record<string, unknown>)[k], depth + 1)) return true;
+  return false;
+}
+
+function write(v: unknown): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'string':
+      return JSON.stringify(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v instanceof JsonFloat) return floatText(v.value);
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) {
+          if (i > 0) out += ',';
+          const x = v[i];
+          out += x === undefined || typeof x === 'function' ? 'null' : write(x);
+        }
+        return out + ']';
+      }
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function' && !(v instanceof JsonFloat)) {
+        return write((v as { toJSON: () => unknown }).toJSON());
+      }
+      let out = '{';
+      let first = true;
+      for (const k of Object.keys(v)) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x === undefined || typeof x === 'function') continue;
+        if (!first) out += ',';
+        first = false;
+        out += JSON.stringify(k) + ':' + write(x);
+      }
+      return out + '}';
+    }
+    default:
+      return 'null';
+  }
+}
+
+/**
+ * A canonical text for a value under Clojure-style equality: two values get the same key exactly
+ * when they are equal. Integers compare by value whatever their representation (`5` and `5n`),
+ * floats differ from integers (`1.0` is not `1`), object keys are compared as sets.
+ */
+export function valueKey(value: unknown): string {
+  switch (typeof value) {
+    case 'number':
+      return Number.isInteger(value) ? String(value) : floatText(value);
+    case 'bigint':
+      return value.toString();
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return 'null';
+    case 'object': {
+      if (value === null) return 'null';
+      if (value instanceof JsonFloat) return floatText(value.value);
+      if (Array.isArray(value)) return '[' + value.map(valueKey).join(',') + ']';
+      const keys = Object.keys(value).sort();
+      return '{' + keys.map((k) => JSON.stringify(k) + ':' + valueKey((value as Record<string, unknown>)[k])).join(',') + '}';
+    }
+    default:
+      return String(value);
+  }
+}
+
+/** Clojure-style value equality (see {@link valueKey}). */
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return typeof a !== 'number' || Number.isInteger(a) || Number.isFinite(a);
+  if (typeof a === 'string' || typeof b === 'string') return false;
+  return valueKey(a) === valueKey(b);
+}
+
+/** The kind of a value for ordering: values of different kinds are not mutually comparable. */
+function kind(v: unknown): 'number' | 'string' | 'boolean' | 'array' | 'other' {
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof JsonFloat) return 'number';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'boolean';
+  if (Array.isArray(v)) return 'array';
+  return 'other';
+}
+
+function numericCompare(a: unknown, b: unknown): number {
+  const x = a instanceof JsonFloat ? a.value : a;
+  const y = b instanceof JsonFloat ? b.value : b;
+  if (typeof x === 'bigint' || typeof y === 'bigint') {
+    const bx = typeof x === 'bigint' ? x : Number.isInteger(x) ? BigInt(x as number) : undefined;
+    const by = typeof y === 'bigint' ? y : Number.isInteger(y) ? BigInt(y as number) : undefined;
+    if (bx !== undefined && by !== undefined) return bx < by ? -1 : bx > by ? 1 : 0;
+    return Number(x) - Number(y);
+  }
+  return (x as number) - (y as number);
+}
+
+/**
+ * Orders two values the way Clojure's `compare` does for the kinds it supports: numbers with
+ * numbers, strings with strings, booleans with booleans, and arrays element by element with
+ * shorter arrays first. Throws a `TypeError` naming both values when they are not comparable
+ * (objects, `null`, or a mix of kinds).
+ */
+export function compareValues(a: unknown, b: unknown): number {
+  const ka = kind(a);
+  const kb = kind(b);
+  if (ka !== kb || ka === 'other') {
+    throw new TypeError(`cannot compare ${stringifyJson(a)} with ${stringifyJson(b)}`);
+  }
+  switch (ka) {
+    case 'number': {
+      const c = numericCompare(a, b);
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    case 'string':
+      return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+    case 'boolean':
+      return Number(a) - Number(b);
+    case 'array': {
+      const x = a as unknown[];
+      const y = b as unknown[];
+      if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+      for (let i = 0; i < x.length; i++) {
+        const c = compareValues(x[i], y[i]);
+        if (c !== 0) return c;
+      }
+      return 0;
+    }
+    default:
+      return 0;
+  }
+}
