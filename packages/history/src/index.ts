@@ -32,3 +32,5 @@ export {
   parseHistoryJsonArray,
   parseHistoryEdn,
 } from './format';
+export type { Random, Clock, TimerHandle } from './random';
+export { seededRandom } from './random';
