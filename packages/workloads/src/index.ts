@@ -1,0 +1,4 @@
+/**
+ * @gyre/workloads: Gyre's built-in workloads.
+ */
+export {};
