@@ -1,5 +1,6 @@
 import type { Random } from '@gyre/history';
-import { seededRandom } from '@gyre/history';
+import { JsonFloat, seededRandom } from '@gyre/history';
+import fc from 'fast-check';
 import type { Body } from '@gyre/protocol';
 import type { Service } from '../src/service';
 
@@ -71,3 +72,13 @@ export function deepFreeze<T>(x: T, seen = new Set<unknown>()): T {
   for (const v of Object.values(x as object)) deepFreeze(v, seen);
   return Object.freeze(x);
 }
+
+const keyArb = fc.oneof(fc.constantFrom<unknown>(0, 1, '1', 'x', null), fc.constant(new JsonFloat(1)));
+const valArb = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom<unknown>(null, 'a', new JsonFloat(1), [1]));
+/** Random KV requests over a few keys and values that differ only by Clojure equality. */
+export const kvRequest: fc.Arbitrary<Body> = fc.oneof(
+  fc.record({ type: fc.constant('read'), key: keyArb }),
+  fc.record({ type: fc.constant('write'), key: keyArb, value: valArb }),
+  fc.record({ type: fc.constant('cas'), key: keyArb, from: valArb, to: valArb, create_if_not_exists: fc.boolean() }),
+);
+
