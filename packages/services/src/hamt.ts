@@ -158,6 +158,26 @@ function mergeIn<V>(src: Node<V>, dst: Node<V>, shift: number, winner: (s: V, d:
   if (src === dst || src === EMPTY) return dst;
   if (dst === EMPTY) return src;
   if (src instanceof Branch && dst instanceof Branch) {
+    if (src.bitmap === dst.bitmap) {
+      // Same slots: build a new child array only once a child differs from dst's.
+      const sc = src.children;
+      const dc = dst.children;
+      let out: Node<V>[] | undefined;
+      let sameSrc = true;
+      for (let i = 0; i < dc.length; i++) {
+        const s = sc[i]!;
+        const d = dc[i]!;
+        const r = s === d ? d : mergeIn(s, d, shift + 5, winner);
+        if (r !== s) sameSrc = false;
+        if (out) out.push(r);
+        else if (r !== d) {
+          out = dc.slice(0, i);
+          out.push(r);
+        }
+      }
+      if (!out) return dst;
+      return sameSrc ? src : new Branch(dst.bitmap, out);
+    }
     const bitmap = src.bitmap | dst.bitmap;
     let sameSrc = bitmap === src.bitmap;
     let sameDst = bitmap === dst.bitmap;

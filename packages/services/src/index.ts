@@ -31,5 +31,5 @@ export type { LwwKvOptions, LwwKvState, LwwReplica, LwwEntry } from './lww-kv';
 export { lwwKv } from './lww-kv';
 export type { LinTsoState } from './lin-tso';
 export { linTso } from './lin-tso';
-export type { ServicesOptions } from './registry';
+export type { ServicesOptions, ServiceStates } from './registry';
 export { createServices, createService, ServiceHost } from './registry';

@@ -3,10 +3,10 @@
  */
 import type { Random } from '@gyre/history';
 import type { Body } from '@gyre/protocol';
-import { linKv } from './lin-kv';
-import { linTso } from './lin-tso';
-import { lwwKv, type LwwKvOptions } from './lww-kv';
-import { seqKv, type SeqKvOptions } from './seq-kv';
+import { linKv, type LinKvState } from './lin-kv';
+import { linTso, type LinTsoState } from './lin-tso';
+import { lwwKv, type LwwKvOptions, type LwwKvState } from './lww-kv';
+import { seqKv, type SeqKvOptions, type SeqKvState } from './seq-kv';
 import type { Service, ServiceId, ServiceRequest } from './service';
 
 /** Options for {@link createServices} and {@link createService}, per service. */
@@ -17,7 +17,16 @@ export interface ServicesOptions {
   lwwKv?: LwwKvOptions;
 }
 
-/** Creates one service by id. */
+/** The state type of each service, by id. */
+export interface ServiceStates {
+  'lin-kv': LinKvState;
+  'seq-kv': SeqKvState;
+  'lww-kv': LwwKvState;
+  'lin-tso': LinTsoState;
+}
+
+/** Creates one service by id; throws a `RangeError` for an id that is not a service's. */
+export function createService<I extends ServiceId>(id: I, options?: ServicesOptions): Service<ServiceStates[I]>;
 export function createService(id: ServiceId, options: ServicesOptions = {}): Service<any> {
   switch (id) {
     case 'lin-kv':

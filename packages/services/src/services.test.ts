@@ -52,7 +52,7 @@ describe.each(SERVICE_IDS)('%s', (id) => {
   it('is pure: states are never mutated, and replaying a step from its saved state gives the same reply', () => {
     fc.assert(
       fc.property(stream(id), fc.string(), (reqs, seed) => {
-        const service = createService(id);
+        const service = createService(id) as Service<unknown>;
         let state = service.init();
         const steps: [unknown, Body, Body][] = [];
         reqs.forEach(([src, body], i) => {
