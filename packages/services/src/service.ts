@@ -42,7 +42,8 @@ export interface Service<S> {
   /**
    * Answers one request. Returns the next state and the reply body: the `*_ok` or `error` body
    * with `in_reply_to` copied from the request's `msg_id` (`null` when the request had none, as
-   * in Maelstrom) and no `msg_id` of its own.
+   * in Maelstrom) and no `msg_id` of its own. Values in the reply are shared with the state:
+   * serialise them, do not mutate them.
    */
   handle(state: S, req: ServiceRequest, random: Random): readonly [S, Body];
 }
