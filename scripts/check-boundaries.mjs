@@ -31,8 +31,12 @@ for (const [pkg, may] of Object.entries(allowed)) {
   if (!existsSync(src)) continue;
   for (const f of files(src)) {
     const text = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
-      const spec = m[1];
+    const specs = [
+      ...[...text.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]),
+      ...[...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]),
+      ...[...text.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]),
+    ];
+    for (const spec of specs) {
       if (spec.startsWith('.')) continue;
       const rel = f.slice(root.length + 1);
       if (spec.startsWith('node:') || ['fs', 'path', 'child_process', 'os', 'crypto'].includes(spec)) {
