@@ -54,57 +54,110 @@ function toInt(v: unknown): number | undefined {
   return undefined;
 }
 
-/** S ∪ (S+d) over sorted disjoint non-adjacent ranges, merging overlapping and adjacent ones. */
-function unionShift(s: IntRange[], d: number): IntRange[] {
+/** Sorted, disjoint, non-adjacent inclusive integer ranges, stored flat. */
+interface Ranges {
+  lo: Float64Array;
+  hi: Float64Array;
+  n: number;
+}
+
+function single(x: number): Ranges {
+  return { lo: Float64Array.of(x), hi: Float64Array.of(x), n: 1 };
+}
+
+/** S ∪ (S+d), merging overlapping and adjacent ranges. */
+function unionShift(s: Ranges, d: number): Ranges {
   if (d === 0) return s;
-  const shifted = s.map(([lo, hi]): IntRange => [lo + d, hi + d]);
-  const out: IntRange[] = [];
+  const lo = new Float64Array(2 * s.n);
+  const hi = new Float64Array(2 * s.n);
+  let n = 0;
   let i = 0;
   let j = 0;
-  while (i < s.length || j < shifted.length) {
-    const r = j >= shifted.length || (i < s.length && s[i]![0] <= shifted[j]![0]) ? s[i++]! : shifted[j++]!;
-    const last = out[out.length - 1];
-    if (last && r[0] <= last[1] + 1) {
-      if (r[1] > last[1]) last[1] = r[1];
-    } else out.push([r[0], r[1]]);
+  while (i < s.n || j < s.n) {
+    let a: number;
+    let b: number;
+    if (j >= s.n || (i < s.n && s.lo[i]! <= s.lo[j]! + d)) {
+      a = s.lo[i]!;
+      b = s.hi[i++]!;
+    } else {
+      a = s.lo[j]! + d;
+      b = s.hi[j++]! + d;
+    }
+    if (n > 0 && a <= hi[n - 1]! + 1) {
+      if (b > hi[n - 1]!) hi[n - 1] = b;
+    } else {
+      lo[n] = a;
+      hi[n++] = b;
+    }
   }
-  return out;
+  return { lo, hi, n };
 }
 
-/** Fills the smallest gaps until at most `max` ranges remain (a superset). */
-function fillGaps(s: IntRange[], max: number): IntRange[] {
-  if (s.length <= max) return s;
-  const gaps = s.slice(1).map((r, i) => ({ i, size: r[0] - s[i]![1] }));
-  gaps.sort((a, b) => a.size - b.size || a.i - b.i);
-  const fill = new Set(gaps.slice(0, s.length - max).map((g) => g.i));
-  const out: IntRange[] = [[s[0]![0], s[0]![1]]];
-  for (let k = 1; k < s.length; k++) {
-    if (fill.has(k - 1)) out[out.length - 1]![1] = s[k]![1];
-    else out.push([s[k]![0], s[k]![1]]);
+/** The k-th smallest (0-based) of xs. */
+function kth(xs: Float64Array, k: number): number {
+  return Float64Array.from(xs).sort()[k]!;
+}
+
+/** Fills the smallest gaps (leftmost first among equals) until at most `max` ranges remain. */
+function fillGaps(s: Ranges, max: number): Ranges {
+  if (s.n <= max) return s;
+  const gaps = new Float64Array(s.n - 1);
+  for (let i = 1; i < s.n; i++) gaps[i - 1] = s.lo[i]! - s.hi[i - 1]!;
+  let toFill = s.n - max;
+  const t = kth(gaps, toFill - 1);
+  let below = 0;
+  for (const g of gaps) if (g < t) below++;
+  let ties = toFill - below;
+  const lo = new Float64Array(max);
+  const hi = new Float64Array(max);
+  let n = 0;
+  lo[0] = s.lo[0]!;
+  hi[0] = s.hi[0]!;
+  n = 1;
+  for (let i = 1; i < s.n; i++) {
+    const g = gaps[i - 1]!;
+    const fill = toFill > 0 && (g < t || (g === t && ties > 0));
+    if (fill) {
+      if (g === t) ties--;
+      toFill--;
+      hi[n - 1] = s.hi[i]!;
+    } else {
+      lo[n] = s.lo[i]!;
+      hi[n++] = s.hi[i]!;
+    }
   }
-  return out;
+  return { lo, hi, n };
 }
 
-/** Drops the smallest ranges until at most `max` remain (a subset). */
-function dropSmallest(s: IntRange[], max: number): IntRange[] {
-  if (s.length <= max) return s;
-  const keep = s
-    .map((r, i) => ({ i, size: r[1] - r[0] }))
-    .sort((a, b) => b.size - a.size || a.i - b.i)
-    .slice(0, max)
-    .map((x) => x.i)
-    .sort((a, b) => a - b);
-  return keep.map((i) => s[i]!);
+/** Drops the smallest ranges (rightmost first among equals) until at most `max` remain. */
+function dropSmallest(s: Ranges, max: number): Ranges {
+  if (s.n <= max) return s;
+  const sizes = new Float64Array(s.n);
+  for (let i = 0; i < s.n; i++) sizes[i] = s.hi[i]! - s.lo[i]!;
+  const t = kth(sizes, s.n - max);
+  let above = 0;
+  for (const z of sizes) if (z > t) above++;
+  let ties = max - above;
+  const lo = new Float64Array(max);
+  const hi = new Float64Array(max);
+  let n = 0;
+  for (let i = 0; i < s.n; i++) {
+    const z = sizes[i]!;
+    if (z > t || (z === t && ties-- > 0)) {
+      lo[n] = s.lo[i]!;
+      hi[n++] = s.hi[i]!;
+    }
+  }
+  return { lo, hi, n };
 }
 
-function contains(s: IntRange[], x: number): boolean {
+function contains(s: Ranges, x: number): boolean {
   let lo = 0;
-  let hi = s.length - 1;
+  let hi = s.n - 1;
   while (lo <= hi) {
     const m = (lo + hi) >> 1;
-    const r = s[m]!;
-    if (x < r[0]) hi = m - 1;
-    else if (x > r[1]) lo = m + 1;
+    if (x < s.lo[m]!) hi = m - 1;
+    else if (x > s.hi[m]!) lo = m + 1;
     else return true;
   }
   return false;
@@ -115,6 +168,7 @@ function contains(s: IntRange[], x: number): boolean {
  * ok adds; the acceptable set starts as `{definite}` and every `info` add with delta d replaces
  * it with S ∪ (S+d) (in history order; fail adds are ignored). Every ok read flagged `final`
  * must lie in the set; other reads are not checked. With no operations the set is `[[0, 0]]`.
+ * The deltas are applied smallest first (the union does not depend on their order).
  * Integers are handled as doubles: exact up to 2^53.
  */
 export function counter(history: readonly Op[], opts: CounterOptions = {}): CounterResult {
@@ -139,13 +193,16 @@ export function counter(history: readonly Op[], opts: CounterOptions = {}): Coun
       finals.push(op);
     }
   }
-  let outer: IntRange[] = [[definite, definite]];
+  // S ∪ (S+d) commutes, so the order of the deltas does not change the set; small ones first
+  // keep it in few ranges for longer.
+  infoDeltas.sort((a, b) => Math.abs(a) - Math.abs(b));
+  let outer = single(definite);
   let inner = outer;
   let approximate = false;
   for (const d of infoDeltas) {
     if (!approximate) {
       const s = unionShift(outer, d);
-      if (s.length <= max) {
+      if (s.n <= max) {
         outer = inner = s;
         continue;
       }
@@ -174,7 +231,7 @@ export function counter(history: readonly Op[], opts: CounterOptions = {}): Coun
     'valid?': valid,
     errors: errors.length > 0 ? errors : null,
     'final-reads': finals.map((r) => r.value),
-    acceptable: outer.map(([lo, hi]) => [lo, hi]),
+    acceptable: Array.from({ length: outer.n }, (_, i): IntRange => [outer.lo[i]!, outer.hi[i]!]),
   };
   if (approximate) {
     out['approximate?'] = true;
