@@ -83,88 +83,146 @@ export interface KafkaOptions {
 }
 
 type Key = string;
-interface Pair {
-  offset: number | null;
-  value: unknown;
-  vk: string;
-}
-type KeyPairs = Map<Key, Pair[]>;
+type Err = Record<string, unknown>;
 
 const keyOf = (k: unknown): Key => (typeof k === 'string' ? k : String(k));
 
-function toOffset(o: unknown): number | null {
+function toOffset(o: unknown): number {
   if (typeof o === 'number' && Number.isInteger(o)) return o;
   if (typeof o === 'bigint') return Number(o);
-  return null;
+  return NaN;
 }
 
 function isOffsetPair(v: unknown): v is [unknown, unknown] {
   return Array.isArray(v) && v.length === 2 && (v[0] === null || typeof v[0] === 'bigint' || (typeof v[0] === 'number' && Number.isInteger(v[0])));
 }
 
+/**
+ * Every sent or polled `[offset, msg]` pair of the history, flat: messages are numbered by
+ * Clojure equality (integers, the common case, without printing them) and offsets are NaN when
+ * unknown. An op's pairs for one key are contiguous: a {@link Span}.
+ */
+class Pairs {
+  off = new Float64Array(4096);
+  id = new Int32Array(4096);
+  n = 0;
+  /** The first value seen for each message number. */
+  readonly values: unknown[] = [];
+  private readonly ints = new Map<number, number>();
+  private readonly others = new Map<string, number>();
+
+  intern(v: unknown): number {
+    let x = v;
+    if (typeof x === 'bigint' && x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)) x = Number(x);
+    let i: number | undefined;
+    if (typeof x === 'number' && Number.isInteger(x)) {
+      i = this.ints.get(x);
+      if (i === undefined) this.ints.set(x, (i = this.values.length));
+    } else {
+      const k = valueKey(x);
+      i = this.others.get(k);
+      if (i === undefined) this.others.set(k, (i = this.values.length));
+    }
+    if (i === this.values.length) this.values.push(v);
+    return i;
+  }
+
+  push(off: number, id: number): void {
+    if (this.n === this.off.length) {
+      const o = new Float64Array(this.n * 2);
+      o.set(this.off);
+      this.off = o;
+      const d = new Int32Array(this.n * 2);
+      d.set(this.id);
+      this.id = d;
+    }
+    this.off[this.n] = off;
+    this.id[this.n++] = id;
+  }
+
+  /** Appends the collected pairs (flattened offset, id, offset, id, ...) key by key. */
+  spans(collected: Map<Key, number[]> | undefined): KeySpans | undefined {
+    if (!collected) return undefined;
+    const out: KeySpans = new Map();
+    for (const [k, xs] of collected) {
+      const s = this.n;
+      for (let j = 0; j < xs.length; j += 2) this.push(xs[j]!, xs[j + 1]!);
+      out.set(k, { s, e: this.n });
+    }
+    return out;
+  }
+}
+
+/** Pairs `s` (inclusive) to `e` (exclusive) of a {@link Pairs}. */
+interface Span {
+  s: number;
+  e: number;
+}
+type KeySpans = Map<Key, Span>;
+
 function mops(op: Op): unknown[][] {
   return Array.isArray(op.value) ? (op.value.filter((m) => Array.isArray(m)) as unknown[][]) : [];
 }
 
-function add(m: KeyPairs, k: Key, p: Pair): void {
-  const xs = m.get(k);
-  if (xs) xs.push(p);
-  else m.set(k, [p]);
+function collect(m: Map<Key, number[]>, k: Key): number[] {
+  let xs = m.get(k);
+  if (!xs) m.set(k, (xs = []));
+  return xs;
 }
 
 /** Sends of an op per key, in order; a send's value is `[offset, msg]` once acknowledged. */
-function parseWrites(op: Op): KeyPairs | undefined {
+function parseWrites(op: Op, pairs: Pairs): KeySpans | undefined {
   if (op.f !== 'send' && op.f !== 'txn') return undefined;
-  let out: KeyPairs | undefined;
+  let out: Map<Key, number[]> | undefined;
   for (const m of mops(op)) {
     if (m[0] !== 'send') continue;
     const v = m[2];
-    const [offset, value] = isOffsetPair(v) ? [toOffset(v[0]), v[1]] : [null, v];
-    add((out ??= new Map()), keyOf(m[1]), { offset, value, vk: valueKey(value) });
+    const [offset, value] = isOffsetPair(v) ? [toOffset(v[0]), v[1]] : [NaN, v];
+    collect((out ??= new Map()), keyOf(m[1])).push(offset, pairs.intern(value));
   }
-  return out;
+  return pairs.spans(out);
 }
 
 /** Polled `[offset, msg]` pairs of an op per key, in order (keys with no messages included). */
-function parseReads(op: Op): KeyPairs | undefined {
+function parseReads(op: Op, pairs: Pairs): KeySpans | undefined {
   if (op.f !== 'poll' && op.f !== 'txn') return undefined;
-  let out: KeyPairs | undefined;
+  let out: Map<Key, number[]> | undefined;
   for (const m of mops(op)) {
     if (m[0] !== 'poll') continue;
     const by = m[1];
     if (!by || typeof by !== 'object') continue;
     const entries: [unknown, unknown][] = by instanceof Map ? [...by] : Object.entries(by as Record<string, unknown>);
-    for (const [k, pairs] of entries) {
-      const key = keyOf(k);
-      out ??= new Map();
-      if (!out.has(key)) out.set(key, []);
-      if (!Array.isArray(pairs)) continue;
-      for (const p of pairs) {
-        if (!Array.isArray(p)) continue;
-        add(out, key, { offset: toOffset(p[0]), value: p[1], vk: valueKey(p[1]) });
-      }
+    for (const [k, ps] of entries) {
+      const xs = collect((out ??= new Map()), keyOf(k));
+      if (!Array.isArray(ps)) continue;
+      for (const p of ps) if (Array.isArray(p)) xs.push(toOffset(p[0]), pairs.intern(p[1]));
     }
   }
-  return out;
+  return pairs.spans(out);
 }
 
 /** A key's version order: its log (offset → messages) made dense. */
 interface Order {
-  /** Dense index → a message at that position (the first seen there). */
-  byIndex: unknown[];
+  /** Dense index → the message first seen at that position. */
+  byIndex: number[];
   /** Message → dense index (its last position, when it appears at several). */
-  byValue: Map<string, number>;
+  byValue: Map<number, number>;
   /** Message → first dense index. */
-  firstIndex: Map<string, number>;
-  /** Dense index → messages whose last position it is. */
-  lastIndexValues: Pair[][];
+  firstIndex: Map<number, number>;
+  /** Messages sorted by their last dense index, and those indices. */
+  byLast: Int32Array;
+  lastOf: Int32Array;
 }
 
-type Err = Record<string, unknown>;
-
-function nested<V>(m: Map<Key, Map<string, V>>, k: Key): Map<string, V> {
+function setIn<V>(m: Map<Key, Map<number, V>>, k: Key): Map<number, V> {
   let x = m.get(k);
   if (!x) m.set(k, (x = new Map()));
+  return x;
+}
+
+function setOf(m: Map<Key, Set<number>>, k: Key): Set<number> {
+  let x = m.get(k);
+  if (!x) m.set(k, (x = new Set()));
   return x;
 }
 
@@ -222,14 +280,17 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
       invokeTime.push(inv ? inv.time : op.time);
     }
   }
-  const writes = ops.map(parseWrites);
-  const reads = ops.map(parseReads);
+  const P = new Pairs();
+  const writes = ops.map((op) => parseWrites(op, P));
+  const reads = ops.map((op) => parseReads(op, P));
+  const { off, id } = P;
+  const val = (m: number) => P.values[m];
 
   // Who wrote and who read what, and what was failed or surely read.
-  const failed = new Map<Key, Map<string, true>>();
-  const okReads = new Map<Key, Map<string, Pair>>();
-  const writerOf = new Map<Key, Map<string, number>>(); // position of the last completion sending it
-  const firstReaderOf = new Map<Key, Map<string, Op>>();
+  const failed = new Map<Key, Set<number>>();
+  const okReads = new Map<Key, Set<number>>();
+  const writerOf = new Map<Key, Map<number, number>>(); // position of the last completion sending it
+  const firstReaderOf = new Map<Key, Map<number, number>>();
   const infoCauses = new Map<string, unknown>();
   ops.forEach((op, i) => {
     if (op.type === 'invoke') return;
@@ -238,47 +299,57 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
       const ek = valueKey(e);
       if (!infoCauses.has(ek)) infoCauses.set(ek, e);
     }
-    for (const [k, ps] of writes[i] ?? []) {
-      const w = nested(writerOf, k);
-      for (const p of ps) {
-        w.set(p.vk, i);
-        if (op.type === 'fail') nested(failed, k).set(p.vk, true);
+    for (const [k, { s, e }] of writes[i] ?? []) {
+      const w = setIn(writerOf, k);
+      const f = op.type === 'fail' ? setOf(failed, k) : undefined;
+      for (let j = s; j < e; j++) {
+        w.set(id[j]!, i);
+        f?.add(id[j]!);
       }
     }
-    for (const [k, ps] of reads[i] ?? []) {
-      const r = nested(firstReaderOf, k);
-      const ok = op.type === 'ok' ? nested(okReads, k) : undefined;
-      for (const p of ps) {
-        if (!r.has(p.vk)) r.set(p.vk, op);
-        ok?.set(p.vk, p);
+    for (const [k, { s, e }] of reads[i] ?? []) {
+      const r = setIn(firstReaderOf, k);
+      const ok = op.type === 'ok' ? setOf(okReads, k) : undefined;
+      for (let j = s; j < e; j++) {
+        if (!r.has(id[j]!)) r.set(id[j]!, i);
+        ok?.add(id[j]!);
       }
     }
   });
 
-  const mustHaveCommitted = (op: Op, ws: KeyPairs | undefined): boolean => {
+  const mustHaveCommitted = (i: number): boolean => {
+    const op = ops[i]!;
     if (op.type === 'ok') return true;
+    const ws = writes[i];
     if (op.type !== 'info' || !ws) return false;
-    for (const [k, ps] of ws) {
+    for (const [k, { s, e }] of ws) {
       const ok = okReads.get(k);
-      if (ok && ps.some((p) => ok.has(p.vk))) return true;
+      if (ok) for (let j = s; j < e; j++) if (ok.has(id[j]!)) return true;
     }
     return false;
   };
 
-  // Logs: key -> offset -> messages (in order of first sighting).
-  const logs = new Map<Key, Map<number, Map<string, Pair>>>();
-  const note = (k: Key, p: Pair) => {
-    if (p.offset === null) return;
-    let log = logs.get(k);
-    if (!log) logs.set(k, (log = new Map()));
-    let at = log.get(p.offset);
-    if (!at) log.set(p.offset, (at = new Map()));
-    if (!at.has(p.vk)) at.set(p.vk, p);
+  // Logs: key -> offset -> first message there, and any other messages there.
+  const logFirst = new Map<Key, Map<number, number>>();
+  const logMore = new Map<Key, Map<number, number[]>>();
+  const note = (k: Key, j: number) => {
+    const o = off[j]!;
+    if (Number.isNaN(o)) return;
+    const m = id[j]!;
+    const first = setIn(logFirst, k);
+    const f = first.get(o);
+    if (f === undefined) first.set(o, m);
+    else if (f !== m) {
+      const more = setIn(logMore, k);
+      const xs = more.get(o);
+      if (!xs) more.set(o, [m]);
+      else if (!xs.includes(m)) xs.push(m);
+    }
   };
-  ops.forEach((op, i) => {
+  ops.forEach((_, i) => {
     const ws = writes[i];
-    if (ws && mustHaveCommitted(op, ws)) for (const [k, ps] of ws) for (const p of ps) note(k, p);
-    for (const [k, ps] of reads[i] ?? []) for (const p of ps) note(k, p);
+    if (ws && mustHaveCommitted(i)) for (const [k, { s, e }] of ws) for (let j = s; j < e; j++) note(k, j);
+    for (const [k, { s, e }] of reads[i] ?? []) for (let j = s; j < e; j++) note(k, j);
   });
 
   const errors = new Map<string, Err[]>();
@@ -290,32 +361,54 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
 
   // Version orders, inconsistent offsets, duplicates.
   const orders = new Map<Key, Order>();
-  for (const k of [...logs.keys()].sort()) {
-    const log = logs.get(k)!;
-    const offsets = [...log.keys()].sort((a, b) => a - b);
-    const o: Order = { byIndex: [], byValue: new Map(), firstIndex: new Map(), lastIndexValues: [] };
-    const seen = new Map<string, { p: Pair; offsets: number[] }>();
-    const lastIndex = new Map<string, number>();
-    offsets.forEach((off, i) => {
-      const at = [...log.get(off)!.values()];
-      o.byIndex.push(at[0]!.value);
-      for (const p of at) {
-        o.byValue.set(p.vk, i);
-        if (!o.firstIndex.has(p.vk)) o.firstIndex.set(p.vk, i);
-        lastIndex.set(p.vk, i);
-        const s = seen.get(p.vk);
-        if (s) s.offsets.push(off);
-        else seen.set(p.vk, { p, offsets: [off] });
+  for (const k of [...logFirst.keys()].sort()) {
+    const first = logFirst.get(k)!;
+    const more = logMore.get(k);
+    const offsets = Float64Array.from(first.keys()).sort();
+    const n = offsets.length;
+    const byIndex = new Array<number>(n);
+    const byValue = new Map<number, number>();
+    const firstIndex = new Map<number, number>();
+    const count = new Map<number, number>();
+    const visit = (m: number, i: number) => {
+      byValue.set(m, i);
+      if (!firstIndex.has(m)) firstIndex.set(m, i);
+      count.set(m, (count.get(m) ?? 0) + 1);
+    };
+    for (let i = 0; i < n; i++) {
+      const o = offsets[i]!;
+      const f = first.get(o)!;
+      byIndex[i] = f;
+      visit(f, i);
+      const xs = more?.get(o);
+      if (xs) {
+        for (const m of xs) visit(m, i);
+        report('inconsistent-offsets', { key: k, offset: o, index: i, values: sortValues([f, ...xs].map(val)) });
       }
-      if (at.length > 1) report('inconsistent-offsets', { key: k, offset: off, index: i, values: sortValues(at.map((p) => p.value)) });
-    });
-    for (const [vk, i] of lastIndex) {
-      (o.lastIndexValues[i] ??= []).push(seen.get(vk)!.p);
     }
-    for (const { p, offsets: offs } of seen.values()) {
-      if (offs.length > 1) report('duplicate', { key: k, value: p.value, count: offs.length, offsets: offs });
+    // Messages by last index (a counting sort).
+    const starts = new Int32Array(n + 1);
+    for (const i of byValue.values()) starts[i + 1]!++;
+    for (let i = 0; i < n; i++) starts[i + 1]! += starts[i]!;
+    const byLast = new Int32Array(byValue.size);
+    const lastOf = new Int32Array(byValue.size);
+    const fill = starts.slice(0, n);
+    for (const [m, i] of byValue) {
+      const at = fill[i]!++;
+      byLast[at] = m;
+      lastOf[at] = i;
     }
-    orders.set(k, o);
+    orders.set(k, { byIndex, byValue, firstIndex, byLast, lastOf });
+    // Duplicates: the offsets of each message seen at more than one.
+    const dups = new Map<number, number[]>();
+    for (const [m, c] of count) if (c > 1) dups.set(m, []);
+    if (dups.size > 0) {
+      for (let i = 0; i < n; i++) {
+        const o = offsets[i]!;
+        for (const m of [first.get(o)!, ...(more?.get(o) ?? [])]) dups.get(m)?.push(o);
+      }
+      for (const [m, offs] of dups) report('duplicate', { key: k, value: val(m), count: offs.length, offsets: offs });
+    }
   }
 
   // Lost writes.
@@ -324,33 +417,45 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     const o = orders.get(k);
     if (!o) continue;
     let bound = -1;
-    for (const vk of vs.keys()) {
-      const i = o.firstIndex.get(vk);
+    for (const m of vs) {
+      const i = o.firstIndex.get(m);
       if (i !== undefined && i > bound) bound = i;
     }
     if (bound < 0) continue;
-    const top = o.lastIndexValues[bound]?.[0];
-    const maxRead = top ? (firstReaderOf.get(k)?.get(top.vk) ?? null) : null;
-    for (let i = 0; i <= bound; i++) {
-      for (const p of o.lastIndexValues[i] ?? []) {
-        if (vs.has(p.vk)) continue;
-        const wi = writerOf.get(k)?.get(p.vk);
-        if (wi === undefined || !mustHaveCommitted(ops[wi]!, writes[wi])) continue;
-        report('lost-write', { key: k, value: p.value, index: o.firstIndex.get(p.vk), 'max-read-index': bound, writer: ops[wi], 'max-read': maxRead });
+    let maxRead: Op | null = null;
+    for (let a = 0; a < o.byLast.length && o.lastOf[a]! <= bound; a++) {
+      const m = o.byLast[a]!;
+      if (o.lastOf[a] === bound && maxRead === null) {
+        const r = firstReaderOf.get(k)?.get(m);
+        maxRead = r === undefined ? null : ops[r]!;
       }
+    }
+    for (let a = 0; a < o.byLast.length && o.lastOf[a]! <= bound; a++) {
+      const m = o.byLast[a]!;
+      if (vs.has(m)) continue;
+      const wi = writerOf.get(k)?.get(m);
+      if (wi === undefined || !mustHaveCommitted(wi)) continue;
+      report('lost-write', { key: k, value: val(m), index: o.firstIndex.get(m), 'max-read-index': bound, writer: ops[wi], 'max-read': maxRead });
     }
   }
 
   // Skips are listed lazily: only the reported ones get their skipped messages.
   const skips = new WeakMap<Err, [Order, number, number]>();
-  const skipErr = (type: string, o: Order, i1: number, i2: number, e: Err) => {
-    skips.set(e, [o, i1, i2]);
+  const skipErr = (type: string, o: Order, a: number, b: number, e: Err) => {
+    skips.set(e, [o, a, b]);
     report(type, e);
   };
-  const delta = (o: Order | undefined, v1: Pair | undefined, v2: Pair | undefined): [number, number, number] => {
-    const i1 = v1 && o?.byValue.get(v1.vk);
-    const i2 = v2 && o?.byValue.get(v2.vk);
-    return i1 !== undefined && i2 !== undefined ? [i2 - i1, i1, i2] : [1, -1, -1];
+  let i1 = -1;
+  let i2 = -1;
+  /** Distance in the version order from message m1 to m2 (1 when either is unplaced); sets i1, i2. */
+  const delta = (o: Order | undefined, m1: number, m2: number): number => {
+    if (!o || m1 < 0 || m2 < 0) return 1;
+    const a = o.byValue.get(m1);
+    const b = o.byValue.get(m2);
+    if (a === undefined || b === undefined) return 1;
+    i1 = a;
+    i2 = b;
+    return b - a;
   };
 
   const lastReads = new Map<unknown, Map<Key, number>>(); // process -> key -> op position
@@ -361,28 +466,34 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     const seek = op['seek-to-beginning?'] === true;
     for (const k of [...m.keys()]) if (!keep.has(k) || seek) m.delete(k);
   };
+  const lastIn = (spans: KeySpans | undefined, k: Key): number => {
+    const sp = spans?.get(k);
+    return sp && sp.e > sp.s ? id[sp.e - 1]! : -1;
+  };
 
   ops.forEach((op, i) => {
     const rs = reads[i];
     const ws = writes[i];
     // Within one op.
-    for (const [k, ps] of rs ?? []) {
+    for (const [k, { s, e }] of rs ?? []) {
       const o = orders.get(k);
-      for (let j = 1; j < ps.length; j++) {
-        const [d, i1, i2] = delta(o, ps[j - 1], ps[j]);
-        const values = [ps[j - 1]!.value, ps[j]!.value];
+      for (let j = s + 1; j < e; j++) {
+        const d = delta(o, id[j - 1]!, id[j]!);
+        if (d === 1) continue;
+        const values = [val(id[j - 1]!), val(id[j]!)];
         if (d > 1) skipErr('int-poll-skip', o!, i1, i2, { key: k, values, delta: d, skipped: [], op });
-        else if (d < 1) report('int-nonmonotonic-poll', { key: k, values, delta: d, op });
+        else report('int-nonmonotonic-poll', { key: k, values, delta: d, op });
       }
     }
     if (op.type !== 'invoke') {
-      for (const [k, ps] of ws ?? []) {
+      for (const [k, { s, e }] of ws ?? []) {
         const o = orders.get(k);
-        for (let j = 1; j < ps.length; j++) {
-          const [d, i1, i2] = delta(o, ps[j - 1], ps[j]);
-          const values = [ps[j - 1]!.value, ps[j]!.value];
+        for (let j = s + 1; j < e; j++) {
+          const d = delta(o, id[j - 1]!, id[j]!);
+          if (d === 1) continue;
+          const values = [val(id[j - 1]!), val(id[j]!)];
           if (d > 1) skipErr('int-send-skip', o!, i1, i2, { key: k, values, delta: d, skipped: [], op });
-          else if (d < 1) report('int-nonmonotonic-send', { key: k, values, delta: d, op });
+          else report('int-nonmonotonic-send', { key: k, values, delta: d, op });
         }
       }
     }
@@ -396,16 +507,15 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     }
     if (rs) {
       let lr = lastReads.get(op.process);
-      for (const [k, ps] of rs) {
+      for (const [k, { s, e }] of rs) {
         const last = lr?.get(k);
         if (last === undefined) continue;
-        const prev = reads[last]!.get(k)!;
-        const v = prev[prev.length - 1];
-        const v2 = ps[0];
+        const v = lastIn(reads[last], k);
+        const v2 = e > s ? id[s]! : -1;
         const o = orders.get(k);
-        const [d, i1, i2] = delta(o, v, v2);
+        const d = delta(o, v, v2);
         if (d > 1) skipErr('poll-skip', o!, i1, i2, { key: k, delta: d, skipped: [], ops: [ops[last], op] });
-        else if (d < 1) report('nonmonotonic-poll', { key: k, values: [v!.value, v2!.value], delta: d, ops: [ops[last], op] });
+        else if (d < 1) report('nonmonotonic-poll', { key: k, values: [val(v), val(v2)], delta: d, ops: [ops[last], op] });
       }
       if (op.type === 'ok') {
         if (!lr) lastReads.set(op.process, (lr = new Map()));
@@ -414,14 +524,13 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     }
     if (ws && (op.type === 'ok' || op.type === 'info')) {
       let ls = lastSends.get(op.process);
-      for (const [k, ps] of ws) {
+      for (const [k, { s, e }] of ws) {
         const last = ls?.get(k);
         if (last === undefined) continue;
-        const prev = writes[last]!.get(k)!;
-        const v = prev[prev.length - 1];
-        const v2 = ps[0];
-        const [d] = delta(orders.get(k), v, v2);
-        if (d < 1) report('nonmonotonic-send', { key: k, values: [v!.value, v2!.value], delta: d, ops: [ops[last], op] });
+        const v = lastIn(writes[last], k);
+        const v2 = e > s ? id[s]! : -1;
+        const d = delta(orders.get(k), v, v2);
+        if (d < 1) report('nonmonotonic-send', { key: k, values: [val(v), val(v2)], delta: d, ops: [ops[last], op] });
       }
       if (!ls) lastSends.set(op.process, (ls = new Map()));
       for (const k of ws.keys()) ls.set(k, i);
@@ -433,21 +542,24 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     const rs = reads[i];
     const ws = writes[i];
     if (rs && op.type === 'ok') {
-      for (const [k, ps] of rs) {
+      for (const [k, { s, e }] of rs) {
         const f = failed.get(k);
         if (!f) continue;
-        for (const p of ps) if (f.has(p.vk)) {
-          const wi = writerOf.get(k)?.get(p.vk);
-          report('G1a', { key: k, value: p.value, writer: wi === undefined ? null : ops[wi], reader: op });
+        for (let j = s; j < e; j++) {
+          if (!f.has(id[j]!)) continue;
+          const wi = writerOf.get(k)?.get(id[j]!);
+          report('G1a', { key: k, value: val(id[j]!), writer: wi === undefined ? null : ops[wi], reader: op });
         }
       }
     }
     if (rs && ws) {
-      for (const [k, ps] of ws) {
+      for (const [k, w] of ws) {
         const r = rs.get(k);
-        const bad = r && ps.find((p) => r.some((q) => q.vk === p.vk));
-        if (bad) {
-          report('precommitted-read', { op, key: k, value: bad.value });
+        if (!r) continue;
+        let bad = -1;
+        for (let j = w.s; j < w.e && bad < 0; j++) for (let q = r.s; q < r.e; q++) if (id[q] === id[j]) bad = id[j]!;
+        if (bad >= 0) {
+          report('precommitted-read', { op, key: k, value: val(bad) });
           break;
         }
       }
@@ -455,24 +567,23 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
   });
 
   // Unseen: acknowledged sends no ok poll has returned, as of the last ok send or poll.
-  const unseen = new Map<Key, Map<string, Pair>>();
-  const polled = new Map<Key, Set<string>>();
+  const unseen = new Map<Key, Set<number>>();
+  const polled = new Map<Key, Set<number>>();
   let lastTime: number | undefined;
   ops.forEach((op, i) => {
     if (op.type !== 'ok' || !(op.f === 'send' || op.f === 'poll' || op.f === 'txn')) return;
     lastTime = op.time;
-    for (const [k, ps] of reads[i] ?? []) {
-      let s = polled.get(k);
-      if (!s) polled.set(k, (s = new Set()));
+    for (const [k, { s, e }] of reads[i] ?? []) {
+      const p = setOf(polled, k);
       const u = unseen.get(k);
-      for (const p of ps) {
-        s.add(p.vk);
-        u?.delete(p.vk);
+      for (let j = s; j < e; j++) {
+        p.add(id[j]!);
+        u?.delete(id[j]!);
       }
     }
-    for (const [k, ps] of writes[i] ?? []) {
-      const s = polled.get(k);
-      for (const p of ps) if (!s?.has(p.vk)) nested(unseen, k).set(p.vk, p);
+    for (const [k, { s, e }] of writes[i] ?? []) {
+      const p = polled.get(k);
+      for (let j = s; j < e; j++) if (!p?.has(id[j]!)) setOf(unseen, k).add(id[j]!);
     }
   });
   const unseenKeys = [...unseen.keys()].filter((k) => unseen.get(k)!.size > 0).sort();
@@ -483,14 +594,14 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
       unseen: toRecord(unseenKeys.map((k) => [k, unseen.get(k)!.size] as const)),
       messages: toRecord(
         unseenKeys.map((k) => {
-          const ms = sortValues([...unseen.get(k)!.values()].map((p) => p.value));
+          const ms = sortValues([...unseen.get(k)!].map(val));
           return [k, all ? ms : ms.slice(0, 32)] as const;
         }),
       ),
     };
   }
 
-  const worst = worstRealtimeLag(ops, reads, writes, invokeTime);
+  const worst = worstRealtimeLag(ops, reads, writes, off, invokeTime);
 
   // Condense.
   const types = [...errors.keys()];
@@ -512,10 +623,10 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     const errs = errors.get(t)!;
     const shown = all ? errs : condense(t, errs);
     for (const e of shown) {
-      const s = skips.get(e);
-      if (s) {
-        const [o, i1, i2] = s;
-        e['skipped'] = o.byIndex.slice(i1 + 1, i2);
+      const sk = skips.get(e);
+      if (sk) {
+        const [o, a, b] = sk;
+        e['skipped'] = o.byIndex.slice(a + 1, b).map(val);
       }
     }
     result[t] = { count: errs.length, errs: shown } satisfies KafkaErrors;
@@ -549,20 +660,20 @@ function condense(type: string, errs: Err[]): Err[] {
   }
 }
 
-function maxOffsets(op: Op, rs: KeyPairs | undefined, ws: KeyPairs | undefined): Map<Key, number> | undefined {
+function maxOffsets(op: Op, rs: KeySpans | undefined, ws: KeySpans | undefined, off: Float64Array): Map<Key, number> | undefined {
   if (op.type !== 'ok' && op.type !== 'info') return undefined;
   let out: Map<Key, number> | undefined;
-  for (const [k, ps] of rs ?? []) {
+  for (const [k, { s, e }] of rs ?? []) {
     let m = -1;
-    for (const p of ps) if (p.offset !== null && p.offset > m) m = p.offset;
+    for (let j = s; j < e; j++) if (off[j]! > m) m = off[j]!;
     out ??= new Map();
     out.set(k, Math.max(out.get(k) ?? -1, m));
   }
-  for (const [k, ps] of ws ?? []) {
-    for (const p of ps) {
-      if (p.offset === null) continue;
+  for (const [k, { s, e }] of ws ?? []) {
+    for (let j = s; j < e; j++) {
+      if (Number.isNaN(off[j]!)) continue;
       out ??= new Map();
-      out.set(k, Math.max(out.get(k) ?? 0, p.offset));
+      out.set(k, Math.max(out.get(k) ?? 0, off[j]!));
     }
   }
   return out;
@@ -573,11 +684,11 @@ function maxOffsets(op: Op, rs: KeyPairs | undefined, ws: KeyPairs | undefined):
  * the poll's invocation the newest offset it has reached stopped being the end of the log.
  * Returns the worst (first on ties), times in seconds; `{time: 0, lag: 0}` without polls.
  */
-function worstRealtimeLag(ops: Op[], reads: (KeyPairs | undefined)[], writes: (KeyPairs | undefined)[], invokeTime: number[]): KafkaRealtimeLag {
+function worstRealtimeLag(ops: Op[], reads: (KeySpans | undefined)[], writes: (KeySpans | undefined)[], off: Float64Array, invokeTime: number[]): KafkaRealtimeLag {
   // Per key, breakpoints: offsets up to bpOffset[j] were known to exist from bpTime[j].
   const bpOffset = new Map<Key, number[]>();
   const bpTime = new Map<Key, number[]>();
-  const maxes: (Map<Key, number> | undefined)[] = ops.map((op, i) => maxOffsets(op, reads[i], writes[i]));
+  const maxes: (Map<Key, number> | undefined)[] = ops.map((op, i) => maxOffsets(op, reads[i], writes[i], off));
   ops.forEach((op, i) => {
     for (const [k, m] of maxes[i] ?? []) {
       let offs = bpOffset.get(k);
