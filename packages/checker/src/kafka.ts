@@ -214,7 +214,7 @@ interface Order {
   lastOf: Int32Array;
 }
 
-function setIn<V>(m: Map<Key, Map<number, V>>, k: Key): Map<number, V> {
+function mapOf<V>(m: Map<Key, Map<number, V>>, k: Key): Map<number, V> {
   let x = m.get(k);
   if (!x) m.set(k, (x = new Map()));
   return x;
@@ -234,7 +234,9 @@ function setOf(m: Map<Key, Set<number>>, k: Key): Set<number> {
  * `[['send', k, [offset, v]]]`; `poll` ops complete ok as `[['poll', {k: [[offset, msg], ...]}]]`;
  * `assign` ops have a list of keys as value and may carry `'seek-to-beginning?': true`; `crash`
  * ops just crash. Keys are compared as strings (numbers are converted with `String`), messages
- * with Clojure equality. `txn` ops mixing send and poll micro-ops are understood too.
+ * with Clojure equality. A sent value that is a two-element array starting with an integer (or
+ * null) is read as `[offset, msg]`, as Jepsen reads any vector there. `txn` ops mixing send and
+ * poll micro-ops are understood too. Nemesis entries are ignored.
  *
  * It builds a per-key version order from every poll (whatever its outcome) and from the sends
  * that surely happened (ok, or info and read by some ok poll), then reports:
@@ -300,7 +302,7 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
       if (!infoCauses.has(ek)) infoCauses.set(ek, e);
     }
     for (const [k, { s, e }] of writes[i] ?? []) {
-      const w = setIn(writerOf, k);
+      const w = mapOf(writerOf, k);
       const f = op.type === 'fail' ? setOf(failed, k) : undefined;
       for (let j = s; j < e; j++) {
         w.set(id[j]!, i);
@@ -308,7 +310,7 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
       }
     }
     for (const [k, { s, e }] of reads[i] ?? []) {
-      const r = setIn(firstReaderOf, k);
+      const r = mapOf(firstReaderOf, k);
       const ok = op.type === 'ok' ? setOf(okReads, k) : undefined;
       for (let j = s; j < e; j++) {
         if (!r.has(id[j]!)) r.set(id[j]!, i);
@@ -336,11 +338,11 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     const o = off[j]!;
     if (Number.isNaN(o)) return;
     const m = id[j]!;
-    const first = setIn(logFirst, k);
+    const first = mapOf(logFirst, k);
     const f = first.get(o);
     if (f === undefined) first.set(o, m);
     else if (f !== m) {
-      const more = setIn(logMore, k);
+      const more = mapOf(logMore, k);
       const xs = more.get(o);
       if (!xs) more.set(o, [m]);
       else if (!xs.includes(m)) xs.push(m);
