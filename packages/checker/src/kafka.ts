@@ -1,4 +1,4 @@
-import { valueKey, type Op } from '@gyre/history';
+import { pairIndex, valueKey, type Op } from '@gyre/history';
 import { sortValues, toRecord } from './order';
 
 /**
@@ -267,21 +267,15 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
   const allowed = new Set(opts.allowed ?? KAFKA_ALLOWED_ERROR_TYPES);
   const all = opts.allErrors ?? false;
 
+  const partner = pairIndex(history);
   const ops: Op[] = [];
   const invokeTime: number[] = [];
-  const open = new Map<unknown, Op>();
-  for (const op of history) {
-    if (typeof op.process !== 'number') continue;
+  history.forEach((op, i) => {
+    if (typeof op.process !== 'number') return;
     ops.push(op);
-    if (op.type === 'invoke') {
-      open.set(op.process, op);
-      invokeTime.push(op.time);
-    } else {
-      const inv = open.get(op.process);
-      open.delete(op.process);
-      invokeTime.push(inv ? inv.time : op.time);
-    }
-  }
+    const inv = op.type === 'invoke' || partner[i]! < 0 ? op : history[partner[i]!]!;
+    invokeTime.push(inv.time);
+  });
   const P = new Pairs();
   const writes = ops.map((op) => parseWrites(op, P));
   const reads = ops.map((op) => parseReads(op, P));

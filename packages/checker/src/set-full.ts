@@ -1,4 +1,4 @@
-import { valueKey, type Op } from '@gyre/history';
+import { pairIndex, valueKey, type Op } from '@gyre/history';
 import type { Validity } from './validity';
 import { sortValues, totalCompare } from './order';
 
@@ -135,14 +135,13 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
   let stamp = new Int32Array(64);
   let readNo = 0;
 
-  const open = new Map<unknown, number>(); // process -> position of its open invocation
+  const partner = pairIndex(history);
   const dups = new Map<string, { value: unknown; count: number }>();
 
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
     if (typeof op.process !== 'number') continue;
     if (op.type === 'invoke') {
-      open.set(op.process, i);
       if (op.f === addF) {
         const k = valueKey(op.value);
         const prev = slotOf.get(k);
@@ -162,14 +161,13 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
       }
       continue;
     }
-    const inv = open.get(op.process);
-    open.delete(op.process);
+    const inv = partner[i]!;
     if (op.f === addF) {
-      if (op.type !== 'ok' || inv === undefined) continue;
+      if (op.type !== 'ok' || inv < 0) continue;
       const slot = slotOf.get(valueKey(history[inv]!.value));
       if (slot !== undefined && known[slot] === -1) known[slot] = i;
     } else if (op.f === readF) {
-      if (op.type !== 'ok' || inv === undefined) continue;
+      if (op.type !== 'ok' || inv < 0) continue;
       const read = Array.isArray(op.value) ? (op.value as unknown[]) : [];
       readNo++;
       const seen = new Map<string, number>();
