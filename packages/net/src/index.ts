@@ -21,7 +21,7 @@ export {
   JOURNAL_HEADER,
   JournalFormatError,
   JournalTally,
-  parseJournalLine,
+  JournalReader,
   readJournal,
   tallyJournal,
   netResultFromJournal,

@@ -4,13 +4,15 @@
  *
  * Format (version 1), one JSON value per line:
  * ```
- * {"format":"gyre-net-journal","version":1}          header, first line of the journal
- * [index,time,"s",id,"src","dest",{message}]          send: the message exactly as delivered (with "id")
- * [index,time,"r",id,"src","dest"]                    recv: delivered to dest
- * [index,time,"d",id,"src","dest","reason"]           drop: partition | down | unregistered
+ * {"format":"gyre-net-journal","version":1}      header, the first line
+ * [time,"s",id,"src","dest",{message}]            send: the message as its sender wrote it (no "id")
+ * [time,"r",id]                                   recv: message id delivered to its dest
+ * [time,"d",id,"reason"]                          drop: partition | down | unregistered
  * ```
- * `index` is the event's position (0, 1, 2, … contiguous); `time` is the clock's nanoseconds;
- * `id` is the network message id.
+ * An event's index is its position among the events (0, 1, 2, …; the header is not an event).
+ * `time` is the clock's nanoseconds, non-decreasing; `id` is the network message id. Every recv or
+ * drop follows the send of its id, and a message has at most one of them. A message with neither
+ * was still in flight (or held for a down node) when the journal ended.
  */
 import { parseJson } from '@gyre/history';
 import type { Message } from '@gyre/protocol';
@@ -35,9 +37,11 @@ export interface JournalEventBase {
 /** A message entered the network. */
 export interface SendEvent extends JournalEventBase {
   type: 'send';
-  /** The message's JSON text as delivered (with `"id"`). */
-  line: string;
-  /** The message, parsed losslessly from {@link line} on first access. */
+  /** The message's JSON text as its sender wrote it (a node's own line, verbatim), without `"id"`. */
+  text: string;
+  /** The line delivered to the receiver: {@link text} with `"id":N` first. */
+  readonly line: string;
+  /** The message with its `id` (fields id, src, dest, body), parsed losslessly from {@link text} on first access. */
   readonly message: Message;
 }
 
@@ -75,75 +79,109 @@ class LazySend implements SendEvent {
     readonly id: number,
     readonly src: string,
     readonly dest: string,
-    readonly line: string,
+    readonly text: string,
   ) {}
+  get line(): string {
+    return '{"id":' + this.id + ',' + this.text.slice(1);
+  }
   get message(): Message {
-    return (this.parsed ??= parseJson(this.line) as unknown as Message);
+    if (this.parsed === undefined) {
+      const m = parseJson(this.text) as unknown as Message;
+      this.parsed = { id: this.id, src: m.src, dest: m.dest, body: m.body };
+    }
+    return this.parsed;
   }
 }
 
 /**
- * Parses one journal line. Returns `undefined` for the header and blank lines; throws a
- * {@link JournalFormatError} for anything else that is not an event.
+ * Reads a journal line by line. It numbers the events and fills in `src` and `dest` of receive and
+ * drop events from their send, keeping only the messages still in flight (memory stays bounded by
+ * what the network held, not by the length of the run). Throws a {@link JournalFormatError} for a
+ * line that is not an event of this format, or a receive or drop of a message it did not see sent.
  */
-export function parseJournalLine(line: string): JournalEvent | undefined {
-  let end = line.length;
-  while (end > 0 && isSpace(line.charCodeAt(end - 1))) end--;
-  if (end === 0 || line.charCodeAt(0) === 123 /* { */) return undefined;
-  const bad = (why: string): never => {
-    throw new JournalFormatError(`not a net journal event (${why}): ${line.length > 120 ? line.slice(0, 120) + '…' : line}`, line);
-  };
-  if (line.charCodeAt(0) !== 91 /* [ */ || line.charCodeAt(end - 1) !== 93 /* ] */) bad('expected a JSON array');
-  let pos = 1;
-  const num = (): number => {
-    const comma = line.indexOf(',', pos);
-    if (comma < 0) bad('truncated');
-    const n = Number(line.slice(pos, comma));
-    if (!Number.isFinite(n)) bad('expected a number');
-    pos = comma + 1;
-    return n;
-  };
-  const str = (): string => {
-    if (line.charCodeAt(pos) !== 34) bad('expected a string');
-    let j = pos + 1;
-    let escaped = false;
-    for (;;) {
-      if (j >= end) bad('unterminated string');
-      const c = line.charCodeAt(j);
-      if (c === 92) {
-        escaped = true;
-        j += 2;
-      } else if (c === 34) break;
-      else j++;
-    }
-    const s = escaped ? (JSON.parse(line.slice(pos, j + 1)) as string) : line.slice(pos + 1, j);
-    pos = j + 1;
-    return s;
-  };
-  const index = num();
-  const time = num();
-  const kind = line.slice(pos, pos + 4);
-  pos += 4;
-  const id = num();
-  const src = str();
-  if (line.charCodeAt(pos++) !== 44) bad('expected ,');
-  const dest = str();
-  switch (kind) {
-    case '"s",':
-      if (line.charCodeAt(pos++) !== 44) bad('expected ,');
-      return new LazySend(index, time, id, src, dest, line.slice(pos, end - 1));
-    case '"r",':
-      if (pos !== end - 1) bad('trailing data');
-      return { index, time, type: 'recv', id, src, dest };
-    case '"d",': {
-      if (line.charCodeAt(pos++) !== 44) bad('expected ,');
-      const reason = str() as DropReason;
-      if (!DROP_REASONS.includes(reason)) bad(`unknown drop reason ${reason}`);
-      return { index, time, type: 'drop', id, src, dest, reason };
-    }
-    default:
-      return bad(`unknown event type ${kind}`);
+export class JournalReader {
+  private index = 0;
+  private readonly inFlight = new Map<number, { src: string; dest: string }>();
+
+  /** Events read so far. */
+  get events(): number {
+    return this.index;
   }
+
+  /** Messages sent and neither received nor dropped, as far as the journal has been read. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** The event on `line`, or `undefined` for the header and blank lines. */
+  read(line: string): JournalEvent | undefined {
+    let end = line.length;
+    while (end > 0 && isSpace(line.charCodeAt(end - 1))) end--;
+    if (end === 0 || line.charCodeAt(0) === 123 /* { */) return undefined;
+    if (line.charCodeAt(0) !== 91 /* [ */ || line.charCodeAt(end - 1) !== 93 /* ] */) bad(line, 'expected a JSON array');
+    const comma = line.indexOf(',', 1);
+    const time = comma < 0 ? NaN : Number(line.slice(1, comma));
+    if (!Number.isFinite(time)) bad(line, 'expected a time');
+    const kind = line.slice(comma + 1, comma + 5);
+    if (kind === '"s",') {
+      let pos = comma + 5;
+      const idEnd = line.indexOf(',', pos);
+      const id = idEnd < 0 ? NaN : Number(line.slice(pos, idEnd));
+      if (!Number.isSafeInteger(id) || id < 0) bad(line, 'expected a message id');
+      pos = idEnd + 1;
+      const [src, afterSrc] = jsonString(line, pos, end);
+      if (line.charCodeAt(afterSrc) !== 44) bad(line, 'expected ,');
+      const [dest, afterDest] = jsonString(line, afterSrc + 1, end);
+      if (line.charCodeAt(afterDest) !== 44 || line.charCodeAt(afterDest + 1) !== 123) bad(line, 'expected the message');
+      if (this.inFlight.has(id)) bad(line, `message ${id} sent twice`);
+      this.inFlight.set(id, { src, dest });
+      return new LazySend(this.index++, time, id, src, dest, line.slice(afterDest + 1, end - 1));
+    }
+    let v: unknown;
+    try {
+      v = JSON.parse(line.slice(0, end));
+    } catch {
+      bad(line, 'not JSON');
+    }
+    const a = v as unknown[];
+    const id = a[2];
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return bad(line, 'expected a message id');
+    const m = this.inFlight.get(id);
+    if (kind === '"r",' && a.length === 3) {
+      if (m === undefined) bad(line, `receive of message ${id}, which is not in flight`);
+      this.inFlight.delete(id);
+      return { index: this.index++, time, type: 'recv', id, src: m!.src, dest: m!.dest };
+    }
+    if (kind === '"d",' && a.length === 4) {
+      const reason = a[3] as DropReason;
+      if (!DROP_REASONS.includes(reason)) bad(line, `unknown drop reason ${String(reason)}`);
+      if (m === undefined) bad(line, `drop of message ${id}, which is not in flight`);
+      this.inFlight.delete(id);
+      return { index: this.index++, time, type: 'drop', id, src: m!.src, dest: m!.dest, reason };
+    }
+    return bad(line, `unknown event ${kind}`);
+  }
+}
+
+function bad(line: string, why: string): never {
+  throw new JournalFormatError(`not a net journal event (${why}): ${line.length > 120 ? line.slice(0, 120) + '…' : line}`, line);
+}
+
+/** The JSON string starting at `pos`, and the position after it. */
+function jsonString(line: string, pos: number, end: number): [string, number] {
+  if (line.charCodeAt(pos) !== 34) bad(line, 'expected a string');
+  let j = pos + 1;
+  let escaped = false;
+  for (;;) {
+    if (j >= end) bad(line, 'unterminated string');
+    const c = line.charCodeAt(j);
+    if (c === 92) {
+      escaped = true;
+      j += 2;
+    } else if (c === 34) break;
+    else j++;
+  }
+  return [escaped ? (JSON.parse(line.slice(pos, j + 1)) as string) : line.slice(pos + 1, j), j + 1];
 }
 
 function isSpace(c: number): boolean {
@@ -152,12 +190,13 @@ function isSpace(c: number): boolean {
 
 /**
  * Streams the events of a journal, one line per item (as from `text.split('\n')` or a line
- * reader); the header and blank lines are skipped. For an async line source, call
- * {@link parseJournalLine} on each line.
+ * reader); the header and blank lines are skipped. For an async line source, feed a
+ * {@link JournalReader}.
  */
 export function* readJournal(lines: Iterable<string>): Generator<JournalEvent, void, undefined> {
+  const reader = new JournalReader();
   for (const line of lines) {
-    const ev = parseJournalLine(line);
+    const ev = reader.read(line);
     if (ev !== undefined) yield ev;
   }
 }
@@ -226,7 +265,7 @@ export class JournalTally {
   }
 }
 
-/** Tallies a whole journal given as lines. */
+/** Tallies a whole journal given as lines (for an async source, {@link JournalTally.add} each event of a {@link JournalReader}). */
 export function tallyJournal(lines: Iterable<string>): JournalTally {
   const tally = new JournalTally();
   for (const ev of readJournal(lines)) tally.add(ev);

@@ -32,7 +32,7 @@ export interface RouterOptions {
    */
   journal?: (chunk: string) => void;
   /**
-   * Chunk size for {@link journal}, in characters.
+   * Chunk size for {@link journal}, in characters: a chunk is handed over once it reaches this size.
    * @defaultValue 65536
    */
   journalChunkChars?: number;
@@ -103,8 +103,9 @@ const DONE = 2;
 
 interface Participant {
   readonly id: string;
-  /** The id as a JSON string, for the journal. */
-  readonly q: string;
+  /** For the journal: the id as a JSON string followed by a comma, and the same preceded by one. */
+  readonly qc: string;
+  readonly cqc: string;
   readonly client: boolean;
   deliver: Deliver;
   /** Records to it in the FIFO or the heap. */
@@ -116,11 +117,14 @@ interface Participant {
 
 interface Rec {
   id: number;
+  /** `id` as text, made once. */
+  ids: string;
   deadline: number;
   src: Participant;
   dest: Participant;
-  msg: Message;
-  line: string;
+  body: Message['body'];
+  /** The message's JSON text without `id`, starting with `{`. */
+  text: string;
   client: boolean;
   state: number;
 }
@@ -142,6 +146,11 @@ class SimRouter implements Router {
   private fifo: Rec[] = [];
   private spare: Rec[] = [];
   private cur: Rec[] | null = null;
+  /** During a delivery turn, its time (sends made by deliveries are stamped with it); -1 otherwise. */
+  private turnNow = -1;
+  /** `[time,"s",` and `[time,"r",` for the current turn. */
+  private turnSend = '';
+  private turnRecv = '';
   private readonly heap = new DeadlineHeap<Rec>();
   private timer: TimerHandle | null = null;
   private timerDue = 0;
@@ -149,7 +158,7 @@ class SimRouter implements Router {
   private closed = false;
 
   private nextId = 0;
-  private events = 0;
+  /** Journal text not yet handed to the sink. */
   private jbuf = '';
 
   private clientSent = 0;
@@ -177,7 +186,8 @@ class SimRouter implements Router {
       p.deliver = deliver;
       return;
     }
-    this.parts.set(id, { id, q: JSON.stringify(id), client: isClientId(id), deliver, queued: 0, held: [], down: false, release: null });
+    const q = JSON.stringify(id);
+    this.parts.set(id, { id, qc: q + ',', cqc: ',' + q + ',', client: isClientId(id), deliver, queued: 0, held: [], down: false, release: null });
   }
 
   unregister(id: string): void {
@@ -201,7 +211,7 @@ class SimRouter implements Router {
     }
     if (doomed.length === 0) return;
     doomed.sort((a, b) => a.id - b.id);
-    const now = this.clock.now();
+    const now = this.turnNow >= 0 ? this.turnNow : this.clock.now();
     for (const r of doomed) this.drop(r, 'unregistered', now);
   }
 
@@ -215,24 +225,23 @@ class SimRouter implements Router {
     const dest = this.parts.get(m.dest);
     if (dest === undefined) return this.reject('unknown-dest', m);
     const id = this.nextId++;
-    const msg: Message = { id, src: m.src, dest: m.dest, body: m.body };
-    const line =
-      raw !== undefined && m.id === undefined && raw.charCodeAt(0) === 123 ? '{"id":' + id + ',' + raw.slice(1) : encodeMessage(msg);
-    const now = this.clock.now();
+    const text =
+      raw !== undefined && m.id === undefined && raw.charCodeAt(0) === 123 ? raw : encodeMessage({ src: m.src, dest: m.dest, body: m.body });
+    const now = this.turnNow >= 0 ? this.turnNow : this.clock.now();
     const client = src.client || dest.client;
     const latency = client || this.zeroLatency ? 0 : this.draw();
     const deadline = latency === 0 ? now : now + latency * 1e6;
-    const rec: Rec = { id, deadline, src, dest, msg, line, client, state: QUEUED };
+    const ids = '' + id;
+    const rec: Rec = { id, ids, deadline, src, dest, body: m.body, text, client, state: QUEUED };
     if (client) this.clientSent++;
     else this.serverSent++;
     this.inFlight++;
     dest.queued++;
     if (this.sink !== undefined) {
-      this.jbuf += '[' + this.events + ',' + now + ',"s",' + id + ',' + src.q + ',' + dest.q + ',' + line + ']\n';
+      this.jbuf += (this.turnNow >= 0 ? this.turnSend : '[' + now + ',"s",') + ids + src.cqc + dest.qc + text + ']\n';
       if (this.jbuf.length >= this.chunk) this.flush();
     }
-    this.events++;
-    if (this.log !== undefined) this.log('send', msg);
+    if (this.log !== undefined) this.log('send', { id, src: src.id, dest: dest.id, body: m.body });
     if (latency === 0) this.fifo.push(rec);
     else this.heap.push(rec);
     if (this.timer === null || this.timerDue > deadline) this.arm(deadline, now);
@@ -263,6 +272,9 @@ class SimRouter implements Router {
     this.timer = null;
     if (this.closed) return;
     const now = this.clock.now();
+    this.turnNow = now;
+    this.turnSend = '[' + now + ',"s",';
+    this.turnRecv = '[' + now + ',"r",';
     const cur = this.fifo;
     this.fifo = this.spare;
     this.cur = cur;
@@ -290,6 +302,7 @@ class SimRouter implements Router {
       }
     } finally {
       this.cur = null;
+      this.turnNow = -1;
       if (i < cur.length) {
         const rest = cur.slice(i);
         for (const r of this.fifo) rest.push(r);
@@ -340,12 +353,12 @@ class SimRouter implements Router {
     else this.serverDelivered++;
     this.inFlight--;
     if (this.sink !== undefined) {
-      this.jbuf += '[' + this.events + ',' + now + ',"r",' + r.id + ',' + r.src.q + ',' + dest.q + ']\n';
+      this.jbuf += (this.turnNow === now ? this.turnRecv : '[' + now + ',"r",') + r.ids + ']\n';
       if (this.jbuf.length >= this.chunk) this.flush();
     }
-    this.events++;
-    if (this.log !== undefined) this.log('recv', r.msg);
-    dest.deliver(r.msg, r.line);
+    const msg: Message = { id: r.id, src: r.src.id, dest: dest.id, body: r.body };
+    if (this.log !== undefined) this.log('recv', msg);
+    dest.deliver(msg, '{"id":' + r.ids + ',' + r.text.slice(1));
   }
 
   private drop(r: Rec, reason: DropReason, now: number): void {
@@ -353,10 +366,9 @@ class SimRouter implements Router {
     this.dropped[reason]++;
     this.inFlight--;
     if (this.sink !== undefined) {
-      this.jbuf += '[' + this.events + ',' + now + ',"d",' + r.id + ',' + r.src.q + ',' + r.dest.q + ',"' + reason + '"]\n';
+      this.jbuf += '[' + now + ',"d",' + r.ids + ',"' + reason + '"]\n';
       if (this.jbuf.length >= this.chunk) this.flush();
     }
-    this.events++;
   }
 
   partition(grudge: ReadonlyMap<string, ReadonlySet<string>>): void {
