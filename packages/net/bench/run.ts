@@ -15,7 +15,7 @@ import { seededRandom, type Clock, type TimerHandle } from '@gyre/history';
 import type { Message } from '@gyre/protocol';
 import { cpus, loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { createRouter, type RouterOptions } from '../src/index';
+import { createRouter, JournalTally, readJournal, type RouterOptions } from '../src/index';
 
 const N = Number(process.argv[2] ?? 2_000_000);
 const PARTICIPANTS = 25;
@@ -178,6 +178,42 @@ async function measure(name: string, run: () => Promise<Run>, base?: number): Pr
   return rate;
 }
 
+/** Re-reading a journal: a 500,000-message flood's journal (a million events) through readJournal and a tally. */
+async function reread(): Promise<void> {
+  const chunks: string[] = [];
+  const M = 500_000;
+  await new Promise<void>((resolve) => {
+    const router = createRouter({ clock: realClock(), random: seededRandom('bench'), journal: (c) => chunks.push(c) });
+    let sent = 0;
+    let delivered = 0;
+    ids.forEach((id, i) => {
+      let k = 1;
+      router.register(id, () => {
+        if (++delivered === M) {
+          router.close();
+          resolve();
+        } else if (sent < M) {
+          sent++;
+          const w = wire[i]![(i + k) % PARTICIPANTS]!;
+          k = k === PARTICIPANTS - 1 ? 1 : k + 1;
+          router.send(w.m, w.raw);
+        }
+      });
+    });
+    for (let r = 0; r < 40; r++) for (let i = 0; i < PARTICIPANTS; i++, sent++) router.send(wire[i]![(i + 1 + r) % PARTICIPANTS]!.m, wire[i]![(i + 1 + r) % PARTICIPANTS]!.raw);
+  });
+  const text = chunks.join('');
+  const lines = text.split('\n');
+  const c0 = process.cpuUsage();
+  const tally = new JournalTally();
+  for (const ev of readJournal(lines)) tally.add(ev);
+  const cpu = process.cpuUsage(c0);
+  const s = (cpu.user + cpu.system) / 1e6;
+  console.log(
+    `\njournal re-read: ${tally.events.toLocaleString('en')} events (${(text.length / 1e6).toFixed(0)} MB) parsed and tallied in ${s.toFixed(2)} s CPU, ${(tally.events / s / 1e6).toFixed(2)} M events/s`,
+  );
+}
+
 async function main() {
   const only = process.env['NET_BENCH_ONLY'];
   console.log(`node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -194,6 +230,7 @@ async function main() {
     const base = await measure('baseline: bare FIFO, no router', () => bare(window));
     for (const [name, opts, outside] of scenarios) if (!only || name.includes(only)) await measure(name, () => flood(window, opts, outside), base);
   }
+  if (!only || only === 'reread') await reread();
 }
 
 void main();

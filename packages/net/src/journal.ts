@@ -137,27 +137,25 @@ export class JournalReader {
       this.inFlight.set(id, { src, dest });
       return new LazySend(this.index++, time, id, src, dest, line.slice(afterDest + 1, end - 1));
     }
-    let v: unknown;
-    try {
-      v = JSON.parse(line.slice(0, end));
-    } catch {
-      bad(line, 'not JSON');
-    }
-    const a = v as unknown[];
-    const id = a[2];
-    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return bad(line, 'expected a message id');
-    const m = this.inFlight.get(id);
-    if (kind === '"r",' && a.length === 3) {
+    if (kind === '"r",') {
+      const id = Number(line.slice(comma + 5, end - 1));
+      if (!Number.isSafeInteger(id) || id < 0) bad(line, 'expected a message id');
+      const m = this.inFlight.get(id);
       if (m === undefined) bad(line, `receive of message ${id}, which is not in flight`);
       this.inFlight.delete(id);
       return { index: this.index++, time, type: 'recv', id, src: m!.src, dest: m!.dest };
     }
-    if (kind === '"d",' && a.length === 4) {
-      const reason = a[3] as DropReason;
-      if (!DROP_REASONS.includes(reason)) bad(line, `unknown drop reason ${String(reason)}`);
+    if (kind === '"d",') {
+      const idEnd = line.indexOf(',', comma + 5);
+      const id = idEnd < 0 ? NaN : Number(line.slice(comma + 5, idEnd));
+      if (!Number.isSafeInteger(id) || id < 0) bad(line, 'expected a message id');
+      const [reason, after] = jsonString(line, idEnd + 1, end);
+      if (after !== end - 1) bad(line, 'trailing data');
+      if (!DROP_REASONS.includes(reason as DropReason)) bad(line, `unknown drop reason ${reason}`);
+      const m = this.inFlight.get(id);
       if (m === undefined) bad(line, `drop of message ${id}, which is not in flight`);
       this.inFlight.delete(id);
-      return { index: this.index++, time, type: 'drop', id, src: m!.src, dest: m!.dest, reason };
+      return { index: this.index++, time, type: 'drop', id, src: m!.src, dest: m!.dest, reason: reason as DropReason };
     }
     return bad(line, `unknown event ${kind}`);
   }

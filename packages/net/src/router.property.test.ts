@@ -3,7 +3,7 @@ import { seededRandom } from '@gyre/history';
 import type { Message } from '@gyre/protocol';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../test/virtual-clock';
-import { tallyJournal } from './journal';
+import { readJournal, tallyJournal } from './journal';
 import { createRouter, type Router } from './router';
 
 const IDS = ['n0', 'n1', 'n2', 'n3', 'c0', 'c1', 'lin-kv'];
@@ -131,7 +131,13 @@ describe('router properties', () => {
         run.drain();
         expect(run.router.pending()).toBe(0);
         run.router.close();
-        const tally = tallyJournal(run.chunks.join('').split('\n'));
+        const lines = run.chunks.join('').split('\n');
+        let last = -1;
+        for (const ev of readJournal(lines)) {
+          expect(ev.time).toBeGreaterThanOrEqual(last);
+          last = ev.time;
+        }
+        const tally = tallyJournal(lines);
         const { rejected: __, ...end } = run.router.stats();
         expect(tally.stats()).toEqual(end);
         expect(tally.netResult(7)).toEqual(run.router.netResult(7));

@@ -97,6 +97,9 @@ export interface Router {
   pending(): number;
 }
 
+/** Most records kept for reuse. */
+const POOL_LIMIT = 65536;
+
 const QUEUED = 0;
 const HELD = 1;
 const DONE = 2;
@@ -152,6 +155,7 @@ class SimRouter implements Router {
   private turnSend = '';
   private turnRecv = '';
   private readonly heap = new DeadlineHeap<Rec>();
+  private readonly pool: Rec[] = [];
   private timer: TimerHandle | null = null;
   private timerDue = 0;
   private grudge: Map<string, ReadonlySet<string>> | null = null;
@@ -198,21 +202,21 @@ class SimRouter implements Router {
       this.clock.clearTimeout(p.release);
       p.release = null;
     }
-    const doomed: Rec[] = p.held;
+    // A set: a record recycled during the current turn can sit both in the turn's array and a queue.
+    const doomed = new Set<Rec>(p.held);
     p.held = [];
     if (p.queued > 0) {
       const pick = (xs: readonly Rec[]) => {
-        for (const r of xs) if (r.dest === p && r.state === QUEUED) doomed.push(r);
+        for (const r of xs) if (r.dest === p && r.state === QUEUED) doomed.add(r);
       };
       if (this.cur !== null) pick(this.cur);
       pick(this.fifo);
       pick(this.heap.items);
       p.queued = 0;
     }
-    if (doomed.length === 0) return;
-    doomed.sort((a, b) => a.id - b.id);
+    if (doomed.size === 0) return;
     const now = this.turnNow >= 0 ? this.turnNow : this.clock.now();
-    for (const r of doomed) this.drop(r, 'unregistered', now);
+    for (const r of [...doomed].sort((a, b) => a.id - b.id)) this.drop(r, 'unregistered', now);
   }
 
   has(id: string): boolean {
@@ -232,7 +236,19 @@ class SimRouter implements Router {
     const latency = client || this.zeroLatency ? 0 : this.draw();
     const deadline = latency === 0 ? now : now + latency * 1e6;
     const ids = '' + id;
-    const rec: Rec = { id, ids, deadline, src, dest, body: m.body, text, client, state: QUEUED };
+    let rec = this.pool.pop();
+    if (rec === undefined) rec = { id, ids, deadline, src, dest, body: m.body, text, client, state: QUEUED };
+    else {
+      rec.id = id;
+      rec.ids = ids;
+      rec.deadline = deadline;
+      rec.src = src;
+      rec.dest = dest;
+      rec.body = m.body;
+      rec.text = text;
+      rec.client = client;
+      rec.state = QUEUED;
+    }
     if (client) this.clientSent++;
     else this.serverSent++;
     this.inFlight++;
@@ -339,6 +355,7 @@ class SimRouter implements Router {
       const g = this.grudge.get(dest.id);
       if (g !== undefined && g.has(r.src.id)) {
         this.drop(r, 'partition', now);
+        this.recycle(r);
         return;
       }
     }
@@ -346,7 +363,10 @@ class SimRouter implements Router {
       if (dest.held.length < DOWN_QUEUE_LIMIT) {
         r.state = HELD;
         dest.held.push(r);
-      } else this.drop(r, 'down', now);
+      } else {
+        this.drop(r, 'down', now);
+        this.recycle(r);
+      }
       return;
     }
     if (r.client) this.clientDelivered++;
@@ -358,7 +378,21 @@ class SimRouter implements Router {
     }
     const msg: Message = { id: r.id, src: r.src.id, dest: dest.id, body: r.body };
     if (this.log !== undefined) this.log('recv', msg);
-    dest.deliver(msg, '{"id":' + r.ids + ',' + r.text.slice(1));
+    const line = '{"id":' + r.ids + ',' + r.text.slice(1);
+    this.recycle(r);
+    dest.deliver(msg, line);
+  }
+
+  /**
+   * Returns a record that is in no queue (delivered, or dropped on arrival) to the pool: in-flight
+   * records then live in the old generation instead of being copied by every young collection.
+   * Records dropped by `unregister` may still sit in a queue and are left to the GC.
+   */
+  private recycle(r: Rec): void {
+    r.body = undefined as unknown as Message['body'];
+    r.text = '';
+    r.ids = '';
+    if (this.pool.length < POOL_LIMIT) this.pool.push(r);
   }
 
   private drop(r: Rec, reason: DropReason, now: number): void {
