@@ -2,10 +2,8 @@
  * Type-level tests: `tsc -p tsconfig.json` (the package's typecheck) fails if a line marked
  * `@ts-expect-error` compiles, i.e. if typed handlers stop catching wrong field names.
  */
-import { defineRpc, WORKLOAD_RPCS, SERVICE_RPCS } from '@gyre/protocol';
-import { z } from 'zod';
 import { describe, expectTypeOf, it } from 'vitest';
-import { createNode, type ReplyBody, type RequestBody } from './index';
+import { createNode, defineRpc, SERVICE_RPCS, WORKLOAD_RPCS, z, type ReplyBody, type RequestBody } from './index';
 
 const fresh = () => createNode({ input: [], output: () => {} });
 const [echo] = WORKLOAD_RPCS.echo;
