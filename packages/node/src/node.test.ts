@@ -343,9 +343,11 @@ describe('wire fidelity and framing', () => {
   it('skips malformed lines and messages without a type, and logs them', async () => {
     const { t, logs } = await started((node) => node.on('echo', (msg) => ({ echo: msg.body['echo'] })));
     t.write('this is not json\n[1,2]\n{"src":"c1","dest":"n1"}\n{"src":"c1","dest":"n1","body":{"msg_id":9}}\n\n{"src":"c1","dest":"n1","body":{"type":7}}\n');
+    t.write('{"dest":"n1","body":{"type":"echo","echo":1,"msg_id":11}}\n');
     t.push({ src: 'c1', dest: 'n1', body: { type: 'echo', echo: 'still here', msg_id: 10 } });
     expect((await t.next()).body).toEqual({ type: 'echo_ok', echo: 'still here', in_reply_to: 10 });
-    expect(logs.filter((l) => l.startsWith('skipping'))).toHaveLength(5);
+    expect(logs.filter((l) => l.startsWith('skipping'))).toHaveLength(6);
+    expect(t.lines).toHaveLength(2);
   });
 
   it('handles a 50 MB message arriving in small chunks', async () => {

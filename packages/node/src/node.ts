@@ -90,6 +90,10 @@ interface Registered {
   handler: Handler;
 }
 
+/** Marks a request that has been replied to, so a handler's return value is not sent a second time. */
+const REPLIED = Symbol('gyre.replied');
+const hasReplied = (msg: Message): boolean => (msg as { [REPLIED]?: boolean })[REPLIED] === true;
+
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
@@ -129,7 +133,6 @@ export class Node {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly timers = new Set<TimerHandle>();
   private readonly sleepers = new Set<(err: Error) => void>();
-  private readonly replied = new WeakSet<object>();
   private readonly writer: LineWriter;
   private readonly logLine: (line: string) => void;
   private readonly input: LineInput | undefined;
@@ -201,20 +204,21 @@ export class Node {
    * ```
    */
   handle<D extends RpcDef, R extends ReplyFields<D>>(def: D, handler: TypedHandler<D, NoExtra<R, ReplyFields<D>>>): this {
+    const okType = `${def.name}_ok`;
+    const complete = (fields: unknown): Body => {
+      const body: Body = { type: okType, ...(fields as Body) };
+      const problem = checkResponse(def, { ...body, in_reply_to: 0 });
+      if (problem) this.log(`warning: ${def.name} reply does not match its schema: ${problem}`);
+      return body;
+    };
     return this.on(def.name, (msg) => {
       const parsed = def.request.safeParse(msg.body);
       if (!parsed.success) {
         const why = parsed.error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(body)'}: ${i.message}`).join('; ');
         throw RpcError.malformedRequest(`malformed ${def.name} request: ${why}`);
       }
-      const check = (fields: unknown): Body => {
-        const body = { type: `${def.name}_ok`, ...(fields as Body) };
-        const problem = checkResponse(def, { ...body, in_reply_to: 0 });
-        if (problem) this.log(`warning: ${def.name} reply does not match its schema: ${problem}`);
-        return body;
-      };
       const r = handler(parsed.data as RequestBody<D>, msg as Message<RequestBody<D>>);
-      return isPromiseLike(r) ? Promise.resolve(r).then(check) : check(r);
+      return isPromiseLike(r) ? Promise.resolve(r).then(complete) : complete(r);
     });
   }
 
@@ -223,7 +227,7 @@ export class Node {
    * `type` defaults to `<request type>_ok`. A handler that replies this way should return nothing.
    */
   reply(req: Message, body: Body = {}): void {
-    this.replied.add(req);
+    Reflect.set(req, REPLIED, true);
     const out: Body = { type: `${String(req.body.type)}_ok`, ...body };
     const inReplyTo = req.body.msg_id;
     if (inReplyTo !== undefined && inReplyTo !== null) out.in_reply_to = inReplyTo;
@@ -319,7 +323,7 @@ export class Node {
    * awaited), so runs never overlap. Errors are logged and the schedule continues. Returns a
    * function that stops it; closing the node stops it too.
    */
-  every(ms: number, fn: () => void | Promise<void>): () => void {
+  every(ms: number, fn: () => unknown): () => void {
     let stopped = false;
     let handle: TimerHandle | undefined;
     const tick = (): void => {
@@ -365,7 +369,8 @@ export class Node {
     try {
       const v = parseJson(line) as unknown;
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
-      const body = (v as { body?: unknown }).body;
+      const { src, body } = v as { src?: unknown; body?: unknown };
+      if (typeof src !== 'string') throw new Error('no string src');
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('no body object');
       msg = v as Message;
     } catch (e) {
@@ -486,39 +491,41 @@ export class Node {
   }
 
   private dispatch(msg: Message, handler: Handler, after?: () => void): void {
-    const done = (r: HandlerResult): void => {
-      if (r !== undefined && r !== null && !this.replied.has(msg)) this.reply(msg, r);
-      after?.();
-    };
-    const fail = (e: unknown): void => {
-      const type = String(msg.body.type);
-      const err = RpcError.is(e) ? e : RpcError.crash(e instanceof Error ? e.message : String(e));
-      if (!RpcError.is(e)) this.log(`handler for ${type} from ${msg.src} crashed:`, e);
-      if (!this.replied.has(msg) && msg.body.msg_id !== undefined && msg.body.msg_id !== null) this.reply(msg, err.toBody());
-    };
-    const safe = (f: () => void): void => {
-      try {
-        f();
-      } catch (e) {
-        this.log('failed to send a reply:', e);
-      }
-    };
     let r: HandlerResult | Promise<HandlerResult>;
     try {
       r = handler(msg);
     } catch (e) {
-      safe(() => fail(e));
+      this.failed(msg, e);
       return;
     }
     if (isPromiseLike(r)) {
       this.track(
         Promise.resolve(r).then(
-          (v) => safe(() => done(v)),
-          (e: unknown) => safe(() => fail(e)),
+          (v) => this.answered(msg, v, after),
+          (e: unknown) => this.failed(msg, e),
         ),
       );
     } else {
-      safe(() => done(r));
+      this.answered(msg, r, after);
+    }
+  }
+
+  private answered(msg: Message, r: HandlerResult, after: (() => void) | undefined): void {
+    try {
+      if (r !== undefined && r !== null && !hasReplied(msg)) this.reply(msg, r);
+      after?.();
+    } catch (e) {
+      this.log('failed to send a reply:', e);
+    }
+  }
+
+  private failed(msg: Message, e: unknown): void {
+    try {
+      const err = RpcError.is(e) ? e : RpcError.crash(e instanceof Error ? e.message : String(e));
+      if (!RpcError.is(e)) this.log(`handler for ${String(msg.body.type)} from ${msg.src} crashed:`, e);
+      if (!hasReplied(msg) && msg.body.msg_id !== undefined && msg.body.msg_id !== null) this.reply(msg, err.toBody());
+    } catch (e2) {
+      this.log('failed to send an error reply:', e2);
     }
   }
 
@@ -538,7 +545,7 @@ export class Node {
       return;
     }
     this.dispatch(msg, user.handler, () => {
-      if (!this.replied.has(msg)) this.reply(msg, { type: 'init_ok' });
+      if (!hasReplied(msg)) this.reply(msg, { type: 'init_ok' });
     });
   }
 }
