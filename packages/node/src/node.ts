@@ -148,7 +148,7 @@ export class Node {
     const output = options.output ?? proc?.stdout;
     if (!output) throw new Error('createNode: no output given and no process.stdout');
     this.writer = new LineWriter(output, (err) => this.log('output failed, dropping later messages:', err.message));
-    this.input = options.input ?? proc?.stdin;
+    this.input = options.input;
     this.rpcTimeout = options.rpcTimeout ?? 5000;
     this.logMessages = options.logMessages ?? false;
   }
@@ -424,9 +424,10 @@ export class Node {
   async run(): Promise<void> {
     if (this.running) throw new Error('node.run() called twice');
     this.running = true;
-    if (!this.input) throw new Error('createNode: no input given and no process.stdin');
+    const input = this.input ?? (globalThis as { process?: NodeJS.Process }).process?.stdin;
+    if (!input) throw new Error('createNode: no input given and no process.stdin');
     try {
-      await readLines(this.input, (line) => this.receive(line));
+      await readLines(input, (line) => this.receive(line));
     } catch (e) {
       this.log('input failed:', e);
     }
