@@ -31,5 +31,3 @@ export type { Body, Message, RpcDef, RequestOf, ResponseOf, ErrorCode, ErrorName
 export { RpcError, isRpcError, ErrorCodes, ERRORS, WORKLOAD_RPCS, SERVICE_RPCS, defineRpc } from '@gyre/protocol';
 export type { Clock, TimerHandle, JsonValue } from '@gyre/history';
 export { JsonFloat } from '@gyre/history';
-/** zod, re-exported for {@link defineRpc} of your own node-to-node messages (the same copy the workload schemas use). */
-export { z } from 'zod';

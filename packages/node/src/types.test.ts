@@ -3,7 +3,8 @@
  * `@ts-expect-error` compiles, i.e. if typed handlers stop catching wrong field names.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { createNode, defineRpc, SERVICE_RPCS, WORKLOAD_RPCS, z, type ReplyBody, type RequestBody } from './index';
+import { z } from 'zod';
+import { createNode, defineRpc, SERVICE_RPCS, WORKLOAD_RPCS, type ReplyBody, type RequestBody } from './index';
 
 const fresh = () => createNode({ input: [], output: () => {} });
 const [echo] = WORKLOAD_RPCS.echo;
