@@ -48,6 +48,49 @@ export function mix(gens: readonly GenLike[]): Generator {
 }
 
 // ---------------------------------------------------------------------------------------------
+// sequence
+
+class Sequence implements Generator {
+  constructor(
+    private readonly f: (i: number) => GenLike,
+    private readonly i: number,
+    private readonly count: number,
+    private readonly head: Generator | null,
+  ) {}
+  op(ctx: Context): GenResult {
+    let head = this.head;
+    for (let i = this.i; i < this.count; i++, head = null) {
+      if (head === null) {
+        const x = this.f(i);
+        if (x === null) return null;
+        head = lift(x);
+      }
+      const r = head.op(ctx);
+      if (r) return { op: r.op, gen: new Sequence(this.f, i, this.count, r.gen) };
+    }
+    return null;
+  }
+  update(ctx: Context, event: Op): Generator {
+    if (this.i >= this.count) return NIL;
+    const x = this.head ?? this.f(this.i);
+    if (x === null) return NIL;
+    return new Sequence(this.f, this.i, this.count, lift(x).update(ctx, event));
+  }
+}
+
+/**
+ * The generators `f(0)`, `f(1)`, ... one after another, made lazily: forever, until `count`, or
+ * until `f` returns `null`. The state is the index, so values survive the interpreter asking twice:
+ * `sequence((i) => ({ f: 'broadcast', value: i }))` broadcasts 0, 1, 2, ... without gaps, where a
+ * closure counter in a function generator may skip values the interpreter asked for and discarded.
+ * `f` should depend on `i` alone.
+ */
+export function sequence(f: (i: number) => GenLike, count = Infinity): Generator {
+  if (!(count >= 0)) throw new RangeError(`sequence: count must be >= 0, got ${count}`);
+  return new Sequence(f, 0, count, null);
+}
+
+// ---------------------------------------------------------------------------------------------
 // limit, once, repeat
 
 class Limit implements Generator {
@@ -220,8 +263,12 @@ export function phases(...gens: GenLike[]): Generator {
   return lift(gens.map((g) => synchronize(g)));
 }
 
-/** `first`, then, once every outstanding operation has completed, `next`. */
-export function then(first: GenLike, next: GenLike): Generator {
+/**
+ * `first`, then, once every outstanding operation has completed, `next` (Jepsen's `then`, with its
+ * arguments in reading order). Not called `then`: a module exporting `then` is a thenable, which
+ * breaks `await import(...)`.
+ */
+export function andThen(first: GenLike, next: GenLike): Generator {
   return lift([first, synchronize(next)]);
 }
 
@@ -331,11 +378,25 @@ class Each implements Generator {
       slots.push(s);
     }
     const best = soonest(cands, ctx.random);
-    if (best === undefined) return allFree(ctx) ? null : { op: 'pending', gen: this };
+    if (best === undefined) return this.exhausted(ctx) ? null : { op: 'pending', gen: this };
     if (best.op === 'pending') return { op: 'pending', gen: this };
     const next = new Map(this.slots);
     next.set(threads[best.i]!, { ...slots[best.i]!, gen: best.gen });
     return { op: best.op, gen: new Each(this.fresh, this.perProcess, next, this.narrow) };
+  }
+  /**
+   * No free thread has anything: are the busy threads' copies exhausted too? Asked as if their
+   * thread were free (a generator that answered null answers null in any context), so that this
+   * generator ends as soon as every copy has, and stays ended.
+   */
+  private exhausted(ctx: Context): boolean {
+    // eachProcess: a busy thread may yet crash into a new process, which gets a fresh copy.
+    if (this.perProcess) return allFree(ctx);
+    for (const t of ctx.workers.keys()) {
+      if (ctx.freeThreads.includes(t)) continue;
+      if (this.slot(ctx, t).gen.op(this.narrow.ctx(ctx, t, true)) !== null) return false;
+    }
+    return true;
   }
   update(ctx: Context, event: Op): Generator {
     const t = threadOf(ctx, event.process);
@@ -351,7 +412,7 @@ class Each implements Generator {
 /**
  * An independent copy of `gen` for every thread of the context; each copy sees a context with
  * just its own thread and receives only that thread's events. Ends when every copy is exhausted
- * and every thread is free. `clients(eachThread({ f: 'read', final: true }))` is Maelstrom's
+ * (operations in flight may still complete). `clients(eachThread({ f: 'read', final: true }))` is Maelstrom's
  * "one final read per worker".
  */
 export function eachThread(gen: GenLike): Generator {
@@ -360,7 +421,9 @@ export function eachThread(gen: GenLike): Generator {
 
 /**
  * Like {@link eachThread}, but a thread whose process changed (after a crash) starts over with a
- * fresh copy of `gen`.
+ * fresh copy of `gen`. It ends only when every copy is exhausted and every thread is free (an
+ * operation in flight may crash its process). Unlike the other combinators it can come back to
+ * life: a later crash of one of its threads by another generator's operation gives it a new copy.
  */
 export function eachProcess(gen: GenLike): Generator {
   return new Each(lift(gen), true, new Map(), new OneThread());

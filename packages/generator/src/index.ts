@@ -48,6 +48,7 @@ export type {
 export { lift, isGenerator } from './lift';
 export { threadOf, allThreads, freeProcesses, allFree } from './context';
 export {
+  sequence,
   mix,
   limit,
   once,
@@ -57,7 +58,7 @@ export {
   delay,
   synchronize,
   phases,
-  then,
+  andThen,
   concat,
   onThreads,
   clients,

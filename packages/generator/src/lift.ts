@@ -79,6 +79,8 @@ export class Seq implements Generator {
 class Fn implements Generator {
   constructor(private readonly f: (ctx: Context) => GenLike) {}
   op(ctx: Context): GenResult {
+    // No operation can start without a free thread: spare the function a call.
+    if (ctx.freeThreads.length === 0) return { op: 'pending', gen: this };
     const g = lift(this.f(ctx));
     const r = g.op(ctx);
     // A function whose fresh generator yields nothing at all ends here, rather than being called

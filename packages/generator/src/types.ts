@@ -115,5 +115,9 @@ export type OpTemplate = { f: string; value?: unknown; [k: string]: unknown };
  * array (its elements one after another), a function (called for a fresh generator each time the
  * previous one is exhausted, so `() => ({ f: 'read' })` never ends; returning `null` ends it), or
  * `null` (nothing).
+ *
+ * Since asking does not commit, a function may be called more often than operations come out of
+ * it: draw random values from `ctx.random` freely, but do not count with a closure variable
+ * (use {@link sequence}).
  */
 export type GenLike = Generator | OpTemplate | readonly GenLike[] | ((ctx: Context) => GenLike) | null;
