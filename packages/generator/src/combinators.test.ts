@@ -379,6 +379,11 @@ describe('the interpreter rules simulate shares', () => {
     for (let i = 1; i < h.length; i++) expect(h[i]!.time).toBeGreaterThanOrEqual(h[i - 1]!.time);
   });
 
+  it('rejects thread lists the crash rule cannot number', () => {
+    expect(() => sim({ f: 'r' }, { threads: [0, 2] })).toThrow(/0\.\.1/);
+    expect(() => sim({ f: 'r' }, { threads: [0, 0] })).toThrow(/duplicate/);
+  });
+
   it('reports a generator that emits for a busy process', () => {
     const bad: Generator = {
       op: (ctx) => ({ op: { type: 'invoke', f: 'x', value: null, process: 0, time: ctx.time }, gen: bad }),

@@ -57,8 +57,14 @@ export class Core {
       if (!ok || seen.has(t)) throw new RangeError(`threads: invalid or duplicate thread ${String(t)}`);
       seen.add(t);
     }
-    this.gen = lift(o.generator);
     this.clientCount = o.threads.filter((t) => t !== 'nemesis').length;
+    // The crash rule (process + C) keeps processes unique only for threads 0..C-1.
+    for (const t of o.threads) {
+      if (t !== 'nemesis' && t >= this.clientCount) {
+        throw new RangeError(`threads: client threads must be 0..${this.clientCount - 1}, got ${t}`);
+      }
+    }
+    this.gen = lift(o.generator);
     this.workers = new Map(o.threads.map((t) => [t, t]));
     for (const t of o.threads) this.threadOfProcess.set(t, t);
   }
@@ -66,11 +72,6 @@ export class Core {
   /** Threads running an operation or a sleep. */
   get inFlight(): number {
     return this.busy.size;
-  }
-
-  /** Threads currently sleeping. */
-  sleepers(): Thread[] {
-    return [...this.sleeping];
   }
 
   context(now: number): Context {
