@@ -1,5 +1,37 @@
 /**
- * @gyre/workloads: Gyre's built-in workloads.
+ * @gyre/workloads: Gyre's built-in workloads, each defined with the same plugin API that users
+ * have ({@link defineWorkload}).
  */
 export type { TopologyName, Topology } from './topology';
 export { topology, isTopologyName, TOPOLOGY_NAMES } from './topology';
+import { echo } from './builtin/echo';
+import { kafka } from './builtin/kafka';
+import { broadcast, gCounter, gSet, pnCounter } from './builtin/sets';
+import { uniqueIds } from './builtin/unique-ids';
+import type { WorkloadDefinition } from './types';
+
+export type {
+  WorkloadOptions,
+  ClientConn,
+  SetupContext,
+  ClientResult,
+  WorkloadClient,
+  ClientState,
+  WorkloadDefinition,
+  WorkloadResult,
+} from './types';
+export { defineWorkload, MalformedReplyError } from './types';
+export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka };
+export { txnGenerator } from './builtin/txn-gen';
+export type { TxnGenOptions, MicroOp } from './builtin/txn-gen';
+
+/** The built-in workloads by `-w` name. */
+export const WORKLOADS: Record<string, WorkloadDefinition> = {
+  broadcast,
+  echo,
+  'g-counter': gCounter,
+  'g-set': gSet,
+  kafka,
+  'pn-counter': pnCounter,
+  'unique-ids': uniqueIds,
+};

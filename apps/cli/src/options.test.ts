@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { OptionError, parseTestArgs, splitModels } from './options';
+
+const parse = (s: string, files: Record<string, string> = {}) => parseTestArgs(s.split(' ').filter((x) => x !== ''), (p) => files[p] ?? '');
+
+describe('gyre test options, Maelstrom rules (maelstrom.md §4.2)', () => {
+  it('has Maelstrom defaults', () => {
+    const { options: o } = parse('--bin x');
+    expect(o.workload).toBe('lin-kv');
+    expect(o.nodes).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
+    expect(o.concurrency).toBe(5);
+    expect(o.timeLimit).toBe(60);
+    expect(o.rate).toBe(5);
+    expect(o.latency).toBe(0);
+    expect(o.latencyDist).toBe('constant');
+    expect(o.nemesis).toEqual([]);
+    expect(o.nemesisInterval).toBe(10);
+    expect(o.topology).toBe('grid');
+    expect(o.availability).toBeUndefined();
+    expect(o.consistencyModels).toEqual(['strict-serializable']);
+    expect(o.maxTxnLength).toBe(4);
+    expect(o.maxWritesPerKey).toBe(16);
+    expect(o.testCount).toBe(1);
+    expect(o.recoveryTime).toBe(10);
+  });
+
+  it('--node-count gives zero-based ids and overrides --node/--nodes', () => {
+    expect(parse('--bin x --node-count 3').options.nodes).toEqual(['n0', 'n1', 'n2']);
+    expect(parse('--bin x --nodes a,b --node-count 2').options.nodes).toEqual(['n0', 'n1']);
+  });
+
+  it('combines --nodes-file, --nodes and --node in that order', () => {
+    expect(parse('--nodes a,b').options.nodes).toEqual(['a', 'b']);
+    expect(parse('--nodes a, -n z').options.nodes).toEqual(['a', 'z']);
+    expect(parse('--nodes-file f --nodes b', { f: 'x\ny\n' }).options.nodes).toEqual(['x', 'y', 'b']);
+    expect(parse('-n p -n q').options.nodes).toEqual(['p', 'q']);
+  });
+
+  it('resolves --concurrency Nn against the node count', () => {
+    expect(parse('--node-count 3 --concurrency 2n').options.concurrency).toBe(6);
+    expect(parse('--concurrency 10').options.concurrency).toBe(10);
+    expect(() => parse('--concurrency 2x')).toThrow(/--concurrency must be an integer/);
+    expect(() => parse('--concurrency n')).toThrow(OptionError);
+  });
+
+  it('validates numbers', () => {
+    expect(() => parse('--time-limit 0')).toThrow(/--time-limit must be a positive integer/);
+    expect(() => parse('--time-limit 1.5')).toThrow(/positive integer/);
+    expect(() => parse('--rate -1')).toThrow(/--rate/);
+    expect(parse('--rate 0.5').options.rate).toBe(0.5);
+    expect(parse('--rate 0').options.rate).toBe(0);
+    expect(() => parse('--latency -5')).toThrow(/--latency/);
+    expect(() => parse('--latency-dist normal')).toThrow(/constant, uniform, exponential/);
+    expect(parse('--nemesis-interval 0.5').options.nemesisInterval).toBe(0.5);
+    expect(() => parse('--nemesis-interval 0')).toThrow(/positive/);
+    expect(() => parse('--topology star')).toThrow(/--topology must be one of/);
+    expect(() => parse('--availability 1.5')).toThrow(/--availability/);
+    expect(parse('--availability total').options.availability).toBe('total');
+    expect(parse('--availability 0.9').options.availability).toBe(0.9);
+  });
+
+  it('splits --nemesis on commas and rejects unknown faults', () => {
+    expect(parse('--nemesis partition').options.nemesis).toEqual(['partition']);
+    expect(parse('--nemesis partition,kill').options.nemesis).toEqual(['partition', 'kill']);
+    expect(() => parse('--nemesis clock')).toThrow(/unknown fault "clock"/);
+  });
+
+  it('passes positional words and everything after -- to the binary', () => {
+    const { options: o } = parse('--bin x foo bar -- --baz -w qux');
+    expect(o.binArgs).toEqual(['foo', 'bar', '--baz', '-w', 'qux']);
+    expect(o.workload).toBe('lin-kv');
+  });
+
+  it('rejects unknown options with a suggestion, and missing values', () => {
+    expect(() => parse('--node-cuont 3')).toThrow(/Unknown option: "--node-cuont"; did you mean "--node-count"\?/);
+    expect(() => parse('--bin')).toThrow(/Missing argument for "--bin"/);
+    expect(() => parse('-x')).toThrow(/Unknown option/);
+  });
+
+  it('accepts --opt=value and short options with attached values', () => {
+    expect(parse('--workload=echo').options.workload).toBe('echo');
+    expect(parse('-wecho').options.workload).toBe('echo');
+  });
+
+  it('runs the Gossip Glomers 6c line as published: the en-dash flag goes to the binary, with a warning', () => {
+    const line = 'test -w txn-rw-register --bin ~/go/bin/maelstrom-txn --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total –-nemesis partition';
+    const { options: o, warnings } = parseTestArgs(line.split(' ').slice(1));
+    expect(o.nemesis).toEqual([]);
+    expect(o.binArgs).toEqual(['–-nemesis', 'partition']);
+    expect(o.concurrency).toBe(4);
+    expect(o.consistencyModels).toEqual(['read-committed']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/"–-nemesis" starts with an en dash/);
+    expect(warnings[0]).toMatch(/Did you mean "--nemesis"\?/);
+  });
+
+  it('parses --consistency-models in Maelstrom\'s spelling and with plain commas', () => {
+    expect(splitModels('read-committed , serializable')).toEqual(['read-committed', 'serializable']);
+    expect(splitModels('a,b')).toEqual(['a', 'b']);
+    expect(splitModels('a, b')).toEqual(['a', 'b']);
+    expect(splitModels(':serializable')).toEqual(['serializable']);
+  });
+
+  it('warns about node ids that look like clients and rejects duplicates', () => {
+    expect(parse('--nodes c1,n2').warnings[0]).toMatch(/starts with "c"/);
+    expect(() => parse('--nodes a,a')).toThrow(/unique/);
+  });
+
+  it('recognises --help', () => {
+    expect(parse('--help').help).toBe(true);
+    expect(parse('-h').help).toBe(true);
+  });
+});

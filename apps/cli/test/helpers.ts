@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseJson } from '@gyre/history';
+
+export const repo = resolve(import.meta.dirname, '../../..');
+export const cli = join(repo, 'apps/cli/dist/cli.js');
+export const example = (name: string) => join(repo, 'examples/dist', `${name}.js`);
+export const python = (name: string) => join(repo, 'examples/python', `${name}.py`);
+export const testNode = (name: string) => join(repo, 'apps/cli/test/nodes', name);
+
+export interface GyreRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  store: string;
+  /** results.json of the latest run, if any. */
+  results: () => Record<string, unknown>;
+  latest: string;
+}
+
+/** Runs the built `gyre` CLI with a fresh store; resolves when it exits. */
+export function gyre(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<GyreRun> {
+  const store = mkdtempSync(join(tmpdir(), 'gyre-store-'));
+  const full = args[0] === 'test' ? ['test', '--store', store, ...args.slice(1)] : args;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cli, ...full], { cwd: repo, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gyre ${full.join(' ')} did not finish in time.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, opts.timeoutMs ?? 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const latest = join(store, 'latest');
+      resolvePromise({
+        code,
+        stdout,
+        stderr,
+        store,
+        latest,
+        results: () => parseJson(readFileSync(join(latest, 'results.json'), 'utf8')) as Record<string, unknown>,
+      });
+    });
+  });
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Never answers init: reads and ignores everything.
+cat > /dev/null

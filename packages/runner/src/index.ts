@@ -1,0 +1,14 @@
+/**
+ * @gyre/runner: runs a Gyre test. Spawns the nodes as real processes (each in its own process
+ * group, in its own working directory), wires them through the simulated network to the services
+ * and to Gyre's clients, interprets the workload's generator with the nemesis, records the
+ * history as it goes, tears everything down, checks the history and writes the store.
+ */
+export type { RunConfig, RunResult, Reporter, RunStatus } from './run';
+export { runTest, RunCrash } from './run';
+export type { ExitInfo, NodeProcessOptions } from './process';
+export { NodeProcess, LineSplitter, describeExit, sweepMarked, RUN_MARKER_VAR } from './process';
+export { RunStore, basicTime, relink } from './store';
+export { Client, ClientTimeoutError } from './client';
+export { errorCompletion } from './errors';
+export { realClock } from './clock';

@@ -1,0 +1,20 @@
+import { echo as checkEcho } from '@gyre/checker';
+import { WORKLOAD_RPCS } from '@gyre/protocol';
+import { defineWorkload, type WorkloadResult } from '../types';
+
+const [ECHO] = WORKLOAD_RPCS.echo;
+
+/** maelstrom.md §2.2. */
+export const echo = defineWorkload({
+  name: 'echo',
+  doc: 'A simple echo workload: sends a message, and expects to get that same message back.',
+  rpcs: WORKLOAD_RPCS.echo,
+  generator: () => (ctx) => ({ f: 'echo', value: `Please echo ${ctx.random.int(128)}` }),
+  client: {
+    async invoke(op, conn) {
+      const reply = await conn.call(ECHO, { echo: op.value });
+      return { type: 'ok', value: reply };
+    },
+  },
+  check: (history) => checkEcho(history) as unknown as WorkloadResult,
+});

@@ -1,0 +1,145 @@
+/**
+ * The workload plugin API. Every built-in workload is defined with {@link defineWorkload}, and a
+ * user's module can export one too (`gyre test -w ./my-workload.js`).
+ */
+import type { CheckResult } from '@gyre/checker';
+import type { GenLike } from '@gyre/generator';
+import type { Op, Random, TestInfo } from '@gyre/history';
+import type { Body, RpcDef } from '@gyre/protocol';
+
+/** What a workload knows about the test it runs in: the CLI options, resolved. */
+export interface WorkloadOptions extends TestInfo {
+  /** Aggregate request rate (ops/s). */
+  rate: number;
+  /** Main-phase seconds. */
+  timeLimit: number;
+  /** Mean inter-server latency in ms. */
+  latency: number;
+  /** `--topology`. */
+  topology: string;
+  /** `--key-count`, when given. */
+  keyCount: number | undefined;
+  /** `--max-txn-length`. */
+  maxTxnLength: number;
+  /** `--max-writes-per-key`. */
+  maxWritesPerKey: number;
+  /** `--consistency-models`, split. */
+  consistencyModels: readonly string[];
+  /** `--availability`. */
+  availability: 'total' | number | undefined;
+  /** `--nemesis` faults. */
+  nemesis: readonly string[];
+}
+
+/** A client's connection to one node: synchronous RPC, one request at a time. */
+export interface ClientConn {
+  /** The node this client talks to. */
+  readonly node: string;
+  /** This client's id (c0, c1, ...). */
+  readonly id: string;
+  /**
+   * Sends a request and resolves with the reply body, validated against the RPC's closed
+   * schema. Rejects with an `RpcError` for an error reply (code 0 on timeout) and with a
+   * {@link MalformedReplyError} for a reply that does not match the schema.
+   */
+  call(rpc: RpcDef, body: Record<string, unknown>): Promise<Body>;
+}
+
+/** A reply that does not match its RPC's schema. */
+export class MalformedReplyError extends Error {
+  override name = 'MalformedReplyError';
+  constructor(
+    readonly rpc: string,
+    readonly request: unknown,
+    readonly reply: unknown,
+    readonly problems: string,
+  ) {
+    super(`Malformed RPC response to ${rpc}: ${problems}`);
+  }
+}
+
+/** What `setup` may do before the main phase (broadcast sends `topology` to every node). */
+export interface SetupContext {
+  readonly options: WorkloadOptions;
+  /** Opens a fresh client to `node`, sends one request, closes the client. Errors crash the test. */
+  rpcOnce(node: string, rpc: RpcDef, body: Record<string, unknown>): Promise<Body>;
+  /** Writes a line to the run log. */
+  log(message: string): void;
+}
+
+/** The completion a client returns for an invocation. */
+export interface ClientResult {
+  type: 'ok' | 'fail' | 'info';
+  value?: unknown;
+  error?: unknown;
+  [extra: string]: unknown;
+}
+
+/** A workload's client: turns an invocation into RPCs and the replies into a completion. */
+export interface WorkloadClient {
+  /**
+   * Performs `op`. Throwing an `RpcError` (from `conn.call`) lets the harness record it per
+   * Maelstrom's rules (definite → fail, otherwise info unless `f` is idempotent).
+   */
+  invoke(op: Op, conn: ClientConn, state: ClientState): Promise<ClientResult>;
+}
+
+/** Per-client mutable state a workload may keep (kafka keeps its offsets here). Fresh for each new client. */
+export type ClientState = Record<string, unknown>;
+
+/** Everything a workload defines. */
+export interface WorkloadDefinition {
+  /** The `-w` name. */
+  name: string;
+  /** A paragraph for `gyre doc`. */
+  doc: string;
+  /** The RPCs clients send to nodes. */
+  rpcs: readonly RpcDef[];
+  /** Functions whose indeterminate failures can be recorded as `fail` (reads). @defaultValue none */
+  idempotent?: readonly string[];
+  /** Whether a worker keeps its client after an `info` (crash). @defaultValue false */
+  reuseClient?: boolean;
+  /**
+   * How errors become history entries: `'translate'` (definite → fail, else info; timeouts
+   * `net-timeout`) or `'crash'` (every error an info crash, as g-set and the counters do).
+   * @defaultValue 'translate'
+   */
+  errors?: 'translate' | 'crash';
+  /** Client RPC timeout in ms. @defaultValue 5000 */
+  timeout?(options: WorkloadOptions): number;
+  /** Checks options before anything starts; returns an error message, or undefined. */
+  validate?(options: WorkloadOptions): string | undefined;
+  /** Runs after every node has answered `init`. */
+  setup?(ctx: SetupContext): Promise<void>;
+  /** The main-phase operations (the runner throttles them to `--rate` and limits them to `--time-limit`). */
+  generator(options: WorkloadOptions, random: Random): GenLike;
+  /**
+   * Workloads with a final phase: after the main phase the nemesis heals, the runner logs
+   * "Waiting for recovery...", waits `--recovery-time` seconds (10), then runs these operations.
+   */
+  final?(options: WorkloadOptions): GenLike;
+  /** Upper bound on the final phase, in seconds (kafka: 10). */
+  finalTimeLimit?: number;
+  /** The client. */
+  client: WorkloadClient;
+  /** The workload's checker: `{ 'valid?': ..., ... }` with Maelstrom's key names. */
+  check(history: readonly Op[], options: WorkloadOptions): WorkloadResult;
+  /** Rewrites an op's value for history.edn / history.txt (txn workloads: micro-op names as keywords). */
+  valueToEdn?(value: unknown, op: Op): unknown;
+}
+
+/** A workload checker's result: Maelstrom key names, `valid?` first. */
+export type WorkloadResult = { 'valid?': CheckResult['valid'] } & Record<string, unknown>;
+
+/** Defines a workload, checking the definition's shape with clear errors. */
+export function defineWorkload(def: WorkloadDefinition): WorkloadDefinition {
+  const problems: string[] = [];
+  if (typeof def.name !== 'string' || def.name === '') problems.push('"name" must be a non-empty string');
+  if (!Array.isArray(def.rpcs)) problems.push('"rpcs" must be an array of RPC definitions');
+  if (typeof def.generator !== 'function') problems.push('"generator" must be a function (options, random) => generator');
+  if (!def.client || typeof def.client.invoke !== 'function') problems.push('"client.invoke" must be a function');
+  if (typeof def.check !== 'function') problems.push('"check" must be a function (history, options) => result');
+  if (def.errors !== undefined && def.errors !== 'translate' && def.errors !== 'crash') problems.push('"errors" must be "translate" or "crash"');
+  if (problems.length) throw new TypeError(`Invalid workload definition${def?.name ? ` "${def.name}"` : ''}: ${problems.join('; ')}`);
+  return def;
+}
