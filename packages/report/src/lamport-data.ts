@@ -325,8 +325,8 @@ export class LamportDataBuilder {
 
   /**
    * Which process each client participant served: each request a client sent votes for every
-   * operation in flight at that moment; a client's process is the one with most votes. -1 for
-   * servers and unmatched clients.
+   * operation in flight at that moment, the most recently invoked one most (1, 1/2, 1/3, …); a
+   * client's process is the one with most votes. -1 for servers and unmatched clients.
    */
   private inferClients(participants: number, ops: ClientOp[], mSrc: Uint16Array): Int32Array {
     const out = new Int32Array(participants).fill(-1);
@@ -344,7 +344,9 @@ export class LamportDataBuilder {
       const c = mSrc[m]!;
       let v = votes.get(c);
       if (!v) votes.set(c, (v = new Map()));
-      for (const o of active) v.set(o.process, (v.get(o.process) ?? 0) + 1);
+      // A request leaves right after its invocation: the latest invocation weighs most.
+      const ranked = active.length > 1 ? [...active].sort((a, b) => b.t0 - a.t0) : active;
+      ranked.forEach((o, rank) => v.set(o.process, (v.get(o.process) ?? 0) + 1 / (1 + rank)));
     }
     for (const [c, v] of votes) {
       let best = -1;

@@ -430,8 +430,9 @@ async function handle(store: Store, req: IncomingMessage, res: ServerResponse, p
   const rest = files[1] ?? '';
   const segs = safeSegments(rest);
   const last = segs[segs.length - 1];
-  if (last && last.endsWith('.zip') && last.length > 4) {
-    const dirSegs = [...segs.slice(0, -1), last.slice(0, -4)];
+  const zipOf = last?.endsWith('.zip') ? last.slice(0, -4) : '';
+  if (zipOf !== '' && zipOf !== '.' && zipOf !== '..') {
+    const dirSegs = [...segs.slice(0, -1), zipOf];
     const asDir = await store.resolve(dirSegs).catch(() => undefined);
     if (asDir && asDir.st.isDirectory()) {
       res.writeHead(200, {

@@ -58,7 +58,7 @@ export const LAMPORT_JS = String.raw`
     for (i = 0; i < nm; i++) {
       s += cols.mSend[i]; send[i] = s;
       idc += cols.mId[i]; id[i] = idc;
-      end[i] = cols.mEnd[i] ? s + cols.mEnd[i] : -1;
+      end[i] = cols.mEnd[i] ? s + cols.mEnd[i] : (cols.mKind[i] & 7) > 4 ? s : -1;
       if (!(cols.mKind[i] & 4)) msgOfRow[s] = i;
       if (end[i] >= 0) msgOfRow[end[i]] = i;
     }
