@@ -28,7 +28,7 @@ th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;le
 export function page(title: string, body: string, opts: { css?: string; script?: string; head?: string; bodyClass?: string } = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title>
+<title>${esc(title)}</title><link rel="icon" href="data:,">
 <style>${BASE_CSS}${opts.css ?? ''}</style>${opts.head ?? ''}
 </head><body${opts.bodyClass ? ` class="${esc(opts.bodyClass)}"` : ''}>
 ${body}

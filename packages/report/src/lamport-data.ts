@@ -26,7 +26,7 @@ export const OP_TYPES = ['ok', 'info', 'fail', 'open'] as const;
 /** The description of one packed column. */
 export interface ColumnInfo {
   name: string;
-  type: 'u8' | 'u16' | 'u32' | 'i32' | 'f64';
+  type: 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f64';
   offset: number;
   length: number;
 }
@@ -97,6 +97,32 @@ const u8 = () => new Col();
 const u16 = () => new Col();
 const u32 = () => new Col();
 const i32 = () => new Col();
+
+/**
+ * The narrowest integer type holding every value (read as unsigned when `unsigned`), and the
+ * values in it.
+ */
+function narrow(values: Int32Array, unsigned: boolean): [ColumnInfo['type'], ArrayBufferView] {
+  if (unsigned) {
+    const u = new Uint32Array(values.buffer, values.byteOffset, values.length);
+    let max = 0;
+    for (let i = 0; i < u.length; i++) if (u[i]! > max) max = u[i]!;
+    if (max < 0x100) return ['u8', Uint8Array.from(u)];
+    if (max < 0x10000) return ['u16', Uint16Array.from(u)];
+    return ['u32', u];
+  }
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min >= 0) return narrow(values, true);
+  if (min >= -0x80 && max < 0x80) return ['i8', Int8Array.from(values)];
+  if (min >= -0x8000 && max < 0x8000) return ['i16', Int16Array.from(values)];
+  return ['i32', values];
+}
 
 function smallId(v: unknown): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 0x7ffffffe ? v + 1 : 0;
@@ -272,34 +298,40 @@ export class LamportDataBuilder {
     const clientProc = this.inferClients(sorted.length, ops, src);
 
     const bodyBytes = Buffer.from(this.bodyList.join('\n'), 'utf8');
+    const U = (name: string, c: Col | Int32Array | Uint16Array | Uint8Array): [string, ColumnInfo['type'], ArrayBufferView] => {
+      const a = c instanceof Col ? c.i32() : c instanceof Int32Array ? c : Int32Array.from(c);
+      return [name, ...narrow(a, true)];
+    };
+    const I = (name: string, c: Col | Int32Array): [string, ColumnInfo['type'], ArrayBufferView] => [name, ...narrow(c instanceof Col ? c.i32() : c, false)];
     const cols: [string, ColumnInfo['type'], ArrayBufferView][] = [
-      ['rowDt', 'u32', this.rowDt.u32()],
+      // A row delta of 0xFFFFFFFF means "the time is the next rowBig"; narrowed only without any.
+      this.rowBig.length ? ['rowDt', 'u32', this.rowDt.u32()] : U('rowDt', this.rowDt),
       ['rowBig', 'f64', Float64Array.from(this.rowBig)],
-      ['mSend', 'u32', this.mSend.u32()],
-      ['mEnd', 'u32', this.mEnd.u32()],
+      U('mSend', this.mSend),
+      U('mEnd', this.mEnd),
       ['mKind', 'u8', this.mKind.u8()],
-      ['mSrc', 'u16', src],
-      ['mDest', 'u16', dest],
-      ['mType', 'u16', this.mType.u16()],
-      ['mBody', 'u32', this.mBody.u32()],
-      ['mId', 'i32', this.mId.i32()],
-      ['mMsgId', 'i32', this.mMsgId.i32()],
-      ['mReply', 'i32', this.mReply.i32()],
-      ['oInv', 'i32', oInv],
-      ['oEnd', 'i32', oEnd],
-      ['oProc', 'i32', oProc],
+      U('mSrc', src),
+      U('mDest', dest),
+      U('mType', this.mType),
+      U('mBody', this.mBody),
+      I('mId', this.mId),
+      U('mMsgId', this.mMsgId),
+      U('mReply', this.mReply),
+      I('oInv', oInv),
+      I('oEnd', oEnd),
+      I('oProc', oProc),
       ['oT0', 'f64', oT0],
       ['oT1', 'f64', oT1],
-      ['oF', 'u16', oF],
+      U('oF', oF),
       ['oType', 'u8', oType],
-      ['clientProc', 'i32', clientProc],
+      I('clientProc', clientProc),
       ['bodies', 'u8', bodyBytes],
     ];
     let size = 0;
     const columns: ColumnInfo[] = [];
     for (const [name, type, a] of cols) {
       size = Math.ceil(size / 8) * 8;
-      const per = type === 'u8' ? 1 : type === 'u16' ? 2 : type === 'f64' ? 8 : 4;
+      const per = type === 'u8' || type === 'i8' ? 1 : type === 'u16' || type === 'i16' ? 2 : type === 'f64' ? 8 : 4;
       columns.push({ name, type, offset: size, length: a.byteLength / per });
       size += a.byteLength;
     }

@@ -61,8 +61,8 @@ export function lamportHtml(data: LamportData, options: LamportHtmlOptions = {})
 ${report ? `<a href="${esc(report)}" style="font-size:12px">← report</a>` : ''}
 <details class="pick"><summary>nodes ▾</summary><div class="menu" id="nodes"></div></details>
 <details class="pick"><summary>message types ▾</summary><div class="menu" id="types"></div></details>
-<label class="inline">from <input id="from" type="number" step="any" placeholder="ms"></label>
-<label class="inline">to <input id="to" type="number" step="any" placeholder="ms"></label>
+<label class="inline">from <input id="t-start" type="number" step="any" placeholder="ms"></label>
+<label class="inline">to <input id="t-end" type="number" step="any" placeholder="ms"></label>
 <label class="inline">body contains <input id="search" type="text" size="14" placeholder="text"></label>
 <label class="inline">go to <input id="goto" type="number" step="any" placeholder="ms"></label>
 <label class="inline">clients <select id="merge"><option value="1">one column</option><option value="0">one column each</option></select></label>

@@ -120,7 +120,7 @@ function decode(data: LamportData) {
   const buf = inflateRawSync(data.packed);
   expect(buf.length).toBe(data.meta.rawBytes);
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
-  const T = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
+  const T = { u8: Uint8Array, i8: Int8Array, u16: Uint16Array, i16: Int16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
   const col: Record<string, ArrayLike<number>> = {};
   for (const c of data.meta.columns) col[c.name] = new T[c.type](ab, c.offset, c.length);
   const times: number[] = [];

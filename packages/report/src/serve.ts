@@ -232,7 +232,7 @@ table.runs{width:100%;font-size:13.5px}
 table.runs td{border-bottom:1px solid rgba(0,0,0,.06)}
 table.runs tr.run td:first-child{font-weight:600}
 table.runs .num{text-align:right;font-variant-numeric:tabular-nums}
-table.runs a{margin-right:8px}
+table.runs a{margin-right:8px;color:#13243a;text-decoration:underline;text-decoration-color:rgba(19,36,58,.35);text-underline-offset:2px}
 .crumbs{font-size:15px;margin-bottom:14px}.crumbs a{font-weight:600}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}
 .tile{border:1px solid var(--line);border-radius:10px;background:#fff;overflow:hidden;display:flex;flex-direction:column}
@@ -437,7 +437,7 @@ async function handle(store: Store, req: IncomingMessage, res: ServerResponse, p
     if (asDir && asDir.st.isDirectory()) {
       res.writeHead(200, {
         'content-type': 'application/zip',
-        'content-disposition': `attachment; filename="${last.replace(/[^\w.+-]/g, '_')}"`,
+        'content-disposition': `attachment; filename="${zipOf.replace(/[^\w.+-]/g, '_')}.zip"`,
         'x-content-type-options': 'nosniff',
       });
       if (head) return void res.end();

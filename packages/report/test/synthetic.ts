@@ -47,7 +47,7 @@ export function syntheticBroadcast(o: SyntheticOptions = {}): SyntheticRun {
   const nodes = Array.from({ length: N }, (_, i) => `n${i}`);
   const concurrency = Math.max(2, N);
   const msgs: Msg[] = [];
-  const ops: (Omit<Op, 'index'> & { seq: number })[] = [];
+  const ops: { seq: number; time: number; type: Op['type']; process: Op['process']; f: string; value: unknown; error?: unknown }[] = [];
   let seq = 0;
   const msgIds = new Map<string, number>();
   const nextMsgId = (node: string) => {
@@ -135,7 +135,7 @@ export function syntheticBroadcast(o: SyntheticOptions = {}): SyntheticRun {
   const history: Op[] = ops
     .sort((a, b) => a.time - b.time || a.seq - b.seq)
     .map(({ seq: s, ...op }, index) => {
-      const out = { ...op, index } as Op;
+      const out = { ...op, time: Math.round(op.time), index } as Op;
       for (const [v, sq] of lostOps) if (sq === s) lostOps.set(v, index);
       return out;
     });
@@ -155,7 +155,7 @@ export function syntheticBroadcast(o: SyntheticOptions = {}): SyntheticRun {
     if (o.maxEvents && events.length >= o.maxEvents) break;
     let id = ids.get(e.m);
     if (id === undefined) ids.set(e.m, (id = ids.size));
-    const ev: NetEvent = { index: events.length, time: e.t, kind: e.k === 0 ? 'send' : e.k === 1 ? 'recv' : 'drop', id };
+    const ev: NetEvent = { index: events.length, time: Math.round(e.t), kind: e.k === 0 ? 'send' : e.k === 1 ? 'recv' : 'drop', id };
     if (e.k === 0) ev.message = { src: e.m.src, dest: e.m.dest, body: { ...e.m.body } };
     events.push(ev);
   }

@@ -23,13 +23,26 @@ export const LAMPORT_JS = String.raw`
     return out;
   }
   function inflate(bytes) {
-    var ds = new DecompressionStream('deflate-raw');
-    return new Response(new Blob([bytes]).stream().pipeThrough(ds)).arrayBuffer();
+    // The size is known, so chunks are copied straight into place (much faster than Response.arrayBuffer()).
+    var out = new Uint8Array(META.rawBytes), off = 0;
+    var reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+    function pump() {
+      return reader.read().then(function (r) {
+        if (r.done) {
+          if (off !== out.length) throw new Error('the packed data is ' + off + ' bytes, expected ' + out.length);
+          return out.buffer;
+        }
+        out.set(r.value, off); off += r.value.length;
+        return pump();
+      });
+    }
+    return pump();
   }
 
-  var T0 = performance.now();
+  var T0 = performance.now(), marks = api.marks = { start: T0 };
   var packed = b64bytes($('lamport-data').textContent.trim());
-  inflate(packed).then(start, function (e) { fail(e); });
+  marks.base64 = performance.now();
+  inflate(packed).then(function (buf) { marks.inflate = performance.now(); start(buf); }, function (e) { fail(e); });
 
   function fail(e) {
     $('status').textContent = 'Could not load the messages: ' + (e && e.message ? e.message : e);
@@ -38,11 +51,11 @@ export const LAMPORT_JS = String.raw`
 
   var D = {};
   function start(buf) {
-    try { decode(buf); init(); } catch (e) { fail(e); throw e; }
+    try { decode(buf); marks.decode = performance.now(); init(); } catch (e) { fail(e); throw e; }
   }
 
   function decode(buf) {
-    var types = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
+    var types = { u8: Uint8Array, i8: Int8Array, u16: Uint16Array, i16: Int16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
     var cols = {};
     META.columns.forEach(function (c) { cols[c.name] = new types[c.type](buf, c.offset, c.length); });
     var rows = META.rows, nm = META.messages, i;
@@ -425,7 +438,7 @@ export const LAMPORT_JS = String.raw`
   function clearFilters() {
     F = { nodes: null, types: null, from: -Infinity, to: Infinity, text: '' };
     Array.prototype.forEach.call(document.querySelectorAll('#nodes input, #types input'), function (i) { i.checked = true; });
-    $('from').value = ''; $('to').value = ''; $('search').value = '';
+    $('t-start').value = ''; $('t-end').value = ''; $('search').value = '';
     applyFilters();
   }
   function checkList(box, names, counts, onChange) {
@@ -451,8 +464,8 @@ export const LAMPORT_JS = String.raw`
     checkList($('nodes'), D.parts, null, function () { F.nodes = readChecks($('nodes')); applyFilters(); });
     checkList($('types'), D.types, typeCounts, function () { F.types = readChecks($('types')); applyFilters(); });
     var num = function (id) { var v = $(id).value.trim(); return v === '' ? NaN : Number(v) * 1e6; };
-    var onTime = function () { var a = num('from'), b = num('to'); F.from = isNaN(a) ? -Infinity : a; F.to = isNaN(b) ? Infinity : b; applyFilters(); };
-    $('from').addEventListener('change', onTime); $('to').addEventListener('change', onTime);
+    var onTime = function () { var a = num('t-start'), b = num('t-end'); F.from = isNaN(a) ? -Infinity : a; F.to = isNaN(b) ? Infinity : b; applyFilters(); };
+    $('t-start').addEventListener('change', onTime); $('t-end').addEventListener('change', onTime);
     var timer = 0;
     $('search').addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { F.text = $('search').value; applyFilters(); }, 250); });
     $('density').addEventListener('change', function () {
@@ -464,11 +477,13 @@ export const LAMPORT_JS = String.raw`
     $('merge').addEventListener('change', function () { applyFilters(); });
     $('goto').addEventListener('change', function () { var v = Number($('goto').value); if (!isNaN(v)) location.hash = 't=' + Math.round(v * 1e6); });
     applyFilters();
+    marks.index = performance.now();
     $('status').textContent = 'Hover an arrow to see its message; click to select it. Deep links: #t=<ns>, #msg=<message id>, #op=<history index>.';
     if (location.hash) jump(location.hash);
     draw();
     api.ready = true;
     api.loadMs = performance.now() - T0;
+    api.readyAt = performance.now();
     document.body.dataset.ready = '1';
   }
 
@@ -482,6 +497,13 @@ export const LAMPORT_JS = String.raw`
       columns: V.names.slice(),
       rowHeight: rowH
     };
+  };
+  api.pointOf = function (id) {
+    for (var i = 0; i < drawn.length; i++) if (D.id[drawn[i][0]] === id) {
+      var r = view.getBoundingClientRect(), d = drawn[i];
+      return { x: r.left + (d[1] + d[3]) / 2, y: r.top + (d[2] + d[4]) / 2 };
+    }
+    return null;
   };
   api.scrollToFraction = function (f) { scrollToPos(Math.max(0, contentH - scroller.clientHeight) * f); };
   api.setFilter = function (f) {

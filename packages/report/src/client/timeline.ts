@@ -85,6 +85,10 @@ export const TIMELINE_JS = String.raw`
     return -1;
   }
   api.opAt = opAt;
+  api.pointOf = function (i) {
+    var o = T.ops[i], r = view.getBoundingClientRect();
+    return { x: r.left + (xOf(o[1]) + Math.max(xOf(o[2]), xOf(o[1]) + 2)) / 2, y: r.top + yOf(o[0]) + LANE / 2 };
+  };
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
   function ms(ns) { return (ns / 1e6).toFixed(3) + ' ms'; }
   scroller.addEventListener('mousemove', function (ev) {
