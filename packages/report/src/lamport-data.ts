@@ -240,7 +240,8 @@ export class LamportDataBuilder {
       this.rowBig.push(ev.time);
     }
     this.lastTime = ev.time;
-    if (ev.kind === 'send') {
+    const kind = ev.kind ?? ev.type;
+    if (kind === 'send') {
       const m = ev.message;
       this.newMessage(row, ev.id, m?.src ?? ev.src ?? '?', m?.dest ?? ev.dest ?? '?', m?.body, false);
       return;
@@ -250,7 +251,7 @@ export class LamportDataBuilder {
       m = this.newMessage(row, ev.id, ev.src ?? '?', ev.dest ?? '?', undefined, true);
     } else this.byId.delete(ev.id);
     this.mEnd.set(m, row - this.sendRows.get(m));
-    this.mKind.set(m, (this.mKind.get(m) & ~3) | (ev.kind === 'recv' ? END_RECV : END_DROP));
+    this.mKind.set(m, (this.mKind.get(m) & ~3) | (kind === 'recv' ? END_RECV : END_DROP));
   }
 
   /** Adds every event of an iterable (sync or async). */

@@ -98,6 +98,16 @@ describe('messages.svg', () => {
     }
   });
 
+  it('takes @gyre/net journal events as they are (type instead of kind, src and dest on every event)', () => {
+    const sent = new Map<number, { src: string; dest: string }>();
+    const netStyle = journal().map(({ kind, message, ...rest }) => {
+      if (message) sent.set(rest.id, message);
+      const { src, dest } = sent.get(rest.id)!;
+      return { ...rest, type: kind, src, dest, ...(message ? { get message() { return message; } } : {}) };
+    });
+    expect(lamportSvg(netStyle)).toBe(lamportSvg(journal()));
+  });
+
   it('caps the events and says so in orange; repeats names every 50 rows', () => {
     const many: NetEvent[] = [];
     for (let i = 0; i < 200; i++) {

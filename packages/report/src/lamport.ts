@@ -11,7 +11,8 @@ import { clip, esc, px } from './text';
 /**
  * One network journal event, already parsed. The message (with `src`, `dest` and `body`) is
  * required on `send` events; `recv` and `drop` events name the message by `id`. Events should come
- * in journal order (by `index`); `src` / `dest` on the event itself are accepted as well.
+ * in journal order (by `index`); `src` / `dest` on the event itself are accepted as well, so are
+ * `@gyre/net`'s journal events as they are (`type` for `kind`).
  */
 export interface NetEvent {
   /** Position in the journal: 0, 1, 2, … */
@@ -19,7 +20,9 @@ export interface NetEvent {
   /** Nanoseconds since the test began. */
   time: number;
   /** A message entered the network, was delivered, or will never be delivered. */
-  kind: 'send' | 'recv' | 'drop';
+  kind?: 'send' | 'recv' | 'drop';
+  /** The same as `kind`, as `@gyre/net`'s journal events name it; one of the two must be present. */
+  type?: 'send' | 'recv' | 'drop';
   /** The network's message id. */
   id: number;
   /** The message, on `send` events. */
@@ -147,7 +150,8 @@ export class LamportSvgBuilder {
 
   /** Adds one journal event. */
   add(ev: NetEvent): void {
-    if (ev.kind === 'send') {
+    const kind = ev.kind ?? ev.type;
+    if (kind === 'send') {
       const m = ev.message;
       const t = m ? bodyType(m.body) : '?';
       if (t === 'init' || t === 'init_ok') {
@@ -166,7 +170,7 @@ export class LamportSvgBuilder {
       return;
     }
     if (this.init.has(ev.id)) {
-      if (ev.kind === 'recv' || ev.kind === 'drop') this.init.delete(ev.id);
+      this.init.delete(ev.id);
       return;
     }
     if (this.rows >= this.max) {
@@ -175,7 +179,7 @@ export class LamportSvgBuilder {
     }
     const m = this.sent.get(ev.id);
     const row = this.rows++;
-    if (m && ev.kind === 'recv') this.arrows.push({ m, id: ev.id, to: row });
+    if (m && kind === 'recv') this.arrows.push({ m, id: ev.id, to: row });
     if (m) this.sent.delete(ev.id);
   }
 

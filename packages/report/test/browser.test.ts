@@ -183,6 +183,41 @@ describe.skipIf(missing !== undefined)('in Chromium', () => {
     await page.close();
   });
 
+  it('opens the messages at a time (#t=) and at a message (#msg=)', async () => {
+    const target = invalid.events[Math.floor(invalid.events.length * 0.6)]!;
+    const first = invalid.events.findIndex((e) => e.time >= target.time);
+    const { page, errors } = await open(`${server.url}files/broadcast/${encodeURIComponent(INVALID)}/messages.html#t=${target.time}`);
+    await page.waitForFunction(() => window.gyreLamport?.ready === true);
+    const s1 = await page.evaluate(() => window.gyreLamport.state() as unknown as { topRow: number });
+    // The event sits a third of the way down the view: within the rows on screen, below the top.
+    expect(first - s1.topRow).toBeGreaterThan(0);
+    expect(first - s1.topRow).toBeLessThan(40);
+    const msg = invalid.events.find((e) => e.kind === 'send' && e.index > invalid.events.length / 3)!;
+    await page.evaluate((id) => (location.hash = `msg=${id}`), msg.id);
+    await page.waitForFunction((id) => window.gyreLamport.state().selected === id, msg.id);
+    expect(await page.evaluate(() => window.gyreLamport.state().drawnMessages)).toContain(msg.id);
+    expect(await page.textContent('#status')).toContain(`message ${msg.id}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a click on an operation in the embedded timeline opens its messages in the embedded Lamport view', async () => {
+    const { page, errors } = await open(`${server.url}files/broadcast/${encodeURIComponent(INVALID)}/report.html`);
+    const lamport = await lamportFrame(page);
+    await page.locator('#timeline').scrollIntoViewIfNeeded();
+    const timeline = page.frames().find((f) => f.url().endsWith('timeline.html'))!;
+    await timeline.waitForFunction(() => window.gyreTimeline?.ready === true);
+    const i = 10;
+    const invokeIndex = (await timeline.evaluate((k) => (window.gyreTimeline.data.ops[k] as number[])[5], i))!;
+    const p = await timeline.evaluate((k) => window.gyreTimeline.pointOf(k), i);
+    const fb = (await (await page.$('#timeline iframe'))!.boundingBox())!;
+    await page.mouse.click(fb.x + p.x, fb.y + p.y);
+    await lamport.waitForFunction((v) => window.gyreLamport.jumped?.value === v, invokeIndex);
+    expect(lamport.url()).toMatch(new RegExp(`#op=${invokeIndex}$`));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('renders report.html from disk (file://) with no console errors', async () => {
     const { page, errors } = await open(`file://${join(invalidDir, 'report.html')}`);
     const frame = await lamportFrame(page);
