@@ -6,6 +6,17 @@
  * (each aligned to 8 bytes) and deflated. Message bodies are split into `type`, `msg_id`,
  * `in_reply_to` (numeric columns when they are small integers) and the rest, which is interned as
  * compact JSON text: gossip repeats the same payloads many times.
+ *
+ * Columns (integer ones narrowed to the smallest type that holds them):
+ * - rows: `rowDt` time since the previous event in ns (0xFFFFFFFF: take the next `rowBig` instead);
+ * - messages, in send order: `mSend` send row minus the previous message's, `mEnd` receive or drop
+ *   row minus the send row (0: none; for a message whose send was not journaled the end is the send
+ *   row), `mKind` end (0 none, 1 recv, 2 drop) | 4 no send seen | 8 error body, `mSrc`, `mDest`
+ *   (participant indices), `mType`, `mBody` (interned rest), `mId` network id minus the previous
+ *   message's, `mMsgId` / `mReply` (value + 1, 0 when absent or not a small integer);
+ * - client operations: `oInv`, `oEnd` (history indices), `oProc`, `oT0`, `oT1`, `oF`, `oType`;
+ * - `clientProc`: per participant, the process it served (-1 for none); `bodies`: UTF-8 rests
+ *   joined by newlines (`""` for none, a leading NUL for bodies that are not objects).
  */
 import { deflateRawSync } from 'node:zlib';
 import { pairs, stringifyJson, type Op } from '@gyre/history';
