@@ -1,0 +1,37 @@
+/**
+ * @gyre/report: what a run looks like to a person.
+ *
+ * - Plots as SVG text ({@link latencyRawSvg}, {@link latencyQuantilesSvg}, {@link rateSvg}), pure
+ *   functions of the history, with fault periods shaded ({@link nemesisPeriods}).
+ * - Lamport diagrams of the network journal: `messages.svg` ({@link LamportSvgBuilder},
+ *   {@link lamportSvg}, capped like Maelstrom's) and the interactive `messages.html`
+ *   ({@link LamportDataBuilder} + {@link lamportHtml}: virtualised canvas, no cap, filters, deep links).
+ * - `timeline.html` ({@link timelineHtml}) and `report.html` ({@link reportHtml}), self-contained.
+ * - {@link writeReport}: all of the above for a run directory.
+ * - {@link startServer}: the `gyre serve` web UI over a store directory, with zip downloads.
+ * - {@link formatSummary}: the end-of-run console summary.
+ */
+export type { PlotOptions, LatencyPoint } from './plots';
+export { latencyRawSvg, latencyQuantilesSvg, rateSvg, latencyPoints, latencyQuantiles, rates, quantile, defaultWindow, OUTCOME_COLORS, NEMESIS_COLOR, QUANTILES } from './plots';
+export type { NemesisPeriod } from './nemesis';
+export { nemesisPeriods } from './nemesis';
+export type { NetEvent, NetEvents, LamportSvgOptions } from './lamport';
+export { LamportSvgBuilder, lamportSvg, compareParticipants, messageLabel, messageColor, bodyType, isClient, NOTICE_COLOR } from './lamport';
+export type { LamportData, LamportMeta, ColumnInfo, LamportDataOptions } from './lamport-data';
+export { LamportDataBuilder, buildLamportData } from './lamport-data';
+export type { LamportHtmlOptions } from './lamport-html';
+export { lamportHtml } from './lamport-html';
+export type { TimelineOptions } from './timeline';
+export { timelineHtml } from './timeline';
+export type { Finding, FindingGroup, FindingItem, FindingsOptions } from './findings';
+export { findAnomalies } from './findings';
+export type { ReportInput, Verdict } from './report';
+export { reportHtml, verdictOf, prettyJson } from './report';
+export type { WriteReportInput, WriteReportResult } from './write';
+export { writeReport, REPORT_FILES } from './write';
+export type { ServerOptions, GyreServer, RunInfo } from './serve';
+export { startServer, listRuns, parseRunTime } from './serve';
+export type { ZipEntry } from './zip';
+export { writeZip, crc32 } from './zip';
+export type { SummaryOptions } from './summary';
+export { formatSummary } from './summary';
