@@ -6,3 +6,37 @@
  */
 export type { Validity, CheckResult } from './validity';
 export { mergeValid } from './validity';
+export {
+  linearizable,
+  renderLinearSvg,
+  register,
+  casRegister,
+  mutex,
+  setModel,
+  fifoQueue,
+  unorderedQueue,
+  multiRegister,
+  perKey,
+  linKv,
+  stringKv,
+  describeLinOp,
+} from './linear/index';
+export type {
+  LinOp,
+  Model,
+  StepResult,
+  RegisterOptions,
+  StringKvOptions,
+  UnorderedQueueState,
+  Bag,
+  KvMapState,
+  KvString,
+  LinearizableOptions,
+  LinearizableResult,
+  PartitionResult,
+  LinearFailure,
+  OpRef,
+  DescribedState,
+  UnknownCause,
+  LinearSvgOptions,
+} from './linear/index';

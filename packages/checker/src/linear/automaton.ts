@@ -1,0 +1,182 @@
+import { valuesEqual } from '@gyre/history';
+import { fmix32, hashValue, zobrist } from './hash';
+import type { LinOp, Model } from './model';
+
+const ILLEGAL = -1;
+
+/**
+ * A model compiled lazily over one set of ops: states are interned to small integers and each
+ * (state, op) transition is computed once and kept in a table, so the search itself never calls the
+ * model twice for the same pair and never allocates.
+ */
+export class Automaton<S = unknown> {
+  readonly n: number;
+  /** Interned states by id. */
+  readonly states: S[] = [];
+  /** A random 32-bit key per state id, mixed into configuration hashes. */
+  stateKey: Int32Array;
+  private stateHash: Int32Array;
+  private table: Int32Array;
+  private tableMask: number;
+  /** Transitions: row per state, column per op; 0 unknown, ILLEGAL, or next id + 1. */
+  private trans: Int32Array;
+  private transRows: number;
+  private readonly hash: (s: S) => number;
+  private readonly equal: (a: S, b: S) => boolean;
+  readonly init: number;
+  /** Model calls made (cache misses of the transition table). */
+  modelSteps = 0;
+
+  constructor(
+    readonly model: Model<S>,
+    readonly ops: readonly LinOp[],
+    private readonly maxDenseCells = 1 << 18,
+    private readonly maxHashed = 1 << 21,
+  ) {
+    this.n = ops.length;
+    this.hash = model.hash ? (s) => model.hash!(s) | 0 : hashValue;
+    this.equal = model.equal ? (a, b) => model.equal!(a, b) : valuesEqual;
+    this.stateKey = new Int32Array(16);
+    this.stateHash = new Int32Array(16);
+    this.table = new Int32Array(32);
+    this.tableMask = 31;
+    this.transRows = Math.max(1, Math.min(8, Math.floor(maxDenseCells / Math.max(1, this.n))));
+    this.trans = new Int32Array(this.transRows * this.n);
+    this.init = this.intern(model.init());
+  }
+
+  get stateCount(): number {
+    return this.states.length;
+  }
+
+  /** The interned id of a state, adding it if new. */
+  intern(s: S): number {
+    const h = this.hash(s);
+    let i = h & this.tableMask;
+    for (;;) {
+      const e = this.table[i]!;
+      if (e === 0) break;
+      const id = e - 1;
+      if (this.stateHash[id] === h && this.equal(this.states[id]!, s)) return id;
+      i = (i + 1) & this.tableMask;
+    }
+    const id = this.states.length;
+    this.states.push(s);
+    if (id >= this.stateKey.length) {
+      const k = new Int32Array(this.stateKey.length * 2);
+      k.set(this.stateKey);
+      this.stateKey = k;
+      const hh = new Int32Array(this.stateHash.length * 2);
+      hh.set(this.stateHash);
+      this.stateHash = hh;
+    }
+    this.stateKey[id] = zobrist(id, 0x2545f491);
+    this.stateHash[id] = h;
+    this.table[i] = id + 1;
+    if (this.states.length * 2 > this.tableMask) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const size = (this.tableMask + 1) * 2;
+    const t = new Int32Array(size);
+    const mask = size - 1;
+    for (let id = 0; id < this.states.length; id++) {
+      let i = this.stateHash[id]! & mask;
+      while (t[i] !== 0) i = (i + 1) & mask;
+      t[i] = id + 1;
+    }
+    this.table = t;
+    this.tableMask = mask;
+  }
+
+  /** The state id after applying op `op` to state `s`, or -1 when the op is impossible there. */
+  next(s: number, op: number): number {
+    if (s < this.transRows) {
+      const c = this.trans[s * this.n + op]!;
+      if (c !== 0) return c === ILLEGAL ? ILLEGAL : c - 1;
+    } else if (this.hCount > 0) {
+      const mask = this.hMask;
+      let i = fmix32(Math.imul(s, 0x9e3779b1) ^ op) & mask;
+      for (;;) {
+        const ks = this.hState[i]!;
+        if (ks === -1) break;
+        if (ks === s && this.hOp[i] === op) {
+          const c = this.hVal[i]!;
+          return c === ILLEGAL ? ILLEGAL : c - 1;
+        }
+        i = (i + 1) & mask;
+      }
+    }
+    return this.compute(s, op);
+  }
+
+  private compute(s: number, op: number): number {
+    this.modelSteps++;
+    const r = this.model.step(this.states[s]!, this.ops[op]!);
+    const t = r.ok ? this.intern(r.state) : ILLEGAL;
+    const v = t === ILLEGAL ? ILLEGAL : t + 1;
+    if (s >= this.transRows) this.growRows(s);
+    if (s < this.transRows) this.trans[s * this.n + op] = v;
+    else this.remember(s, op, v);
+    return t;
+  }
+
+  // Transitions of states beyond the dense rows: open addressing on (state, op).
+  private hState = new Int32Array(0);
+  private hOp = new Int32Array(0);
+  private hVal = new Int32Array(0);
+  private hMask = -1;
+  private hCount = 0;
+
+  private remember(s: number, op: number, v: number): void {
+    if (this.hCount >= this.maxHashed) return;
+    if ((this.hCount + 1) * 2 > this.hMask + 1) this.growHashed();
+    const mask = this.hMask;
+    let i = fmix32(Math.imul(s, 0x9e3779b1) ^ op) & mask;
+    while (this.hState[i] !== -1) i = (i + 1) & mask;
+    this.hState[i] = s;
+    this.hOp[i] = op;
+    this.hVal[i] = v;
+    this.hCount++;
+  }
+
+  private growHashed(): void {
+    const size = Math.max(1024, (this.hMask + 1) * 2);
+    const mask = size - 1;
+    const hs = new Int32Array(size).fill(-1);
+    const ho = new Int32Array(size);
+    const hv = new Int32Array(size);
+    for (let j = 0; j <= this.hMask; j++) {
+      const s = this.hState[j]!;
+      if (s === -1) continue;
+      let i = fmix32(Math.imul(s, 0x9e3779b1) ^ this.hOp[j]!) & mask;
+      while (hs[i] !== -1) i = (i + 1) & mask;
+      hs[i] = s;
+      ho[i] = this.hOp[j]!;
+      hv[i] = this.hVal[j]!;
+    }
+    this.hState = hs;
+    this.hOp = ho;
+    this.hVal = hv;
+    this.hMask = mask;
+  }
+
+  private growRows(s: number): void {
+    const maxRows = Math.max(1, Math.floor(this.maxDenseCells / Math.max(1, this.n)));
+    if (this.transRows >= maxRows) return;
+    let rows = this.transRows;
+    while (rows <= s && rows < maxRows) rows *= 2;
+    rows = Math.min(rows, maxRows);
+    const t = new Int32Array(rows * this.n);
+    t.set(this.trans);
+    this.trans = t;
+    this.transRows = rows;
+  }
+
+  /** Why `op` is impossible in state `s` (calls the model again), or undefined if it is possible. */
+  reason(s: number, op: number): string | undefined {
+    const r = this.model.step(this.states[s]!, this.ops[op]!);
+    return r.ok ? undefined : r.reason;
+  }
+}

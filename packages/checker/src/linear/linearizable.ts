@@ -1,0 +1,402 @@
+import type { Op } from '@gyre/history';
+import { stringifyJson } from '@gyre/history';
+import type { Validity } from '../validity';
+import { Automaton } from './automaton';
+import type { LinOp, Model } from './model';
+import { describeLinOp } from './models';
+import { prepare, relax, renumber, type Partition, type PreparedOp } from './prepare';
+import { CACHE_FULL, INVALID, Search, TIMEOUT, VALID, type Limits, type Outcome } from './search';
+
+/** Options for {@link linearizable}. */
+export interface LinearizableOptions<S = any> {
+  /** The sequential specification. */
+  model: Model<S, any>;
+  /**
+   * Time budget in milliseconds for the whole check (all partitions). When it runs out the verdict
+   * is `'unknown'` with cause `'timeout'` (never `true`), within about 50 ms.
+   * @defaultValue Infinity
+   */
+  timeLimit?: number;
+  /**
+   * The clock, in milliseconds.
+   * @defaultValue `() => globalThis.performance.now()`
+   */
+  now?: () => number;
+  /**
+   * Cap on memoised search configurations per partition (each costs about 12 bytes plus one bit per
+   * op of the partition). When reached the partition's verdict is `'unknown'` with cause
+   * `'cache-limit'`.
+   * @defaultValue 4_000_000
+   */
+  maxCacheEntries?: number;
+  /**
+   * Check every partition even after one is found invalid (otherwise the rest are reported
+   * `'unknown'` with cause `'not-checked'`).
+   * @defaultValue false
+   */
+  allPartitions?: boolean;
+  /**
+   * Gather evidence for the first invalid partition: the failing op, a shrunk stretch, the states
+   * before the failing op. The longest prefix is always reported.
+   * @defaultValue true
+   */
+  explain?: boolean;
+  /**
+   * Time budget in milliseconds for gathering evidence (on top of `timeLimit`).
+   * @defaultValue 250
+   */
+  explainTimeLimit?: number;
+  /**
+   * How many of the states reachable before the failing op to report.
+   * @defaultValue 10
+   */
+  maxStates?: number;
+}
+
+/** Why a verdict is `'unknown'`. */
+export type UnknownCause = 'timeout' | 'cache-limit' | 'not-checked';
+
+/** A state with its text. */
+export interface DescribedState {
+  state: unknown;
+  description: string;
+}
+
+/** An op in evidence: where it is in the history and what it did. */
+export interface OpRef {
+  /** The invocation's index in the history. */
+  index: number;
+  /** The completion's index, or -1 when it never completed. */
+  completionIndex: number;
+  process: Op['process'];
+  f: string;
+  /** As in {@link LinOp.value}: the observed result when `known`. */
+  value: unknown;
+  /** False when the op's outcome is unknown (it completed `info` or never). */
+  known: boolean;
+  /** The model's text for it. */
+  description: string;
+}
+
+/**
+ * Why a partition is not linearizable, in terms a person can check.
+ */
+export interface LinearFailure {
+  /** The partition's key. */
+  key: unknown;
+  /**
+   * The op that could not be linearized: the one whose completion ends the shortest prefix of the
+   * history that has no linearization (Knossos's `:op`). Without `explain`, the op that blocked the
+   * longest linearized prefix.
+   */
+  op: OpRef;
+  /** The model's reason the op is impossible after the longest prefix, when it is impossible there. */
+  reason?: string;
+  /** Op indices (invocations) of the longest linearizable prefix found, in linearization order. */
+  longestPrefix: number[];
+  /** Every op of the partition that was checked (invocation indices, in history order). */
+  ops: number[];
+  /**
+   * The states the object can be in just before {@link op} must take effect: after every op that
+   * completed before it, in every order consistent with real time, with or without the ops that were
+   * still running. At most `maxStates`.
+   */
+  states: DescribedState[];
+  /** True when there were more states than reported (or the enumeration ran out of budget). */
+  statesTruncated: boolean;
+  /**
+   * A small sub-history that still cannot be linearized, found by shrinking the partition: the
+   * history is cut after {@link op}'s completion and as many ops as possible have their outcome
+   * forgotten (indeterminate ops that only read are then dropped). Both steps only ever remove
+   * constraints, so this stretch being non-linearizable proves the whole history is not.
+   */
+  stretch: {
+    /** Op indices whose observed outcome is needed, in history order; includes {@link op}. */
+    ops: number[];
+    /** Other op indices in the stretch, taken as indeterminate (they may or may not have happened). */
+    uncertain: number[];
+    /** The stretch's first and last history index. */
+    from: number;
+    to: number;
+    /** True when shrinking ran out of budget (the stretch may not be minimal). */
+    truncated: boolean;
+  };
+  /** One line of text summing it up. */
+  explanation: string;
+}
+
+/** The verdict for one partition. */
+export interface PartitionResult {
+  /** The model's partition key (`undefined` for an unpartitioned model). */
+  key: unknown;
+  valid: Validity;
+  cause?: UnknownCause;
+  /** Ops checked in this partition (failed ops and indeterminate reads excluded). */
+  opCount: number;
+  /** Search steps taken. */
+  steps: number;
+  /** Memoised configurations. */
+  cacheEntries: number;
+  /** For an invalid or undecided partition: op indices (invocations) of the longest linearizable prefix found, in linearization order. */
+  longestPrefix?: number[];
+}
+
+/**
+ * The result of {@link linearizable}.
+ *
+ * - `valid`: `true` when every partition has a linearization; `false` when one has none; `'unknown'`
+ *   when a partition ran out of time or cache (see `cause`) and none was found invalid.
+ * - `partitions`: one entry per partition, in the order checked (smallest first).
+ * - `failure`: evidence for the first invalid partition (see {@link LinearFailure}).
+ */
+export interface LinearizableResult {
+  valid: Validity;
+  cause?: UnknownCause;
+  /** The model's name. */
+  model: string;
+  /** Ops checked (all partitions; failed ops and indeterminate reads excluded). */
+  opCount: number;
+  /** Ops dropped because they failed. */
+  failedOps: number;
+  partitions: PartitionResult[];
+  failure?: LinearFailure;
+}
+
+const defaultNow = (): number => globalThis.performance.now();
+
+/** Search configuration shared by the partition checks. */
+interface Ctx {
+  model: Model<any, any>;
+  now: () => number;
+  maxEntries: number;
+}
+
+/** Checks one partition's ops; returns the outcome and the search (for its evidence). */
+function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number): { outcome: Outcome; search: Search } {
+  const aut = new Automaton(ctx.model, ops);
+  const inv = new Float64Array(ops.length);
+  const ret = new Float64Array(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    inv[i] = ops[i]!.invPos;
+    ret[i] = ops[i]!.retPos;
+  }
+  const search = new Search(aut, inv, ret);
+  const limits: Limits = { deadline, now: ctx.now, maxEntries: ctx.maxEntries };
+  const outcome = search.run(limits);
+  return { outcome, search };
+}
+
+/**
+ * Checks that a history is linearizable with respect to a model: that every operation can be
+ * given a single point in time between its invocation and its completion such that the ops, taken
+ * in that order, are a legal run of the model.
+ *
+ * - `fail`ed ops never happened and are dropped. An op that completed `info` or never completed may
+ *   take effect at any point after its invocation, up to the end of the history, or never; its
+ *   result is unknown.
+ * - Intervals are closed and ordered by position in `history` (which must be in time order): op A
+ *   precedes op B only when A's completion comes before B's invocation.
+ * - Partitions (the model's `partition`) are checked independently, smallest first; the first
+ *   invalid one stops the check unless `allPartitions` is set.
+ *
+ * The search is Wing & Gong's with Lowe's memoisation of (linearized set, state), as in Porcupine.
+ * Never throws on a bad history: the model's reasons end up in the evidence.
+ *
+ * @example
+ * ```ts
+ * const result = linearizable(history, { model: casRegister(), timeLimit: 10_000 });
+ * if (result.valid === false) console.log(result.failure?.explanation);
+ * ```
+ */
+export function linearizable(history: readonly Op[], options: LinearizableOptions): LinearizableResult {
+  const now = options.now ?? defaultNow;
+  const start = now();
+  const deadline = options.timeLimit === undefined ? Infinity : start + options.timeLimit;
+  const ctx: Ctx = { model: options.model, now, maxEntries: options.maxCacheEntries ?? 4_000_000 };
+  const prepared = prepare(history, options.model);
+  const parts = prepared.partitions.map((p, order) => ({ p, order })).sort((a, b) => a.p.ops.length - b.p.ops.length || a.order - b.order);
+  const results: PartitionResult[] = [];
+  let failure: LinearFailure | undefined;
+  let stop = false;
+  let anyFalse = false;
+  let cause: UnknownCause | undefined;
+  for (const { p } of parts) {
+    if (stop || (deadline < Infinity && now() >= deadline)) {
+      results.push({ key: p.key, valid: 'unknown', cause: stop ? 'not-checked' : 'timeout', opCount: p.ops.length, steps: 0, cacheEntries: 0 });
+      if (!stop) cause ??= 'timeout';
+      continue;
+    }
+    const { outcome, search } = checkOps(ctx, p.ops, deadline);
+    const r: PartitionResult = { key: p.key, valid: outcome === VALID ? true : outcome === INVALID ? false : 'unknown', opCount: p.ops.length, steps: search.steps, cacheEntries: search.cacheEntries };
+    if (outcome === TIMEOUT || outcome === CACHE_FULL) {
+      r.cause = outcome === TIMEOUT ? 'timeout' : 'cache-limit';
+      cause ??= r.cause;
+    }
+    if (outcome !== VALID) r.longestPrefix = Array.from(search.bestPath, (i) => p.ops[i]!.index);
+    results.push(r);
+    if (outcome === INVALID) {
+      anyFalse = true;
+      if (!failure) failure = explain(ctx, p, search, options);
+      if (!options.allPartitions) stop = true;
+    }
+  }
+  const valid: Validity = anyFalse ? false : cause ? 'unknown' : true;
+  const out: LinearizableResult = { valid, model: options.model.name, opCount: prepared.opCount, failedOps: prepared.failed, partitions: results };
+  if (valid === 'unknown') out.cause = cause;
+  if (failure) out.failure = failure;
+  return out;
+}
+
+function opRef(model: Model<any, any>, op: PreparedOp): OpRef {
+  return {
+    index: op.index,
+    completionIndex: op.completionIndex,
+    process: op.process,
+    f: op.f,
+    value: op.value,
+    known: op.known,
+    description: (model.describeOp ?? describeLinOp)(op),
+  };
+}
+
+function describeState(model: Model<any, any>, s: unknown): string {
+  if (model.describeState) return model.describeState(s);
+  try {
+    return stringifyJson(s);
+  } catch {
+    return String(s);
+  }
+}
+
+/** Is the history made of these ops (ids renumbered) non-linearizable? true / false / undefined (undecided). */
+function refuted(ctx: Ctx, ops: PreparedOp[], deadline: number): boolean | undefined {
+  const renum = ops.map(renumber);
+  const { outcome } = checkOps(ctx, renum, deadline);
+  return outcome === INVALID ? true : outcome === VALID ? false : undefined;
+}
+
+/** The prefix of `ops` cut at history position `cut`: ops invoked before it; those completing after it become indeterminate. */
+function cutAt(model: Model<any, any>, ops: readonly PreparedOp[], cut: number, keep: ReadonlySet<PreparedOp>): PreparedOp[] {
+  const out: PreparedOp[] = [];
+  for (const op of ops) {
+    if (op.invPos > cut) continue;
+    if (op.retPos >= 0 && op.retPos <= cut && keep.has(op)) out.push(op);
+    else {
+      const r = relax(op, out.length);
+      if (model.readOnly?.(r)) continue;
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOptions): LinearFailure {
+  const model = ctx.model;
+  const ops = p.ops;
+  const longestPrefix = Array.from(search.bestPath, (i) => ops[i]!.index);
+  let failOp = ops[search.failOp >= 0 ? search.failOp : 0]!;
+  const reason = search.failOp >= 0 ? search.aut.reason(search.failState, search.failOp) : undefined;
+  const base = { key: p.key, longestPrefix, ops: ops.map((o) => o.index) };
+  if (options.explain === false) {
+    return {
+      ...base,
+      op: opRef(model, failOp),
+      ...(reason !== undefined ? { reason } : {}),
+      states: [{ state: search.aut.states[search.failState], description: describeState(model, search.aut.states[search.failState]) }],
+      statesTruncated: true,
+      stretch: { ops: [failOp.index], uncertain: [], from: failOp.index, to: failOp.completionIndex, truncated: true },
+      explanation: summary(model, failOp, reason, []),
+    };
+  }
+  const budgetEnd = ctx.now() + (options.explainTimeLimit ?? 250);
+  let truncated = false;
+  const all = new Set(ops);
+  // 1. The shortest non-linearizable prefix: binary search over completion positions.
+  const cuts = ops.filter((o) => o.retPos >= 0).map((o) => o.retPos).sort((a, b) => a - b);
+  let lo = 0;
+  let hi = cuts.length - 1;
+  const upTo = cuts.indexOf(failOp.retPos);
+  if (upTo >= 0 && refuted(ctx, cutAt(model, ops, failOp.retPos, all), budgetEnd) === true) hi = upTo;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = refuted(ctx, cutAt(model, ops, cuts[mid]!, all), budgetEnd);
+    if (r === undefined) {
+      truncated = true;
+      lo = mid + 1;
+    } else if (r) hi = mid;
+    else lo = mid + 1;
+  }
+  const cut = cuts[hi] ?? failOp.retPos;
+  const cutOp = ops.find((o) => o.retPos === cut);
+  if (cutOp) failOp = cutOp;
+  // 2. Forget as many outcomes as possible while the prefix stays non-linearizable.
+  const keep = new Set(ops.filter((o) => o.retPos >= 0 && o.retPos <= cut));
+  let candidates = [...keep].filter((o) => o !== failOp).reverse();
+  for (let chunk = Math.max(1, candidates.length >>> 1); candidates.length > 0; chunk = Math.max(1, chunk >>> 1)) {
+    const still: PreparedOp[] = [];
+    for (let i = 0; i < candidates.length; i += chunk) {
+      const group = candidates.slice(i, i + chunk);
+      if (ctx.now() >= budgetEnd) {
+        truncated = true;
+        still.push(...group);
+        continue;
+      }
+      for (const o of group) keep.delete(o);
+      const r = refuted(ctx, cutAt(model, ops, cut, keep), budgetEnd);
+      if (r !== true) {
+        if (r === undefined) truncated = true;
+        for (const o of group) keep.add(o);
+        still.push(...group);
+      }
+    }
+    if (chunk === 1 || truncated) break;
+    candidates = still;
+  }
+  const stretchOps = cutAt(model, ops, cut, keep);
+  const known = stretchOps.filter((o) => o.known).map((o) => o.index);
+  const uncertain = stretchOps.filter((o) => !o.known).map((o) => o.index);
+  const from = Math.min(...stretchOps.map((o) => o.index));
+  // 3. The states reachable just before the failing op must take effect.
+  const maxStates = options.maxStates ?? 10;
+  const before: PreparedOp[] = [];
+  for (const op of ops) {
+    if (op === failOp || op.invPos > cut) continue;
+    if (op.retPos >= 0 && op.retPos < cut) before.push(renumber(op, before.length));
+    else {
+      const r = relax(op, before.length);
+      if (!model.readOnly?.(r)) before.push(r);
+    }
+  }
+  const aut = new Automaton(model, before);
+  const s = new Search(aut, Float64Array.from(before, (o) => o.invPos), Float64Array.from(before, (o) => o.retPos));
+  const seen = new Set<number>();
+  const outcome = s.run({ deadline: Math.max(budgetEnd, ctx.now() + 20), now: ctx.now, maxEntries: 200_000 }, (st) => seen.add(st));
+  const stateIds = [...seen];
+  const states = stateIds.slice(0, maxStates).map((id) => ({ state: aut.states[id], description: describeState(model, aut.states[id]) }));
+  const failRef = opRef(model, failOp);
+  const finalReason = reason !== undefined && failOp === ops[search.failOp] ? reason : stateIds.length > 0 ? reasonIn(aut, model, failOp, stateIds) : reason;
+  return {
+    ...base,
+    op: failRef,
+    ...(finalReason !== undefined ? { reason: finalReason } : {}),
+    states,
+    statesTruncated: stateIds.length > maxStates || (outcome !== INVALID && outcome !== VALID),
+    stretch: { ops: known, uncertain, from, to: failOp.completionIndex, truncated },
+    explanation: summary(model, failOp, finalReason, states),
+  };
+}
+
+/** The model's reason for rejecting `op` in the first of `states` where it is impossible. */
+function reasonIn(aut: Automaton, model: Model<any, any>, op: LinOp, stateIds: number[]): string | undefined {
+  for (const id of stateIds) {
+    const r = model.step(aut.states[id], op);
+    if (!r.ok) return r.reason;
+  }
+  return undefined;
+}
+
+function summary(model: Model<any, any>, op: PreparedOp, reason: string | undefined, states: DescribedState[]): string {
+  const what = `${(model.describeOp ?? describeLinOp)(op)} by process ${String(op.process)} (op ${op.index}${op.completionIndex >= 0 ? `–${op.completionIndex}` : ''})`;
+  const where = states.length > 0 ? `; before it the state could only be ${states.map((s) => s.description).join(', ')}` : '';
+  return `${what} cannot be linearized${reason ? ` (${reason})` : ''}${where}.`;
+}
