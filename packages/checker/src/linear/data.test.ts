@@ -29,7 +29,7 @@ describe('etcd Jepsen logs (Porcupine test data), cas-register', () => {
   it.each(etcdLogs)('%s gets its expected verdict', (file) => {
     const history = parseJepsenLog(readFileSync(join(DATA, 'etcd', file), 'utf8'));
     const expected = LINEARIZABLE.has(file.slice(5, 8));
-    const result = linearizable(history, { model: casRegister(), explain: !expected });
+    const result = linearizable(history, { model: casRegister(), explain: !expected, explainTimeLimit: 30_000 });
     expect(result.valid).toBe(expected);
     expect(result.partitions).toHaveLength(1);
     expect(result.partitions[0]!.valid).toBe(expected);

@@ -42,8 +42,9 @@ export interface LinearizableOptions<S = any> {
    */
   explain?: boolean;
   /**
-   * Time budget in milliseconds for gathering evidence (on top of `timeLimit`).
-   * @defaultValue 250
+   * Time budget in milliseconds for gathering evidence; it never extends past `timeLimit`. When it
+   * runs out the evidence is still sound, only less small (`stretch.truncated`, `statesTruncated`).
+   * @defaultValue 1000
    */
   explainTimeLimit?: number;
   /**
@@ -236,7 +237,7 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
     results.push(r);
     if (outcome === INVALID) {
       anyFalse = true;
-      if (!failure) failure = explain(ctx, p, search, options);
+      if (!failure) failure = explain(ctx, p, search, options, deadline);
       if (!options.allPartitions) stop = true;
     }
   }
@@ -290,7 +291,7 @@ function cutAt(model: Model<any, any>, ops: readonly PreparedOp[], cut: number, 
   return out;
 }
 
-function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOptions): LinearFailure {
+function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOptions, deadline: number): LinearFailure {
   const model = ctx.model;
   const ops = p.ops;
   const longestPrefix = Array.from(search.bestPath, (i) => ops[i]!.index);
@@ -308,7 +309,7 @@ function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOp
       explanation: summary(model, failOp, reason, []),
     };
   }
-  const budgetEnd = ctx.now() + (options.explainTimeLimit ?? 250);
+  const budgetEnd = Math.min(deadline, ctx.now() + (options.explainTimeLimit ?? 1000));
   let truncated = false;
   const all = new Set(ops);
   // 1. The shortest non-linearizable prefix: binary search over completion positions.
@@ -329,7 +330,31 @@ function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOp
   const cut = cuts[hi] ?? failOp.retPos;
   const cutOp = ops.find((o) => o.retPos === cut);
   if (cutOp) failOp = cutOp;
-  // 2. Forget as many outcomes as possible while the prefix stays non-linearizable.
+  const statesEnd = ctx.now() + Math.max(1, (budgetEnd - ctx.now()) / 2);
+  // 2. The states reachable just before the failing op must take effect.
+  const maxStates = options.maxStates ?? 10;
+  const before: PreparedOp[] = [];
+  for (const op of ops) {
+    if (op === failOp || op.invPos > cut) continue;
+    if (op.retPos >= 0 && op.retPos < cut) before.push(renumber(op, before.length));
+    else {
+      const r = relax(op, before.length);
+      if (!model.readOnly?.(r)) before.push(r);
+    }
+  }
+  const aut = new Automaton(model, before);
+  const s = new Search(aut, Float64Array.from(before, (o) => o.invPos), Float64Array.from(before, (o) => o.retPos));
+  const seen = new Set<number>();
+  const outcome = s.run({ deadline: Math.max(Math.min(deadline, statesEnd), ctx.now() + 1), now: ctx.now, maxEntries: 200_000 }, (st) => seen.add(st));
+  const stateIds = [...seen];
+  const sameOp = failOp === ops[search.failOp];
+  let states = stateIds.slice(0, maxStates).map((id) => ({ state: aut.states[id], description: describeState(model, aut.states[id]) }));
+  if (states.length === 0 && sameOp) {
+    // Out of budget: at least the state the longest prefix ended in.
+    const st = search.aut.states[search.failState];
+    states = [{ state: st, description: describeState(model, st) }];
+  }
+  // 3. Forget as many outcomes as possible while the prefix stays non-linearizable.
   const keep = new Set(ops.filter((o) => o.retPos >= 0 && o.retPos <= cut));
   let candidates = [...keep].filter((o) => o !== failOp).reverse();
   for (let chunk = Math.max(1, candidates.length >>> 1); candidates.length > 0; chunk = Math.max(1, chunk >>> 1)) {
@@ -356,31 +381,14 @@ function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOp
   const known = stretchOps.filter((o) => o.known).map((o) => o.index);
   const uncertain = stretchOps.filter((o) => !o.known).map((o) => o.index);
   const from = Math.min(...stretchOps.map((o) => o.index));
-  // 3. The states reachable just before the failing op must take effect.
-  const maxStates = options.maxStates ?? 10;
-  const before: PreparedOp[] = [];
-  for (const op of ops) {
-    if (op === failOp || op.invPos > cut) continue;
-    if (op.retPos >= 0 && op.retPos < cut) before.push(renumber(op, before.length));
-    else {
-      const r = relax(op, before.length);
-      if (!model.readOnly?.(r)) before.push(r);
-    }
-  }
-  const aut = new Automaton(model, before);
-  const s = new Search(aut, Float64Array.from(before, (o) => o.invPos), Float64Array.from(before, (o) => o.retPos));
-  const seen = new Set<number>();
-  const outcome = s.run({ deadline: Math.max(budgetEnd, ctx.now() + 20), now: ctx.now, maxEntries: 200_000 }, (st) => seen.add(st));
-  const stateIds = [...seen];
-  const states = stateIds.slice(0, maxStates).map((id) => ({ state: aut.states[id], description: describeState(model, aut.states[id]) }));
   const failRef = opRef(model, failOp);
-  const finalReason = reason !== undefined && failOp === ops[search.failOp] ? reason : stateIds.length > 0 ? reasonIn(aut, model, failOp, stateIds) : reason;
+  const finalReason = sameOp && reason !== undefined ? reason : reasonIn(aut, model, failOp, stateIds);
   return {
     ...base,
     op: failRef,
     ...(finalReason !== undefined ? { reason: finalReason } : {}),
     states,
-    statesTruncated: stateIds.length > maxStates || (outcome !== INVALID && outcome !== VALID),
+    statesTruncated: stateIds.length !== states.length || (outcome !== INVALID && outcome !== VALID),
     stretch: { ops: known, uncertain, from, to: failOp.completionIndex, truncated },
     explanation: summary(model, failOp, finalReason, states),
   };
