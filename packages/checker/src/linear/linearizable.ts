@@ -5,7 +5,9 @@ import { Automaton } from './automaton';
 import type { LinOp, Model } from './model';
 import { describeLinOp } from './models';
 import { prepare, relax, renumber, type Partition, type PreparedOp } from './prepare';
-import { CACHE_FULL, INVALID, Search, TIMEOUT, VALID, type Limits, type Outcome } from './search';
+import { BUDGET, CACHE_FULL, FORWARD, INVALID, REVERSE, Search, TIMEOUT, URGENT, VALID, type Limits, type Order, type Outcome } from './search';
+
+const PORTFOLIO: readonly Order[] = [URGENT, REVERSE, FORWARD];
 
 /** Options for {@link linearizable}. */
 export interface LinearizableOptions<S = any> {
@@ -173,7 +175,7 @@ interface Ctx {
 }
 
 /** Checks one partition's ops; returns the outcome and the search (for its evidence). */
-function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number): { outcome: Outcome; search: Search } {
+function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSteps = Infinity): { outcome: Outcome; search: Search } {
   const aut = new Automaton(ctx.model, ops);
   const inv = new Float64Array(ops.length);
   const ret = new Float64Array(ops.length);
@@ -183,8 +185,14 @@ function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number): { out
   }
   const search = new Search(aut, inv, ret);
   const limits: Limits = { deadline, now: ctx.now, maxEntries: ctx.maxEntries };
-  const outcome = search.run(limits);
-  return { outcome, search };
+  // A portfolio of candidate orders with growing step budgets: how fast a linearization is found
+  // depends a lot on the order, and each run keeps what the others proved to fail.
+  for (let budget = 1000; ; budget *= 3) {
+    for (const order of PORTFOLIO) {
+      const outcome = search.run(limits, { order, stepLimit: Math.min(budget, maxSteps - search.steps) });
+      if (outcome !== BUDGET || search.steps >= maxSteps) return { outcome, search };
+    }
+  }
 }
 
 /**
@@ -270,9 +278,9 @@ function describeState(model: Model<any, any>, s: unknown): string {
 }
 
 /** Is the history made of these ops (ids renumbered) non-linearizable? true / false / undefined (undecided). */
-function refuted(ctx: Ctx, ops: PreparedOp[], deadline: number): boolean | undefined {
+function refuted(ctx: Ctx, ops: PreparedOp[], deadline: number, maxSteps: number): boolean | undefined {
   const renum = ops.map(renumber);
-  const { outcome } = checkOps(ctx, renum, deadline);
+  const { outcome } = checkOps(ctx, renum, deadline, maxSteps);
   return outcome === INVALID ? true : outcome === VALID ? false : undefined;
 }
 
@@ -312,15 +320,18 @@ function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOp
   const budgetEnd = Math.min(deadline, ctx.now() + (options.explainTimeLimit ?? 1000));
   let truncated = false;
   const all = new Set(ops);
+  // Forgetting outcomes can make a search much harder; a check that needs far more steps than the
+  // original counts as undecided (the op keeps its outcome).
+  const maxSteps = Math.max(50_000, 2 * search.steps);
   // 1. The shortest non-linearizable prefix: binary search over completion positions.
   const cuts = ops.filter((o) => o.retPos >= 0).map((o) => o.retPos).sort((a, b) => a - b);
   let lo = 0;
   let hi = cuts.length - 1;
   const upTo = cuts.indexOf(failOp.retPos);
-  if (upTo >= 0 && refuted(ctx, cutAt(model, ops, failOp.retPos, all), budgetEnd) === true) hi = upTo;
+  if (upTo >= 0 && refuted(ctx, cutAt(model, ops, failOp.retPos, all), budgetEnd, maxSteps) === true) hi = upTo;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const r = refuted(ctx, cutAt(model, ops, cuts[mid]!, all), budgetEnd);
+    const r = refuted(ctx, cutAt(model, ops, cuts[mid]!, all), budgetEnd, maxSteps);
     if (r === undefined) {
       truncated = true;
       lo = mid + 1;
@@ -345,7 +356,7 @@ function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOp
   const aut = new Automaton(model, before);
   const s = new Search(aut, Float64Array.from(before, (o) => o.invPos), Float64Array.from(before, (o) => o.retPos));
   const seen = new Set<number>();
-  const outcome = s.run({ deadline: Math.max(Math.min(deadline, statesEnd), ctx.now() + 1), now: ctx.now, maxEntries: 200_000 }, (st) => seen.add(st));
+  const outcome = s.run({ deadline: Math.max(Math.min(deadline, statesEnd), ctx.now() + 1), now: ctx.now, maxEntries: 200_000 }, { collect: (st) => seen.add(st) });
   const stateIds = [...seen];
   const sameOp = failOp === ops[search.failOp];
   let states = stateIds.slice(0, maxStates).map((id) => ({ state: aut.states[id], description: describeState(model, aut.states[id]) }));
@@ -367,7 +378,7 @@ function explain(ctx: Ctx, p: Partition, search: Search, options: LinearizableOp
         continue;
       }
       for (const o of group) keep.delete(o);
-      const r = refuted(ctx, cutAt(model, ops, cut, keep), budgetEnd);
+      const r = refuted(ctx, cutAt(model, ops, cut, keep), budgetEnd, maxSteps);
       if (r !== true) {
         if (r === undefined) truncated = true;
         for (const o of group) keep.add(o);

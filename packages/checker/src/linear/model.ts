@@ -80,8 +80,10 @@ export interface Model<S = unknown, V = unknown> {
    */
   equal?(a: S, b: S): boolean;
   /**
-   * True when the op can never change the state (a read). Indeterminate ops for which this holds
-   * are dropped before the search, since they constrain nothing.
+   * True when the op never changes the state, in any state where it is possible (a read). The
+   * checker drops indeterminate read-only ops (they constrain nothing) and linearizes a read-only op
+   * as soon as it is possible, without trying alternatives, which prunes the search a lot. A wrong
+   * `true` (an op that can change the state) makes verdicts wrong.
    * @defaultValue every op may change the state
    */
   readOnly?(op: LinOp<V>): boolean;

@@ -6,7 +6,19 @@ export const VALID = 1;
 export const INVALID = 0;
 export const TIMEOUT = 2;
 export const CACHE_FULL = 3;
-export type Outcome = typeof VALID | typeof INVALID | typeof TIMEOUT | typeof CACHE_FULL;
+/** The run's step budget ran out; the search can be resumed (with any order) by another run. */
+export const BUDGET = 4;
+export type Outcome = typeof VALID | typeof INVALID | typeof TIMEOUT | typeof CACHE_FULL | typeof BUDGET;
+
+/** Orders in which the candidates of a configuration are tried. */
+export const FORWARD = 0;
+export const REVERSE = 1;
+export const URGENT = 2;
+/**
+ * Forward: invocation order (Porcupine's). Reverse: latest invocation first. Urgent: the op whose
+ * completion comes first (it must be linearized before that point), then invocation order.
+ */
+export type Order = typeof FORWARD | typeof REVERSE | typeof URGENT;
 
 /** Budgets for one search. */
 export interface Limits {
@@ -15,6 +27,16 @@ export interface Limits {
   now: () => number;
   /** Cap on memoised configurations. */
   maxEntries: number;
+}
+
+/** Options for one run of a {@link Search}. */
+export interface RunOptions {
+  /** Candidate order. @defaultValue FORWARD (invocation order, as Porcupine) */
+  order?: Order;
+  /** Stop after this many steps with {@link BUDGET}. @defaultValue Infinity */
+  stepLimit?: number;
+  /** Do not stop at a full linearisation: report the state of each, and explore them all. */
+  collect?: (state: number) => void;
 }
 
 /**
@@ -35,7 +57,7 @@ class ConfigCache {
     this.bits = new Uint32Array(128 * words);
   }
 
-  /** 1 if (set, state) was added, 0 if already present, 2 if the cache is full. */
+  /** The new entry's index if (set, state) was added; -1 if already present; -2 if the cache is full. */
   add(set: Uint32Array, state: number, h: number): number {
     const W = this.words;
     const table = this.table;
@@ -50,12 +72,12 @@ class ConfigCache {
         const base = e * W;
         let w = 0;
         while (w < W && bits[base + w] === set[w]) w++;
-        if (w === W) return 0;
+        if (w === W) return -1;
       }
       i = (i + 1) & mask;
     }
     const e = this.count;
-    if (e >= this.maxEntries) return 2;
+    if (e >= this.maxEntries) return -2;
     if (e >= this.hashes.length) this.growPool();
     this.hashes[e] = h;
     this.stateOf[e] = state;
@@ -63,7 +85,12 @@ class ConfigCache {
     table[i] = e + 1;
     this.count = e + 1;
     if (this.count * 2 > mask) this.rehash();
-    return 1;
+    return e;
+  }
+
+  /** Forgets an entry (it will never match again). */
+  kill(e: number): void {
+    this.stateOf[e] = -1;
   }
 
   private growPool(): void {
@@ -110,11 +137,16 @@ export class Search {
   private readonly isCall: Uint8Array;
   private readonly retOf: Int32Array;
   private readonly zob: Int32Array;
+  private readonly readOnly: Uint8Array;
   private readonly determinate: number;
   readonly words: number;
 
   steps = 0;
-  cacheEntries = 0;
+  private cache: ConfigCache | undefined;
+  private readonly callOf: Int32Array;
+  get cacheEntries(): number {
+    return this.cache?.count ?? 0;
+  }
   /** Longest linearised prefix found (op ids, in order). */
   bestPath = new Int32Array(0);
   bestDepth = 0;
@@ -173,7 +205,11 @@ export class Search {
       } else this.evOp[k] = byRet[q++]!;
     }
     this.retOf = new Int32Array(n).fill(-1);
-    for (let j = 0; j < E; j++) if (!this.isCall[j]) this.retOf[this.evOp[j]!] = j;
+    this.callOf = new Int32Array(n);
+    for (let j = 0; j < E; j++) {
+      if (this.isCall[j]) this.callOf[this.evOp[j]!] = j;
+      else this.retOf[this.evOp[j]!] = j;
+    }
     this.head = E;
     this.tail = E + 1;
     this.next = new Int32Array(E + 2);
@@ -181,6 +217,9 @@ export class Search {
     this.zob = new Int32Array(n);
     for (let i = 0; i < n; i++) this.zob[i] = zobrist(i, 0x68e31da4);
     this.words = Math.max(1, (n + 31) >>> 5);
+    this.readOnly = new Uint8Array(n);
+    const ro = aut.model.readOnly;
+    if (ro) for (let i = 0; i < n; i++) this.readOnly[i] = ro.call(aut.model, aut.ops[i]!) ? 1 : 0;
   }
 
   private reset(): void {
@@ -195,20 +234,78 @@ export class Search {
     next[tail] = -1;
   }
 
+  /** The first candidate of the current configuration in `order`, or -1. Sets `this.urgent`. */
+  private first(order: Order): number {
+    const { next, prev, isCall, head, tail, evOp } = this;
+    let e = next[head]!;
+    switch (order) {
+      case FORWARD:
+        return e !== tail && isCall[e] === 1 ? e : -1;
+      case REVERSE:
+        while (e !== tail && isCall[e] === 1) e = next[e]!;
+        e = prev[e]!;
+        return e === head ? -1 : e;
+      default:
+        while (e !== tail && isCall[e] === 1) e = next[e]!;
+        if (e === tail) {
+          this.urgent = -1;
+          e = next[head]!;
+          return e !== tail ? e : -1;
+        }
+        this.urgent = this.callOf[evOp[e]!]!;
+        return this.urgent;
+    }
+  }
+
+  /** The candidate after `e` in `order` in the current configuration, or -1. */
+  private after(order: Order, e: number): number {
+    const { next, prev, isCall, head, tail } = this;
+    let x: number;
+    switch (order) {
+      case FORWARD:
+        x = next[e]!;
+        return x !== tail && isCall[x] === 1 ? x : -1;
+      case REVERSE:
+        x = prev[e]!;
+        return x === head ? -1 : x;
+      default: {
+        const u = this.urgent;
+        x = e === u ? next[head]! : next[e]!;
+        if (x === u) x = next[x]!;
+        return x !== tail && isCall[x] === 1 ? x : -1;
+      }
+    }
+  }
+
+  private urgent = -1;
+
+  /** Forgets the memo of visited configurations (before a run with a different meaning). */
+  resetCache(): void {
+    this.cache = undefined;
+  }
+
   /**
-   * Runs the search. With `collect`, does not stop at a full linearisation: it reports the state of
-   * every configuration in which all determinate ops are linearised, and explores them all.
+   * Runs the search. The memo of failed configurations is kept between runs, so a run stopped by
+   * its step budget can be followed by another (in any order) that skips what is known to fail.
+   * With `collect`, does not stop at a full linearisation: it reports the state of every
+   * configuration in which all determinate ops are linearised, and explores them all.
    */
-  run(limits: Limits, collect?: (state: number) => void): Outcome {
+  run(limits: Limits, options: RunOptions = {}): Outcome {
     this.reset();
-    const { next, prev, evOp, isCall, retOf, zob, head, tail, n, aut } = this;
+    const { next, prev, evOp, isCall, retOf, zob, head, tail, n, aut, readOnly } = this;
+    const order = options.order ?? FORWARD;
+    const collect = options.collect;
     const W = this.words;
-    const cache = new ConfigCache(W, limits.maxEntries);
+    const cache = (this.cache ??= new ConfigCache(W, limits.maxEntries));
     const set = new Uint32Array(W);
     const stackEv = new Int32Array(n);
     const stackState = new Int32Array(n);
+    const stackForced = new Uint8Array(n);
+    const stackEntry = new Int32Array(n);
+    const stackUrgent = new Int32Array(n);
     const { deadline, now } = limits;
     const timed = deadline < Infinity;
+    const stepLimit = options.stepLimit ?? Infinity;
     let checkMask = 255;
     let lastCheck = timed ? now() : 0;
     let remaining = this.determinate;
@@ -216,106 +313,158 @@ export class Search {
     let h = 0;
     let depth = 0;
     let steps = 0;
-    let pendingFail = true;
-    this.bestDepth = 0;
-    this.bestPath = new Int32Array(0);
-    this.failOp = -1;
-    this.failState = state;
+    let pendingFail = this.bestDepth === 0;
+    if (this.bestDepth === 0) this.failState = state;
     this.witness = undefined;
-    const finish = (o: Outcome): Outcome => {
-      this.steps += steps;
-      this.cacheEntries = cache.count;
-      return o;
-    };
     if (collect) {
       cache.add(set, state, aut.stateKey[state]!);
       if (remaining === 0) collect(state);
     } else if (remaining === 0) {
       this.witness = new Int32Array(0);
-      return finish(VALID);
+      return VALID;
     }
-    let entry = next[head]!;
+    let entry = -1;
+    let fresh = true;
+    let outcome: Outcome;
     for (;;) {
-      if (timed && (++steps & checkMask) === 0) {
+      if (++steps > stepLimit) {
+        for (let d = 0; d < depth; d++) cache.kill(stackEntry[d]!);
+        outcome = BUDGET;
+        break;
+      }
+      if (timed && (steps & checkMask) === 0) {
         const t = now();
-        if (t >= deadline) return finish(TIMEOUT);
+        if (t >= deadline) {
+          outcome = TIMEOUT;
+          break;
+        }
         const d = t - lastCheck;
         if (d > 4 && checkMask > 15) checkMask >>>= 1;
         else if (d < 1 && checkMask < 8191) checkMask = (checkMask << 1) | 1;
         lastCheck = t;
-      } else if (!timed) steps++;
-      if (entry !== tail && isCall[entry] === 1) {
-        const op = evOp[entry]!;
-        const ns = aut.next(state, op);
-        if (ns >= 0) {
-          const w = op >>> 5;
-          const bit = 1 << (op & 31);
-          set[w]! |= bit;
-          const nh = h ^ zob[op]!;
-          const added = cache.add(set, ns, nh ^ aut.stateKey[ns]!);
-          if (added === 1) {
-            stackEv[depth] = entry;
-            stackState[depth] = state;
-            depth++;
-            state = ns;
-            h = nh;
-            const nx = next[entry]!;
-            const pv = prev[entry]!;
-            prev[nx] = pv;
-            next[pv] = nx;
-            const r = retOf[op]!;
-            if (r >= 0) {
-              const rn = next[r]!;
-              const rp = prev[r]!;
-              prev[rn] = rp;
-              next[rp] = rn;
-              remaining--;
-            }
-            if (depth > this.bestDepth) {
-              this.bestDepth = depth;
-              const path = new Int32Array(depth);
-              for (let d = 0; d < depth; d++) path[d] = evOp[stackEv[d]!]!;
-              this.bestPath = path;
-              pendingFail = true;
-            }
-            if (remaining === 0) {
-              if (!collect) {
-                this.witness = this.bestDepth === depth ? this.bestPath : Int32Array.from(stackEv.subarray(0, depth), (e) => evOp[e]!);
-                return finish(VALID);
-              }
-              collect(state);
-            }
-            entry = next[head]!;
-            continue;
-          }
-          set[w]! &= ~bit;
-          if (added === 2) return finish(CACHE_FULL);
-        }
-        entry = next[entry]!;
-        continue;
       }
-      // A return event (or the end): the current configuration cannot be extended; backtrack.
+      let pushEntry = -1;
+      let pushState = 0;
+      let forced = 0;
+      if (fresh) {
+        // A new configuration. A read-only op that is possible now can be linearized first without
+        // loss of generality (it changes nothing wherever it goes): take it, with no alternatives.
+        fresh = false;
+        let e = next[head]!;
+        while (e !== tail && isCall[e] === 1) {
+          if (readOnly[evOp[e]!] === 1 && aut.next(state, evOp[e]!) === state) {
+            pushEntry = e;
+            pushState = state;
+            forced = 1;
+            break;
+          }
+          e = next[e]!;
+        }
+        if (forced === 0) entry = this.first(order);
+      }
+      if (forced === 0 && entry >= 0) {
+        const ns = aut.next(state, evOp[entry]!);
+        if (ns < 0) {
+          entry = this.after(order, entry);
+          continue;
+        }
+        pushEntry = entry;
+        pushState = ns;
+      }
+      if (pushEntry >= 0) {
+        const op = evOp[pushEntry]!;
+        const w = op >>> 5;
+        const bit = 1 << (op & 31);
+        set[w]! |= bit;
+        const nh = h ^ zob[op]!;
+        const added = cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
+        if (added >= 0) {
+          stackEv[depth] = pushEntry;
+          stackState[depth] = state;
+          stackForced[depth] = forced;
+          stackEntry[depth] = added;
+          stackUrgent[depth] = this.urgent;
+          depth++;
+          state = pushState;
+          h = nh;
+          const nx = next[pushEntry]!;
+          const pv = prev[pushEntry]!;
+          prev[nx] = pv;
+          next[pv] = nx;
+          const r = retOf[op]!;
+          if (r >= 0) {
+            const rn = next[r]!;
+            const rp = prev[r]!;
+            prev[rn] = rp;
+            next[rp] = rn;
+            remaining--;
+          }
+          if (depth > this.bestDepth) {
+            this.bestDepth = depth;
+            const path = new Int32Array(depth);
+            for (let d = 0; d < depth; d++) path[d] = evOp[stackEv[d]!]!;
+            this.bestPath = path;
+            pendingFail = true;
+          }
+          if (remaining === 0) {
+            if (!collect) {
+              this.witness = Int32Array.from(stackEv.subarray(0, depth), (e) => evOp[e]!);
+              outcome = VALID;
+              break;
+            }
+            collect(state);
+          }
+          fresh = true;
+          continue;
+        }
+        set[w]! &= ~bit;
+        if (added === -2) {
+          outcome = CACHE_FULL;
+          break;
+        }
+        if (forced === 0) {
+          entry = this.after(order, pushEntry);
+          continue;
+        }
+        // The forced successor was already explored, so this configuration fails too.
+      }
+      // No candidate left: the current configuration cannot be extended; backtrack.
       if (pendingFail) {
         pendingFail = false;
-        this.failOp = entry === tail ? -1 : evOp[entry]!;
+        let e = next[head]!;
+        while (e !== tail && isCall[e] === 1) e = next[e]!;
+        this.failOp = e === tail ? -1 : evOp[e]!;
         this.failState = state;
       }
-      if (depth === 0) return finish(INVALID);
-      depth--;
-      entry = stackEv[depth]!;
-      state = stackState[depth]!;
-      const op = evOp[entry]!;
-      set[op >>> 5]! &= ~(1 << (op & 31));
-      h ^= zob[op]!;
-      const r = retOf[op]!;
-      if (r >= 0) {
-        next[prev[r]!] = r;
-        prev[next[r]!] = r;
-        remaining++;
+      let more = true;
+      while (more) {
+        if (depth === 0) break;
+        depth--;
+        const e = stackEv[depth]!;
+        state = stackState[depth]!;
+        const op = evOp[e]!;
+        set[op >>> 5]! &= ~(1 << (op & 31));
+        h ^= zob[op]!;
+        const r = retOf[op]!;
+        if (r >= 0) {
+          next[prev[r]!] = r;
+          prev[next[r]!] = r;
+          remaining++;
+        }
+        next[prev[e]!] = e;
+        prev[next[e]!] = e;
+        if (stackForced[depth] === 0) {
+          this.urgent = stackUrgent[depth]!;
+          entry = this.after(order, e);
+          more = false;
+        }
       }
-      next[prev[entry]!] = entry;
-      prev[next[entry]!] = entry;
-      entry = next[entry]!;
+      if (more) {
+        outcome = INVALID;
+        break;
+      }
     }
+    this.steps += steps;
+    return outcome;
   }
 }
