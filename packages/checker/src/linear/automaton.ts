@@ -36,12 +36,13 @@ export class Automaton<S = unknown> {
     this.n = ops.length;
     this.hash = model.hash ? (s) => model.hash!(s) | 0 : hashValue;
     this.equal = model.equal ? (a, b) => model.equal!(a, b) : valuesEqual;
-    this.stateKey = new Int32Array(16);
-    this.stateHash = new Int32Array(16);
-    this.table = new Int32Array(32);
-    this.tableMask = 31;
     this.transRows = Math.max(1, Math.min(8, Math.floor(maxDenseCells / Math.max(1, this.n))));
-    this.trans = new Int32Array(this.transRows * this.n);
+    const buf = new ArrayBuffer((16 + 16 + 32 + this.transRows * this.n) * 4);
+    this.stateKey = new Int32Array(buf, 0, 16);
+    this.stateHash = new Int32Array(buf, 64, 16);
+    this.table = new Int32Array(buf, 128, 32);
+    this.tableMask = 31;
+    this.trans = new Int32Array(buf, 256, this.transRows * this.n);
     this.init = this.intern(model.init());
   }
 

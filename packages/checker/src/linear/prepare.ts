@@ -3,10 +3,29 @@ import type { LinOp, Model } from './model';
 
 /** An op inside the checker, with its positions in the history array. */
 export interface PreparedOp extends LinOp {
+  /** Partition-local id (see {@link LinOp.id}). */
+  id: number;
   /** Position of the invocation in the history array. */
   invPos: number;
   /** Position of the completion (ok), or -1 when indeterminate. */
   retPos: number;
+}
+
+class Prepared_ implements PreparedOp {
+  constructor(
+    public id: number,
+    readonly index: number,
+    readonly completionIndex: number,
+    readonly process: ProcessId,
+    readonly f: string,
+    readonly value: unknown,
+    readonly invokeValue: unknown,
+    readonly known: boolean,
+    readonly invocation: Op,
+    readonly completion: Op | undefined,
+    public invPos: number,
+    public retPos: number,
+  ) {}
 }
 
 /** A partition's ops, in invocation order, with partition-local ids. */
@@ -47,6 +66,8 @@ export function prepare(history: readonly Op[], model: Model<any, any>): Prepare
     }
   }
   const byKey = new Map<string, Partition>();
+  const partition = model.partition;
+  const single: Partition = { key: undefined, ops: [] };
   let failed = 0;
   let droppedReads = 0;
   let opCount = 0;
@@ -60,44 +81,35 @@ export function prepare(history: readonly Op[], model: Model<any, any>): Prepare
       continue;
     }
     const known = completion?.type === 'ok';
-    const op: PreparedOp = {
-      id: -1,
-      index: inv.index,
-      completionIndex: completion ? completion.index : -1,
-      process: inv.process,
-      f: inv.f,
-      value: known ? completion!.value : inv.value,
-      invokeValue: inv.value,
-      known,
-      invocation: inv,
-      completion,
-      invPos: j,
-      retPos: known ? c : -1,
-    };
+    const op = new Prepared_(-1, inv.index, completion ? completion.index : -1, inv.process, inv.f, known ? completion!.value : inv.value, inv.value, known, inv, completion, j, known ? c : -1);
     if (!known && model.readOnly?.(op)) {
       droppedReads++;
       continue;
     }
-    const key = model.partition ? model.partition(op) : undefined;
-    const k = model.partition ? valueKey(key) : '';
-    let p = byKey.get(k);
-    if (!p) {
-      p = { key, ops: [] };
-      byKey.set(k, p);
-    }
-    (op as { id: number }).id = p.ops.length;
+    let p: Partition | undefined;
+    if (partition) {
+      const key = partition.call(model, op);
+      const k = valueKey(key);
+      p = byKey.get(k);
+      if (!p) {
+        p = { key, ops: [] };
+        byKey.set(k, p);
+      }
+    } else p = single;
+    op.id = p.ops.length;
     p.ops.push(op);
     opCount++;
   }
-  return { partitions: [...byKey.values()], opCount, failed, droppedReads };
+  const partitions = partition ? [...byKey.values()] : single.ops.length > 0 ? [single] : [];
+  return { partitions, opCount, failed, droppedReads };
 }
 
 /** A copy of `op` whose outcome is forgotten: indeterminate, with its invocation's value. */
 export function relax(op: PreparedOp, id: number): PreparedOp {
-  return { ...op, id, known: false, value: op.invokeValue, retPos: -1 };
+  return new Prepared_(id, op.index, op.completionIndex, op.process, op.f, op.invokeValue, op.invokeValue, false, op.invocation, op.completion, op.invPos, -1);
 }
 
 /** A copy of `op` with a new partition-local id. */
 export function renumber(op: PreparedOp, id: number): PreparedOp {
-  return op.id === id ? op : { ...op, id };
+  return op.id === id ? op : new Prepared_(id, op.index, op.completionIndex, op.process, op.f, op.value, op.invokeValue, op.known, op.invocation, op.completion, op.invPos, op.retPos);
 }

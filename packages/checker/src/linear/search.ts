@@ -46,15 +46,19 @@ export interface RunOptions {
 class ConfigCache {
   count = 0;
   private mask = 255;
-  private table = new Int32Array(256);
-  private hashes = new Int32Array(128);
-  private stateOf = new Int32Array(128);
+  private table: Int32Array;
+  private hashes: Int32Array;
+  private stateOf: Int32Array;
   private bits: Uint32Array;
   constructor(
     private readonly words: number,
     private readonly maxEntries: number,
   ) {
-    this.bits = new Uint32Array(128 * words);
+    const buf = new ArrayBuffer((256 + 128 + 128 + 128 * words) * 4);
+    this.table = new Int32Array(buf, 0, 256);
+    this.hashes = new Int32Array(buf, 1024, 128);
+    this.stateOf = new Int32Array(buf, 1536, 128);
+    this.bits = new Uint32Array(buf, 2048, 128 * words);
   }
 
   /** The new entry's index if (set, state) was added; -1 if already present; -2 if the cache is full. */
@@ -120,6 +124,18 @@ class ConfigCache {
   }
 }
 
+let zobristTable = new Int32Array(0);
+
+/** Zobrist keys for ops 0..n-1 (one table shared by all searches, grown on demand). */
+function zobristKeys(n: number): Int32Array {
+  if (zobristTable.length < n) {
+    const t = new Int32Array(Math.max(n, 2 * zobristTable.length, 256));
+    for (let i = 0; i < t.length; i++) t[i] = zobrist(i, 0x68e31da4);
+    zobristTable = t;
+  }
+  return zobristTable;
+}
+
 /**
  * Wing & Gong's search with Lowe's memoisation, over a doubly linked list of call and return
  * events (Porcupine's formulation). An op without a return event (indeterminate) may be
@@ -138,6 +154,13 @@ export class Search {
   private readonly retOf: Int32Array;
   private readonly zob: Int32Array;
   private readonly readOnly: Uint8Array;
+  private readonly stackEv: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly stackEntry: Int32Array;
+  private readonly stackUrgent: Int32Array;
+  private readonly stackForced: Uint8Array;
+  private readonly best: Int32Array;
+  private readonly set: Uint32Array;
   private readonly determinate: number;
   readonly words: number;
 
@@ -147,9 +170,12 @@ export class Search {
   get cacheEntries(): number {
     return this.cache?.count ?? 0;
   }
-  /** Longest linearised prefix found (op ids, in order). */
-  bestPath = new Int32Array(0);
+  /** Length of the longest linearised prefix found. */
   bestDepth = 0;
+  /** Longest linearised prefix found (op ids, in order). */
+  get bestPath(): Int32Array {
+    return this.best.subarray(0, this.bestDepth);
+  }
   /** The op whose return blocked the longest prefix, or -1. */
   failOp = -1;
   /** State id after the longest prefix. */
@@ -180,8 +206,34 @@ export class Search {
     }
     this.E = E;
     this.determinate = det;
+    const W = Math.max(1, (n + 31) >>> 5);
+    this.words = W;
+    // One buffer for every array of the search.
+    const ints = det + E + 2 * n + 2 * (E + 2) + 5 * n + W;
+    const buf = new ArrayBuffer(ints * 4 + E + 2 * n);
+    let off = 0;
+    const i32 = (len: number): Int32Array => {
+      const a = new Int32Array(buf, off, len);
+      off += len * 4;
+      return a;
+    };
+    const byRet = i32(det);
+    this.evOp = i32(E);
+    this.retOf = i32(n);
+    this.callOf = i32(n);
+    this.next = i32(E + 2);
+    this.prev = i32(E + 2);
+    this.stackEv = i32(n);
+    this.stackState = i32(n);
+    this.stackEntry = i32(n);
+    this.stackUrgent = i32(n);
+    this.best = i32(n);
+    this.set = new Uint32Array(buf, off, W);
+    off += W * 4;
+    this.isCall = new Uint8Array(buf, off, E);
+    this.readOnly = new Uint8Array(buf, off + E, n);
+    this.stackForced = new Uint8Array(buf, off + E + n, n);
     // Calls come in invocation order; returns are sorted by insertion (nearly sorted already).
-    const byRet = new Int32Array(det);
     let m = 0;
     for (let i = 0; i < n; i++) {
       if (i > 0 && inv[i]! < inv[i - 1]!) throw new RangeError('ops must be in invocation order');
@@ -194,8 +246,6 @@ export class Search {
       }
       byRet[j] = i;
     }
-    this.evOp = new Int32Array(E);
-    this.isCall = new Uint8Array(E);
     let c = 0;
     let q = 0;
     for (let k = 0; k < E; k++) {
@@ -204,20 +254,14 @@ export class Search {
         this.isCall[k] = 1;
       } else this.evOp[k] = byRet[q++]!;
     }
-    this.retOf = new Int32Array(n).fill(-1);
-    this.callOf = new Int32Array(n);
+    this.retOf.fill(-1);
     for (let j = 0; j < E; j++) {
       if (this.isCall[j]) this.callOf[this.evOp[j]!] = j;
       else this.retOf[this.evOp[j]!] = j;
     }
     this.head = E;
     this.tail = E + 1;
-    this.next = new Int32Array(E + 2);
-    this.prev = new Int32Array(E + 2);
-    this.zob = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.zob[i] = zobrist(i, 0x68e31da4);
-    this.words = Math.max(1, (n + 31) >>> 5);
-    this.readOnly = new Uint8Array(n);
+    this.zob = zobristKeys(n);
     const ro = aut.model.readOnly;
     if (ro) for (let i = 0; i < n; i++) this.readOnly[i] = ro.call(aut.model, aut.ops[i]!) ? 1 : 0;
   }
@@ -292,17 +336,13 @@ export class Search {
    */
   run(limits: Limits, options: RunOptions = {}): Outcome {
     this.reset();
-    const { next, prev, evOp, isCall, retOf, zob, head, tail, n, aut, readOnly } = this;
+    const { next, prev, evOp, isCall, retOf, zob, head, tail, aut, readOnly } = this;
     const order = options.order ?? FORWARD;
     const collect = options.collect;
     const W = this.words;
     const cache = (this.cache ??= new ConfigCache(W, limits.maxEntries));
-    const set = new Uint32Array(W);
-    const stackEv = new Int32Array(n);
-    const stackState = new Int32Array(n);
-    const stackForced = new Uint8Array(n);
-    const stackEntry = new Int32Array(n);
-    const stackUrgent = new Int32Array(n);
+    const { set, stackEv, stackState, stackForced, stackEntry, stackUrgent, best } = this;
+    set.fill(0);
     const { deadline, now } = limits;
     const timed = deadline < Infinity;
     const stepLimit = options.stepLimit ?? Infinity;
@@ -401,9 +441,7 @@ export class Search {
           }
           if (depth > this.bestDepth) {
             this.bestDepth = depth;
-            const path = new Int32Array(depth);
-            for (let d = 0; d < depth; d++) path[d] = evOp[stackEv[d]!]!;
-            this.bestPath = path;
+            for (let d = 0; d < depth; d++) best[d] = evOp[stackEv[d]!]!;
             pendingFail = true;
           }
           if (remaining === 0) {
