@@ -25,12 +25,17 @@ export interface LinearizableOptions<S = any> {
    */
   now?: () => number;
   /**
-   * Cap on memoised search configurations per partition (each costs about 12 bytes plus one bit per
-   * op of the partition). When reached the partition's verdict is `'unknown'` with cause
-   * `'cache-limit'`.
+   * Cap on memoised search configurations per partition. When reached the partition's verdict is
+   * `'unknown'` with cause `'cache-limit'`.
    * @defaultValue 4_000_000
    */
   maxCacheEntries?: number;
+  /**
+   * Cap on the memo's size in bytes per partition (an entry costs about 16 bytes plus one bit per op
+   * of the partition); the effective entry cap is the smaller of the two.
+   * @defaultValue 512 MiB
+   */
+  maxCacheBytes?: number;
   /**
    * Check every partition even after one is found invalid (otherwise the rest are reported
    * `'unknown'` with cause `'not-checked'`).
@@ -172,6 +177,7 @@ interface Ctx {
   model: Model<any, any>;
   now: () => number;
   maxEntries: number;
+  maxBytes: number;
 }
 
 /** Checks one partition's ops; returns the outcome and the search (for its evidence). */
@@ -184,7 +190,8 @@ function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSte
     ret[i] = ops[i]!.retPos;
   }
   const search = new Search(aut, inv, ret);
-  const limits: Limits = { deadline, now: ctx.now, maxEntries: ctx.maxEntries };
+  const perEntry = 16 + 4 * Math.max(1, (ops.length + 31) >>> 5);
+  const limits: Limits = { deadline, now: ctx.now, maxEntries: Math.max(1, Math.min(ctx.maxEntries, Math.floor(ctx.maxBytes / perEntry))) };
   // A portfolio of candidate orders with growing step budgets: how fast a linearization is found
   // depends a lot on the order, and each run keeps what the others proved to fail.
   for (let budget = 1000; ; budget *= 3) {
@@ -221,7 +228,7 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
   const now = options.now ?? defaultNow;
   const start = now();
   const deadline = options.timeLimit === undefined ? Infinity : start + options.timeLimit;
-  const ctx: Ctx = { model: options.model, now, maxEntries: options.maxCacheEntries ?? 4_000_000 };
+  const ctx: Ctx = { model: options.model, now, maxEntries: options.maxCacheEntries ?? 4_000_000, maxBytes: options.maxCacheBytes ?? 512 * 1024 * 1024 };
   const prepared = prepare(history, options.model);
   const parts = prepared.partitions.map((p, order) => ({ p, order })).sort((a, b) => a.p.ops.length - b.p.ops.length || a.order - b.order);
   const results: PartitionResult[] = [];

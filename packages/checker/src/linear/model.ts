@@ -29,7 +29,7 @@ export interface LinOp<V = unknown> {
   readonly f: string;
   /** See the type's comment: completion value if `known`, invocation value otherwise. */
   readonly value: V;
-  /** The invocation's value (a read's is normally `null`). */
+  /** The invocation's value (a read's is normally `null`); models take an op's arguments from here. */
   readonly invokeValue: V;
   /** True when the op completed `ok`, so `value` is its observed result. */
   readonly known: boolean;

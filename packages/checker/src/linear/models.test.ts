@@ -28,6 +28,9 @@ describe('register', () => {
     expect(r.failure?.op.index).toBe(4);
     expect(r.failure?.reason).toBe("can't read 1 from register 2");
   });
+  it("takes a write's value from its invocation", () => {
+    expect(check(register(), seq(['write', 1, null], ['read', null, 1]))).toBe(true);
+  });
   it('honours the initial value option', () => {
     expect(check(register({ initial: 0 }), seq(['read', null, 0]))).toBe(true);
     expect(check(register(), seq(['read', null, 0]))).toBe(false);

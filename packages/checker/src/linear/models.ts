@@ -1,10 +1,12 @@
 /**
  * Built-in models, with Knossos's op conventions (and Maelstrom's lin-kv ones for {@link linKv}).
  *
- * Conventions shared by all of them: a read is invoked with `null` and completes with what it
- * observed; a determinate read is checked against the state (`null` included, meaning "absent" or
- * "never written"); an indeterminate read is dropped before the search. Ops the model does not know
- * are impossible, with a reason naming them.
+ * Conventions shared by all of them: arguments (a write's value, a CAS's `[from, to]`, an added or
+ * enqueued item) come from the invocation (`op.invokeValue`); observations (a read's value, a
+ * dequeued item) from the completion (`op.value`). A read is invoked with `null`; a determinate
+ * read is checked against the state (`null` included, meaning "absent" or "never written"); an
+ * indeterminate read is dropped before the search. Ops the model does not know are impossible,
+ * with a reason naming them.
  */
 import { stringifyJson, valueKey, valuesEqual } from '@gyre/history';
 import { fmix32, hashString } from './hash';
@@ -23,11 +25,11 @@ class Impossible {
 const no = (reason: () => string): StepResult<never> => new Impossible(reason);
 const unknownF = (model: string, op: LinOp): StepResult<never> => no(() => `${model} has no operation ${JSON.stringify(op.f)}`);
 
-/** Text for an op: `read → 3`, `write 4`, `cas [1 2]`, with `?` for an unknown result. */
+/** Text for an op: `read → 3`, `write 4`, `cas [1,2]`, with `?` / `(?)` for an unknown outcome. */
 export function describeLinOp(op: LinOp): string {
   const isRead = op.f === 'read' || op.f === 'get' || op.f === 'dequeue';
   if (isRead) return `${op.f} → ${op.known ? show(op.value) : '?'}`;
-  return `${op.f} ${show(op.value)}${op.known ? '' : ' (?)'}`;
+  return `${op.f} ${show(op.invokeValue)}${op.known ? '' : ' (?)'}`;
 }
 
 /** Options for the register models. */
@@ -50,7 +52,7 @@ export function register(options: RegisterOptions = {}): Model<unknown> {
         case 'read':
           return !op.known || valuesEqual(op.value, state) ? ok(state) : no(() => `can't read ${show(op.value)} from register ${show(state)}`);
         case 'write':
-          return ok(op.value);
+          return ok(op.invokeValue);
         default:
           return unknownF('register', op);
       }
@@ -76,9 +78,9 @@ export function casRegister(options: RegisterOptions = {}): Model<unknown> {
         case 'read':
           return !op.known || valuesEqual(op.value, state) ? ok(state) : no(() => `can't read ${show(op.value)} from register ${show(state)}`);
         case 'write':
-          return ok(op.value);
+          return ok(op.invokeValue);
         case 'cas': {
-          const v = op.value;
+          const v = op.invokeValue;
           if (!Array.isArray(v) || v.length !== 2) return no(() => `cas needs [from, to], got ${show(v)}`);
           return valuesEqual(v[0], state) ? ok(v[1]) : no(() => `can't CAS ${show(state)} from ${show(v[0])} to ${show(v[1])}`);
         }
@@ -164,7 +166,7 @@ export function setModel(): Model<Bag> {
     step(s, op) {
       switch (op.f) {
         case 'add':
-          return ok(bagInsert(s, op.value, true));
+          return ok(bagInsert(s, op.invokeValue, true));
         case 'read': {
           if (!op.known) return ok(s);
           if (!Array.isArray(op.value)) return no(() => `a set read needs an array, got ${show(op.value)}`);
@@ -194,7 +196,7 @@ export function fifoQueue(): Model<readonly unknown[]> {
     step(q, op) {
       switch (op.f) {
         case 'enqueue':
-          return ok([...q, op.value]);
+          return ok([...q, op.invokeValue]);
         case 'dequeue':
           if (!op.known) return q.length > 0 ? ok(q.slice(1)) : no(() => 'nothing to dequeue');
           if (q.length === 0) return op.value === null ? ok(q) : no(() => `can't dequeue ${show(op.value)} from an empty queue`);
@@ -229,7 +231,7 @@ export function unorderedQueue(): Model<UnorderedQueueState> {
       const size = s.items.keys.length - s.lost;
       switch (op.f) {
         case 'enqueue':
-          return ok({ items: bagInsert(s.items, op.value, false), lost: s.lost });
+          return ok({ items: bagInsert(s.items, op.invokeValue, false), lost: s.lost });
         case 'dequeue': {
           if (!op.known) return size > 0 ? ok({ items: s.items, lost: s.lost + 1 }) : no(() => 'nothing to dequeue');
           if (op.value === null) return size === 0 ? ok({ items: emptyBag, lost: 0 }) : no(() => `the queue is not empty (${size} items)`);
@@ -464,9 +466,9 @@ export function stringKv(options: StringKvOptions = {}): Model<any> {
             return !op.known || cur.matches(v, readHash(op, v)) ? ok(st) : no(() => `can't get ${show(op.value)} from key ${show(k)}, which is ${show(cur.s)}`);
           }
           case 'put':
-            return ok(set(st, k, cur.put(str(op.value))));
+            return ok(set(st, k, cur.put(str(op.invokeValue))));
           case 'append':
-            return ok(set(st, k, cur.append(str(op.value))));
+            return ok(set(st, k, cur.append(str(op.invokeValue))));
           default:
             return unknownF('kv', op);
         }
@@ -494,9 +496,9 @@ export function stringKv(options: StringKvOptions = {}): Model<any> {
           return !op.known || st.matches(v, readHash(op, v)) ? ok(st) : no(() => `can't get ${show(op.value)} from key ${show(keyOf(op))}, which is ${show(st.s)}`);
         }
         case 'put':
-          return ok(st.put(str(op.value)));
+          return ok(st.put(str(op.invokeValue)));
         case 'append':
-          return ok(st.append(str(op.value)));
+          return ok(st.append(str(op.invokeValue)));
         default:
           return unknownF('kv', op);
       }

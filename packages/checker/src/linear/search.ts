@@ -346,7 +346,7 @@ export class Search {
     const { deadline, now } = limits;
     const timed = deadline < Infinity;
     const stepLimit = options.stepLimit ?? Infinity;
-    let checkMask = 255;
+    let checkMask = 15;
     let lastCheck = timed ? now() : 0;
     let remaining = this.determinate;
     let state = aut.init;
