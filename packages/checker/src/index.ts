@@ -6,6 +6,22 @@
  */
 export type { Validity, CheckResult } from './validity';
 export { mergeValid } from './validity';
+export type { StatsCounts, StatsByF, StatsResult, StatsOptions } from './stats';
+export { stats } from './stats';
+export type { AvailabilityResult, AvailabilityOptions } from './availability';
+export { availability } from './availability';
+export type { ExceptionSummary, ExceptionsResult } from './exceptions';
+export { exceptions, exceptionClass } from './exceptions';
+export type { EchoError, EchoResult } from './echo';
+export { echo } from './echo';
+export type { UniqueIdsResult, UniqueIdsOptions } from './unique-ids';
+export { uniqueIds } from './unique-ids';
+export type { SetFullOutcome, SetFullElementResult, Quantiles, SetFullResult, SetFullOptions } from './set-full';
+export { setFull, quantiles } from './set-full';
+export type { IntRange, CounterResult, CounterOptions } from './counter';
+export { counter } from './counter';
+export type { KafkaUnseen, KafkaErrors, KafkaRealtimeLag, KafkaResult, KafkaOptions } from './kafka';
+export { kafka, KAFKA_ALLOWED_ERROR_TYPES, KAFKA_ERROR_TYPES } from './kafka';
 export {
   linearizable,
   renderLinearSvg,

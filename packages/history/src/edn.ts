@@ -360,7 +360,7 @@ export function printEdn(v: unknown, opts: PrintEdnOptions = {}): string {
 }
 
 function prKey(k: string): string {
-  if (/^-?(0|[1-9]\d{0,15})$/.test(k)) return k;
+  if (/^-?(0|[1-9]\d{0,15})(\.\d+)?$/.test(k)) return k;
   if (KEYWORD_NAME.test(k)) return ':' + k;
   return JSON.stringify(k);
 }

@@ -70,7 +70,7 @@ describe('EDN', () => {
       '{:valid? :unknown, :by-f {:echo {:count 2}}, :n 1}',
     );
     expect(printEdn([new Keyword('r'), 'x', null, true])).toBe('[:r "x" nil true]');
-    expect(printEdn({ '0': 1, 'a b': 2 })).toBe('{0 1, "a b" 2}');
+    expect(printEdn({ '0': 1, 'a b': 2, '0.95': 3 })).toBe('{0 1, "a b" 2, 0.95 3}');
     const big = { workload: { 'valid?': true, errors: Array.from({ length: 30 }, (_, i) => i) }, stats: { count: 1 } };
     const pretty = prettyEdn(big);
     expect(pretty.split('\n').length).toBeGreaterThan(1);

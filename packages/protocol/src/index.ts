@@ -13,3 +13,4 @@ export type { ErrorName, ErrorCode } from './errors';
 export { ERRORS, ErrorCodes, RpcError, isRpcError, errorName, isDefinite } from './errors';
 export type { RpcDef, RequestOf, ResponseOf, WorkloadName } from './rpc';
 export { Any, Seq, Num, defineRpc, checkResponse, WORKLOAD_RPCS, SERVICE_RPCS, workloadRpc } from './rpc';
+export { describeSchema, rpcMarkdown, errorsMarkdown } from './describe';

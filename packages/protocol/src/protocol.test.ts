@@ -152,3 +152,16 @@ describe('RPC schemas', () => {
     }
   });
 });
+
+describe('schema descriptions for gyre doc', async () => {
+  const { describeSchema, rpcMarkdown } = await import('./describe');
+  it('describes fields in Maelstrom notation', () => {
+    const poll = workloadRpc('kafka', 'poll')!;
+    expect(describeSchema(poll.responseFields["msgs"]!)).toBe('{String [[Int Any]]}');
+    expect(describeSchema(workloadRpc("broadcast", "topology")!.requestFields["topology"]!)).toBe('{String [String]}');
+    expect(describeSchema(SERVICE_RPCS.kv[2].requestFields.create_if_not_exists)).toBe('Boolean');
+    const md = rpcMarkdown(workloadRpc('echo', 'echo')!);
+    expect(md).toContain('"type": "echo_ok"');
+    expect(md).toContain('"echo": Any');
+  });
+});

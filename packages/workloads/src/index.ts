@@ -1,4 +1,5 @@
 /**
  * @gyre/workloads: Gyre's built-in workloads.
  */
-export {};
+export type { TopologyName, Topology } from './topology';
+export { topology, isTopologyName, TOPOLOGY_NAMES } from './topology';

@@ -1,0 +1,51 @@
+import { chmod, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig } from 'tsup';
+
+/**
+ * Every `nodes/<name>.ts` becomes `dist/<name>.js`: one self-contained, executable file (all of
+ * @gyre/*, zod and the rest bundled in, `#!/usr/bin/env node`, mode 0755), so that
+ * `gyre test --bin examples/dist/echo.js` needs nothing else. Workspace packages are bundled from
+ * their TypeScript sources (the `@gyre/source` condition), so no other package must be built first.
+ */
+const dir = import.meta.dirname;
+const entry = Object.fromEntries(
+  readdirSync(join(dir, 'nodes'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => [f.slice(0, -3), `nodes/${f}`]),
+);
+
+export default defineConfig({
+  entry,
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  bundle: true,
+  noExternal: [/.*/],
+  splitting: false,
+  treeshake: true,
+  clean: true,
+  dts: false,
+  sourcemap: false,
+  minify: true,
+  banner: { js: '#!/usr/bin/env node' },
+  // zod's `z` namespace drags in every translation of its error messages (over half the bundle);
+  // the nodes use the default English ones, which zod imports on its own. Dropping the rest
+  // halves what Node must compile at startup.
+  esbuildPlugins: [
+    {
+      name: 'drop-zod-locales',
+      setup(build) {
+        build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export {};', loader: 'js' }));
+      },
+    },
+  ],
+  esbuildOptions(options) {
+    options.conditions = ['@gyre/source'];
+  },
+  async onSuccess() {
+    const out = join(dir, 'dist');
+    for (const f of await readdir(out)) if (f.endsWith('.js')) await chmod(join(out, f), 0o755);
+  },
+});

@@ -1,0 +1,254 @@
+import { pairIndex, valueKey, type Op } from '@gyre/history';
+import type { Validity } from './validity';
+import { sortValues, totalCompare } from './order';
+
+/** What finally became of an element. */
+export type SetFullOutcome = 'stable' | 'lost' | 'never-read';
+
+/** The fate of one element, as listed in `worst-stale`. */
+export interface SetFullElementResult {
+  element: unknown;
+  outcome: SetFullOutcome;
+  /** ms from known to stable; null unless stable. */
+  'stable-latency': number | null;
+  /** ms from known to lost; null unless lost. */
+  'lost-latency': number | null;
+  /** The completion that made the element known (its ok add, or the first read that saw it). */
+  known: Op | null;
+  /** The invocation of the last read that did not see it. */
+  'last-absent': Op | null;
+}
+
+/** Latency quantiles in ms, keyed `'0'`, `'0.5'`, `'0.95'`, `'0.99'`, `'1'`. */
+export type Quantiles = Record<string, number>;
+
+/** Result of {@link setFull}: Jepsen's set-full, as broadcast and g-set report it. */
+export interface SetFullResult {
+  /**
+   * false if any element was lost, or any read held an element twice (unless
+   * `allowDuplicates`); else `'unknown'` if no element became stable; else true.
+   */
+  'valid?': Validity;
+  /** Distinct elements whose add was invoked. */
+  'attempt-count': number;
+  'stable-count': number;
+  'lost-count': number;
+  /** Lost elements, sorted. */
+  lost: unknown[];
+  'never-read-count': number;
+  /** Never-read elements, sorted. */
+  'never-read': unknown[];
+  'stale-count': number;
+  /** Stable elements whose stable latency is positive, sorted. */
+  stale: unknown[];
+  /** Up to 8 stale elements with the highest stable latency, highest first. */
+  'worst-stale': SetFullElementResult[];
+  /** Quantiles of the stable latencies; absent when no element is stable. */
+  'stable-latencies'?: Quantiles;
+  /** Quantiles of the lost latencies; absent when no element is lost. */
+  'lost-latencies'?: Quantiles;
+  /** Distinct values that some single ok read returned more than once. */
+  'duplicated-count': number;
+  /**
+   * For each such value, the highest multiplicity seen in one read, as `[value, count]` pairs in
+   * value order (Maelstrom's field is a map `{value count}`, always empty there).
+   */
+  duplicated: [unknown, number][];
+}
+
+/** Options of {@link setFull}. */
+export interface SetFullOptions {
+  /**
+   * The function that adds one element (its value is the element).
+   * @defaultValue `'add'` (g-set); the broadcast workload passes `'broadcast'`
+   */
+  addF?: string;
+  /**
+   * The function that reads the whole set; its ok value is an array of elements.
+   * @defaultValue `'read'`
+   */
+  readF?: string;
+  /**
+   * Expect the set to be linearizable: stale elements make the result false (Jepsen's
+   * `:linearizable?`). Maelstrom never sets it.
+   * @defaultValue false
+   */
+  linearizable?: boolean;
+  /**
+   * Let reads return an element more than once without invalidating the result. Maelstrom's
+   * duplicate test is inert (it checks `count < 1`), so it never fails for duplicates; set this
+   * to reproduce that verdict exactly.
+   * @defaultValue false
+   */
+  allowDuplicates?: boolean;
+}
+
+/** The quantile points Jepsen reports. */
+const POINTS = [0, 0.5, 0.95, 0.99, 1] as const;
+
+/**
+ * Jepsen's quantiles: for each point p, `sorted[min(n-1, floor(n·p))]`; undefined when empty.
+ */
+export function quantiles(xs: readonly number[]): Quantiles | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  const out: Quantiles = {};
+  for (const p of POINTS) out[String(p)] = s[Math.min(n - 1, Math.floor(n * p))]!;
+  return out;
+}
+
+/**
+ * Jepsen's set-full checker (Maelstrom's broadcast and g-set checker). Adds put one element;
+ * every ok read returns the whole set, and each one counts, not only the final reads.
+ *
+ * Per element, created when its add is invoked (a second add of the same value starts it over),
+ * and updated by every ok read that completes afterwards:
+ * - *known*: the earliest completion, in history order, of its ok add or of a read that saw it;
+ * - *last present* / *last absent*: the invocation of the latest-invoked read that saw / did not
+ *   see it.
+ * It is *stable* if some read saw it and the last present read was invoked after the last absent
+ * one; *lost* if it is known, some read missed it, and the last absent read was invoked after
+ * both the last present read's invocation and the known completion; else *never read*.
+ * Stable time = last absent invocation time + 1 ns (0 without one); lost time = last present
+ * invocation time + 1 ns (0 without one). Latency = max(0, that time − known time), truncated to
+ * whole ms. Stale = stable with latency > 0.
+ *
+ * Duplicates: unlike Maelstrom (whose duplicate test can never fire), a value returned twice by
+ * one read is reported in `duplicated` and makes the result false, as Jepsen intends for a set
+ * that must not hold duplicates; `allowDuplicates` restores Maelstrom's verdict. Everything else
+ * matches Maelstrom, verdicts included.
+ *
+ * Cost: O(reads × elements) for the absences, plus the total size of the reads.
+ */
+export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetFullResult {
+  const addF = opts.addF ?? 'add';
+  const readF = opts.readF ?? 'read';
+
+  // Element state in parallel arrays, indexed by element slot.
+  const values: unknown[] = [];
+  const known: number[] = []; // history position of the known completion, -1 if none
+  const lastPresent: number[] = []; // position of the invocation, -1 if none
+  const lastAbsent: number[] = [];
+  const live: boolean[] = []; // false once a later add of the same value replaced this slot
+  const slotOf = new Map<string, number>();
+  let stamp = new Int32Array(64);
+  let readNo = 0;
+
+  const partner = pairIndex(history);
+  const dups = new Map<string, { value: unknown; count: number }>();
+
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    if (typeof op.process !== 'number') continue;
+    if (op.type === 'invoke') {
+      if (op.f === addF) {
+        const k = valueKey(op.value);
+        const prev = slotOf.get(k);
+        if (prev !== undefined) live[prev] = false;
+        const slot = values.length;
+        slotOf.set(k, slot);
+        values.push(op.value);
+        known.push(-1);
+        lastPresent.push(-1);
+        lastAbsent.push(-1);
+        live.push(true);
+        if (slot >= stamp.length) {
+          const s = new Int32Array(stamp.length * 2);
+          s.set(stamp);
+          stamp = s;
+        }
+      }
+      continue;
+    }
+    const inv = partner[i]!;
+    if (op.f === addF) {
+      if (op.type !== 'ok' || inv < 0) continue;
+      const slot = slotOf.get(valueKey(history[inv]!.value));
+      if (slot !== undefined && known[slot] === -1) known[slot] = i;
+    } else if (op.f === readF) {
+      if (op.type !== 'ok' || inv < 0) continue;
+      const read = Array.isArray(op.value) ? (op.value as unknown[]) : [];
+      readNo++;
+      const seen = new Map<string, number>();
+      for (const x of read) {
+        const k = valueKey(x);
+        const c = (seen.get(k) ?? 0) + 1;
+        seen.set(k, c);
+        if (c > 1) {
+          const d = dups.get(k);
+          if (!d) dups.set(k, { value: x, count: c });
+          else if (d.count < c) d.count = c;
+        }
+        if (c === 1) {
+          const slot = slotOf.get(k);
+          if (slot === undefined) continue;
+          stamp[slot] = readNo;
+          if (known[slot] === -1) known[slot] = i;
+          if (lastPresent[slot]! < inv) lastPresent[slot] = inv;
+        }
+      }
+      for (let s = 0; s < values.length; s++) {
+        if (stamp[s] !== readNo && live[s] && lastAbsent[s]! < inv) lastAbsent[s] = inv;
+      }
+    }
+  }
+
+  const results: SetFullElementResult[] = [];
+  for (let s = 0; s < values.length; s++) {
+    if (!live[s]) continue;
+    const kn = known[s]!;
+    const lp = lastPresent[s]!;
+    const la = lastAbsent[s]!;
+    const stable = lp !== -1 && la < lp;
+    const lost = kn !== -1 && la !== -1 && lp < la && kn < la;
+    const knownTime = kn === -1 ? 0 : history[kn]!.time;
+    const latency = (t: number) => Math.floor(Math.max(0, t - knownTime) / 1e6);
+    results.push({
+      element: values[s],
+      outcome: stable ? 'stable' : lost ? 'lost' : 'never-read',
+      'stable-latency': stable ? latency(la === -1 ? 0 : history[la]!.time + 1) : null,
+      'lost-latency': lost ? latency(lp === -1 ? 0 : history[lp]!.time + 1) : null,
+      known: kn === -1 ? null : history[kn]!,
+      'last-absent': la === -1 ? null : history[la]!,
+    });
+  }
+  results.sort((a, b) => totalCompare(a.element, b.element));
+
+  const stableRs = results.filter((r) => r.outcome === 'stable');
+  const lostRs = results.filter((r) => r.outcome === 'lost');
+  const neverRs = results.filter((r) => r.outcome === 'never-read');
+  const staleRs = stableRs.filter((r) => r['stable-latency']! > 0);
+  // Jepsen: sort-by latency (stable), reverse, take 8.
+  const worst = [...staleRs]
+    .sort((a, b) => a['stable-latency']! - b['stable-latency']!)
+    .reverse()
+    .slice(0, 8);
+
+  let valid: Validity;
+  if (lostRs.length > 0) valid = false;
+  else if (stableRs.length === 0) valid = 'unknown';
+  else if (opts.linearizable && staleRs.length > 0) valid = false;
+  else valid = true;
+  if (dups.size > 0 && !opts.allowDuplicates) valid = false;
+
+  const out: SetFullResult = {
+    'valid?': valid,
+    'attempt-count': results.length,
+    'stable-count': stableRs.length,
+    'lost-count': lostRs.length,
+    lost: sortValues(lostRs.map((r) => r.element)),
+    'never-read-count': neverRs.length,
+    'never-read': sortValues(neverRs.map((r) => r.element)),
+    'stale-count': staleRs.length,
+    stale: sortValues(staleRs.map((r) => r.element)),
+    'worst-stale': worst,
+    'duplicated-count': dups.size,
+    duplicated: [...dups.values()].sort((a, b) => totalCompare(a.value, b.value)).map((d) => [d.value, d.count]),
+  };
+  const sl = quantiles(results.flatMap((r) => (r['stable-latency'] === null ? [] : [r['stable-latency']])));
+  if (sl) out['stable-latencies'] = sl;
+  const ll = quantiles(results.flatMap((r) => (r['lost-latency'] === null ? [] : [r['lost-latency']])));
+  if (ll) out['lost-latencies'] = ll;
+  return out;
+}
