@@ -1,5 +1,5 @@
 import { valuesEqual } from '@gyre/history';
-import { fmix32, hashValue, zobrist } from './hash';
+import { hashValue, zobrist } from './hash';
 import type { LinOp, Model } from './model';
 
 const ILLEGAL = -1;
@@ -30,8 +30,8 @@ export class Automaton<S = unknown> {
   constructor(
     readonly model: Model<S>,
     readonly ops: readonly LinOp[],
-    private readonly maxDenseCells = 1 << 18,
-    private readonly maxHashed = 1 << 21,
+    private readonly maxDenseCells = 1 << 16,
+    private readonly maxListed = 1 << 22,
   ) {
     this.n = ops.length;
     this.hash = model.hash ? (s) => model.hash!(s) | 0 : hashValue;
@@ -96,17 +96,12 @@ export class Automaton<S = unknown> {
     if (s < this.transRows) {
       const c = this.trans[s * this.n + op]!;
       if (c !== 0) return c === ILLEGAL ? ILLEGAL : c - 1;
-    } else if (this.hCount > 0) {
-      const mask = this.hMask;
-      let i = fmix32(Math.imul(s, 0x9e3779b1) ^ op) & mask;
-      for (;;) {
-        const ks = this.hState[i]!;
-        if (ks === -1) break;
-        if (ks === s && this.hOp[i] === op) {
-          const c = this.hVal[i]!;
+    } else if (s < this.lHead.length) {
+      for (let i = this.lHead[s]! - 1; i >= 0; i = this.lNext[i]! - 1) {
+        if (this.lOp[i] === op) {
+          const c = this.lVal[i]!;
           return c === ILLEGAL ? ILLEGAL : c - 1;
         }
-        i = (i + 1) & mask;
       }
     }
     return this.compute(s, op);
@@ -123,44 +118,35 @@ export class Automaton<S = unknown> {
     return t;
   }
 
-  // Transitions of states beyond the dense rows: open addressing on (state, op).
-  private hState = new Int32Array(0);
-  private hOp = new Int32Array(0);
-  private hVal = new Int32Array(0);
-  private hMask = -1;
-  private hCount = 0;
+  // Transitions of states beyond the dense rows: a short list per state, in pooled arrays
+  // (a state is expanded in few configurations, each with few candidates).
+  private lHead = new Int32Array(0);
+  private lOp = new Int32Array(0);
+  private lNext = new Int32Array(0);
+  private lVal = new Int32Array(0);
+  private lCount = 0;
 
   private remember(s: number, op: number, v: number): void {
-    if (this.hCount >= this.maxHashed) return;
-    if ((this.hCount + 1) * 2 > this.hMask + 1) this.growHashed();
-    const mask = this.hMask;
-    let i = fmix32(Math.imul(s, 0x9e3779b1) ^ op) & mask;
-    while (this.hState[i] !== -1) i = (i + 1) & mask;
-    this.hState[i] = s;
-    this.hOp[i] = op;
-    this.hVal[i] = v;
-    this.hCount++;
-  }
-
-  private growHashed(): void {
-    const size = Math.max(1024, (this.hMask + 1) * 2);
-    const mask = size - 1;
-    const hs = new Int32Array(size).fill(-1);
-    const ho = new Int32Array(size);
-    const hv = new Int32Array(size);
-    for (let j = 0; j <= this.hMask; j++) {
-      const s = this.hState[j]!;
-      if (s === -1) continue;
-      let i = fmix32(Math.imul(s, 0x9e3779b1) ^ this.hOp[j]!) & mask;
-      while (hs[i] !== -1) i = (i + 1) & mask;
-      hs[i] = s;
-      ho[i] = this.hOp[j]!;
-      hv[i] = this.hVal[j]!;
+    const i = this.lCount;
+    if (i >= this.maxListed) return;
+    if (s >= this.lHead.length) {
+      const h = new Int32Array(Math.max(1024, s + 1, this.lHead.length * 2));
+      h.set(this.lHead);
+      this.lHead = h;
     }
-    this.hState = hs;
-    this.hOp = ho;
-    this.hVal = hv;
-    this.hMask = mask;
+    if (i >= this.lOp.length) {
+      const size = Math.max(4096, this.lOp.length * 2);
+      for (const k of ['lOp', 'lNext', 'lVal'] as const) {
+        const a = new Int32Array(size);
+        a.set(this[k]);
+        this[k] = a;
+      }
+    }
+    this.lOp[i] = op;
+    this.lVal[i] = v;
+    this.lNext[i] = this.lHead[s]!;
+    this.lHead[s] = i + 1;
+    this.lCount = i + 1;
   }
 
   private growRows(s: number): void {
