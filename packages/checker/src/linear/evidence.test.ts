@@ -100,7 +100,8 @@ describe('renderLinearSvg', () => {
     expect(count(/class="op failing"/g)).toBe(1);
     expect(svg).toContain('class="op failing" data-index="41"');
     expect(count(/class="op linearized"/g)).toBe(result.failure!.longestPrefix.length);
-    expect(svg).toContain('1. write 1');
+    expect(count(/<text class="order"/g)).toBe(result.failure!.longestPrefix.length);
+    expect(svg).toMatch(/data-index="0"><title>[^<]*#1 in the longest linearization/);
     expect(svg).toContain('class="failure-point"');
   });
 

@@ -423,6 +423,7 @@ function reasonIn(aut: Automaton, model: Model<any, any>, op: LinOp, stateIds: n
 
 function summary(model: Model<any, any>, op: PreparedOp, reason: string | undefined, states: DescribedState[]): string {
   const what = `${(model.describeOp ?? describeLinOp)(op)} by process ${String(op.process)} (op ${op.index}${op.completionIndex >= 0 ? `–${op.completionIndex}` : ''})`;
-  const where = states.length > 0 ? `; before it the state could only be ${states.map((s) => s.description).join(', ')}` : '';
+  const ds = states.map((s) => s.description);
+  const where = ds.length === 0 ? '' : ds.length === 1 ? `; before it the state was ${ds[0]}` : `; before it the state could be ${ds.slice(0, -1).join(', ')} or ${ds[ds.length - 1]}`;
   return `${what} cannot be linearized${reason ? ` (${reason})` : ''}${where}.`;
 }

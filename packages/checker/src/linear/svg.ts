@@ -11,6 +11,7 @@ export interface LinearSvgOptions {
   maxOps?: number;
 }
 
+const show = (v: unknown): string => (v === null || v === undefined ? 'nil' : stringifyJson(v));
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const COLORS = {
@@ -25,7 +26,7 @@ const COLORS = {
  * Draws why a partition is not linearizable, as SVG text (no I/O): its operations on a time axis
  * (history order) with one row per process; the ops of the longest linearizable prefix found, green
  * and numbered in linearization order; the op that could not be linearized, red with a thick border;
- * the other ops of the shrunk failing stretch, amber; ops that never completed or completed `info`
+ * the ops of the shrunk failing stretch, with an amber border (amber fill when not linearized); ops that never completed or completed `info`
  * fade out towards the right edge. A legend and the one-line explanation sit on top. Every op has a
  * tooltip (`<title>`).
  *
@@ -84,10 +85,10 @@ export function renderLinearSvg(result: LinearizableResult, history: readonly Op
   const processes = [...new Set(bars.map((b) => String(b.op.process)))].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
   const row = new Map(processes.map((p, i) => [p, i]));
 
-  const unit = Math.max(6, Math.min(24, Math.floor(1600 / Math.max(1, points.length))));
+  const unit = Math.max(14, Math.min(28, Math.floor(1600 / Math.max(1, points.length))));
   const left = 90;
   const top = 86;
-  const rowH = 30;
+  const rowH = 32;
   const width = left + points.length * unit + 40;
   const height = top + processes.length * rowH + 30;
   const x = (pos: number): number => left + rank.get(pos)! * unit + unit / 2;
@@ -101,13 +102,14 @@ export function renderLinearSvg(result: LinearizableResult, history: readonly Op
   const legend: [string, string][] = [
     [COLORS.linearized, 'in the longest linearization found (numbered in order)'],
     [COLORS.failing, 'could not be linearized'],
-    [COLORS.stretch, 'in the smallest failing stretch'],
+    [COLORS.stretch, 'in the smallest failing stretch (amber border)'],
     [COLORS.other, 'other operation'],
   ];
   out.push('<g class="legend">');
   let lx = 10;
   for (const [color, label] of legend) {
-    out.push(`<rect x="${lx}" y="48" width="14" height="10" fill="${color}" stroke="#555"/><text x="${lx + 18}" y="57">${esc(label)}</text>`);
+    const border = color === COLORS.stretch ? '#d68910" stroke-width="2' : '#555';
+    out.push(`<rect x="${lx}" y="48" width="14" height="10" fill="${color}" stroke="${border}"/><text x="${lx + 18}" y="57">${esc(label)}</text>`);
     lx += 24 + label.length * 6;
   }
   out.push(`<rect x="${lx}" y="48" width="14" height="10" fill="url(#gyre-open)" stroke="#555" stroke-dasharray="2 2"/><text x="${lx + 18}" y="57">outcome unknown (info or never completed)</text>`);
@@ -129,16 +131,22 @@ export function renderLinearSvg(result: LinearizableResult, history: readonly Op
     const k = order.get(b.index);
     const failing = b.start === failingPos;
     const cls = failing ? 'op failing' : k !== undefined ? 'op linearized' : inStretch.has(b.index) ? 'op stretch' : 'op';
-    const fill = failing ? COLORS.failing : k !== undefined ? COLORS.linearized : inStretch.has(b.index) ? COLORS.stretch : COLORS.other;
-    const stroke = failing ? '#c0392b' : '#555555';
-    const sw = failing ? 2.5 : 1;
+    const stretch = inStretch.has(b.index);
+    const fill = failing ? COLORS.failing : k !== undefined ? COLORS.linearized : stretch ? COLORS.stretch : COLORS.other;
+    const stroke = failing ? '#c0392b' : stretch ? '#d68910' : '#555555';
+    const sw = failing || stretch ? 2.5 : 1;
     const value = b.completion?.type === 'ok' ? b.completion.value : b.op.value;
-    const label = `${b.op.f} ${stringifyJson(value ?? null)}`;
-    const tip = `op ${b.index}, process ${String(b.op.process)}: ${b.op.f} ${stringifyJson(b.op.value ?? null)} → ${b.completion ? `${b.completion.type} ${stringifyJson(b.completion.value ?? null)}` : 'never completed'}${k !== undefined ? `; #${k} in the longest linearization` : ''}${failing ? '; could not be linearized' : ''}`;
+    const full = `${b.op.f} ${show(value)}`;
+    const room = Math.floor((x1 - x0 - 4) / 6);
+    const short = `${b.op.f.charAt(0)} ${show(value)}`;
+    const label = full.length <= room ? full : short.length <= room ? short : room >= 3 ? short.slice(0, room - 1) + '…' : '';
+    const tip = `op ${b.index}, process ${String(b.op.process)}: ${b.op.f} ${show(b.op.value)} → ${b.completion ? `${b.completion.type} ${show(b.completion.value)}` : 'never completed'}${k !== undefined ? `; #${k} in the longest linearization` : ''}${stretch ? '; in the failing stretch' : ''}${failing ? '; could not be linearized' : ''}`;
     out.push(`<g class="${cls}" data-index="${b.index}"><title>${esc(tip)}</title>`);
     out.push(`<rect x="${x0}" y="${y}" width="${Math.max(2, x1 - x0)}" height="20" rx="3" fill="${b.open ? 'url(#gyre-open)' : fill}" stroke="${stroke}" stroke-width="${sw}"${b.open ? ' stroke-dasharray="3 2"' : ''}/>`);
     if (b.open) out.push(`<rect x="${x0}" y="${y}" width="${Math.min(unit, Math.max(2, x1 - x0))}" height="20" rx="3" fill="${fill}"/>`);
-    out.push(`<text x="${x0 + 3}" y="${y + 14}">${esc((k !== undefined ? `${k}. ` : '') + label)}</text>`);
+    if (label) out.push(`<text x="${x0 + 3}" y="${y + 14}">${esc(label)}</text>`);
+    if (failing && label !== full) out.push(`<text x="${x1 + 4}" y="${y + 14}" fill="#c0392b" font-weight="bold">${esc(full)}</text>`);
+    if (k !== undefined) out.push(`<text class="order" x="${x0 + 1}" y="${y - 1}" font-size="8" fill="#2e7d32">${k}</text>`);
     out.push('</g>');
   }
   out.push('</g>');
