@@ -140,7 +140,10 @@ function zobristKeys(n: number): Int32Array {
  * Wing & Gong's search with Lowe's memoisation, over a doubly linked list of call and return
  * events (Porcupine's formulation). An op without a return event (indeterminate) may be
  * linearised at any point after its call, or never: the search succeeds as soon as every
- * determinate op is linearised.
+ * determinate op is linearised. A read-only op that is possible in a new configuration is taken
+ * at once, with no alternatives. The memo outlives a run, so runs with different candidate orders
+ * and step budgets (a portfolio) share what is known to fail; a run stopped by its budget forgets
+ * the configurations on its stack, which were not fully explored.
  */
 export class Search {
   readonly n: number;
