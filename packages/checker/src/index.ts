@@ -36,6 +36,7 @@ export {
   linKv,
   stringKv,
   describeLinOp,
+  models,
 } from './linear/index';
 export type {
   LinOp,

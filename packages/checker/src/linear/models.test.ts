@@ -1,7 +1,7 @@
 import type { Op } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import type { Model } from './index';
-import { casRegister, fifoQueue, linearizable, linKv, multiRegister, mutex, perKey, register, setModel, stringKv, unorderedQueue } from './index';
+import { casRegister, fifoQueue, linearizable, linKv, models, multiRegister, mutex, perKey, register, setModel, stringKv, unorderedQueue } from './index';
 
 type Ev = [process: number, type: Op['type'], f: string, value?: unknown, extra?: Record<string, unknown>];
 
@@ -137,6 +137,10 @@ describe('lin-kv (Maelstrom conventions) and perKey', () => {
     const r = linearizable(h, { model: linKv() });
     expect(r.valid).toBe(true);
     expect(r.partitions.map((p) => p.key).sort()).toEqual([1, 2]);
+  });
+  it('is also reachable as models.linKv, and takes arguments from invocations (Maelstrom write_ok has no value)', () => {
+    const h = hist([[0, 'invoke', 'write', [1, 3]], [0, 'ok', 'write', undefined], [1, 'invoke', 'cas', [1, [3, 4]]], [1, 'ok', 'cas', undefined], [1, 'invoke', 'read', [1, null]], [1, 'ok', 'read', [1, 4]]]);
+    expect(linearizable(h, { model: models.linKv() }).valid).toBe(true);
   });
   it('finds the bad key', () => {
     const h = hist([

@@ -512,3 +512,20 @@ export function stringKv(options: StringKvOptions = {}): Model<any> {
   };
   return model;
 }
+
+/**
+ * The built-in models by name, for `linearizable(history, { model: models.linKv() })`. `set` is
+ * {@link setModel}.
+ */
+export const models = {
+  register,
+  casRegister,
+  mutex,
+  set: setModel,
+  fifoQueue,
+  unorderedQueue,
+  multiRegister,
+  perKey,
+  linKv,
+  stringKv,
+} as const;
