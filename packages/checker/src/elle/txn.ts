@@ -1,0 +1,142 @@
+/**
+ * The transactions of a history, column-wise: each invocation is paired with its completion, and
+ * every transaction gets a dense integer id (its vertex in the dependency graph).
+ */
+import type { Op } from '@gyre/history';
+import { EdgeList, PROCESS, REALTIME } from './graph';
+
+export const OK = 0;
+export const INFO = 1;
+export const FAIL = 2;
+
+/** The transactions of a history. Ids are assigned in completion order; open invocations come last. */
+export interface TxnTable {
+  history: readonly Op[];
+  /** Number of transactions. */
+  n: number;
+  /** History position of the op whose value is the transaction (the completion, or the invocation if it has no usable value). */
+  at: Int32Array;
+  /** History position of the completion (the invocation for a transaction that never completed). */
+  done: Int32Array;
+  /** History position of the invocation, or -1. */
+  invoke: Int32Array;
+  /** OK, INFO or FAIL. A transaction that never completed counts as INFO. */
+  type: Uint8Array;
+}
+
+/** The micro-ops of transaction `t`. */
+export function mopsOf(h: TxnTable, t: number): readonly unknown[] {
+  return h.history[h.at[t]!]!.value as readonly unknown[];
+}
+
+/** The op that stands for transaction `t` in anomaly reports (its completion). */
+export function opOf(h: TxnTable, t: number): Op {
+  return h.history[h.done[t]!]!;
+}
+
+/**
+ * Pairs invocations with completions by process and keeps the pairs whose value is a list (a
+ * transaction); nemesis operations are skipped. Ops may lack `process` (they then pair in order).
+ */
+export function txnTable(history: readonly Op[]): TxnTable {
+  const len = history.length;
+  const at = new Int32Array(len);
+  const done = new Int32Array(len);
+  const invoke = new Int32Array(len);
+  const type = new Uint8Array(len);
+  const open = new Map<unknown, number>();
+  const unmatched: number[] = [];
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    const op = history[i]!;
+    const p = op.process;
+    if (p === 'nemesis') continue;
+    if (op.type === 'invoke') {
+      const prev = open.get(p);
+      if (prev !== undefined) unmatched.push(prev);
+      open.set(p, i);
+      continue;
+    }
+    const inv = open.get(p);
+    if (inv !== undefined) open.delete(p);
+    let src = i;
+    if (!Array.isArray(op.value)) {
+      if (inv === undefined || !Array.isArray(history[inv]!.value) || op.type === 'ok') continue;
+      src = inv;
+    }
+    at[n] = src;
+    done[n] = i;
+    invoke[n] = inv ?? -1;
+    type[n] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
+    n++;
+  }
+  for (const i of open.values()) unmatched.push(i);
+  unmatched.sort((a, b) => a - b);
+  for (const i of unmatched) {
+    if (!Array.isArray(history[i]!.value)) continue;
+    at[n] = i;
+    done[n] = i;
+    invoke[n] = i;
+    type[n] = INFO;
+    n++;
+  }
+  return { history, n, at: at.slice(0, n), done: done.slice(0, n), invoke: invoke.slice(0, n), type: type.slice(0, n) };
+}
+
+/**
+ * Real-time edges as a transitive reduction, in one pass over the history: an ok transaction
+ * precedes every transaction invoked after it completed. A buffer holds the completed ok
+ * transactions not yet covered by a later completion; each invocation links from all of them,
+ * and each ok completion replaces the ones it was linked from. Indeterminate (info) transactions
+ * get incoming edges only; failed ones none.
+ */
+export function addRealtimeEdges(h: TxnTable, edges: EdgeList): void {
+  const { n, history } = h;
+  const event = new Int32Array(history.length).fill(-1);
+  for (let t = 0; t < n; t++) {
+    if (h.type[t] === FAIL) continue;
+    const inv = h.invoke[t]!;
+    if (inv >= 0) event[inv] = t;
+    if (h.done[t] !== inv) event[h.done[t]!] = t;
+  }
+  const frontier: number[] = [];
+  const slot = new Int32Array(n).fill(-1);
+  const firstEdge = new Int32Array(n);
+  const lastEdge = new Int32Array(n);
+  for (let i = 0; i < history.length; i++) {
+    const t = event[i]!;
+    if (t < 0) continue;
+    if (h.invoke[t] === i) {
+      firstEdge[t] = edges.length;
+      for (let j = 0; j < frontier.length; j++) edges.add(frontier[j]!, t, REALTIME);
+      lastEdge[t] = edges.length;
+    } else if (h.type[t] === OK) {
+      const src = edges.src.data;
+      for (let e = firstEdge[t]!; e < lastEdge[t]!; e++) {
+        const a = src[e]!;
+        const s = slot[a]!;
+        if (s < 0) continue;
+        const moved = frontier[frontier.length - 1]!;
+        frontier[s] = moved;
+        slot[moved] = s;
+        frontier.pop();
+        slot[a] = -1;
+      }
+      slot[t] = frontier.length;
+      frontier.push(t);
+    }
+  }
+}
+
+/** Process edges: each ok or info transaction follows the previous one of its process. */
+export function addProcessEdges(h: TxnTable, edges: EdgeList): void {
+  const last = new Map<unknown, number>();
+  for (let t = 0; t < h.n; t++) {
+    if (h.type[t] === FAIL) continue;
+    const p = h.history[h.done[t]!]!.process;
+    if (p === undefined || p === null) continue;
+    const prev = last.get(p);
+    if (prev !== undefined) edges.add(prev, t, PROCESS);
+    last.set(p, t);
+  }
+}
