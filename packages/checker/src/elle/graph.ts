@@ -43,9 +43,14 @@ export function label(rels: number): number {
 
 /** Edges as they are found: parallel growable columns. */
 export class EdgeList {
-  src = new IntList(1024);
-  dst = new IntList(1024);
-  rel: Uint8Array = new Uint8Array(1024);
+  src: IntList;
+  dst: IntList;
+  rel: Uint8Array;
+  constructor(capacity = 1024) {
+    this.src = new IntList(capacity);
+    this.dst = new IntList(capacity);
+    this.rel = new Uint8Array(Math.max(4, capacity));
+  }
   get length(): number {
     return this.src.length;
   }

@@ -18,3 +18,6 @@ export {
   impossibleModels,
   modelBoundary,
 } from './models';
+export type { RwRegisterOptions } from './rw-register';
+export { checkRwRegister } from './rw-register';
+export { renderCycleSvg, RELATION_COLORS } from './svg';

@@ -13,7 +13,7 @@ import { valueKey } from '@gyre/history';
 import { type Analysis, type ElleOptions, type ElleResult, finish, resolveOptions } from './core';
 import { type CycleStep, fmt } from './explain';
 import { EdgeList, RW, WR, WW } from './graph';
-import { type Canon, IntList, Interner, canon, same } from './values';
+import { type Canon, IntList, Interner, PairTable, canon, same } from './values';
 import { FAIL, INFO, OK, type TxnTable, opOf, txnTable } from './txn';
 
 const INTERMEDIATE = 1;
@@ -44,80 +44,169 @@ export function checkListAppend(history: readonly Op[], opts: ElleOptions = {}):
 function analyze(h: TxnTable): Analysis | Malformed {
   const { n, type, history } = h;
   const keys = new Interner();
-  const valueMaps: Map<Canon, number>[] = [];
+  const values = new PairTable(n * 2);
   const longest: (readonly unknown[])[] = [];
   const keyHasFail: number[] = [];
   const lastAppTxn: number[] = [];
   const lastAppSlot: number[] = [];
-  const slotKey = new IntList(1024);
-  const slotTxn = new IntList(1024);
-  const slotMop = new IntList(1024);
-  let slotFlags = new Uint8Array(1024);
+  const incompatibleSeen: number[] = [];
+  const slotKey = new IntList(n * 2);
+  const slotTxn = new IntList(n * 2);
+  const slotMop = new IntList(n * 2);
+  let slotFlags: Uint8Array = new Uint8Array(Math.max(1024, n * 2));
   const mopStart = new Int32Array(n + 1);
-  const mopKey = new IntList(1024);
+  const mopKey = new IntList(n * 3);
+  const readStart = new Int32Array(n + 1);
+  const rTxn = new IntList(n * 2);
+  const rKey = new IntList(n * 2);
+  const rLen = new IntList(n * 2);
+  const rMop = new IntList(n * 2);
+  let rBad: Uint8Array = new Uint8Array(Math.max(1024, n * 2));
+  const luRead = new IntList(256);
+  let readOfMop = new Int32Array(64);
 
-  // Pass 1: micro-op shapes, keys, append slots, the longest read of each key.
+  const anomalies = new Map<string, unknown[]>();
+  const add = (t: string, c: unknown) => {
+    let l = anomalies.get(t);
+    if (!l) anomalies.set(t, (l = []));
+    l.push(c);
+  };
+
+  // Pass 1, the only one over every op: micro-op shapes, keys, append slots, the order of each
+  // key (reads must extend one another), and the checks within one transaction.
   for (let t = 0; t < n; t++) {
-    mopStart[t] = mopKey.length;
+    const m0 = mopKey.length;
+    mopStart[t] = m0;
+    readStart[t] = rTxn.length;
     const op = history[h.at[t]!]!;
     const mops = op.value as readonly unknown[];
     const ty = type[t]!;
-    for (let i = 0; i < mops.length; i++) {
+    const len = mops.length;
+    if (len > readOfMop.length) readOfMop = new Int32Array(len * 2);
+    for (let i = 0; i < len; i++) {
       const mop = mops[i];
+      readOfMop[i] = -1;
       if (!Array.isArray(mop) || mop.length < 3 || (mop[0] !== 'append' && mop[0] !== 'r')) {
         return new Malformed('unexpected-txn-micro-op-types', 'history contained micro-ops other than appends or reads', { op, mop });
       }
       const k = keys.id(mop[1]);
       mopKey.push(k);
-      if (k === valueMaps.length) {
-        valueMaps.push(new Map());
+      if (k === longest.length) {
         longest.push(EMPTY);
         keyHasFail.push(0);
         lastAppTxn.push(-1);
         lastAppSlot.push(-1);
+        incompatibleSeen.push(0);
       }
       if (mop[0] === 'append') {
-        const c = canon(mop[2]);
-        const map = valueMaps[k]!;
-        if (map.has(c)) {
+        const slot = slotKey.length;
+        if (values.set(k, mop[2], slot) !== -1) {
           return new Malformed('duplicate-appends', `value ${fmt(mop[2])} appended to key ${fmt(mop[1])} more than once`, {
             op,
             key: mop[1],
             value: mop[2],
           });
         }
-        const slot = slotKey.push(k);
+        slotKey.push(k);
         slotTxn.push(t);
         slotMop.push(i);
-        if (slot >= slotFlags.length) {
-          const f = new Uint8Array(slotFlags.length * 2);
-          f.set(slotFlags);
-          slotFlags = f;
-        }
-        map.set(c, slot);
+        if (slot >= slotFlags.length) slotFlags = grow8(slotFlags);
         if (ty === FAIL) keyHasFail[k] = 1;
         if (lastAppTxn[k] === t) slotFlags[lastAppSlot[k]!]! |= INTERMEDIATE;
         lastAppTxn[k] = t;
         lastAppSlot[k] = slot;
       } else if (ty !== FAIL) {
-        const v = mop[2];
-        if (v === null || v === undefined) continue;
-        if (!Array.isArray(v)) {
+        let v = mop[2] as readonly unknown[] | null | undefined;
+        if (v === null || v === undefined) {
+          if (ty === INFO) continue;
+          v = EMPTY;
+        } else if (!Array.isArray(v)) {
           return new Malformed('unexpected-txn-micro-op-types', 'a read of a list-append key returned something other than a list', { op, mop });
         }
-        if (v.length > longest[k]!.length) longest[k] = v;
+        const L = longest[k]!;
+        const vl = v.length;
+        const m = vl < L.length ? vl : L.length;
+        let j = 0;
+        if (v !== L) while (j < m && (v[j] === L[j] || same(v[j], L[j]))) j++;
+        else j = m;
+        const r = rTxn.push(t);
+        rKey.push(k);
+        rLen.push(vl);
+        rMop.push(i);
+        readOfMop[i] = r;
+        if (r >= rBad.length) rBad = grow8(rBad);
+        if (j === m) {
+          if (vl > L.length) longest[k] = v;
+        } else {
+          rBad[r] = 1;
+          if (!incompatibleSeen[k]) {
+            incompatibleSeen[k] = 1;
+            add('incompatible-order', { key: mop[1], values: [v, L] });
+          }
+        }
+      }
+    }
+    if (ty === OK) withinTxn(t, op, mops as readonly unknown[][], m0);
+  }
+  mopStart[n] = mopKey.length;
+  readStart[n] = rTxn.length;
+
+  /** Internal consistency, future reads, and read-then-append candidates for lost updates. */
+  function withinTxn(t: number, op: Op, mops: readonly unknown[][], m0: number): void {
+    const mk = mopKey.data;
+    const len = mops.length;
+    let futureSeen = false;
+    for (let i = 0; i < len; i++) {
+      const mop = mops[i]!;
+      if (mop[0] !== 'r') continue;
+      const k = mk[m0 + i]!;
+      const arr = (mop[2] ?? EMPTY) as readonly unknown[];
+      let prevRead = -1;
+      let anyPrev = false;
+      for (let j = i - 1; j >= 0; j--) {
+        if (mk[m0 + j] !== k) continue;
+        anyPrev = true;
+        if (mops[j]![0] === 'r') {
+          prevRead = j;
+          break;
+        }
+      }
+      if (anyPrev) {
+        const appended: unknown[] = [];
+        for (let j = prevRead + 1; j < i; j++) if (mk[m0 + j] === k && mops[j]![0] === 'append') appended.push(mops[j]![2]);
+        const prefix = prevRead >= 0 ? ((mops[prevRead]![2] ?? EMPTY) as readonly unknown[]) : null;
+        if (!matches(arr, prefix, appended)) {
+          add('internal', { op, mop, expected: prefix ? [...prefix, ...appended] : appended, ...(prefix ? {} : { prefixUnknown: true }) });
+        }
+      }
+      let laterAppend = false;
+      for (let j = i + 1; j < len; j++) {
+        if (mk[m0 + j] !== k || mops[j]![0] !== 'append') continue;
+        laterAppend = true;
+        const v = mops[j]![2];
+        if (!futureSeen && arr.some((e) => same(e, v))) {
+          futureSeen = true;
+          add('future-read', { op, mop, element: v });
+        }
+      }
+      if (laterAppend && prevRead < 0) {
+        let firstRead = true;
+        for (let j = 0; j < i && firstRead; j++) if (mk[m0 + j] === k && mops[j]![0] === 'r') firstRead = false;
+        if (firstRead && readOfMop[i]! >= 0) luRead.push(readOfMop[i]!);
       }
     }
   }
-  mopStart[n] = mopKey.length;
+
   const nk = keys.size;
   const nslots = slotKey.length;
-  const sKey = slotKey.view();
-  const sTxn = slotTxn.view();
-  const sMop = slotMop.view();
+  const nreads = rTxn.length;
+  const sKey = slotKey.data;
+  const sTxn = slotTxn.data;
+  const sMop = slotMop.data;
+  const mk = mopKey.data;
 
-  // Pass 2: versions. Key k has versions base[k] (initial) and base[k] + 1 + p for each distinct
-  // element p of its longest read.
+  // Pass 2: versions. Key k has versions base[k] (its initial state) and base[k] + 1 + p for the
+  // p-th distinct element of its order.
   const base = new Int32Array(nk);
   const orderLen = new Int32Array(nk);
   const firstDup = new Int32Array(nk).fill(0x7fffffff);
@@ -131,19 +220,18 @@ function analyze(h: TxnTable): Analysis | Malformed {
   for (let k = 0; k < nk; k++) {
     base[k] = nv++;
     const L = longest[k]!;
-    const map = valueMaps[k]!;
     let distinct = 0;
     let garbage: Map<Canon, number> | undefined;
     let r2p: Int32Array | undefined;
     let p2r: number[] | undefined;
     for (let j = 0; j < L.length; j++) {
-      const c = canon(L[j]);
-      const s = map.get(c);
+      const s = values.get(k, L[j]);
       let dupOf = -1;
-      if (s !== undefined) {
+      if (s >= 0) {
         if (slotPos[s]! >= 0) dupOf = slotPos[s]!;
       } else {
         garbage ??= new Map();
+        const c = canon(L[j]);
         const g = garbage.get(c);
         if (g !== undefined) dupOf = g;
         else garbage.set(c, distinct);
@@ -161,7 +249,7 @@ function analyze(h: TxnTable): Analysis | Malformed {
         r2p[j] = dupOf;
         continue;
       }
-      if (s !== undefined) {
+      if (s >= 0) {
         slotPos[s] = distinct;
         versionSlot[nv] = s;
       }
@@ -179,158 +267,63 @@ function analyze(h: TxnTable): Analysis | Malformed {
     }
   }
 
-  const versionOfPos = (k: number, pos: number) => base[k]! + 1 + pos;
+  const mopsOfTxn = (t: number) => history[h.at[t]!]!.value as unknown[][];
+  const readValue = (r: number) => (mopsOfTxn(rTxn.data[r]!)[rMop.data[r]!]![2] ?? EMPTY) as readonly unknown[];
 
-  // readVersion's side results: the slot of the read's last element, and whether the read is a prefix of the order.
-  let rvSlot = -1;
-  let lastCompatible = true;
-  /** The version a read of key k returning `arr` observed, or -1 if unknown. */
-  const readVersion = (k: number, arr: readonly unknown[]): number => {
-    const L = longest[k]!;
-    const len = arr.length;
-    if (len === 0) {
-      lastCompatible = true;
-      rvSlot = -1;
-      return base[k]!;
-    }
-    let ok = arr === L;
-    if (!ok && len <= L.length) {
-      ok = true;
-      for (let j = 0; j < len; j++) {
-        if (!same(arr[j], L[j])) {
-          ok = false;
-          break;
-        }
-      }
-    }
-    lastCompatible = ok;
-    if (ok) {
-      const r2p = rawToPos.get(k);
-      const v = versionOfPos(k, r2p ? r2p[len - 1]! : len - 1);
-      rvSlot = versionSlot[v]!;
-      return v;
-    }
-    const s = valueMaps[k]!.get(canon(arr[len - 1]));
-    if (s === undefined) {
-      rvSlot = -1;
-      return -1;
-    }
-    rvSlot = s;
-    return slotPos[s]! >= 0 ? versionOfPos(k, slotPos[s]!) : -1;
-  };
-
-  const anomalies = new Map<string, unknown[]>();
-  const add = (t: string, c: unknown) => {
-    let l = anomalies.get(t);
-    if (!l) anomalies.set(t, (l = []));
-    l.push(c);
-  };
-  const edges = new EdgeList();
+  // Pass 3: reads, from the columns of pass 1. wr edges, readers of each version, per-read anomalies.
+  const edges = new EdgeList(n * 8);
+  const readVersion = new Int32Array(nreads);
+  const readSlot = new Int32Array(nreads);
   const readHead = new Int32Array(nv).fill(-1);
-  const readNext = new IntList(1024);
-  const readTxn = new IntList(1024);
-  const incompatibleSeen = new Uint8Array(nk);
-  const luVersion = new IntList(256);
-  const luTxn = new IntList(256);
-  const luOther = new Map<string, number[]>();
-  const mk = mopKey.data;
-
-  // Pass 3: reads. wr edges, readers of each version, and the per-read anomalies.
-  for (let t = 0; t < n; t++) {
-    const ty = type[t]!;
-    if (ty === FAIL) continue;
-    let futureSeen = false;
-    const op = history[h.at[t]!]!;
-    const mops = op.value as readonly unknown[][];
-    const m0 = mopStart[t]!;
-    const len = mops.length;
-    for (let i = 0; i < len; i++) {
-      const mop = mops[i]!;
-      if (mop[0] !== 'r') continue;
-      let arr = mop[2] as readonly unknown[] | null | undefined;
-      if (arr === null || arr === undefined) {
-        if (ty === INFO) continue;
-        arr = EMPTY;
+  const readNext = new Int32Array(nreads);
+  {
+    const rt = rTxn.data;
+    const rk = rKey.data;
+    const rl = rLen.data;
+    for (let r = 0; r < nreads; r++) {
+      const t = rt[r]!;
+      const k = rk[r]!;
+      const len = rl[r]!;
+      let version: number;
+      let slot: number;
+      if (!rBad[r]) {
+        if (len === 0) {
+          version = base[k]!;
+          slot = -1;
+        } else {
+          const r2p = rawToPos.size > 0 ? rawToPos.get(k) : undefined;
+          version = base[k]! + 1 + (r2p ? r2p[len - 1]! : len - 1);
+          slot = versionSlot[version]!;
+        }
+      } else {
+        const arr = readValue(r);
+        slot = values.get(k, arr[len - 1]);
+        version = slot >= 0 && slotPos[slot]! >= 0 ? base[k]! + 1 + slotPos[slot]! : -1;
       }
-      const k = mk[m0 + i]!;
-      const version = readVersion(k, arr);
-      const slot = rvSlot;
-      if (!lastCompatible && !incompatibleSeen[k]) {
-        incompatibleSeen[k] = 1;
-        add('incompatible-order', { key: mop[1], values: [arr, longest[k]] });
-      }
-      if (arr.length > 1 && (lastCompatible ? arr.length > firstDup[k]! : true)) {
-        const dups = duplicates(arr);
-        if (dups) add('duplicate-elements', { op: opOf(h, t), mop, duplicates: dups });
-      }
+      readVersion[r] = version;
+      readSlot[r] = slot;
       if (version >= 0) {
-        readTxn.push(t);
-        readHead[version] = readNext.push(readHead[version]!);
+        readNext[r] = readHead[version]!;
+        readHead[version] = r;
       }
       if (slot >= 0) {
         const w = sTxn[slot]!;
         if (w !== t && type[w] !== FAIL) edges.add(w, t, WR);
       }
-      if (ty !== OK) continue;
-      if (keyHasFail[k]) {
-        const map = valueMaps[k]!;
-        for (const e of arr) {
-          const s = map.get(canon(e));
-          if (s !== undefined && type[sTxn[s]!] === FAIL) add('G1a', { op: opOf(h, t), mop, writer: opOf(h, sTxn[s]!), element: e });
-        }
+      if (len > 1 && (rBad[r] || len > firstDup[k]!)) {
+        const arr = readValue(r);
+        const dups = duplicates(arr);
+        if (dups) add('duplicate-elements', { op: opOf(h, t), mop: mopsOfTxn(t)[rMop.data[r]!], duplicates: dups });
       }
+      if (type[t] !== OK) continue;
       if (slot >= 0 && slotFlags[slot]! & INTERMEDIATE && sTxn[slot] !== t) {
-        add('G1b', { op: opOf(h, t), mop, writer: opOf(h, sTxn[slot]!), element: arr[arr.length - 1] });
+        add('G1b', { op: opOf(h, t), mop: mopsOfTxn(t)[rMop.data[r]!], writer: opOf(h, sTxn[slot]!), element: readValue(r)[len - 1] });
       }
-      // Within the transaction: internal consistency, future reads, read-then-append (lost update).
-      let prevRead = -1;
-      let anyPrev = false;
-      for (let j = i - 1; j >= 0; j--) {
-        if (mk[m0 + j] !== k) continue;
-        anyPrev = true;
-        if (mops[j]![0] === 'r') {
-          prevRead = j;
-          break;
-        }
-      }
-      if (anyPrev) {
-        const expected = internalExpected(mops, mk, m0, k, prevRead, i);
-        if (!matches(arr, expected.prefix, expected.appended)) {
-          add('internal', {
-            op: opOf(h, t),
-            mop,
-            expected: expected.prefix ? [...expected.prefix, ...expected.appended] : expected.appended,
-            ...(expected.prefix ? {} : { prefixUnknown: true }),
-          });
-        }
-      }
-      let laterAppend = false;
-      for (let j = i + 1; j < len; j++) {
-        if (mk[m0 + j] !== k || mops[j]![0] !== 'append') continue;
-        laterAppend = true;
-        const v = mops[j]![2];
-        if (!futureSeen && arr.some((e) => same(e, v))) {
-          futureSeen = true;
-          add('future-read', { op: opOf(h, t), mop, element: v });
-        }
-      }
-      if (laterAppend) {
-        let firstRead = true;
-        for (let j = 0; j < i; j++) {
-          if (mk[m0 + j] === k && mops[j]![0] === 'r') {
-            firstRead = false;
-            break;
-          }
-        }
-        if (firstRead) {
-          if (version >= 0) {
-            luVersion.push(version);
-            luTxn.push(t);
-          } else {
-            const key = k + ':' + valueKey(arr);
-            const l = luOther.get(key);
-            if (l) l.push(t);
-            else luOther.set(key, [t]);
+      if (keyHasFail[k]) {
+        for (const e of readValue(r)) {
+          const s = values.get(k, e);
+          if (s >= 0 && type[sTxn[s]!] === FAIL) {
+            add('G1a', { op: opOf(h, t), mop: mopsOfTxn(t)[rMop.data[r]!], writer: opOf(h, sTxn[s]!), element: e });
           }
         }
       }
@@ -338,43 +331,29 @@ function analyze(h: TxnTable): Analysis | Malformed {
   }
 
   // Lost updates: two committed transactions read the same version of a key and both appended to it.
-  if (luVersion.length > 1) {
+  if (luRead.length > 1) {
+    const groups = new Map<number | string, number[]>();
+    const lr = luRead.view();
     const count = new Int32Array(nv);
-    const lv = luVersion.view();
-    const lt = luTxn.view();
-    for (let i = 0; i < lv.length; i++) count[lv[i]!]!++;
-    const groups = new Map<number, number[]>();
-    for (let i = 0; i < lv.length; i++) {
-      if (count[lv[i]!]! < 2) continue;
-      const g = groups.get(lv[i]!);
-      if (g) g.push(lt[i]!);
-      else groups.set(lv[i]!, [lt[i]!]);
+    for (let i = 0; i < lr.length; i++) {
+      const v = readVersion[lr[i]!]!;
+      if (v >= 0) count[v]!++;
     }
-    for (const [v, ts] of groups) {
-      const k = keyOfVersion(v);
-      add('lost-update', { key: keys.values[k], value: versionList(k, v - base[k]! - 1), txns: ts.map((t) => opOf(h, t)) });
+    for (let i = 0; i < lr.length; i++) {
+      const r = lr[i]!;
+      const v = readVersion[r]!;
+      let g: number | string = v;
+      if (v < 0) g = rKey.data[r] + ':' + valueKey(readValue(r));
+      else if (count[v]! < 2) continue;
+      const l = groups.get(g);
+      if (l) l.push(r);
+      else groups.set(g, [r]);
     }
-  }
-  for (const [key, ts] of luOther) {
-    if (ts.length < 2) continue;
-    const k = Number(key.slice(0, key.indexOf(':')));
-    const t0 = ts[0]!;
-    const mops = history[h.at[t0]!]!.value as unknown[][];
-    const m0 = mopStart[t0]!;
-    let value: unknown = null;
-    for (let j = 0; j < mops.length; j++) if (mk[m0 + j] === k && mops[j]![0] === 'r') value = mops[j]![2];
-    add('lost-update', { key: keys.values[k], value, txns: ts.map((t) => opOf(h, t)) });
-  }
-
-  function keyOfVersion(v: number): number {
-    let lo = 0;
-    let hi = nk - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (base[mid]! <= v) lo = mid;
-      else hi = mid - 1;
+    for (const rs of groups.values()) {
+      if (rs.length < 2) continue;
+      const k = rKey.data[rs[0]!]!;
+      add('lost-update', { key: keys.values[k], value: readValue(rs[0]!), txns: rs.map((r) => opOf(h, rTxn.data[r]!)) });
     }
-    return lo;
   }
 
   /** The raw element at distinct position `pos` of key k's order. */
@@ -383,25 +362,17 @@ function analyze(h: TxnTable): Analysis | Malformed {
     return longest[k]![p2r ? p2r[pos]! : pos];
   }
 
-  /** The list a reader of position `pos` of key k saw. */
-  function versionList(k: number, pos: number): unknown[] {
-    if (pos < 0) return [];
-    const p2r = posToRaw.get(k);
-    return longest[k]!.slice(0, (p2r ? p2r[pos]! : pos) + 1);
-  }
-
   /** The version an append in slot s follows: its predecessor in the order, or the last known one. */
   const prevVersion = (s: number): number => {
     const k = sKey[s]!;
     const pos = slotPos[s]!;
     if (pos === 0) return base[k]!;
-    if (pos > 0) return versionOfPos(k, pos - 1);
-    return orderLen[k] === 0 ? base[k]! : versionOfPos(k, orderLen[k]! - 1);
+    if (pos > 0) return base[k]! + pos;
+    return base[k]! + orderLen[k]!;
   };
 
   // Pass 4: ww and rw edges, from each append back to the version it follows.
-  const rn = readNext.data;
-  const rt = readTxn.data;
+  const rt = rTxn.data;
   for (let s = 0; s < nslots; s++) {
     const t = sTxn[s]!;
     if (type[t] === FAIL) continue;
@@ -411,7 +382,7 @@ function analyze(h: TxnTable): Analysis | Malformed {
       const w = sTxn[ws]!;
       if (w !== t && type[w] !== FAIL) edges.add(w, t, WW);
     }
-    for (let r = readHead[pv]!; r >= 0; r = rn[r]!) {
+    for (let r = readHead[pv]!; r >= 0; r = readNext[r]!) {
       const reader = rt[r]!;
       if (reader !== t) edges.add(reader, t, RW);
     }
@@ -424,7 +395,7 @@ function analyze(h: TxnTable): Analysis | Malformed {
     let t1Type = OK;
     let vs: unknown[] = [];
     for (let p = 0; p < orderLen[k]!; p++) {
-      const s = versionSlot[versionOfPos(k, p)]!;
+      const s = versionSlot[base[k]! + 1 + p]!;
       if (s < 0) continue;
       const t2 = sTxn[s]!;
       const t2Type = type[t2]!;
@@ -434,9 +405,7 @@ function analyze(h: TxnTable): Analysis | Malformed {
         t1 = t2;
         t1Type = OK;
         vs = [v];
-      } else if (t2Type === INFO) {
-        vs.push(v);
-      } else if (t1Type === FAIL) {
+      } else if (t2Type === INFO || t1Type === FAIL) {
         vs.push(v);
       } else {
         t1 = t2;
@@ -446,59 +415,56 @@ function analyze(h: TxnTable): Analysis | Malformed {
     }
   }
 
-  const mopsOfTxn = (t: number) => history[h.at[t]!]!.value as unknown[][];
   const explain = (a: number, b: number, rel: number, an: string, bn: string): CycleStep | null => {
     const bm = mopsOfTxn(b);
+    if (rel === WR) {
+      for (let r = readStart[b]!; r < readStart[b + 1]!; r++) {
+        const slot = readSlot[r]!;
+        if (slot < 0 || sTxn[slot] !== a) continue;
+        const mop = bm[rMop.data[r]!]!;
+        const arr = readValue(r);
+        const v = arr[arr.length - 1];
+        return {
+          type: 'wr',
+          key: mop[1],
+          value: v,
+          aMopIndex: sMop[slot]!,
+          bMopIndex: rMop.data[r]!,
+          text: `${bn} observed ${an}'s append of ${fmt(v)} to key ${fmt(mop[1])}`,
+        };
+      }
+      return null;
+    }
     const b0 = mopStart[b]!;
     for (let i = 0; i < bm.length; i++) {
       const mop = bm[i]!;
+      if (mop[0] !== 'append') continue;
       const k = mk[b0 + i]!;
-      if (rel === WR && mop[0] === 'r') {
-        const arr = (mop[2] ?? EMPTY) as readonly unknown[];
-        readVersion(k, arr);
-        const slot = rvSlot;
-        if (slot >= 0 && sTxn[slot] === a) {
-          const v = arr[arr.length - 1];
+      const s = values.get(k, mop[2]);
+      const pv = prevVersion(s);
+      const pos = pv - base[k]! - 1;
+      const prev = pos >= 0 ? elementAt(k, pos) : null;
+      if (rel === WW) {
+        const ws = versionSlot[pv]!;
+        if (ws >= 0 && sTxn[ws] === a) {
           return {
-            type: 'wr',
+            type: 'ww',
             key: mop[1],
-            value: v,
-            aMopIndex: sMop[slot]!,
+            value: prev,
+            nextValue: mop[2],
+            aMopIndex: sMop[ws]!,
             bMopIndex: i,
-            text: `${bn} observed ${an}'s append of ${fmt(v)} to key ${fmt(mop[1])}`,
+            text: `${bn} appended ${fmt(mop[2])} after ${an} appended ${fmt(prev)} to key ${fmt(mop[1])}`,
           };
         }
-      } else if (mop[0] === 'append' && (rel === WW || rel === RW)) {
-        const s = valueMaps[k]!.get(canon(mop[2]))!;
-        const pv = prevVersion(s);
-        const pos = pv - base[k]! - 1;
-        const prev = pos >= 0 ? elementAt(k, pos) : null;
-        if (rel === WW) {
-          const ws = versionSlot[pv]!;
-          if (ws >= 0 && sTxn[ws] === a) {
-            return {
-              type: 'ww',
-              key: mop[1],
-              value: prev,
-              nextValue: mop[2],
-              aMopIndex: sMop[ws]!,
-              bMopIndex: i,
-              text: `${bn} appended ${fmt(mop[2])} after ${an} appended ${fmt(prev)} to key ${fmt(mop[1])}`,
-            };
-          }
-        } else {
-          const am = mopsOfTxn(a);
-          const a0 = mopStart[a]!;
-          for (let j = 0; j < am.length; j++) {
-            const rm = am[j]!;
-            if (rm[0] !== 'r' || mk[a0 + j] !== k || (rm[2] == null && type[a] === INFO)) continue;
-            if (readVersion(k, (rm[2] ?? EMPTY) as readonly unknown[]) !== pv) continue;
-            const text =
-              pos < 0
-                ? `${an} read key ${fmt(mop[1])} as empty, and ${bn} made its first append, ${fmt(mop[2])}`
-                : `${an} read key ${fmt(mop[1])} up to ${fmt(prev)} and did not see ${bn}'s append of ${fmt(mop[2])}, which came next`;
-            return { type: 'rw', key: mop[1], value: prev, nextValue: mop[2], aMopIndex: j, bMopIndex: i, text };
-          }
+      } else if (rel === RW) {
+        for (let r = readStart[a]!; r < readStart[a + 1]!; r++) {
+          if (readVersion[r] !== pv) continue;
+          const text =
+            pos < 0
+              ? `${an} read key ${fmt(mop[1])} as empty, and ${bn} made its first append, ${fmt(mop[2])}`
+              : `${an} read key ${fmt(mop[1])} up to ${fmt(prev)} and did not see ${bn}'s append of ${fmt(mop[2])}, which came next`;
+          return { type: 'rw', key: mop[1], value: prev, nextValue: mop[2], aMopIndex: rMop.data[r]!, bMopIndex: i, text };
         }
       }
     }
@@ -506,6 +472,12 @@ function analyze(h: TxnTable): Analysis | Malformed {
   };
 
   return { anomalies, edges, explain };
+}
+
+function grow8(a: Uint8Array): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 function duplicates(arr: readonly unknown[]): [unknown, number][] | null {
@@ -521,21 +493,6 @@ function duplicates(arr: readonly unknown[]): [unknown, number][] | null {
   }
   if (!any) return null;
   return [...counts.values()].filter((x) => x.n > 1).map((x) => [x.v, x.n]);
-}
-
-/** What a read at position i of key k should return given the transaction's earlier micro-ops on k. */
-function internalExpected(
-  mops: readonly unknown[][],
-  mk: Int32Array,
-  m0: number,
-  k: number,
-  prevRead: number,
-  i: number,
-): { prefix: readonly unknown[] | null; appended: unknown[] } {
-  const appended: unknown[] = [];
-  for (let j = prevRead + 1; j < i; j++) if (mk[m0 + j] === k && mops[j]![0] === 'append') appended.push(mops[j]![2]);
-  const prefix = prevRead >= 0 ? ((mops[prevRead]![2] ?? EMPTY) as readonly unknown[]) : null;
-  return { prefix, appended };
 }
 
 function matches(arr: readonly unknown[], prefix: readonly unknown[] | null, appended: readonly unknown[]): boolean {

@@ -70,3 +70,84 @@ export class IntList {
     return this.data.subarray(0, this.length);
   }
 }
+
+/**
+ * A hash table from (key id, value) to an integer, for integer values that fit in 32 bits (open
+ * addressing over typed arrays, no garbage); other values go to a `Map`.
+ */
+export class PairTable {
+  // Entries of three ints side by side (key id, value, stored integer) so a probe touches one cache line.
+  private t: Int32Array;
+  private mask: number;
+  private count = 0;
+  private readonly other = new Map<string, number>();
+  constructor(expected = 1024) {
+    let cap = 1024;
+    while (cap < expected * 2) cap *= 2;
+    this.t = PairTable.table(cap);
+    this.mask = cap - 1;
+  }
+  private static table(cap: number): Int32Array {
+    const t = new Int32Array(cap * 3);
+    for (let i = 2; i < t.length; i += 3) t[i] = -1;
+    return t;
+  }
+  private static hash(a: number, b: number): number {
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (b >>> 16), 0x85ebca77);
+    h ^= h >>> 15;
+    return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13);
+  }
+  /** The integer stored for (a, value), or -1. */
+  get(a: number, value: unknown): number {
+    if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
+    if (typeof value === 'number' && (value | 0) === value) {
+      const { t, mask } = this;
+      for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
+        const p = i * 3;
+        const v = t[p + 2]!;
+        if (v === -1) return -1;
+        if (t[p] === a && t[p + 1] === value) return v;
+      }
+    }
+    return this.other.get(PairTable.otherKey(a, value)) ?? -1;
+  }
+  /** Stores x (≥ 0) for (a, value); returns the previous integer or -1. */
+  set(a: number, value: unknown, x: number): number {
+    if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
+    if (typeof value === 'number' && (value | 0) === value) {
+      if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+      const { t, mask } = this;
+      for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
+        const p = i * 3;
+        const v = t[p + 2]!;
+        if (v === -1) {
+          t[p] = a;
+          t[p + 1] = value;
+          t[p + 2] = x;
+          this.count++;
+          return -1;
+        }
+        if (t[p] === a && t[p + 1] === value) {
+          t[p + 2] = x;
+          return v;
+        }
+      }
+    }
+    const k = PairTable.otherKey(a, value);
+    const prev = this.other.get(k) ?? -1;
+    this.other.set(k, x);
+    return prev;
+  }
+  private static otherKey(a: number, value: unknown): string {
+    const c = canon(value);
+    return a + (typeof c === 'number' ? '#' : '$') + c;
+  }
+  private grow(): void {
+    const old = this.t;
+    const cap = (this.mask + 1) * 2;
+    this.t = PairTable.table(cap);
+    this.mask = cap - 1;
+    this.count = 0;
+    for (let p = 0; p < old.length; p += 3) if (old[p + 2]! !== -1) this.set(old[p]!, old[p + 1]!, old[p + 2]!);
+  }
+}
