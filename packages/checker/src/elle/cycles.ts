@@ -22,6 +22,7 @@
  * `cycle-search-timeout`, the cycle-exists cases and a fallback cycle, never a false "valid".
  */
 import { DATA, label, PROCESS, REALTIME, RW, WR, WW, tarjan, type Graph } from './graph';
+import { IntList } from './values';
 import { CYCLE_ANOMALY_TYPES, anomaliesProhibitedBy, impliedAnomalies, strongerModels } from './models';
 
 /** A cycle: `verts[i] → verts[i+1]` (wrapping) is an edge read as relation `labs[i]`. */
@@ -476,7 +477,7 @@ function searchNonadjacent(g: Local, variant: number, budget: Budget): Found {
   // Start vertices: those on a cycle of the extension graph (a-edges, each optionally followed by one rw edge).
   const ext = extensionGraph(g.n, g.start, g.dst, g.lab, a, RW);
   const extComp = tarjan(g.n, ext.start, ext.dst, ext.bits, 1);
-  const candidates: number[] = [];
+  const candidates: number[] = ext.loops.map(([x]) => x);
   for (let v = 0; v < g.n; v++) if (extComp.size[extComp.comp[v]!]! > 1) candidates.push(v);
   if (candidates.length === 0) return null;
   const comp = g.comps(mask);
@@ -582,7 +583,10 @@ function simpleCycleOfType(g: Local, edges: readonly number[], type: string): { 
   return null;
 }
 
-/** The extension graph: edge x → z when x -a-> z, or x -a-> y -b-> z. Duplicates are removed. */
+/**
+ * The extension graph: edge x → z when x -a-> z, or x -a-> y -b-> z. Duplicates are removed; a
+ * walk x -a-> y -b-> x (a cycle of two) cannot be an edge, so it is listed in `loops` as [x, y].
+ */
 function extensionGraph(
   n: number,
   start: Int32Array,
@@ -590,12 +594,14 @@ function extensionGraph(
   bits: Uint8Array,
   a: number,
   b: number,
-): { start: Int32Array; dst: Int32Array; bits: Uint8Array } {
-  const out: number[] = [];
+): { start: Int32Array; dst: Int32Array; bits: Uint8Array; loops: [number, number][] } {
+  const out = new IntList(start[n]! * 2);
   const xStart = new Int32Array(n + 1);
   const mark = new Int32Array(n).fill(-1);
+  const loops: [number, number][] = [];
   for (let x = 0; x < n; x++) {
     xStart[x] = out.length;
+    mark[x] = x;
     for (let e = start[x]!; e < start[x + 1]!; e++) {
       if ((bits[e]! & a) === 0) continue;
       const y = dst[e]!;
@@ -606,7 +612,9 @@ function extensionGraph(
       for (let f = start[y]!; f < start[y + 1]!; f++) {
         if ((bits[f]! & b) === 0) continue;
         const z = dst[f]!;
-        if (mark[z] !== x) {
+        if (z === x) {
+          if (loops.length < 16) loops.push([x, y]);
+        } else if (mark[z] !== x) {
           mark[z] = x;
           out.push(z);
         }
@@ -614,7 +622,7 @@ function extensionGraph(
     }
   }
   xStart[n] = out.length;
-  return { start: xStart, dst: Int32Array.from(out), bits: new Uint8Array(out.length).fill(1) };
+  return { start: xStart, dst: out.view(), bits: new Uint8Array(out.length).fill(1), loops };
 }
 
 function cycleExistsCases(g: Local): { cases: CycleExistsCase[]; impossible: Set<string> } {
@@ -633,9 +641,11 @@ function cycleExistsCases(g: Local): { cases: CycleExistsCase[]; impossible: Set
       continue;
     }
     let comps;
+    let loops: [number, number][] = [];
     if (spec.ext) {
       const x = extensionGraph(g.n, g.start, g.dst, g.rel, spec.a, spec.ext);
       comps = tarjan(g.n, x.start, x.dst, x.bits, 1);
+      loops = x.loops;
     } else {
       comps = tarjan(g.n, g.start, g.dst, g.rel, spec.a);
     }
@@ -644,9 +654,12 @@ function cycleExistsCases(g: Local): { cases: CycleExistsCase[]; impossible: Set
       const s = comps.size[c]!;
       if (s > 1 && (best < 0 || s < comps.size[best]!)) best = c;
     }
-    if (best < 0) continue;
-    const scc: number[] = [];
-    for (let v = 0; v < g.n; v++) if (comps.comp[v] === best) scc.push(g.verts[v]!);
+    let scc: number[];
+    if (loops.length > 0) scc = loops[0]!.map((v) => g.verts[v]!);
+    else if (best >= 0) {
+      scc = [];
+      for (let v = 0; v < g.n; v++) if (comps.comp[v] === best) scc.push(g.verts[v]!);
+    } else continue;
     cases.push({ type: spec.type, not: spec.model, subgraph: spec.subgraph, sccSize: scc.length, scc });
     for (const m of strongerModels([spec.model])) redundant.add(m);
   }

@@ -126,3 +126,43 @@ export function simulate(rng: Random, opts: SimOptions): Op[] {
   }
   return history;
 }
+
+/** One transaction for {@link historyOf}: its micro-ops as completed (reads filled in). */
+export interface TxnSpec {
+  /** Process; defaults to the transaction's position. */
+  p?: number;
+  /** How it completes. @defaultValue 'ok' */
+  type?: 'ok' | 'info' | 'fail';
+  mops: unknown[][];
+}
+
+/**
+ * Builds a history from transactions and a script of events: `'i3'` invokes transaction 3,
+ * `'c3'` completes it. Invocations carry the micro-ops with reads blanked (`null`); `ok` and
+ * `info` completions carry them as given, `fail` ones repeat the invocation.
+ */
+export function historyOf(txns: readonly TxnSpec[], script: readonly string[]): Op[] {
+  const out: Op[] = [];
+  for (const ev of script) {
+    const i = Number(ev.slice(1));
+    const t = txns[i]!;
+    const invokeValue = t.mops.map((m) => (m[0] === 'r' ? [m[0], m[1], null] : m));
+    const type = ev[0] === 'i' ? 'invoke' : (t.type ?? 'ok');
+    const value = type === 'fail' || type === 'invoke' ? invokeValue : t.mops;
+    out.push({ index: out.length, time: out.length * 1_000_000, type, process: t.p ?? i, f: 'txn', value });
+  }
+  return out;
+}
+
+/** Transactions one after another: each completes before the next is invoked. */
+export function serialHistory(...txns: TxnSpec[]): Op[] {
+  return historyOf(
+    txns,
+    txns.flatMap((_, i) => [`i${i}`, `c${i}`]),
+  );
+}
+
+/** Transactions all at once: every invocation before any completion (no real-time order). */
+export function concurrentHistory(...txns: TxnSpec[]): Op[] {
+  return historyOf(txns, [...txns.map((_, i) => `i${i}`), ...txns.map((_, i) => `c${i}`)]);
+}
