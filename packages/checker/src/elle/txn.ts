@@ -80,7 +80,7 @@ export function txnTable(history: readonly Op[]): TxnTable {
     type[n] = INFO;
     n++;
   }
-  return { history, n, at: at.slice(0, n), done: done.slice(0, n), invoke: invoke.slice(0, n), type: type.slice(0, n) };
+  return { history, n, at: at.subarray(0, n), done: done.subarray(0, n), invoke: invoke.subarray(0, n), type: type.subarray(0, n) };
 }
 
 /**

@@ -27,10 +27,31 @@ export function same(a: unknown, b: unknown): boolean {
 /** Interns canonical keys as dense integers. */
 export class Interner {
   private readonly ids = new Map<Canon, number>();
+  // Ids + 1 of small non-negative integers, the usual keys, without hashing.
+  private small = new Int32Array(1024);
   /** The original value of each id (the first one seen). */
   readonly values: unknown[] = [];
   /** The id of `x`, allocating one if needed. */
   id(x: unknown): number {
+    if (typeof x === 'number' && (x & 0xfffff) === x) {
+      if (x < this.small.length) {
+        const s = this.small[x]!;
+        if (s !== 0) return s - 1;
+      }
+      const i = this.slow(x);
+      if (x >= this.small.length) {
+        let len = this.small.length;
+        while (len <= x) len *= 2;
+        const grown = new Int32Array(len);
+        grown.set(this.small);
+        this.small = grown;
+      }
+      this.small[x] = i + 1;
+      return i;
+    }
+    return this.slow(x);
+  }
+  private slow(x: unknown): number {
     const c = canon(x);
     let i = this.ids.get(c);
     if (i === undefined) {
@@ -88,9 +109,7 @@ export class PairTable {
     this.mask = cap - 1;
   }
   private static table(cap: number): Int32Array {
-    const t = new Int32Array(cap * 3);
-    for (let i = 2; i < t.length; i += 3) t[i] = -1;
-    return t;
+    return new Int32Array(cap * 3);
   }
   private static hash(a: number, b: number): number {
     let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (b >>> 16), 0x85ebca77);
@@ -105,8 +124,8 @@ export class PairTable {
       for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
         const p = i * 3;
         const v = t[p + 2]!;
-        if (v === -1) return -1;
-        if (t[p] === a && t[p + 1] === value) return v;
+        if (v === 0) return -1;
+        if (t[p] === a && t[p + 1] === value) return v - 1;
       }
     }
     return this.other.get(PairTable.otherKey(a, value)) ?? -1;
@@ -120,16 +139,16 @@ export class PairTable {
       for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
         const p = i * 3;
         const v = t[p + 2]!;
-        if (v === -1) {
+        if (v === 0) {
           t[p] = a;
           t[p + 1] = value;
-          t[p + 2] = x;
+          t[p + 2] = x + 1;
           this.count++;
           return -1;
         }
         if (t[p] === a && t[p + 1] === value) {
-          t[p + 2] = x;
-          return v;
+          t[p + 2] = x + 1;
+          return v - 1;
         }
       }
     }
@@ -148,6 +167,6 @@ export class PairTable {
     this.t = PairTable.table(cap);
     this.mask = cap - 1;
     this.count = 0;
-    for (let p = 0; p < old.length; p += 3) if (old[p + 2]! !== -1) this.set(old[p]!, old[p + 1]!, old[p + 2]!);
+    for (let p = 0; p < old.length; p += 3) if (old[p + 2]! !== 0) this.set(old[p]!, old[p + 1]!, old[p + 2]! - 1);
   }
 }
