@@ -3,7 +3,7 @@
  * search over the dependency graph, and Elle's result map.
  */
 import type { CheckResult, Validity } from '../validity';
-import { buildGraph, type EdgeList } from './graph';
+import { buildGraph, type EdgeSource } from './graph';
 import { CYCLE_EXISTS_TYPES, searchCycles } from './cycles';
 import { explainCycle, type PairExplainer } from './explain';
 import {
@@ -15,7 +15,8 @@ import {
   modelBoundary,
   CONSISTENCY_MODEL_NAMES,
 } from './models';
-import { addProcessEdges, addRealtimeEdges, type TxnTable } from './txn';
+import { processSource, realtimeSource, type TxnTable } from './txn';
+import { type Alloc, HEAP } from './values';
 
 /** Options shared by the Elle-style checkers. */
 export interface ElleOptions {
@@ -114,19 +115,21 @@ export interface Analysis {
   /** Non-cycle anomalies found so far, by type. */
   anomalies: Map<string, unknown[]>;
   /** Data edges (ww, wr, rw) between transactions. */
-  edges: EdgeList;
+  edges: EdgeSource;
   /** Explains a data edge of a cycle. */
   explain: PairExplainer;
 }
 
 /** Adds real-time or process edges as the models need, searches cycles, and builds the result. */
-export function finish(h: TxnTable, analysis: Analysis, r: Resolved): ElleResult {
-  const { anomalies, edges } = analysis;
-  if (r.graph === 'realtime') addRealtimeEdges(h, edges);
-  else if (r.graph === 'process') addProcessEdges(h, edges);
-  if (edges.length === 0) anomalies.set('empty-transaction-graph', [{ message: 'no dependencies between any two transactions' }]);
-  const graph = buildGraph(h.n, edges);
-  const sccs = searchCycles(graph, { timeout: r.timeout, now: r.now });
+export function finish(h: TxnTable, analysis: Analysis, r: Resolved, alloc: Alloc = HEAP, order?: EdgeSource): ElleResult {
+  const { anomalies } = analysis;
+  const sources = [analysis.edges];
+  if (order) sources.push(order);
+  else if (r.graph === 'realtime') sources.push(realtimeSource(h, alloc));
+  else if (r.graph === 'process') sources.push(processSource(h));
+  const graph = buildGraph(h.n, sources, alloc);
+  if (graph.dst.length === 0) anomalies.set('empty-transaction-graph', [{ message: 'no dependencies between any two transactions' }]);
+  const sccs = searchCycles(graph, { timeout: r.timeout, now: r.now }, alloc);
   const add = (type: string, c: unknown) => {
     let l = anomalies.get(type);
     if (!l) anomalies.set(type, (l = []));

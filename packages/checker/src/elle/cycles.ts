@@ -22,7 +22,7 @@
  * `cycle-search-timeout`, the cycle-exists cases and a fallback cycle, never a false "valid".
  */
 import { DATA, label, PROCESS, REALTIME, RW, WR, WW, tarjan, type Graph } from './graph';
-import { IntList } from './values';
+import { type Alloc, HEAP, IntList } from './values';
 import { CYCLE_ANOMALY_TYPES, anomaliesProhibitedBy, impliedAnomalies, strongerModels } from './models';
 
 /** A cycle: `verts[i] → verts[i+1]` (wrapping) is an edge read as relation `labs[i]`. */
@@ -703,8 +703,8 @@ function fallbackCycle(g: Local): { verts: number[]; labs: number[] } | null {
  * Searches each strongly connected component with more than one vertex for cycle anomalies.
  * Vertex numbers in the results are those of `graph`.
  */
-export function searchCycles(graph: Graph, opts: SearchOptions): SccResult[] {
-  const comps = tarjan(graph.n, graph.start, graph.dst, graph.rel, 0xff);
+export function searchCycles(graph: Graph, opts: SearchOptions, alloc: Alloc = HEAP): SccResult[] {
+  const comps = tarjan(graph.n, graph.start, graph.dst, graph.rel, 0xff, undefined, alloc);
   const members: number[][] = [];
   const index = new Int32Array(comps.count).fill(-1);
   for (let v = 0; v < graph.n; v++) {

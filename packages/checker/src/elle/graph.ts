@@ -2,7 +2,7 @@
  * Dependency graphs over transactions, stored column-wise: an edge list while building, then a
  * compressed sparse row graph whose edges carry a bit set of relations.
  */
-import { IntList } from './values';
+import { type Alloc, HEAP, IntList } from './values';
 
 /** Relation bits. Their order is also the preference used to name an edge with several relations. */
 export const WW = 1;
@@ -76,31 +76,53 @@ export interface Graph {
   rel: Uint8Array;
 }
 
-/** Builds a graph from an edge list, merging parallel edges (their relations are or-ed). */
-export function buildGraph(n: number, edges: EdgeList): Graph {
-  const m = edges.length;
-  const src = edges.src.data;
-  const dstIn = edges.dst.data;
-  const relIn = edges.rel;
-  const count = new Int32Array(n + 1);
-  for (let i = 0; i < m; i++) count[src[i]! + 1]!++;
-  for (let v = 0; v < n; v++) count[v + 1]! += count[v]!;
-  const fill = count.slice(0, n);
-  const dst = new Int32Array(m);
-  const rel = new Uint8Array(m);
-  for (let i = 0; i < m; i++) {
-    const p = fill[src[i]!]!++;
-    dst[p] = dstIn[i]!;
-    rel[p] = relIn[i]!;
-  }
-  // Merge duplicates in place.
-  const where = new Int32Array(n).fill(-1);
-  const start = new Int32Array(n + 1);
+/** Something that produces edges by calling `emit`; it must produce the same edges every time. */
+export type EdgeSource = (emit: (a: number, b: number, rel: number) => void) => void;
+
+/** The edges of an {@link EdgeList} as an {@link EdgeSource}. */
+export function listSource(edges: EdgeList): EdgeSource {
+  return (emit) => {
+    const src = edges.src.data;
+    const dst = edges.dst.data;
+    for (let i = 0; i < edges.length; i++) emit(src[i]!, dst[i]!, edges.rel[i]!);
+  };
+}
+
+/**
+ * Builds a graph from edge sources, each run twice (once to count out-degrees, once to place the
+ * edges), merging parallel edges (their relations are or-ed) and dropping self-loops.
+ */
+export function buildGraph(n: number, sources: readonly EdgeSource[], alloc: Alloc = HEAP): Graph {
+  const start = alloc.i32(n + 1);
+  let m = 0;
+  const count = (a: number, b: number) => {
+    if (a !== b) {
+      start[a + 1]!++;
+      m++;
+    }
+  };
+  for (const s of sources) s(count);
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const fill = alloc.i32(n);
+  fill.set(start.subarray(0, n));
+  const dst = alloc.i32(m);
+  const rel = alloc.u8(m);
+  const place = (a: number, b: number, r: number) => {
+    if (a !== b) {
+      const p = fill[a]!++;
+      dst[p] = b;
+      rel[p] = r;
+    }
+  };
+  for (const s of sources) s(place);
+  // Merge parallel edges in place; `fill` is reused to remember where each target went.
+  fill.fill(-1);
+  const where = fill;
   let out = 0;
+  let from = 0;
   for (let v = 0; v < n; v++) {
+    const to = start[v + 1]!;
     start[v] = out;
-    const from = count[v]!;
-    const to = count[v + 1]!;
     for (let e = from; e < to; e++) {
       const w = dst[e]!;
       const at = where[w]!;
@@ -113,9 +135,10 @@ export function buildGraph(n: number, edges: EdgeList): Graph {
         out++;
       }
     }
+    from = to;
   }
   start[n] = out;
-  return { n, start, dst: out === m ? dst : dst.slice(0, out), rel: out === m ? rel : rel.slice(0, out) };
+  return { n, start, dst: dst.subarray(0, out), rel: rel.subarray(0, out) };
 }
 
 /** Strongly connected components: `comp[v]` is v's component, numbered in reverse topological order. */
@@ -123,7 +146,7 @@ export interface Components {
   comp: Int32Array;
   count: number;
   /** Number of vertices in each component. */
-  size: Int32Array;
+  size: readonly number[];
 }
 
 /**
@@ -137,15 +160,16 @@ export function tarjan(
   bits: Uint8Array,
   mask: number,
   skip?: Uint8Array,
+  alloc: Alloc = HEAP,
 ): Components {
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  const callV = new Int32Array(n);
-  const callE = new Int32Array(n);
-  const comp = new Int32Array(n).fill(-1);
-  const sizes = new IntList(64);
+  const index = alloc.i32(n).fill(-1);
+  const low = alloc.i32(n);
+  const onStack = alloc.u8(n);
+  const stack = alloc.i32(n);
+  const callV = alloc.i32(n);
+  const callE = alloc.i32(n);
+  const comp = alloc.i32(n).fill(-1);
+  const sizes: number[] = [];
   let sp = 0;
   let counter = 0;
   let count = 0;
@@ -197,5 +221,5 @@ export function tarjan(
       }
     }
   }
-  return { comp, count, size: sizes.view() };
+  return { comp, count, size: sizes };
 }

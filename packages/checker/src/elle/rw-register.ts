@@ -14,7 +14,7 @@
 import type { Op } from '@gyre/history';
 import { type Analysis, type ElleOptions, type ElleResult, finish, resolveOptions } from './core';
 import { type CycleStep, fmt } from './explain';
-import { EdgeList, RW, WR, WW, tarjan } from './graph';
+import { EdgeList, RW, WR, WW, listSource, tarjan } from './graph';
 import { type Canon, IntList, Interner, canon } from './values';
 import { FAIL, OK, type TxnTable, opOf, txnTable } from './txn';
 
@@ -300,7 +300,7 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
     return null;
   };
 
-  return { anomalies, edges, explain };
+  return { anomalies, edges: listSource(edges), explain };
 }
 
 function push<K>(m: Map<K, number[]>, k: K, t: number): void {

@@ -3,7 +3,8 @@
  * every transaction gets a dense integer id (its vertex in the dependency graph).
  */
 import type { Op } from '@gyre/history';
-import { EdgeList, PROCESS, REALTIME } from './graph';
+import { type EdgeSource, PROCESS, REALTIME } from './graph';
+import { type Alloc, HEAP } from './values';
 
 export const OK = 0;
 export const INFO = 1;
@@ -22,6 +23,8 @@ export interface TxnTable {
   invoke: Int32Array;
   /** OK, INFO or FAIL. A transaction that never completed counts as INFO. */
   type: Uint8Array;
+  /** Total number of micro-ops. */
+  mops: number;
 }
 
 /** The micro-ops of transaction `t`. */
@@ -47,6 +50,7 @@ export function txnTable(history: readonly Op[]): TxnTable {
   const open = new Map<unknown, number>();
   const unmatched: number[] = [];
   let n = 0;
+  let mops = 0;
   for (let i = 0; i < len; i++) {
     const op = history[i]!;
     const p = op.process;
@@ -60,10 +64,13 @@ export function txnTable(history: readonly Op[]): TxnTable {
     const inv = open.get(p);
     if (inv !== undefined) open.delete(p);
     let src = i;
-    if (!Array.isArray(op.value)) {
+    let value = op.value;
+    if (!Array.isArray(value)) {
       if (inv === undefined || !Array.isArray(history[inv]!.value) || op.type === 'ok') continue;
       src = inv;
+      value = history[inv]!.value;
     }
+    mops += (value as unknown[]).length;
     at[n] = src;
     done[n] = i;
     invoke[n] = inv ?? -1;
@@ -73,70 +80,66 @@ export function txnTable(history: readonly Op[]): TxnTable {
   for (const i of open.values()) unmatched.push(i);
   unmatched.sort((a, b) => a - b);
   for (const i of unmatched) {
-    if (!Array.isArray(history[i]!.value)) continue;
+    const value = history[i]!.value;
+    if (!Array.isArray(value)) continue;
+    mops += value.length;
     at[n] = i;
     done[n] = i;
     invoke[n] = i;
     type[n] = INFO;
     n++;
   }
-  return { history, n, at: at.subarray(0, n), done: done.subarray(0, n), invoke: invoke.subarray(0, n), type: type.subarray(0, n) };
+  return { history, n, at: at.subarray(0, n), done: done.subarray(0, n), invoke: invoke.subarray(0, n), type: type.subarray(0, n), mops };
 }
 
 /**
  * Real-time edges as a transitive reduction, in one pass over the history: an ok transaction
  * precedes every transaction invoked after it completed. A buffer holds the completed ok
  * transactions not yet covered by a later completion; each invocation links from all of them,
- * and each ok completion replaces the ones it was linked from. Indeterminate (info) transactions
- * get incoming edges only; failed ones none.
+ * and each ok completion b replaces those that completed before b was invoked (b covers them).
+ * Indeterminate (info) transactions get incoming edges only; failed ones none.
  */
-export function addRealtimeEdges(h: TxnTable, edges: EdgeList): void {
+export function realtimeSource(h: TxnTable, alloc: Alloc = HEAP): EdgeSource {
   const { n, history } = h;
-  const event = new Int32Array(history.length).fill(-1);
+  const event = alloc.i32(history.length).fill(-1);
   for (let t = 0; t < n; t++) {
     if (h.type[t] === FAIL) continue;
     const inv = h.invoke[t]!;
     if (inv >= 0) event[inv] = t;
     if (h.done[t] !== inv) event[h.done[t]!] = t;
   }
-  const frontier: number[] = [];
-  const slot = new Int32Array(n).fill(-1);
-  const firstEdge = new Int32Array(n);
-  const lastEdge = new Int32Array(n);
-  for (let i = 0; i < history.length; i++) {
-    const t = event[i]!;
-    if (t < 0) continue;
-    if (h.invoke[t] === i) {
-      firstEdge[t] = edges.length;
-      for (let j = 0; j < frontier.length; j++) edges.add(frontier[j]!, t, REALTIME);
-      lastEdge[t] = edges.length;
-    } else if (h.type[t] === OK) {
-      const src = edges.src.data;
-      for (let e = firstEdge[t]!; e < lastEdge[t]!; e++) {
-        const a = src[e]!;
-        const s = slot[a]!;
-        if (s < 0) continue;
-        const moved = frontier[frontier.length - 1]!;
-        frontier[s] = moved;
-        slot[moved] = s;
-        frontier.pop();
-        slot[a] = -1;
+  return (emit) => {
+    const frontier: number[] = [];
+    for (let i = 0; i < event.length; i++) {
+      const t = event[i]!;
+      if (t < 0) continue;
+      const inv = h.invoke[t]!;
+      if (inv === i) {
+        for (let j = 0; j < frontier.length; j++) emit(frontier[j]!, t, REALTIME);
+      } else if (h.type[t] === OK) {
+        let k = 0;
+        for (let j = 0; j < frontier.length; j++) {
+          const a = frontier[j]!;
+          if (h.done[a]! > inv) frontier[k++] = a;
+        }
+        frontier.length = k;
+        frontier.push(t);
       }
-      slot[t] = frontier.length;
-      frontier.push(t);
     }
-  }
+  };
 }
 
 /** Process edges: each ok or info transaction follows the previous one of its process. */
-export function addProcessEdges(h: TxnTable, edges: EdgeList): void {
-  const last = new Map<unknown, number>();
-  for (let t = 0; t < h.n; t++) {
-    if (h.type[t] === FAIL) continue;
-    const p = h.history[h.done[t]!]!.process;
-    if (p === undefined || p === null) continue;
-    const prev = last.get(p);
-    if (prev !== undefined) edges.add(prev, t, PROCESS);
-    last.set(p, t);
-  }
+export function processSource(h: TxnTable): EdgeSource {
+  return (emit) => {
+    const last = new Map<unknown, number>();
+    for (let t = 0; t < h.n; t++) {
+      if (h.type[t] === FAIL) continue;
+      const p = h.history[h.done[t]!]!.process;
+      if (p === undefined || p === null) continue;
+      const prev = last.get(p);
+      if (prev !== undefined) emit(prev, t, PROCESS);
+      last.set(p, t);
+    }
+  };
 }

@@ -27,26 +27,19 @@ export function same(a: unknown, b: unknown): boolean {
 /** Interns canonical keys as dense integers. */
 export class Interner {
   private readonly ids = new Map<Canon, number>();
-  // Ids + 1 of small non-negative integers, the usual keys, without hashing.
-  private small = new Int32Array(1024);
+  // Ids of small non-negative integers (-1: none yet), the usual keys, looked up without hashing;
+  // a JS array, so that growing it allocates nothing outside the heap.
+  private readonly small: number[] = [];
   /** The original value of each id (the first one seen). */
   readonly values: unknown[] = [];
   /** The id of `x`, allocating one if needed. */
   id(x: unknown): number {
     if (typeof x === 'number' && (x & 0xfffff) === x) {
-      if (x < this.small.length) {
-        const s = this.small[x]!;
-        if (s !== 0) return s - 1;
-      }
+      const s = this.small[x];
+      if (s !== undefined && s >= 0) return s;
+      while (this.small.length < x) this.small.push(-1);
       const i = this.slow(x);
-      if (x >= this.small.length) {
-        let len = this.small.length;
-        while (len <= x) len *= 2;
-        const grown = new Int32Array(len);
-        grown.set(this.small);
-        this.small = grown;
-      }
-      this.small[x] = i + 1;
+      this.small[x] = i;
       return i;
     }
     return this.slow(x);
@@ -102,14 +95,18 @@ export class PairTable {
   private mask: number;
   private count = 0;
   private readonly other = new Map<string, number>();
-  constructor(expected = 1024) {
-    let cap = 1024;
-    while (cap < expected * 2) cap *= 2;
-    this.t = PairTable.table(cap);
-    this.mask = cap - 1;
+  constructor(
+    expected = 1024,
+    private readonly alloc: Alloc = HEAP,
+  ) {
+    this.t = alloc.i32(PairTable.capacity(expected) * 3);
+    this.mask = this.t.length / 3 - 1;
   }
-  private static table(cap: number): Int32Array {
-    return new Int32Array(cap * 3);
+  /** The table size for `expected` entries (a power of two, at most three quarters full). */
+  static capacity(expected: number): number {
+    let cap = 1024;
+    while (cap * 3 < expected * 4) cap *= 2;
+    return cap;
   }
   private static hash(a: number, b: number): number {
     let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (b >>> 16), 0x85ebca77);
@@ -134,7 +131,7 @@ export class PairTable {
   set(a: number, value: unknown, x: number): number {
     if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
     if (typeof value === 'number' && (value | 0) === value) {
-      if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+      if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
       const { t, mask } = this;
       for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
         const p = i * 3;
@@ -164,9 +161,55 @@ export class PairTable {
   private grow(): void {
     const old = this.t;
     const cap = (this.mask + 1) * 2;
-    this.t = PairTable.table(cap);
+    this.t = this.alloc.i32(cap * 3);
     this.mask = cap - 1;
     this.count = 0;
     for (let p = 0; p < old.length; p += 3) if (old[p + 2]! !== 0) this.set(old[p]!, old[p + 1]!, old[p + 2]! - 1);
+  }
+}
+
+/** Where typed arrays come from: fresh allocations, or slices of one {@link Arena}. */
+export interface Alloc {
+  /** A zero-filled Int32Array. */
+  i32(length: number): Int32Array;
+  /** A zero-filled Uint8Array. */
+  u8(length: number): Uint8Array;
+}
+
+/** Plain allocation. */
+export const HEAP: Alloc = {
+  i32: (n) => new Int32Array(n),
+  u8: (n) => new Uint8Array(n),
+};
+
+/**
+ * One buffer handed out in slices. V8 starts a full garbage collection whenever memory outside
+ * the heap grows by some tens of megabytes; with a large history on the heap each one costs
+ * seconds, so a check takes what it needs in one allocation. Requests beyond it fall back to
+ * plain allocation.
+ */
+export class Arena implements Alloc {
+  private readonly buf: ArrayBuffer | undefined;
+  private off = 0;
+  constructor(bytes: number) {
+    try {
+      this.buf = new ArrayBuffer(Math.max(0, Math.ceil(bytes / 8) * 8));
+    } catch {
+      this.buf = undefined;
+    }
+  }
+  private take(bytes: number): number {
+    if (!this.buf || this.off + bytes > this.buf.byteLength) return -1;
+    const at = this.off;
+    this.off += Math.ceil(bytes / 8) * 8;
+    return at;
+  }
+  i32(n: number): Int32Array {
+    const at = this.take(n * 4);
+    return at < 0 ? new Int32Array(n) : new Int32Array(this.buf!, at, n);
+  }
+  u8(n: number): Uint8Array {
+    const at = this.take(n);
+    return at < 0 ? new Uint8Array(n) : new Uint8Array(this.buf!, at, n);
   }
 }
