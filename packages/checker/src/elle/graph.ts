@@ -146,7 +146,7 @@ export interface Components {
   comp: Int32Array;
   count: number;
   /** Number of vertices in each component. */
-  size: readonly number[];
+  size: Int32Array;
 }
 
 /**
@@ -169,7 +169,7 @@ export function tarjan(
   const callV = alloc.i32(n);
   const callE = alloc.i32(n);
   const comp = alloc.i32(n).fill(-1);
-  const sizes: number[] = [];
+  const sizes = alloc.i32(n);
   let sp = 0;
   let counter = 0;
   let count = 0;
@@ -211,7 +211,7 @@ export function tarjan(
             comp[x] = count;
             size++;
           } while (x !== v);
-          sizes.push(size);
+          sizes[count] = size;
           count++;
         }
         if (csp > 0) {
@@ -221,5 +221,5 @@ export function tarjan(
       }
     }
   }
-  return { comp, count, size: sizes };
+  return { comp, count, size: sizes.subarray(0, count) };
 }

@@ -41,8 +41,9 @@ export function checkListAppend(history: readonly Op[], opts: ElleOptions = {}):
   else if (r.graph === 'process') order = processSource(h);
   order?.(() => orderEdges++);
   const m = h.mops;
-  // Per micro-op columns (25 bytes), the value table, versions, then the graph: edges, offsets, Tarjan.
-  const bytes = 4 * (h.n + 1) + 25 * m + 12 * PairTable.capacity(m) + 8 * 2 * m + 5 * (orderEdges + 2 * m) + 4 * (2 * h.n + 2) + 26 * h.n + 64 * 16;
+  // Per micro-op columns (25 bytes), the value table, versions (at most two per micro-op: their
+  // writers, readers and lost-update counts), then the graph: edges, offsets, Tarjan.
+  const bytes = 4 * (h.n + 1) + 25 * m + 12 * PairTable.capacity(m) + 12 * 2 * m + 5 * (orderEdges + 2 * m) + 4 * (2 * h.n + 2) + 26 * h.n + 64 * 16;
   const arena = new Arena(bytes);
   const a = analyze(h, arena);
   if (a instanceof Malformed) return { valid: 'unknown', error: { type: a.type, message: a.message, ...a.detail } };
@@ -314,9 +315,12 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
 
   // Lost updates: two committed transactions read the same version of a key and both appended to it.
   if (luRead.length > 1) {
+    const count = arena.i32(nv);
+    for (const x of luRead) if (mVer[x]! >= 0) count[mVer[x]!]!++;
     const groups = new Map<number | string, number[]>();
     for (const x of luRead) {
       const v = mVer[x]!;
+      if (v >= 0 && count[v]! < 2) continue;
       const key: number | string = v >= 0 ? v : mKey[x] + ':' + valueKey(readValue(x));
       const l = groups.get(key);
       if (l) l.push(x);

@@ -47,22 +47,41 @@ export function txnTable(history: readonly Op[]): TxnTable {
   const done = new Int32Array(len);
   const invoke = new Int32Array(len);
   const type = new Uint8Array(len);
-  const open = new Map<unknown, number>();
+  // Open invocations by process: small non-negative integer processes in an array, others in a map.
+  const openSmall: number[] = [];
+  const openOther = new Map<unknown, number>();
   const unmatched: number[] = [];
   let n = 0;
   let mops = 0;
   for (let i = 0; i < len; i++) {
     const op = history[i]!;
     const p = op.process;
-    if (p === 'nemesis') continue;
+    const small = typeof p === 'number' && (p & 0xfffff) === p;
     if (op.type === 'invoke') {
-      const prev = open.get(p);
-      if (prev !== undefined) unmatched.push(prev);
-      open.set(p, i);
+      if (small) {
+        while (openSmall.length <= p) openSmall.push(-1);
+        const prev = openSmall[p]!;
+        if (prev >= 0) unmatched.push(prev);
+        openSmall[p] = i;
+      } else if (p !== 'nemesis') {
+        const prev = openOther.get(p);
+        if (prev !== undefined) unmatched.push(prev);
+        openOther.set(p, i);
+      }
       continue;
     }
-    const inv = open.get(p);
-    if (inv !== undefined) open.delete(p);
+    let inv: number | undefined;
+    if (small) {
+      const x = openSmall[p];
+      if (x !== undefined && x >= 0) {
+        inv = x;
+        openSmall[p] = -1;
+      }
+    } else {
+      if (p === 'nemesis') continue;
+      inv = openOther.get(p);
+      if (inv !== undefined) openOther.delete(p);
+    }
     let src = i;
     let value = op.value;
     if (!Array.isArray(value)) {
@@ -77,7 +96,8 @@ export function txnTable(history: readonly Op[]): TxnTable {
     type[n] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
     n++;
   }
-  for (const i of open.values()) unmatched.push(i);
+  for (const i of openSmall) if (i >= 0) unmatched.push(i);
+  for (const i of openOther.values()) unmatched.push(i);
   unmatched.sort((a, b) => a - b);
   for (const i of unmatched) {
     const value = history[i]!.value;

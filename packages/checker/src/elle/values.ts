@@ -108,10 +108,12 @@ export class PairTable {
     while (cap * 3 < expected * 4) cap *= 2;
     return cap;
   }
+  // The key is mixed and the value added, so the small consecutive values of one key (the usual
+  // case) sit side by side and a key's order is looked up within a cache line or two.
   private static hash(a: number, b: number): number {
-    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (b >>> 16), 0x85ebca77);
+    let h = Math.imul(a ^ (a >>> 16), 0x9e3779b1);
     h ^= h >>> 15;
-    return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13);
+    return (Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13)) + (b ^ (b >> 31) ^ Math.imul(b >> 16, 0x85ebca77));
   }
   /** The integer stored for (a, value), or -1. */
   get(a: number, value: unknown): number {
