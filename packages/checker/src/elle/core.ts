@@ -128,7 +128,7 @@ export function finish(h: TxnTable, analysis: Analysis, r: Resolved, alloc: Allo
   else if (r.graph === 'realtime') sources.push(realtimeSource(h, alloc));
   else if (r.graph === 'process') sources.push(processSource(h));
   const graph = buildGraph(h.n, sources, alloc);
-  if (graph.dst.length === 0) anomalies.set('empty-transaction-graph', [{ message: 'no dependencies between any two transactions' }]);
+  if (graph.src.length === 0) anomalies.set('empty-transaction-graph', [{ message: 'no dependencies between any two transactions' }]);
   const sccs = searchCycles(graph, { timeout: r.timeout, now: r.now }, alloc);
   const add = (type: string, c: unknown) => {
     let l = anomalies.get(type);

@@ -182,29 +182,34 @@ class Local {
   ) {
     const n = verts.length;
     this.n = n;
+    // The global graph lists in-edges; count each local vertex's out-edges first.
+    const start = new Int32Array(n + 1);
     let m = 0;
     for (let i = 0; i < n; i++) {
       const v = verts[i]!;
-      for (let e = g.start[v]!; e < g.start[v + 1]!; e++) if (localOf[g.dst[e]!]! >= 0) m++;
+      for (let e = g.start[v]!; e < g.start[v + 1]!; e++) {
+        const u = localOf[g.src[e]!]!;
+        if (u < 0) continue;
+        start[u + 1]!++;
+        m++;
+      }
     }
-    const start = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+    const at = start.slice(0, n);
     const dst = new Int32Array(m);
     const rel = new Uint8Array(m);
     const src = new Int32Array(m);
-    let k = 0;
     for (let i = 0; i < n; i++) {
-      start[i] = k;
       const v = verts[i]!;
       for (let e = g.start[v]!; e < g.start[v + 1]!; e++) {
-        const w = localOf[g.dst[e]!]!;
-        if (w < 0) continue;
-        dst[k] = w;
+        const u = localOf[g.src[e]!]!;
+        if (u < 0) continue;
+        const k = at[u]!++;
+        dst[k] = i;
         rel[k] = g.rel[e]!;
-        src[k] = i;
-        k++;
+        src[k] = u;
       }
     }
-    start[n] = k;
     const lab = new Uint8Array(m);
     for (let e = 0; e < m; e++) lab[e] = label(rel[e]!);
     const inStart = new Int32Array(n + 1);
@@ -704,7 +709,7 @@ function fallbackCycle(g: Local): { verts: number[]; labs: number[] } | null {
  * Vertex numbers in the results are those of `graph`.
  */
 export function searchCycles(graph: Graph, opts: SearchOptions, alloc: Alloc = HEAP): SccResult[] {
-  const comps = tarjan(graph.n, graph.start, graph.dst, graph.rel, 0xff, undefined, alloc);
+  const comps = tarjan(graph.n, graph.start, graph.src, graph.rel, 0xff, undefined, alloc);
   const members: number[][] = [];
   const index = new Int32Array(comps.count).fill(-1);
   for (let v = 0; v < graph.n; v++) {

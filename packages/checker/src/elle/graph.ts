@@ -67,11 +67,15 @@ export class EdgeList {
   }
 }
 
-/** A graph in compressed sparse row form: the out-edges of `v` are `start[v] .. start[v+1]`. */
+/**
+ * A graph in compressed sparse row form, by destination: the edges into `v` are
+ * `start[v] .. start[v+1]`, from `src[e]`. (Edges are produced grouped by their destination, so
+ * this order fills memory sequentially; strongly connected components are the same either way.)
+ */
 export interface Graph {
   n: number;
   start: Int32Array;
-  dst: Int32Array;
+  src: Int32Array;
   /** The relations of each edge (a bit set). */
   rel: Uint8Array;
 }
@@ -89,7 +93,7 @@ export function listSource(edges: EdgeList): EdgeSource {
 }
 
 /**
- * Builds a graph from edge sources, each run twice (once to count out-degrees, once to place the
+ * Builds a graph from edge sources, each run twice (once to count in-degrees, once to place the
  * edges), merging parallel edges (their relations are or-ed) and dropping self-loops.
  */
 export function buildGraph(n: number, sources: readonly EdgeSource[], alloc: Alloc = HEAP): Graph {
@@ -97,7 +101,7 @@ export function buildGraph(n: number, sources: readonly EdgeSource[], alloc: All
   let m = 0;
   const count = (a: number, b: number) => {
     if (a !== b) {
-      start[a + 1]!++;
+      start[b + 1]!++;
       m++;
     }
   };
@@ -105,17 +109,17 @@ export function buildGraph(n: number, sources: readonly EdgeSource[], alloc: All
   for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
   const fill = alloc.i32(n);
   fill.set(start.subarray(0, n));
-  const dst = alloc.i32(m);
+  const src = alloc.i32(m);
   const rel = alloc.u8(m);
   const place = (a: number, b: number, r: number) => {
     if (a !== b) {
-      const p = fill[a]!++;
-      dst[p] = b;
+      const p = fill[b]!++;
+      src[p] = a;
       rel[p] = r;
     }
   };
   for (const s of sources) s(place);
-  // Merge parallel edges in place; `fill` is reused to remember where each target went.
+  // Merge parallel edges in place; `fill` is reused to remember where each source went.
   fill.fill(-1);
   const where = fill;
   let out = 0;
@@ -124,13 +128,13 @@ export function buildGraph(n: number, sources: readonly EdgeSource[], alloc: All
     const to = start[v + 1]!;
     start[v] = out;
     for (let e = from; e < to; e++) {
-      const w = dst[e]!;
-      const at = where[w]!;
-      if (at >= start[v]! && at < out && dst[at] === w) {
+      const u = src[e]!;
+      const at = where[u]!;
+      if (at >= start[v]! && at < out && src[at] === u) {
         rel[at]! |= rel[e]!;
       } else {
-        where[w] = out;
-        dst[out] = w;
+        where[u] = out;
+        src[out] = u;
         rel[out] = rel[e]!;
         out++;
       }
@@ -138,7 +142,7 @@ export function buildGraph(n: number, sources: readonly EdgeSource[], alloc: All
     from = to;
   }
   start[n] = out;
-  return { n, start, dst: dst.subarray(0, out), rel: rel.subarray(0, out) };
+  return { n, start, src: src.subarray(0, out), rel: rel.subarray(0, out) };
 }
 
 /** Strongly connected components: `comp[v]` is v's component, numbered in reverse topological order. */
