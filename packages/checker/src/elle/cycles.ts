@@ -722,7 +722,7 @@ export function searchCycles(graph: Graph, opts: SearchOptions, alloc: Alloc = H
     members[index[c]!]!.push(v);
   }
   if (members.length === 0) return [];
-  const localOf = new Int32Array(graph.n).fill(-1);
+  const localOf = alloc.i32(graph.n).fill(-1);
   const out: SccResult[] = [];
   for (const vs of members) {
     const verts = Int32Array.from(vs);

@@ -42,8 +42,9 @@ export function checkListAppend(history: readonly Op[], opts: ElleOptions = {}):
   order?.(() => orderEdges++);
   const m = h.mops;
   // Per micro-op columns (25 bytes), the value table, versions (at most two per micro-op: their
-  // writers, readers and lost-update counts), then the graph: edges, offsets, Tarjan.
-  const bytes = 4 * (h.n + 1) + 25 * m + 12 * PairTable.capacity(m) + 12 * 2 * m + 5 * (orderEdges + 2 * m) + 4 * (2 * h.n + 2) + 26 * h.n + 64 * 16;
+  // writers, readers and lost-update counts), then the graph (edges, offsets), Tarjan and the
+  // cycle search's vertex map.
+  const bytes = 4 * (h.n + 1) + 25 * m + 12 * PairTable.capacity(m) + 12 * 2 * m + 5 * (orderEdges + 2 * m) + 4 * (2 * h.n + 2) + 30 * h.n + 64 * 16;
   const arena = new Arena(bytes);
   const a = analyze(h, arena);
   if (a instanceof Malformed) return { valid: 'unknown', error: { type: a.type, message: a.message, ...a.detail } };
