@@ -10,10 +10,11 @@
  * and the time ratio between the largest and smallest size (medians and best of `--repeat` checks,
  * default 5). Then it times Elle's huge-scc.edn.
  *
- * Memory per transaction is (heap used + external) right after the check minus the same right
- * before it (after a full GC), divided by the transaction count: what the check allocated and had
- * not released when it returned. It is read before any GC can reclaim the check's structures, so
- * it bounds their peak from above unless a major GC ran during the check.
+ * Memory per transaction is (heap used + array buffers, shared ones included, + other off-heap
+ * memory) right after the check minus the same right before it (after a full GC), divided by the
+ * transaction count: what the check allocated and had not released when it returned. It is read
+ * before any GC can reclaim the check's structures, so it bounds their peak from above unless a
+ * major GC ran during the check. The resident set growth is shown too.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -43,7 +44,13 @@ interface Row {
   best?: number;
   cpu: number;
   bytes: number;
+  rss: number;
   valid: unknown;
+}
+
+/** Heap, all array buffers (shared ones are not in `external`), and other off-heap memory. */
+function footprint(m: NodeJS.MemoryUsage): number {
+  return m.heapUsed + m.arrayBuffers + Math.max(0, m.external - m.arrayBuffers);
 }
 
 function measure(name: string, history: Parameters<typeof checkListAppend>[0], txns: number): Row {
@@ -61,7 +68,8 @@ function measure(name: string, history: Parameters<typeof checkListAppend>[0], t
     txns,
     wall,
     cpu: (c1.user + c1.system) / 1000,
-    bytes: m1.heapUsed + m1.external - (m0.heapUsed + m0.external),
+    bytes: footprint(m1) - footprint(m0),
+    rss: m1.rss - m0.rss,
     valid: res.valid,
   };
 }
@@ -91,7 +99,7 @@ for (const n of sizes) {
   // Median time of `repeat` checks; memory from the first.
   const runs = Array.from({ length: repeat }, () => measure(`generated, ${fmt(n)} txns`, history, n));
   const byWall = [...runs].sort((a, b) => a.wall - b.wall);
-  const row = { ...byWall[Math.floor(runs.length / 2)]!, bytes: runs[0]!.bytes, best: byWall[0]!.wall };
+  const row = { ...byWall[Math.floor(runs.length / 2)]!, bytes: runs[0]!.bytes, rss: runs[0]!.rss, best: byWall[0]!.wall };
   process.stderr.write(`checked in ${runs.map((r) => fmt(r.wall / 1000, 2)).join(', ')} s: valid ${String(row.valid)}\n`);
   rows.push(row);
 }
@@ -115,12 +123,12 @@ if (data) {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Machine: ${cpus().length} × ${cpu}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-console.log('| history | transactions | check, median (s) | best (s) | process CPU (s) | txn/s (median) | txn/s (best) | memory / txn | valid |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('| history | transactions | check, median (s) | best (s) | process CPU (s) | txn/s (median) | txn/s (best) | memory / txn | RSS growth / txn | valid |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) {
   const best = r.best ?? r.wall;
   console.log(
-    `| ${r.name} | ${fmt(r.txns)} | ${fmt(r.wall / 1000, 2)} | ${fmt(best / 1000, 2)} | ${fmt(r.cpu / 1000, 2)} | ${fmt(r.txns / (r.wall / 1000))} | ${fmt(r.txns / (best / 1000))} | ${fmt(r.bytes / r.txns)} B | ${String(r.valid)} |`,
+    `| ${r.name} | ${fmt(r.txns)} | ${fmt(r.wall / 1000, 2)} | ${fmt(best / 1000, 2)} | ${fmt(r.cpu / 1000, 2)} | ${fmt(r.txns / (r.wall / 1000))} | ${fmt(r.txns / (best / 1000))} | ${fmt(r.bytes / r.txns)} B | ${fmt(r.rss / r.txns)} B | ${String(r.valid)} |`,
   );
 }
 if (rows.length >= 2) {

@@ -34,10 +34,12 @@ class Malformed {
 export function checkListAppend(history: readonly Op[], opts: ElleOptions = {}): ElleResult {
   const r = resolveOptions(opts);
   if ('valid' in r) return r;
-  const h = txnTable(history);
+  // Transactions and the real-time event index: 17 bytes per op.
+  const pre = new Arena(17 * history.length + 64);
+  const h = txnTable(history, pre);
   let order: EdgeSource | undefined;
   let orderEdges = 0;
-  if (r.graph === 'realtime') order = realtimeSource(h);
+  if (r.graph === 'realtime') order = realtimeSource(h, pre);
   else if (r.graph === 'process') order = processSource(h);
   order?.(() => orderEdges++);
   const m = h.mops;

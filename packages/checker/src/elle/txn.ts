@@ -41,12 +41,12 @@ export function opOf(h: TxnTable, t: number): Op {
  * Pairs invocations with completions by process and keeps the pairs whose value is a list (a
  * transaction); nemesis operations are skipped. Ops may lack `process` (they then pair in order).
  */
-export function txnTable(history: readonly Op[]): TxnTable {
+export function txnTable(history: readonly Op[], alloc: Alloc = HEAP): TxnTable {
   const len = history.length;
-  const at = new Int32Array(len);
-  const done = new Int32Array(len);
-  const invoke = new Int32Array(len);
-  const type = new Uint8Array(len);
+  const at = alloc.i32(len);
+  const done = alloc.i32(len);
+  const invoke = alloc.i32(len);
+  const type = alloc.u8(len);
   // Open invocations by process: small non-negative integer processes in an array, others in a map.
   const openSmall: number[] = [];
   const openOther = new Map<unknown, number>();

@@ -186,19 +186,29 @@ export const HEAP: Alloc = {
 
 /**
  * One buffer handed out in slices. V8 starts a full garbage collection whenever memory outside
- * the heap grows by some tens of megabytes; with a large history on the heap each one costs
- * seconds, so a check takes what it needs in one allocation. Requests beyond it fall back to
- * plain allocation.
+ * the heap grows by some tens of megabytes past its last collection, and with a large history on
+ * the heap each one costs seconds; a `SharedArrayBuffer` is not counted that way, so the arena is
+ * one when the platform has them (Node does; browsers only when cross-origin isolated), else one
+ * plain `ArrayBuffer` taken in a single allocation. Requests beyond it fall back to plain
+ * allocation.
  */
 export class Arena implements Alloc {
-  private readonly buf: ArrayBuffer | undefined;
+  private readonly buf: ArrayBufferLike | undefined;
   private off = 0;
   constructor(bytes: number) {
+    const size = Math.max(0, Math.ceil(bytes / 8) * 8);
+    const Shared = (globalThis as { SharedArrayBuffer?: new (n: number) => ArrayBufferLike }).SharedArrayBuffer;
+    let buf: ArrayBufferLike | undefined;
     try {
-      this.buf = new ArrayBuffer(Math.max(0, Math.ceil(bytes / 8) * 8));
+      buf = Shared ? new Shared(size) : new ArrayBuffer(size);
     } catch {
-      this.buf = undefined;
+      try {
+        buf = new ArrayBuffer(size);
+      } catch {
+        buf = undefined;
+      }
     }
+    this.buf = buf;
   }
   private take(bytes: number): number {
     if (!this.buf || this.off + bytes > this.buf.byteLength) return -1;
