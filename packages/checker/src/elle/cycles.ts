@@ -6,11 +6,12 @@
  * severity order, the shortest cycle of each remaining anomaly type that is not implied by one
  * already found:
  *
- * - G0, G1c and G-single (and their -process / -realtime variants) are exact: a cycle exists iff
- *   an edge of the required relation (ww / wr / rw, or the variant's relation) joins two vertices
- *   of one SCC of the other allowed relations; a breadth-first search closes it. A variant is only
- *   searched when its data-only base was searched and not found, so a cycle found with the
- *   variant's edges allowed necessarily uses one.
+ * - G0 and G1c (and their -process / -realtime variants) are exact: a cycle exists iff an edge
+ *   of the required relation (ww or the variant's relation / wr) joins two vertices of one SCC of
+ *   the allowed relations; a breadth-first search closes it. G-single is exact too: an rw edge
+ *   u → v such that v reaches u through ww / wr (and the variant's) edges, decided on the
+ *   condensation of that sub-graph. A variant is only searched when its data-only base was
+ *   searched and not found, so a cycle found with the variant's edges allowed necessarily uses one.
  * - G2-item is exact too: for each vertex m with an rw edge in and out, a multi-source search from
  *   m's rw successors, avoiding m, for one of its rw predecessors.
  * - G-nonadjacent uses a breadth-first search over (vertex, path state): rw edges seen (0, 1, 2+),
@@ -319,7 +320,7 @@ function parseType(type: string): { base: string; variant: number } {
 }
 
 /**
- * G0, G1c, G-single: an anchor edge labelled `anchor` inside one component of `mask`, closed by a
+ * G0, G1c: an anchor edge labelled `anchor` inside one component of `mask`, closed by a
  * shortest path back. Within a strongly connected component that path always exists, so the first
  * anchor found gives a cycle; a few more anchors are tried for a shorter one.
  */
