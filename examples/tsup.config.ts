@@ -1,6 +1,6 @@
 import { chmod, readdir } from 'node:fs/promises';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { defineConfig } from 'tsup';
 
 /**
@@ -8,6 +8,9 @@ import { defineConfig } from 'tsup';
  * @gyre/*, zod and the rest bundled in, `#!/usr/bin/env node`, mode 0755), so that
  * `gyre test --bin examples/dist/echo.js` needs nothing else. Workspace packages are bundled from
  * their TypeScript sources (the `@gyre/source` condition), so no other package must be built first.
+ *
+ * The guide's staged code, `guide/<chapter>/<stage>.ts`, is bundled the same way to
+ * `dist/guide/<chapter>/<stage>.js`.
  */
 const dir = import.meta.dirname;
 const entry = Object.fromEntries(
@@ -15,6 +18,12 @@ const entry = Object.fromEntries(
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .map((f) => [f.slice(0, -3), `nodes/${f}`]),
 );
+const guideDir = join(dir, 'guide');
+for (const f of existsSync(guideDir) ? readdirSync(guideDir, { recursive: true, encoding: 'utf8' }) : []) {
+  if (!f.endsWith('.ts') || f.endsWith('.test.ts') || f.endsWith('.d.ts')) continue;
+  const rel = relative(dir, join(guideDir, f)).replaceAll('\\', '/');
+  entry[rel.slice(0, -3)] = rel;
+}
 
 export default defineConfig({
   entry,
@@ -46,6 +55,6 @@ export default defineConfig({
   },
   async onSuccess() {
     const out = join(dir, 'dist');
-    for (const f of await readdir(out)) if (f.endsWith('.js')) await chmod(join(out, f), 0o755);
+    for (const f of await readdir(out, { recursive: true, encoding: 'utf8' })) if (f.endsWith('.js')) await chmod(join(out, f), 0o755);
   },
 });
