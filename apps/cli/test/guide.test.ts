@@ -1,0 +1,287 @@
+/**
+ * The guide (docs/guide/) runs: every command it gives, marked `<!-- run: ID -->` before its
+ * `sh` block, is run here as written, with the substitutions the guide's README documents
+ * (`gyre` is the built CLI; `--time-limit` is capped, the `--nemesis-interval` scaled down by the
+ * same factor, `--recovery-time 1`), and the outcome the chapter promises is asserted, failures
+ * shown on purpose included. A command in the guide without an expectation here, or an
+ * expectation without its command, fails the suite. `<!-- output: ID -->` blocks must equal what
+ * the command prints.
+ *
+ * The full Raft run (60 s, partitions and kills) is slow: it runs when CI or GYRE_SLOW is set.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OUTCOME } from '../src/cli';
+import { gyre, repo, type GyreRun } from './helpers';
+
+interface GuideCommand {
+  id: string;
+  file: string;
+  command: string;
+}
+
+const guideDir = join(repo, 'docs/guide');
+const chapters = readdirSync(guideDir).filter((f) => f.endsWith('.md'));
+
+/** Every `<!-- run: ID -->` + fenced block, and every `<!-- output: ID -->` + fenced block. */
+function scan(kind: 'run' | 'output'): GuideCommand[] {
+  const found: GuideCommand[] = [];
+  for (const file of chapters) {
+    const lines = readFileSync(join(guideDir, file), 'utf8').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const m = new RegExp(`^<!--\\s*${kind}:\\s*(\\S+)\\s*-->$`).exec(lines[i]!);
+      if (!m) continue;
+      const fence = /^(`{3,})/.exec(lines[i + 1] ?? '');
+      if (!fence) throw new Error(`${file}:${i + 1}: <!-- ${kind}: ${m[1]} --> must be followed by a fenced block`);
+      let end = i + 2;
+      while (end < lines.length && lines[end] !== fence[1]) end++;
+      found.push({ id: m[1]!, file, command: lines.slice(i + 2, end).join('\n') });
+    }
+  }
+  return found;
+}
+
+const commands = scan('run');
+const outputs = new Map(scan('output').map((o) => [o.id, o.command]));
+
+/** Time cap (s) for the guide's runs in this suite. */
+const CAP = 4;
+
+/**
+ * The documented substitutions: caps `--time-limit` at `cap` seconds; when the command leaves
+ * `--nemesis-interval` at its default (10 s), scales it by the same factor so the faults keep their
+ * rhythm; adds `--recovery-time 1`.
+ * Arguments after `--` (for the node) are left alone.
+ */
+function shorten(args: readonly string[], cap: number): string[] {
+  const dash = args.indexOf('--');
+  const own = dash >= 0 ? args.slice(0, dash) : [...args];
+  const rest = dash >= 0 ? args.slice(dash) : [];
+  const at = (flag: string) => own.indexOf(flag);
+  const limit = at('--time-limit') >= 0 ? Number(own[at('--time-limit') + 1]) : 60;
+  const factor = Math.min(1, cap / limit);
+  if (at('--time-limit') >= 0) own[at('--time-limit') + 1] = String(Math.min(limit, cap));
+  else own.push('--time-limit', String(cap));
+  if (own.includes('--nemesis') && at('--nemesis-interval') < 0 && factor < 1) {
+    own.push('--nemesis-interval', String(Math.max(0.5, Math.round(10 * factor * 10) / 10)));
+  }
+  if (!own.includes('--recovery-time')) own.push('--recovery-time', '1');
+  return [...own, ...rest];
+}
+
+function argsOf(cmd: GuideCommand): string[] {
+  const words = cmd.command.trim().split(/\s+/);
+  if (words[0] !== 'gyre') throw new Error(`${cmd.file}: run ${cmd.id}: expected a gyre command, got ${cmd.command}`);
+  return words.slice(1);
+}
+
+type Results = Record<string, any>;
+const workload = (r: GyreRun): Results => r.results()['workload'] as Results;
+const okCount = (r: GyreRun): number => (r.results()['stats'] as Results)['ok-count'];
+
+function valid(r: GyreRun): void {
+  expect(r.stdout + r.stderr).toContain(OUTCOME.valid);
+  expect(r.code).toBe(0);
+  expect(okCount(r)).toBeGreaterThan(0);
+}
+
+function invalid(r: GyreRun): void {
+  expect(r.stdout).toContain(OUTCOME.invalid);
+  expect(r.code).toBe(1);
+}
+
+/** Terms in which each node's log says it became leader: `term → nodes`. */
+function leadersByTerm(r: GyreRun): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const dir = join(r.latest, 'node-logs');
+  for (const f of readdirSync(dir)) {
+    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/became leader of term (\d+)/g)) {
+      const t = Number(m[1]);
+      out.set(t, [...(out.get(t) ?? []), f.replace(/\.log$/, '')]);
+    }
+  }
+  return out;
+}
+
+/** What each command of the guide promises. `cap` overrides the time cap; `slow` runs it uncapped, only in CI. */
+const EXPECT: Record<string, { cap?: number; slow?: boolean; check: (r: GyreRun) => void }> = {
+  // 2. Echo
+  echo: { check: (r) => (valid(r), expect(workload(r)).toEqual({ 'valid?': true, errors: [] })) },
+  'echo-shouting': {
+    check: (r) => {
+      invalid(r);
+      expect(workload(r)['errors'].length).toBeGreaterThan(0);
+      expect(JSON.stringify(workload(r)['errors'][0])).toMatch(/Please echo \d+.*PLEASE ECHO/);
+    },
+  },
+  // 3. Unique ids
+  'ids-counter': { check: (r) => (invalid(r), expect(workload(r)['duplicated-count']).toBeGreaterThan(0)) },
+  'ids-node-counter': {
+    check: (r) => {
+      valid(r);
+      expect(r.results()['availability']).toMatchObject({ 'valid?': true, 'ok-fraction': 1 });
+    },
+  },
+  'ids-node-counter-kill': { cap: 6, check: (r) => (invalid(r), expect(workload(r)['duplicated-count']).toBeGreaterThan(0)) },
+  'ids-incarnations-kill': {
+    cap: 6,
+    check: (r) => {
+      valid(r);
+      expect(readFileSync(join(r.latest, 'history.txt'), 'utf8')).toMatch(/:start\t/);
+    },
+  },
+  // 4. Broadcast
+  'broadcast-single': { check: valid },
+  'broadcast-flood': { check: valid },
+  'broadcast-flood-partition': {
+    cap: 5,
+    check: (r) => {
+      invalid(r);
+      expect(workload(r)['lost-count']).toBeGreaterThan(0);
+      const journal = readFileSync(join(r.latest, 'net-journal/journal.jsonl'), 'utf8');
+      expect(journal).toMatch(/^\[\d+,"d",\d+,"n\d","n\d",\{.*"type":"gossip"/m); // a gossip message dropped by the partition
+    },
+  },
+  'broadcast-retry-partition': { cap: 5, check: (r) => (valid(r), expect(workload(r)['lost-count']).toBe(0)) },
+  'broadcast-batched': {
+    cap: 5,
+    check: (r) => {
+      valid(r);
+      expect(r.results()['net']['servers']['msgs-per-op']).toBeLessThan(20); // Gossip Glomers 3e
+    },
+  },
+  'broadcast-batched-partition': { cap: 5, check: valid },
+  // 5. CRDTs
+  'g-set': { check: valid },
+  'counter-deltas': { check: (r) => (invalid(r), expect(workload(r)['valid?']).toBe(false)) },
+  'g-counter': { check: valid },
+  'pn-counter': { check: valid },
+  // 6. Services
+  'counter-blind': { check: (r) => (invalid(r), expect(workload(r)['valid?']).toBe(false)) },
+  'counter-cas': { cap: 3, check: (r) => (invalid(r), expect(workload(r)['valid?']).toBe(false)) },
+  'counter-seq-kv': { check: valid },
+  kafka: { check: valid },
+  // 7. Linearizability
+  'lin-kv-proxy': { check: valid },
+  'lin-kv-stale-cache': {
+    check: (r) => {
+      invalid(r);
+      expect(r.stdout).toMatch(/read → \d+ .* cannot be linearized \(can't read \d+ from register \d+\)/);
+    },
+  },
+  'raft-election': {
+    cap: 8,
+    check: (r) => {
+      invalid(r); // nothing ever succeeds yet: the stats checker says so
+      const leaders = leadersByTerm(r);
+      expect(leaders.size).toBeGreaterThan(0);
+      for (const [, nodes] of leaders) expect(nodes).toHaveLength(1); // at most one leader per term
+    },
+  },
+  'raft-log': { cap: 8, check: (r) => (valid(r), expect(workload(r)['failures']).toEqual([])) },
+  'raft-forward': { cap: 8, check: (r) => (valid(r), expect(workload(r)['failures']).toEqual([])) },
+  raft: { cap: 10, check: (r) => (valid(r), expect(workload(r)['failures']).toEqual([])) },
+  // 8. Transactions
+  'txn-single-node': { check: (r) => (valid(r), expect(workload(r)).toEqual({ 'valid?': true })) },
+  'txn-single-node-3': {
+    check: (r) => {
+      invalid(r);
+      expect(workload(r)['anomaly-types'].length).toBeGreaterThan(0);
+      expect(readdirSync(join(r.latest, 'elle')).some((f) => f.endsWith('.txt'))).toBe(true);
+    },
+  },
+  'txn-lin-kv-root': { check: (r) => (valid(r), expect(workload(r)).toEqual({ 'valid?': true })) },
+  'txn-local-first-read-committed': { check: (r) => (valid(r), expect(r.results()['availability']['ok-fraction']).toBe(1)) },
+  'txn-local-first-strict': {
+    check: (r) => {
+      invalid(r);
+      expect(workload(r)['not']).not.toContain('read-committed');
+    },
+  },
+  // 9. Plugins
+  'queue-one-node': { check: (r) => (valid(r), expect(workload(r)['op-count']).toBeGreaterThan(0)) },
+  'queue-three-nodes': { check: (r) => (invalid(r), expect(workload(r)['explanation']).toMatch(/cannot be linearized/)) },
+};
+
+/** Commands that are not `gyre test`: run with a shell-free spawn, their output compared with the guide's. */
+const PLAIN = new Set(['check-history']);
+
+async function runGuide(id: string, slow = false): Promise<void> {
+  const cmd = commands.find((c) => c.id === id)!;
+  const e = EXPECT[id]!;
+  const args = slow ? argsOf(cmd) : shorten(argsOf(cmd), e.cap ?? CAP);
+  const limit = Number(args[args.indexOf('--time-limit') + 1]);
+  const r = await gyre(args, { timeoutMs: (limit + 90) * 1000 });
+  try {
+    e.check(r);
+  } catch (err) {
+    (err as Error).message += `\n\nguide command (${cmd.file}): ${cmd.command}\nran: gyre ${args.join(' ')}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-3000)}`;
+    throw err;
+  }
+}
+
+describe('the guide: every command is tested', () => {
+  it('has an expectation for each command and a command for each expectation', () => {
+    const ids = commands.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.filter((id) => !PLAIN.has(id)).sort()).toEqual(Object.keys(EXPECT).sort());
+    for (const id of PLAIN) expect(ids).toContain(id);
+  });
+
+  it('shortens time limits, scales the nemesis interval, and leaves the node arguments alone', () => {
+    expect(shorten(['test', '--time-limit', '20', '--nemesis', 'partition', '--', '200'], 4)).toEqual(['test', '--time-limit', '4', '--nemesis', 'partition', '--nemesis-interval', '2', '--recovery-time', '1', '--', '200']);
+    expect(shorten(['test', '--time-limit', '3'], 4)).toEqual(['test', '--time-limit', '3', '--recovery-time', '1']);
+    expect(shorten(['test', '--time-limit', '30', '--nemesis', 'kill', '--nemesis-interval', '1'], 6)).toEqual(['test', '--time-limit', '6', '--nemesis', 'kill', '--nemesis-interval', '1', '--recovery-time', '1']);
+  });
+});
+
+describe('the guide: chapter 1, the protocol by hand', () => {
+  it('the raw echo node answers the session in the chapter line for line', () => {
+    const session = readFileSync(join(repo, 'examples/guide/01-getting-ready/session.txt'), 'utf8').trim().split('\n');
+    const input = session.filter((l) => l.startsWith('> ')).map((l) => l.slice(2) + '\n').join('');
+    const expected = session.filter((l) => l.startsWith('< ')).map((l) => l.slice(2));
+    const r = spawnSync(process.execPath, [join(repo, 'examples/dist/guide/01-getting-ready/raw-echo.js')], { input, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(expected);
+    expect(r.stderr).toMatch(/I am n1, one of n1, n2, n3/);
+  });
+});
+
+describe('the guide: chapter 9, the checkers on their own', () => {
+  it('prints what the chapter shows', () => {
+    const cmd = commands.find((c) => c.id === 'check-history')!;
+    const [bin, ...rest] = cmd.command.trim().split(/\s+/);
+    expect(bin).toBe('node');
+    const r = spawnSync(process.execPath, rest, { cwd: repo, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(outputs.get('check-history')?.trim());
+  });
+});
+
+// Two runs at a time: the machine is shared, and the Raft stages need some CPU to elect leaders.
+let slots = 2;
+const queue: (() => void)[] = [];
+async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (slots === 0) await new Promise<void>((res) => queue.push(res));
+  else slots--;
+  try {
+    return await fn();
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else slots++;
+  }
+}
+
+describe.concurrent('the guide: each command does what its chapter says', () => {
+  for (const c of commands) {
+    if (PLAIN.has(c.id) || !EXPECT[c.id]) continue;
+    it(`${c.file}: ${c.id}`, { timeout: 240_000 }, () => withSlot(() => runGuide(c.id)));
+  }
+});
+
+describe.skipIf(!process.env.CI && !process.env.GYRE_SLOW)('the guide: Raft for a full minute of partitions and kills (slow)', () => {
+  it('stays linearizable', { timeout: 300_000 }, () => runGuide('raft', true));
+});
