@@ -221,6 +221,12 @@ async function runGuide(id: string, slow = false): Promise<void> {
   const r = await gyre(args, { timeoutMs: (limit + 90) * 1000 });
   try {
     e.check(r);
+    if (slow) {
+      // The run really lasted its time limit (the main phase did not end early).
+      const history = readFileSync(join(r.latest, 'history.jsonl'), 'utf8').trim().split('\n');
+      const last = JSON.parse(history[history.length - 1]!) as { time: number };
+      expect(last.time / 1e9).toBeGreaterThan(0.9 * limit);
+    }
   } catch (err) {
     (err as Error).message += `\n\nguide command (${cmd.file}): ${cmd.command}\nran: gyre ${args.join(' ')}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-3000)}`;
     throw err;
