@@ -1,13 +1,13 @@
 // Screenshots of report pages for docs/guide/img/. Not part of the build or the tests: run it by
-// hand after a guide run, with playwright-core installed somewhere Node can find it
-// (`npm i --no-save playwright-core`, or NODE_PATH) and a Chromium at CHROMIUM (default /usr/bin/chromium).
+// hand after a guide run. It uses the playwright-core that @gyre/report has as a dev dependency,
+// and the Chromium at CHROMIUM (default /usr/bin/chromium).
 //
 //   node scripts/guide-screenshots.mjs <page.html[#fragment]> <out.png> [width] [height] [css selector to scroll to]
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const require = createRequire(import.meta.url);
+const require = createRequire(join(fileURLToPath(new URL('..', import.meta.url)), 'packages/report/package.json'));
 const { chromium } = require('playwright-core');
 const [page, out, width = '1200', height = '800', selector] = process.argv.slice(2);
 if (!page || !out) {
