@@ -1,24 +1,25 @@
 /**
  * Efficient broadcast: a star (every node talks only to the first node, the hub) and batches
- * (every 100 ms each node sends a peer, in one RPC, all the messages that peer has not
- * acknowledged yet). Few messages per operation, and at most two hops.
+ * (every 50 ms each node sends a peer, in one RPC, the messages that peer has not acknowledged
+ * and that are not already on their way). Few messages per operation, and at most two hops.
  *
  *   gyre test -w broadcast --bin examples/dist/guide/04-broadcast/batched.js -- 200   (a 200 ms batch)
  */
 import { createNode } from '@gyre/node';
 
 const node = createNode();
-const interval = Number(process.argv[2] ?? 100);
+const interval = Number(process.argv[2] ?? 50); // ms between batches
+const RESEND_AFTER = 1e9; // ns: a batch not acknowledged within a second is sent again
 const messages = new Set<unknown>();
-/** For each peer, the messages it has not acknowledged yet. */
-const unacked = new Map<string, Set<unknown>>();
+/** For each peer, the messages it has not acknowledged yet, each with when we last sent it (ns; -Infinity: never). */
+const unacked = new Map<string, Map<unknown, number>>();
 
 // #region star
 node.on('init', () => {
   const hub = node.nodeIds[0]!;
   const peers = node.id === hub ? node.peers : [hub];
   for (const peer of peers) {
-    const pending = new Set<unknown>();
+    const pending = new Map<unknown, number>();
     unacked.set(peer, pending);
     node.every(interval, () => flush(peer, pending)); // one schedule per peer
   }
@@ -32,19 +33,20 @@ function learn(batch: unknown[], from: string): void {
   for (const message of batch) {
     if (messages.has(message)) continue;
     messages.add(message);
-    for (const [peer, pending] of unacked) if (peer !== from) pending.add(message);
+    for (const [peer, pending] of unacked) if (peer !== from) pending.set(message, -Infinity);
   }
 }
 
-async function flush(peer: string, pending: Set<unknown>): Promise<void> {
-  if (pending.size === 0) return;
-  const batch = [...pending];
-  try {
-    await node.rpc(peer, { type: 'gossip', messages: batch }, { timeout: 1000 });
-    for (const m of batch) pending.delete(m);
-  } catch {
-    // not acknowledged: still pending, so the next round sends it again
-  }
+function flush(peer: string, pending: Map<unknown, number>): void {
+  const now = node.clock.now();
+  const batch = [...pending].filter(([, sent]) => now - sent > RESEND_AFTER).map(([message]) => message);
+  if (batch.length === 0) return;
+  for (const message of batch) pending.set(message, now);
+  // Don't wait for the answer: the next batch may leave before this one is acknowledged.
+  node.rpc(peer, { type: 'gossip', messages: batch }, { timeout: 1000 }).then(
+    () => batch.forEach((message) => pending.delete(message)),
+    () => {}, // not acknowledged: still pending, so it goes out again after RESEND_AFTER
+  );
 }
 
 node.on('gossip', (req) => {
