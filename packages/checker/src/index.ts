@@ -30,3 +30,38 @@ export type { SetResult, SetOptions } from './set';
 export { set } from './set';
 export type { CounterBoundsRead, CounterBoundsResult, CounterBoundsOptions } from './counter-bounds';
 export { counterBounds } from './counter-bounds';
+export {
+  linearizable,
+  renderLinearSvg,
+  register,
+  casRegister,
+  mutex,
+  setModel,
+  fifoQueue,
+  unorderedQueue,
+  multiRegister,
+  perKey,
+  linKv,
+  stringKv,
+  describeLinOp,
+  models,
+} from './linear/index';
+export type {
+  LinOp,
+  Model,
+  StepResult,
+  RegisterOptions,
+  StringKvOptions,
+  UnorderedQueueState,
+  Bag,
+  KvMapState,
+  KvString,
+  LinearizableOptions,
+  LinearizableResult,
+  PartitionResult,
+  LinearFailure,
+  OpRef,
+  DescribedState,
+  UnknownCause,
+  LinearSvgOptions,
+} from './linear/index';

@@ -84,6 +84,8 @@ export interface RunResult {
   /** Why the run crashed, if it did. */
   crash?: string;
   seed: string;
+  /** The recorded history (also in history.jsonl). */
+  history: Op[];
 }
 
 /** Thrown inside a run to end it as a crash (exit 255). */
@@ -463,7 +465,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   store.markLatest();
   void aborted;
   const exitCode: RunResult['exitCode'] = crash || interrupted ? 255 : valid === true ? 0 : valid === false ? 1 : 2;
-  return { valid, exitCode, dir: store.dir, results, crash, seed };
+  return { valid, exitCode, dir: store.dir, results, crash, seed, history };
 }
 
 /** Which string values print as EDN keywords in results.edn. */
