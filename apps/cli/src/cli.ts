@@ -5,6 +5,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatSummary, startServer } from '@gyre/report';
 import { runTest, type Reporter, type RunStatus } from '@gyre/runner';
+import { checkCommand } from './check';
 import { writeRunReport } from './report';
 import { loadWorkload } from './workloads';
 import { OptionError, optionsHelp, parseTestArgs, type TestOptions } from './options';
@@ -49,6 +50,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return testCommand(rest, io);
     case 'serve':
       return serveCommand(rest, io);
+    case 'check':
+      return checkCommand(rest, io);
     case '-h':
     case '--help':
     case 'help':
