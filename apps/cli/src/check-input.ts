@@ -51,6 +51,8 @@ export interface ParsedHistory {
 }
 
 const LOG_LINE = /jepsen\.util\s+-\s+\d+\s+:(invoke|ok|fail|info)\s/;
+/** A complete event line: process, type, function and a value. */
+const LOG_EVENT = /jepsen\.util\s+-\s+\d+\s+:(invoke|ok|fail|info)\s+:[A-Za-z0-9_?!*+\-.]+\s+\S/;
 const LOG_START = /jepsen\.util\s+-\s+\d+\s/;
 
 /** The first character that is not white space or inside an EDN `;` comment, and what follows it. */
@@ -104,8 +106,9 @@ export function detectFormat(text: string): HistoryFormat | undefined {
 }
 
 /**
- * The line (1-based) on which each top-level op map of a JSON array or EDN text starts: maps at
- * depth 0, or depth 1 when the whole text is one vector or list.
+ * The line (1-based) on which each top-level form of a JSON array or EDN text starts: forms at
+ * depth 0, or depth 1 when the whole text is one vector or list. A tagged form (`#tag {...}`) or a
+ * set (`#{...}`) counts once.
  */
 export function opStartLines(text: string, edn: boolean): number[] {
   const first = firstSignificant(text);
@@ -113,26 +116,48 @@ export function opStartLines(text: string, edn: boolean): number[] {
   const out: number[] = [];
   let line = 1;
   let depth = 0;
+  let tagged = false;
+  const delimiter = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 123 || c === 125 || c === 91 || c === 93 || c === 40 || c === 41 || c === 34 || c === 59;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
       line++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 44 || c === 58 /* JSON's : */) continue;
+    if (edn && c === 59 /* ; */) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
+      continue;
+    }
+    if (c === 125 || c === 93 || c === 41) {
+      depth--;
+      continue;
+    }
+    const atOp = depth === opDepth;
+    if (atOp && !tagged) out.push(line);
+    tagged = false;
+    if (c === 123 || c === 91 || c === 40) {
+      depth++;
     } else if (c === 34 /* " */) {
       for (i++; i < text.length; i++) {
         const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
+        if (d === 92) i++;
         else if (d === 34) break;
         else if (d === 10) line++;
       }
-    } else if (edn && c === 59 /* ; */) {
-      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
+    } else if (edn && c === 35 /* # */) {
+      if (text.charCodeAt(i + 1) === 123) {
+        i++;
+        depth++;
+      } else {
+        while (i + 1 < text.length && !delimiter(text.charCodeAt(i + 1))) i++;
+        if (atOp) tagged = true;
+      }
     } else if (edn && c === 92 /* \ char literal */) {
       i++;
-    } else if (c === 123 /* { */ || c === 91 /* [ */ || c === 40 /* ( */) {
-      if (c === 123 && depth === opDepth) out.push(line);
-      depth++;
-    } else if (c === 125 || c === 93 || c === 41) {
-      depth--;
+      while (i + 1 < text.length && !delimiter(text.charCodeAt(i + 1))) i++;
+    } else {
+      while (i + 1 < text.length && !delimiter(text.charCodeAt(i + 1))) i++;
     }
   }
   return out;
@@ -159,7 +184,7 @@ function parseJsonl(text: string): ParsedHistory {
     try {
       raw = parseJson(row);
     } catch (e) {
-      const truncated = i >= rows.length - 2 && /end of input/.test((e as Error).message);
+      const truncated = rows.slice(i + 1).every((r) => r.trim() === '');
       throw new InputError(`not valid JSON (${(e as Error).message})${truncated ? '; the file ends in the middle of an operation: is it truncated?' : ''}: ${clip(row)}`, i + 1);
     }
     const op = toOp(raw, ops.length);
@@ -176,7 +201,7 @@ function parseJsonArray(text: string): ParsedHistory {
     raw = parseJson(text);
   } catch (e) {
     const offset = e instanceof JsonSyntaxError ? (e.offset ?? 0) : 0;
-    const truncated = /end of input/.test((e as Error).message);
+    const truncated = offset >= text.trimEnd().length;
     throw new InputError(`not valid JSON (${(e as Error).message})${truncated ? '; the file ends before the array is closed: is it truncated?' : ''}`, lineOfOffset(text, offset));
   }
   if (!Array.isArray(raw)) throw new InputError('expected a JSON array of operations', 1);
@@ -233,9 +258,9 @@ function parseEtcdLog(text: string): ParsedHistory {
   const lines: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    if (LOG_LINE.test(row + ' ')) lines.push(i + 1);
+    if (LOG_EVENT.test(row)) lines.push(i + 1);
     else if (LOG_START.test(row)) {
-      const last = i >= rows.length - 2;
+      const last = rows.slice(i + 1).every((r) => r.trim() === '');
       throw new InputError(`malformed log line (expected PROCESS :TYPE :F VALUE)${last ? '; it is the last line: is the file truncated?' : ''}: ${clip(row.trim())}`, i + 1);
     }
   }
