@@ -2,10 +2,12 @@
  * The `gyre` command (also installed as `maelstrom`).
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatSummary, startServer } from '@gyre/report';
 import { runTest, type Reporter, type RunStatus } from '@gyre/runner';
 import { checkCommand } from './check';
+import { availableDemos, demoExitCode } from './demo';
 import { writeRunReport } from './report';
 import { loadWorkload } from './workloads';
 import { OptionError, optionsHelp, parseTestArgs, type TestOptions } from './options';
@@ -52,6 +54,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return serveCommand(rest, io);
     case 'check':
       return checkCommand(rest, io);
+    case 'demo':
+      return demoCommand(rest, io);
     case '-h':
     case '--help':
     case 'help':
@@ -146,6 +150,45 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
     if (code !== 0) break;
   }
   return code;
+}
+
+/** Where the repository's examples are, relative to this file (dist/cli.js or src/cli.ts). */
+function examplesDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
+}
+
+/** `gyre demo [test options]`: every bundled example on its workload, then a summary like Maelstrom's. */
+async function demoCommand(argv: readonly string[], io: Io): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(`Usage: gyre demo [OPTIONS ...]\n\nRuns Gyre's example nodes on their workloads and prints which passed. Takes the options of \`gyre test\` except --bin and --workload (each demo sets its own where it needs to).\n`);
+    return 0;
+  }
+  for (const a of argv) {
+    if (a === '--bin' || a === '-w' || a === '--workload' || a.startsWith('--bin=') || a.startsWith('--workload=')) return usageError(io, 'gyre demo chooses --bin and --workload itself');
+  }
+  const dir = examplesDir();
+  const { present, missing } = availableDemos(dir);
+  if (present.length === 0) {
+    io.err(`No example nodes found under ${dir}. Build them first: \`pnpm turbo run build --filter=@gyre/examples\`.\n`);
+    return 255;
+  }
+  for (const m of missing) io.err(`WARN  skipping ${m.workload}: ${m.bin} is not built\n`);
+  const outcomes: { name: string; outcome: 'valid' | 'invalid' | 'unknown' | 'crashed' }[] = [];
+  for (const d of present) {
+    const name = `${d.workload} ${d.bin}`;
+    io.err(`\n# ${name}\n`);
+    const code = await main(['test', ...argv, '-w', d.workload, '--bin', join(dir, d.bin), ...d.args], io);
+    outcomes.push({ name, outcome: code === 0 ? 'valid' : code === 1 ? 'invalid' : code === 2 ? 'unknown' : 'crashed' });
+    if (io.signal?.aborted) break;
+  }
+  const section = (title: string, o: string) => {
+    const xs = outcomes.filter((x) => x.outcome === o);
+    return `# ${title}\n\n${xs.map((x) => x.name).join('\n')}${xs.length ? '\n' : ''}`;
+  };
+  io.out(['', section('Successful tests', 'valid'), section('Indeterminate tests', 'unknown'), section('Crashed tests', 'crashed'), section('Failed tests', 'invalid')].join('\n'));
+  const count = (o: string) => outcomes.filter((x) => x.outcome === o).length;
+  io.out(`\n${count('valid')} successes\n${count('unknown')} unknown\n${count('crashed')} crashed\n${count('invalid')} failures\n`);
+  return demoExitCode(outcomes.map((x) => x.outcome));
 }
 
 /** `gyre serve [-b HOST] [-p PORT] [--store DIR]`: the web UI over the store. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { availability, exceptions, mergeValid, stats, type Validity } from '@gyre/checker';
 import { any, clients, interpret, log as logGen, nemesis as onNemesis, phases, sleep, stagger, timeLimit, lift, type GenLike, type Thread } from '@gyre/generator';
 import { formatOpEdn, formatOpJson, formatOpText, prettyEdn, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
@@ -450,7 +450,14 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   safe('stats', () => stats(history) as unknown as Record<string, unknown>);
   safe('availability', () => availability(history, { availability: opts.availability }) as unknown as Record<string, unknown>);
   safe('net', () => router.netResult(invocations) as unknown as Record<string, unknown>);
-  safe('workload', () => wl.check(history, opts) as unknown as Record<string, unknown>);
+  safe('workload', () =>
+    wl.check(history, opts, (path, content) => {
+      const full = store.path(path);
+      if (!full.startsWith(store.dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, content);
+    }) as unknown as Record<string, unknown>,
+  );
   if (protocolErrors.size) {
     results['protocol-errors'] = { 'valid?': true, count: [...protocolErrors.values()].reduce((a, b) => a + b, 0), 'by-kind': Object.fromEntries(protocolErrors) };
   }
