@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { formatSummary, startServer } from '@gyre/report';
 import { runTest, type Reporter, type RunStatus } from '@gyre/runner';
 import { checkCommand } from './check';
+import { docCommand } from './doc';
 import { availableDemos, demoExitCode } from './demo';
 import { writeRunReport } from './report';
 import { loadWorkload } from './workloads';
@@ -54,6 +55,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return serveCommand(rest, io);
     case 'check':
       return checkCommand(rest, io);
+    case 'doc':
+      return docCommand(rest, io);
     case 'demo':
       return demoCommand(rest, io);
     case '-h':
