@@ -98,7 +98,7 @@ function kindOf(op: Op): string {
 }
 
 /** A shape check for ops with one of these functions and no transaction values. */
-function flat(fs: readonly string[], value?: (op: Op) => string | undefined): (op: Op) => string | undefined {
+export function flat(fs: readonly string[], value?: (op: Op) => string | undefined): (op: Op) => string | undefined {
   return (op) => {
     if (isNonEmptyTxn(op.value)) return `it is ${kindOf(op)}, but this model's ops are not transactions`;
     if (!fs.includes(op.f)) return `its function is ${op.f === '' ? 'missing' : `"${op.f}"`}, but this model's are ${fs.join(', ')}`;
@@ -107,7 +107,7 @@ function flat(fs: readonly string[], value?: (op: Op) => string | undefined): (o
 }
 
 /** A shape check for transactions of these micro-op functions. */
-function txn(mops: readonly string[]): (op: Op) => string | undefined {
+export function txn(mops: readonly string[]): (op: Op) => string | undefined {
   return (op) => {
     if (!isTxn(op.value)) return `its value ${show(op.value, 60)} (${kindOf(op)}) is not a transaction [[f k v] ...]`;
     for (const m of op.value as [string][]) if (!mops.includes(m[0])) return `it holds a "${m[0]}" micro-op, but this model's are ${mops.join(', ')}`;
@@ -197,7 +197,8 @@ function list(xs: unknown[], max = 20): string {
   return shown.join(' ') + (xs.length > max ? ` … (${xs.length} in all)` : '');
 }
 
-const jepsenModels: CheckModel[] = [
+/** Jepsen's checkers. */
+export const jepsenModels: CheckModel[] = [
   {
     name: 'set',
     summary: "Jepsen's set: adds, then a final read that must hold every acknowledged add",
@@ -316,7 +317,8 @@ const jepsenModels: CheckModel[] = [
 
 // ---------------------------------------------------------------------------------------------
 
-const linModels: CheckModel[] = [
+/** The linearizability models (Knossos's, Porcupine's kv, Maelstrom's lin-kv). */
+export const linModels: CheckModel[] = [
   linModel(
     'cas-register',
     'a compare-and-set register (Knossos): read, write, cas [from to]',
@@ -351,11 +353,3 @@ const linModels: CheckModel[] = [
     () => linKv(),
   ),
 ];
-
-/** Every model, by name, in help order. */
-export const CHECK_MODELS: ReadonlyMap<string, CheckModel> = new Map([...linModels, ...jepsenModels].map((m) => [m.name, m]));
-
-/** Adds models (the Elle ones) to the registry. */
-export function modelList(): CheckModel[] {
-  return [...CHECK_MODELS.values()];
-}

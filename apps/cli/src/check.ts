@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
-import { CHECK_MODELS, type CheckModel, type CheckOptions, type Locator } from './check-models';
+import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
 
 /** What a command writes to (a subset of cli.ts's `Io`). */
@@ -15,6 +15,9 @@ export interface CheckIo {
   err: (s: string) => void;
   cwd: string;
 }
+
+/** Every model, by name, in help order. */
+export const CHECK_MODELS: ReadonlyMap<string, CheckModel> = new Map([...linModels, ...jepsenModels].map((m) => [m.name, m]));
 
 /** Exit codes of `gyre check`. */
 export const CHECK_EXIT = { valid: 0, invalid: 1, unknown: 2, usage: 254 } as const;
