@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { EdnSet, Keyword, formatOpEdn, formatOpJson, parseJson, stringifyJson, type Op, type OpType, type ProcessId } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
-import { cli, gyre } from './helpers';
+import { cli, example, gyre } from './helpers';
 
 /** /work/shared/data, or GYRE_SHARED_DATA. */
 function sharedData(): string {
@@ -559,5 +559,14 @@ describe.skipIf(!existsSync(cli))('the built CLI', () => {
     expect(r.stdout).toContain('Analysis invalid!');
     const ok = await gyre(['check', '-m', 'cas-register', join(DATA, 'etcd', 'etcd_002.log')]);
     expect(ok.code).toBe(0);
+  });
+
+  it.skipIf(!existsSync(example('lin-kv-stale-cache')))('agrees with gyre test on the history a lin-kv run recorded (history.jsonl and history.edn)', async () => {
+    const run = await gyre(['test', '-w', 'lin-kv', '--bin', example('lin-kv-stale-cache'), '--node-count', '2', '--concurrency', '2n', '--time-limit', '5', '--rate', '20', '--seed', '3']);
+    expect([0, 1]).toContain(run.code);
+    for (const f of ['history.jsonl', 'history.edn']) {
+      const c = await gyre(['check', '-m', 'lin-kv', join(run.latest, f)]);
+      expect([f, c.code]).toEqual([f, run.code]);
+    }
   });
 });
