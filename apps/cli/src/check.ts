@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
+import { elleModels } from './check-elle';
 import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
 
@@ -17,7 +18,7 @@ export interface CheckIo {
 }
 
 /** Every model, by name, in help order. */
-export const CHECK_MODELS: ReadonlyMap<string, CheckModel> = new Map([...linModels, ...jepsenModels].map((m) => [m.name, m]));
+export const CHECK_MODELS: ReadonlyMap<string, CheckModel> = new Map([...linModels, ...elleModels, ...jepsenModels].map((m) => [m.name, m]));
 
 /** Exit codes of `gyre check`. */
 export const CHECK_EXIT = { valid: 0, invalid: 1, unknown: 2, usage: 254 } as const;

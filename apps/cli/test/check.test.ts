@@ -206,6 +206,38 @@ const CASES: { model: string; args?: string[]; valid: Row[]; invalid: Row[]; set
     invalidText: /key 0/,
   },
   {
+    model: 'list-append',
+    valid: [
+      [0, 'invoke', 'txn', [['append', 'x', 1], ['r', 'y', null]]],
+      [0, 'ok', 'txn', [['append', 'x', 1], ['r', 'y', []]]],
+      [1, 'invoke', 'txn', [['r', 'x', null], ['append', 'y', 2]]],
+      [1, 'ok', 'txn', [['r', 'x', [1]], ['append', 'y', 2]]],
+    ],
+    invalid: [
+      [0, 'invoke', 'txn', [['append', 'x', 1]]],
+      [0, 'ok', 'txn', [['append', 'x', 1]]],
+      [1, 'invoke', 'txn', [['r', 'x', null]]],
+      [1, 'ok', 'txn', [['r', 'x', []]]],
+    ],
+    invalidText: /Not strict-serializable: found G-single-realtime \(1 case\)[\s\S]*T1 = op \d+, line \d+ \(process/,
+  },
+  {
+    model: 'rw-register',
+    valid: [
+      [0, 'invoke', 'txn', [['w', 'x', 1]]],
+      [0, 'ok', 'txn', [['w', 'x', 1]]],
+      [1, 'invoke', 'txn', [['r', 'x', null], ['w', 'y', 2]]],
+      [1, 'ok', 'txn', [['r', 'x', 1], ['w', 'y', 2]]],
+    ],
+    invalid: [
+      [0, 'invoke', 'txn', [['w', 'x', 1], ['r', 'y', null]]],
+      [1, 'invoke', 'txn', [['w', 'y', 2], ['r', 'x', null]]],
+      [0, 'ok', 'txn', [['w', 'x', 1], ['r', 'y', 2]]],
+      [1, 'ok', 'txn', [['w', 'y', 2], ['r', 'x', 1]]],
+    ],
+    invalidText: /found G1c/,
+  },
+  {
     model: 'set',
     setReads: true,
     valid: [
@@ -368,6 +400,45 @@ describe('gyre check: every model, valid and invalid, in every format', () => {
   });
 });
 
+describe("gyre check: Elle's histories (/work/shared/data/elle)", () => {
+  const elle = (name: string) => join(DATA, 'elle', name);
+
+  it('paper-example.edn (no :process, :f or :time) is not strict-serializable: a G-single cycle, explained with its lines', async () => {
+    const r = await check('-m', 'list-append', elle('paper-example.edn'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Not strict-serializable: found G-single \(1 case\)/);
+    expect(r.out).toMatch(/rule out consistent-view, and so also .*serializable/);
+    expect(r.out).toMatch(/T1 = op 7, line 8 \(process 0, ok\)/);
+    expect(r.out).toMatch(/a contradiction!/);
+  });
+
+  it('si-without-g-single.edn is snapshot isolation but not repeatable read: exactly G2-item', async () => {
+    const si = await check('-m', 'list-append', '--consistency-models', 'snapshot-isolation', elle('si-without-g-single.edn'));
+    expect(si.code).toBe(0);
+    const rr = await check('-m', 'list-append', '-c', 'snapshot-isolation,repeatable-read', '--json', elle('si-without-g-single.edn'));
+    expect(rr.code).toBe(1);
+    const o = parseJson(rr.out.trim()) as { result: { anomalyTypes: string[]; not: string[] } };
+    expect(o.result.anomalyTypes).toEqual(['G2-item']);
+    expect(o.result.not).toEqual(['repeatable-read']);
+    const text = await check('-m', 'list-append', '-c', 'snapshot-isolation,repeatable-read', elle('si-without-g-single.edn'));
+    expect(text.out).toMatch(/Not repeatable-read: found G2-item/);
+  });
+
+  it('huge-scc.edn (2.8 MB, one huge component) is never called valid', async () => {
+    const r = await check('-m', 'list-append', '--json', elle('huge-scc.edn'));
+    expect([1, 2]).toContain(r.code);
+    const o = parseJson(r.out.trim()) as { valid: unknown; result: { anomalyTypes: string[] } };
+    expect(o.valid).not.toBe(true);
+    if (o.valid === false) expect(o.result.anomalyTypes.some((t) => /realtime/.test(t))).toBe(true);
+  }, 120_000);
+
+  it('rejects an unknown consistency model before reading anything', async () => {
+    const r = await check('-m', 'list-append', '-c', 'serialisable', elle('paper-example.edn'));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/--consistency-models: unknown consistency model "serialisable"; valid models are: /);
+  });
+});
+
 describe('gyre check: the etcd logs and kv traces (/work/shared/data)', () => {
   const LINEARIZABLE = new Set('002 005 007 018 025 031 038 045 048 049 051 053 056 067 075 076 080 087 092 098 100 101 102'.split(' '));
   const logs = readdirSync(join(DATA, 'etcd'))
@@ -495,6 +566,11 @@ describe('gyre check: files that cannot be checked (exit 254, file and line name
   });
 
   it('a history of the wrong shape: list-append or cas-register given another model’s history', async () => {
+    const la = await check('-m', 'list-append', 'cas-register-valid.edn');
+    expect(la.code).toBe(254);
+    expect(la.err).toMatch(/^cas-register-valid\.edn:1: the history does not fit --model list-append: operation 0 \(invoke write 1\) does not fit: its value 1 \(:f write\) is not a transaction .*list-append expects transactions of \[append k v\] and \[r k list\] micro-ops\. This history looks like --model cas-register\.\n/);
+    const rw = await check('-m', 'list-append', 'rw-register-valid.edn');
+    expect(rw.err).toMatch(/rw-register-valid\.edn:1: .*it holds a "w" micro-op, but this model's are append, r\..*--model rw-register/);
     const r = await check('-m', 'long-fork', 'cas-register-valid.edn');
     expect(r.code).toBe(254);
     expect(r.err).toMatch(/^cas-register-valid\.edn:1: the history does not fit --model long-fork: operation 0 .* is not a transaction .* This history looks like --model cas-register/);
@@ -547,7 +623,7 @@ describe('gyre check: files that cannot be checked (exit 254, file and line name
   it('--help lists every model and format, and exits 0', async () => {
     const r = await check('--help');
     expect(r.code).toBe(0);
-    for (const m of ['cas-register', 'register', 'multi-register', 'mutex', 'set', 'set-full', 'counter', 'bank', 'long-fork', 'kv', 'lin-kv']) expect(r.out).toMatch(new RegExp(`\\n  ${m} `));
+    for (const m of ['cas-register', 'register', 'multi-register', 'mutex', 'set', 'set-full', 'counter', 'bank', 'long-fork', 'list-append', 'rw-register', 'kv', 'lin-kv']) expect(r.out).toMatch(new RegExp(`\\n  ${m} `));
     for (const f of ['jsonl', 'json', 'edn', 'etcd-log', 'kv-trace']) expect(r.out).toMatch(new RegExp(`\\n  ${f} `));
   });
 });

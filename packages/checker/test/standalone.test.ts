@@ -85,6 +85,17 @@ describe.skipIf(skip)('@gyre/checker and @gyre/history on their own', () => {
     expect(out).toMatch(/^false read → 2 by process 1 .* cannot be linearized \(can't read 2 from register 1\)/);
   });
 
+  it('exposes the Elle checkers under @gyre/checker/elle, with types', () => {
+    writeFileSync(
+      join(project, 'elle.mjs'),
+      "import { parseHistoryEdn } from '@gyre/history';\nimport { checkListAppend } from '@gyre/checker/elle';\n" +
+        "const h = parseHistoryEdn('[{:process 0, :type :invoke, :value [[:append :x 1]]} {:process 0, :type :ok, :value [[:append :x 1]]} {:process 1, :type :invoke, :value [[:r :x nil]]} {:process 1, :type :ok, :value [[:r :x []]]}]');\n" +
+        'const r = checkListAppend(h);\nconsole.log(r.valid, r.anomalyTypes.join(","));\n',
+    );
+    expect(run(process.execPath, ['elle.mjs'], project)).toBe('false G-single-realtime\n');
+    expect(existsSync(join(project, 'node_modules', '@gyre', 'checker', 'dist', 'elle.d.ts'))).toBe(true);
+  });
+
   it('runs the README example in a browser (esbuild bundle in headless Chromium)', async () => {
     const missing = existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (set GYRE_CHROMIUM)`;
     if (missing && process.env['CI']) throw new Error(`${missing}; CI is set, so this fails rather than skips.`);
