@@ -392,6 +392,42 @@ describe('gyre check: every model, valid and invalid, in every format', () => {
     expect((await check('-m', 'bank', '-n', '--total-amount', '90', f)).code).toBe(1);
   });
 
+  it("counter: a Maelstrom history with :final? reads is judged by its final reads only (stale reads during the run are fine)", async () => {
+    const rows = (final: number): Row[] => [
+      [0, 'invoke', 'add', 2],
+      [0, 'ok', 'add', 2],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 0],
+      [1, 'invoke', 'add', 3],
+      [1, 'info', 'add', 3],
+      [2, 'invoke', 'read', null, { final: true }],
+      [2, 'ok', 'read', final, { final: true }],
+    ];
+    const good = allFormats('g-counter-ok', ops(rows(5)));
+    const bad = allFormats('g-counter-bad', ops(rows(4)));
+    for (const format of ['jsonl', 'edn'] as const) {
+      expect((await check('-m', 'counter', good[format])).code).toBe(0);
+      const r = await check('-m', 'counter', bad[format]);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/Maelstrom's counter rule .*: 2, 5\.[\s\S]*finally read 4, which no combination of the adds gives/);
+    }
+  });
+
+  it('set-full: reads a Maelstrom broadcast history (:broadcast adds)', async () => {
+    const rows: Row[] = [
+      [0, 'invoke', 'broadcast', 7],
+      [0, 'ok', 'broadcast', 7],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', [7]],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', []],
+    ];
+    const f = allFormats('broadcast-lost', ops(rows));
+    const r = await check('-m', 'set-full', f.edn);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Lost .*: 7/);
+  });
+
   it('long-fork: a read of the wrong group size makes the verdict unknown (exit 2)', async () => {
     const r = await check('-m', 'long-fork', '--group-size', '3', 'long-fork-valid.edn');
     expect(r.code).toBe(2);
