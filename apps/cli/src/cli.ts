@@ -25,6 +25,9 @@ Commands: analyze, check, demo, doc, serve, test
 
   gyre test -w echo --bin ./my-node --node-count 1 --time-limit 10
   gyre test --help        every option, with Maelstrom's defaults
+  gyre check --model cas-register history.edn
+                          check a recorded history (Gyre, Maelstrom, Jepsen, elle-cli); see gyre check --help
+  gyre doc                write docs/workloads.md and docs/protocol.md
 
 Gyre is a drop-in replacement for Jepsen's Maelstrom: the same command lines, workloads,
 results and exit codes. It is also installed as \`maelstrom\`.`;
