@@ -296,6 +296,11 @@ function consoleReporter(io: Io, o: TestOptions): Reporter & { done?: () => void
 
 const isMain = process.argv[1] && /(?:^|[/\\])(cli\.(?:ts|js)|gyre|maelstrom)$/.test(process.argv[1]);
 if (isMain) {
+  // `gyre check ... | head`: a closed pipe ends the output quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {

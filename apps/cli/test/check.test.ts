@@ -681,4 +681,14 @@ describe.skipIf(!existsSync(cli))('the built CLI', () => {
       expect([f, c.code]).toEqual([f, run.code]);
     }
   });
+
+  it.skipIf(!existsSync(example('txn-list-append-replicated')))('agrees with gyre test on a txn-list-append run that is not serializable', async () => {
+    const run = await gyre(['test', '-w', 'txn-list-append', '--bin', example('txn-list-append-replicated'), '--node-count', '3', '--time-limit', '4', '--rate', '100', '--consistency-models', 'serializable', '--seed', '5']);
+    expect(run.code).toBe(1);
+    for (const f of ['history.jsonl', 'history.edn']) {
+      const c = await gyre(['check', '-m', 'list-append', '--consistency-models', 'serializable', join(run.latest, f)]);
+      expect([f, c.code]).toEqual([f, 1]);
+      expect(c.stdout).toMatch(/Not serializable: found /);
+    }
+  });
 });
