@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { availability, exceptions, mergeValid, stats, type Validity } from '@gyre/checker';
 import { any, clients, interpret, log as logGen, nemesis as onNemesis, phases, sleep, stagger, timeLimit, lift, type GenLike, type Thread } from '@gyre/generator';
 import { formatOpEdn, formatOpJson, formatOpText, prettyEdn, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
-import { nemesisPackage, type FaultTarget } from '@gyre/nemesis';
+import { nemesisPackage, type FaultTarget, type NodeSpec } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
 import { decodeLine, type Message } from '@gyre/protocol';
 import { createServices } from '@gyre/services';
@@ -33,6 +33,8 @@ export interface RunConfig {
   latencyDist: 'constant' | 'uniform' | 'exponential';
   /** `--nemesis-interval` in seconds. */
   nemesisInterval: number;
+  /** Which nodes a kill or pause picks from. @defaultValue `['one', 'minority', 'majority', 'all']` */
+  nemesisTargets?: readonly NodeSpec[];
   /** Seconds to wait before the final phase. @defaultValue 10 */
   recoveryTime: number;
   /** The run's seed; random when undefined. */
@@ -300,7 +302,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     },
   };
   const nem = cfg.options.nemesis.length
-    ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes] })
+    ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes], random: random.fork('nemesis'), ...(cfg.nemesisTargets ? { targets: cfg.nemesisTargets } : {}) })
     : undefined;
   let currentFault: string | undefined;
 
