@@ -340,7 +340,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
 
     // The generator, composed as Maelstrom's core does.
     const main: GenLike = opts.rate > 0 ? stagger(1 / opts.rate, lift(wl.generator(opts, random.fork('workload')))) : null;
-    let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem?.generator ?? null)));
+    // The nemesis gets its own time limit: a nemesis operation scheduled past the end must only
+    // end the nemesis's schedule, not (while every client is busy) the whole main phase.
+    let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem ? timeLimit(opts.timeLimit, nem.generator) : null)));
     if (wl.final) {
       const finalOps = wl.finalTimeLimit ? timeLimit(wl.finalTimeLimit, clients(wl.final(opts))) : clients(wl.final(opts));
       gen = phases(gen, nem ? onNemesis(nem.finalGenerator) : null, logGen('Waiting for recovery...'), sleep(cfg.recoveryTime), finalOps);
