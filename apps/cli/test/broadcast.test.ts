@@ -64,7 +64,6 @@ describe('Gossip Glomers 3: broadcast', () => {
     expect(num(lat['0.5']), why).toBeLessThan(400);
     expect(num(lat['1']), why).toBeLessThan(600);
     console.log(`3d/3e: msgs-per-op ${msgsPerOp.toFixed(2)}, stable latency median ${num(lat['0.5'])} ms, max ${num(lat['1'])} ms`);
-    expect(r.stdout).toMatch(/server msgs per op/);
   });
 
   it('3d re-checked with partitions: still valid', async () => {
