@@ -133,6 +133,7 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
       binArgs: o.binArgs,
       latencyDist: o.latencyDist,
       nemesisInterval: o.nemesisInterval,
+      nemesisTargets: o.nemesisTargets,
       recoveryTime: o.recoveryTime,
       seed: o.seed,
       store: resolve(io.cwd, o.store),
