@@ -223,8 +223,8 @@ const EXPECT: Record<string, { cap?: number; check: (r: GyreRun, slow: boolean) 
   'queue-three-nodes': { check: (r) => (invalid(r), expect(workload(r)['explanation']).toMatch(/cannot be linearized/)) },
 };
 
-/** Commands that are not `gyre test`: run with a shell-free spawn, their output compared with the guide's. */
-const PLAIN = new Set(['check-history']);
+/** Commands that are not `gyre test`: run as written (`check-history`'s output is compared with the guide's). */
+const PLAIN = new Set(['check-history', 'check-cli']);
 
 async function runGuide(id: string, slow = false): Promise<void> {
   const cmd = commands.find((c) => c.id === id)!;
@@ -274,6 +274,14 @@ describe('the guide: chapter 1, the protocol by hand', () => {
 });
 
 describe('the guide: chapter 9, the checkers on their own', () => {
+  it('gyre check explains the stale read', async () => {
+    const cmd = commands.find((c) => c.id === 'check-cli')!;
+    const r = await gyre(argsOf(cmd));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Not linearizable/);
+    expect(r.stdout).toMatch(/can't read 1 from register 2/);
+  });
+
   it('prints what the chapter shows', () => {
     const cmd = commands.find((c) => c.id === 'check-history')!;
     const [bin, ...rest] = cmd.command.trim().split(/\s+/);
