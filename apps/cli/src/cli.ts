@@ -1,18 +1,15 @@
 /**
  * The `gyre` command (also installed as `maelstrom`).
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runTest, type Reporter, type RunStatus } from '@gyre/runner';
+import { runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
 import { loadWorkload } from './workloads';
-import { OptionError, optionsHelp, parseTestArgs, type TestOptions } from './options';
+import { OptionError, optionsHelp, parseTestArgs, workloadOptions, type TestOptions } from './options';
+import { analyzeCommand } from './analyze';
+import { outcomeLine, summary } from './summary';
 
-/** Exactly Maelstrom's outcome lines (maelstrom.md §6.2). */
-export const OUTCOME = {
-  valid: 'Everything looks good! ヽ(‘ー`)ノ',
-  invalid: 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻',
-  unknown: 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ',
-} as const;
+export { OUTCOME, summary, outcomeLine } from './summary';
 
 const USAGE = `Usage: gyre COMMAND [OPTIONS ...]
 Commands: analyze, check, demo, doc, serve, test
@@ -45,6 +42,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   switch (cmd) {
     case 'test':
       return testCommand(rest, io);
+    case 'analyze':
+      return analyzeCommand(rest, io);
     case '-h':
     case '--help':
     case 'help':
@@ -60,7 +59,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 async function testCommand(argv: readonly string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseTestArgs(argv, (p) => readFileSync(resolve(io.cwd, p), 'utf8'));
+    parsed = parseTestArgs(argv, (p) => readOptionFile('--nodes-file', resolve(io.cwd, p)));
   } catch (e) {
     if (e instanceof OptionError) {
       io.err(`${e.message}\n\nRun \`gyre test --help\` for every option.\n`);
@@ -86,30 +85,24 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
     io.err(`${(e as Error).message}\n`);
     return 254;
   }
-  const options = {
-    nodes: o.nodes,
-    concurrency: o.concurrency,
-    rate: o.rate,
-    timeLimit: o.timeLimit,
-    latency: o.latency,
-    topology: o.topology,
-    keyCount: o.keyCount,
-    maxTxnLength: o.maxTxnLength,
-    maxWritesPerKey: o.maxWritesPerKey,
-    consistencyModels: o.consistencyModels,
-    availability: o.availability,
-    nemesis: o.nemesis,
-    seed: o.seed,
-  };
+  const options = workloadOptions(o);
   const invalid = workload.validate?.(options);
   if (invalid) {
     io.err(`${invalid}\n`);
     return 254;
   }
+  const storeProblem = checkStore(o.store, io.cwd);
+  if (storeProblem) {
+    io.err(storeProblem + '\n');
+    return 254;
+  }
   const reporter = consoleReporter(io, o);
   let code = 0;
   for (let i = 0; i < o.testCount; i++) {
-    const r = await runTest({
+    if (io.signal?.aborted) break;
+    let r;
+    try {
+      r = await runTest({
       workload,
       options,
       bin: resolve(io.cwd, o.bin!),
@@ -126,17 +119,36 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
       reporter,
       signal: io.signal,
     });
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      reporter.done?.();
+      io.err(`${e.message}\n`);
+      return 255;
+    }
     reporter.done?.();
     io.out(summary(r.results, r.dir) + '\n');
     if (r.crash) {
       io.out(`\nOh jeez, I'm sorry, Gyre broke. Here's why:\n${r.crash}\n`);
       return 255;
     }
-    io.out('\n' + (r.valid === true ? OUTCOME.valid : r.valid === false ? OUTCOME.invalid : OUTCOME.unknown) + '\n');
+    io.out('\n' + outcomeLine(r.valid) + '\n');
+    if (r.results['interrupted'] === true) {
+      io.out('The run was interrupted, so this verdict covers only what was recorded before it stopped (exit 255).\n');
+      return 255;
+    }
     code = r.exitCode;
     if (code !== 0) break;
   }
   return code;
+}
+
+/** Reads a file named by an option; a missing or unreadable file is an {@link OptionError}. */
+export function readOptionFile(option: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new OptionError(`${option} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** Checks `--bin` before anything starts. */
@@ -154,6 +166,29 @@ export function checkBin(o: TestOptions, cwd: string): string | undefined {
     accessSync(path, constants.X_OK);
   } catch {
     return `--bin ${o.bin}: is not executable. Try \`chmod +x ${o.bin}\` (and make sure it starts with a #! line such as #!/usr/bin/env python3).`;
+  }
+  return undefined;
+}
+
+/** Checks that `--store` can be created and written, before anything starts. */
+export function checkStore(store: string, cwd: string): string | undefined {
+  const path = resolve(cwd, store);
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    return `--store ${store}: cannot create the directory ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Choose another with --store DIR.`;
+  }
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    return `--store ${store}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`;
+  }
+  if (!st.isDirectory()) return `--store ${store}: ${path} is not a directory. Choose another with --store DIR.`;
+  try {
+    accessSync(path, constants.W_OK | constants.X_OK);
+  } catch {
+    return `--store ${store}: the directory ${path} is not writable. Choose another with --store DIR, or fix its permissions.`;
   }
   return undefined;
 }
@@ -185,27 +220,6 @@ function consoleReporter(io: Io, o: TestOptions): Reporter & { done?: () => void
       : undefined,
     done: clear,
   };
-}
-
-/** The short summary printed at the end of a run. */
-export function summary(results: Record<string, unknown>, dir: string): string {
-  const lines: string[] = [];
-  const get = (...path: string[]): unknown => path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), results);
-  const v = (x: unknown) => (x === true ? 'valid' : x === false ? 'INVALID' : 'unknown');
-  const stats = get('stats') as Record<string, unknown> | undefined;
-  if (stats) lines.push(`ops: ${stats['count']} completed (${stats['ok-count']} ok, ${stats['fail-count']} fail, ${stats['info-count']} info)  [${v(stats['valid?'])}]`);
-  const avail = get('availability', 'ok-fraction');
-  if (typeof avail === 'number') lines.push(`availability: ${(avail * 100).toFixed(1)}% ok  [${v(get('availability', 'valid?'))}]`);
-  const mpo = get('net', 'servers', 'msgs-per-op');
-  const all = get('net', 'all', 'msg-count');
-  if (all !== undefined) lines.push(`network: ${all} messages${typeof mpo === 'number' ? `, ${mpo.toFixed(2)} server msgs per op` : ''}`);
-  const sl = get('workload', 'stable-latencies') as Record<string, number> | undefined;
-  if (sl) lines.push(`stable latency (ms): median ${sl['0.5']}, 95% ${sl['0.95']}, max ${sl['1']}`);
-  const pe = get('protocol-errors', 'count');
-  if (pe) lines.push(`protocol errors from nodes: ${pe} (see results.json "protocol-errors")`);
-  lines.push(`workload: ${v(get('workload', 'valid?'))}`);
-  lines.push(`results: ${dir}/results.edn`);
-  return lines.join('\n');
 }
 
 const isMain = process.argv[1] && /(?:^|[/\\])(cli\.(?:ts|js)|gyre|maelstrom)$/.test(process.argv[1]);

@@ -59,7 +59,7 @@ describe('LineSplitter', () => {
     s.push(Buffer.from([0xff, 0xfe, 0x0a]));
     s.push(Buffer.from('ok\n'));
     expect(lines).toEqual(['€', 'ok']);
-    expect(bad).toEqual(['invalid UTF-8']);
+    expect(bad).toEqual([expect.stringMatching(/^invalid UTF-8/)]);
   });
 });
 
