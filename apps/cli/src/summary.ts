@@ -28,7 +28,8 @@ export function summary(results: Record<string, unknown>, dir: string): string {
   const dropped = get('stdin-drops', 'message-count');
   if (dropped) lines.push(`messages dropped because a node stopped reading its STDIN: ${dropped} (see results.json "stdin-drops")`);
   const lag = get('perf', 'generator-lag', 'quantiles') as Record<string, number> | undefined;
-  if (lag) lines.push(`generator lag (ms): median ${lag['0.5']}, 99% ${lag['0.99']}, max ${lag['1']}`);
+  const rate = get('perf', 'generator-lag', 'achieved-rate');
+  if (lag) lines.push(`generator lag (ms): median ${lag['0.5']}, 99% ${lag['0.99']}, max ${lag['1']}${typeof rate === 'number' ? `; ${rate.toFixed(0)} ops/s issued` : ''}`);
   if (results['interrupted'] === true) lines.push('interrupted: these results cover what was recorded before the run was stopped');
   lines.push(`workload: ${v(get('workload', 'valid?'))}`);
   lines.push(`results: ${dir}/results.edn`);

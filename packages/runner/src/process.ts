@@ -311,9 +311,10 @@ export class NodeProcess {
   }
 
   /**
-   * Queues a line (without newline) for the node's STDIN. Never blocks: lines are written in one
-   * batch per event-loop turn; while the pipe is full they wait, up to `maxPendingBytes`, and
-   * later ones are dropped and counted.
+   * Queues a line (without newline) for the node's STDIN. Never blocks: the lines queued in one
+   * synchronous stretch (one turn of the router) are written together, in one write, when it
+   * ends; while the pipe is full they wait, up to `maxPendingBytes`, and later ones are dropped
+   * and counted.
    */
   write(line: string): void {
     if (this.exitInfo !== undefined || this.child === undefined) return;
@@ -330,7 +331,7 @@ export class NodeProcess {
     this.pendingBytes += line.length + 1;
     if (!this.flushScheduled && !this.blocked) {
       this.flushScheduled = true;
-      setImmediate(this.flush);
+      queueMicrotask(this.flush);
     }
   }
 
@@ -342,7 +343,7 @@ export class NodeProcess {
   private scheduleFlush(): void {
     if (this.flushScheduled || this.blocked) return;
     this.flushScheduled = true;
-    setImmediate(this.flush);
+    queueMicrotask(this.flush);
   }
 
   private readonly flush = (): void => {

@@ -15,6 +15,7 @@ import { createServices } from '@gyre/services';
 import { MalformedReplyError, type ClientState, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
 import { analyzeHistory, exitCodeFor, writeResults } from './analysis';
 import { Client } from './client';
+import { decodeForRouting } from './decode';
 import { realClock } from './clock';
 import { errorCompletion } from './errors';
 import { LagMeter, pacedStagger } from './pace';
@@ -203,6 +204,10 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     warn(why);
     stopEarly();
   };
+  const nodeSet = new Set(nodes);
+  const isNode = (id: string) => nodeSet.has(id);
+  // With net logging on, every body is printed, so every line is decoded losslessly.
+  const verbatimOk = !cfg.logNetSend && !cfg.logNetRecv;
   for (const node of nodes) {
     const cwd = join(workDir, node);
     mkdirSync(cwd, { recursive: true });
@@ -214,7 +219,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       stderrFile: store.path('node-logs', `${node}.log`),
       env: { [RUN_MARKER_VAR]: runId },
       onLine: (line) => {
-        const d = decodeLine(line);
+        const d = verbatimOk ? decodeForRouting(line, isNode) : decodeLine(line);
         if (!d.ok) return protocolError(node, d.kind, line, d.reason);
         const r = router.send(d.message, line.trim());
         if (!r.ok) {
