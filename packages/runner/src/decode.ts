@@ -16,6 +16,9 @@ import { checkEnvelope, decodeLine, type DecodedLine } from '@gyre/protocol';
  * @param forwardedVerbatim whether messages to `dest` are forwarded without Gyre reading their body
  */
 export function decodeForRouting(line: string, forwardedVerbatim: (dest: string) => boolean): DecodedLine {
+  // A glance at `dest` first, so that a reply to a client (often long) is parsed once, losslessly.
+  const hint = peekDest(line);
+  if (hint !== undefined && !forwardedVerbatim(hint)) return decodeLine(line);
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -25,4 +28,23 @@ export function decodeForRouting(line: string, forwardedVerbatim: (dest: string)
   const c = checkEnvelope(raw);
   if (!c.ok || c.message.id !== undefined || !forwardedVerbatim(c.message.dest)) return decodeLine(line);
   return { ok: true, message: c.message, raw: raw as JsonValue };
+}
+
+/**
+ * The value of the first `"dest":"..."` in a line, when it is a plain string (no escapes): only a
+ * hint, since the key could also occur inside a string or the body.
+ */
+export function peekDest(line: string): string | undefined {
+  const k = line.indexOf('"dest"');
+  if (k === -1) return undefined;
+  let i = k + 6;
+  while (line.charCodeAt(i) === 32) i++;
+  if (line.charCodeAt(i) !== 58) return undefined;
+  i++;
+  while (line.charCodeAt(i) === 32) i++;
+  if (line.charCodeAt(i) !== 34) return undefined;
+  const end = line.indexOf('"', i + 1);
+  if (end === -1) return undefined;
+  const v = line.slice(i + 1, end);
+  return v.includes('\\') ? undefined : v;
 }

@@ -289,9 +289,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     // Maelstrom records nemesis invocations as :info, like their completions.
     const op = recorded.process === 'nemesis' && recorded.type === 'invoke' ? { ...recorded, type: 'info' as const } : recorded;
     historyJsonl.write(formatOpJson(op) + '\n');
-    historyEdn.write(formatOpEdn(op, toEdn) + '\n');
-    historyTxt.write(formatOpText(op, toEdn) + '\n');
-    logLine('INFO', typeof op.process === 'number' ? `worker ${op.process}` : 'nemesis', formatOpText(op, toEdn));
+    const text = formatOpText(op, toEdn);
+    historyTxt.write(text + '\n');
+    logLine('INFO', typeof op.process === 'number' ? `worker ${op.process}` : 'nemesis', text);
     history.push(op);
     if (typeof op.process === 'number') {
       if (op.type === 'invoke') invocations++;
@@ -471,6 +471,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     for (const p of procs.values()) await p.closeLog();
     router.flush();
     router.close();
+    // history.edn is written after the run, from the history in memory: EDN printing is costly,
+    // and the main phase is where the harness's time matters. history.jsonl is the live record.
+    for (const op of history) historyEdn.write(formatOpEdn(op, toEdn) + '\n');
   }
   const interrupted = cfg.signal?.aborted === true;
   if (interrupted) warn('Interrupted: checking what was recorded so far.');

@@ -1,0 +1,31 @@
+import { decodeLine } from '@gyre/protocol';
+import { describe, expect, it } from 'vitest';
+import { decodeForRouting, peekDest } from './decode';
+
+describe('peekDest', () => {
+  it('finds a plain dest, with or without spaces, and gives up on anything unusual', () => {
+    expect(peekDest('{"src":"n1","dest":"c3","body":{}}')).toBe('c3');
+    expect(peekDest('{"src": "n1", "dest" : "n2", "body": {}}')).toBe('n2');
+    expect(peekDest('{"src":"n1","dest":"n\\u0032","body":{}}')).toBeUndefined();
+    expect(peekDest('{"src":"n1","dest":5,"body":{}}')).toBeUndefined();
+    expect(peekDest('{"src":"n1","body":{}}')).toBeUndefined();
+    expect(peekDest('{"src":"n1","dest":"unterminated')).toBeUndefined();
+  });
+});
+
+describe('decodeForRouting', () => {
+  const isNode = (id: string) => id === 'n1' || id === 'n2';
+
+  it('keeps big integers and 1.0 in bodies Gyre reads, even when the hint misleads', () => {
+    const line = '{"src":"n1","body":{"note":"\\"dest\\":\\"n2\\"","v":123456789012345678901234567890,"f":1.0},"dest":"c1"}';
+    expect(decodeForRouting(line, isNode)).toEqual(decodeLine(line));
+    const m = decodeForRouting(line, isNode);
+    expect(m.ok && m.message.body['v']).toBe(123456789012345678901234567890n);
+  });
+
+  it('reports the same errors as decodeLine', () => {
+    for (const line of ['', 'nope', '[1]', '{"src":"n1","dest":"n2","body":{},"x":1}', '{"src":"n1","dest":"n2"}']) {
+      expect(decodeForRouting(line, isNode)).toEqual(decodeLine(line));
+    }
+  });
+});
