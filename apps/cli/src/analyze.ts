@@ -3,13 +3,15 @@
  * test from the run's test.json (re-parsing the recorded `gyre test` arguments), reads
  * history.jsonl and the network journal, and writes results.json / results.edn anew.
  */
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseHistoryJsonl, parseJson, type Op } from '@gyre/history';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { formatOpEdn, parseHistoryJsonl, parseJson, type Op } from '@gyre/history';
+import { formatSummary } from '@gyre/report';
 import { analyzeHistory, clientInvocations, exitCodeFor, netResultFromJournalFile, writeResults } from '@gyre/runner';
 import { readOptionFile, type Io } from './cli';
 import { OptionError, parseTestArgs, workloadOptions } from './options';
-import { outcomeLine, summary } from './summary';
+import { writeRunReport } from './report';
+import { outcomeLine, reliabilitySummary } from './summary';
 import { loadWorkload } from './workloads';
 
 const HELP = `Usage: gyre analyze [-t/--test INDEX_OR_PATH] [--store DIR]
@@ -158,6 +160,14 @@ export async function analyzeRun(dir: string, io: Io): Promise<number> {
     return 254;
   }
 
+  // history.edn is written at the end of a run: a run that was killed outright has none.
+  const ednPath = join(dir, 'history.edn');
+  const ednLines = existsSync(ednPath) ? readFileSync(ednPath, 'utf8').split('\n').length - 1 : 0;
+  if (ednLines !== history.length) {
+    writeFileSync(ednPath, history.map((op) => formatOpEdn(op, workload.valueToEdn) + '\n').join(''));
+    io.err(`INFO  Rewrote history.edn from history.jsonl\n`);
+  }
+
   // What only the live run knew is carried over from the previous results.
   let previous: Record<string, unknown> = {};
   try {
@@ -177,6 +187,12 @@ export async function analyzeRun(dir: string, io: Io): Promise<number> {
     workload,
     options,
     history,
+    emit: (path, content) => {
+      const full = resolve(dir, path);
+      if (!full.startsWith(dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, content);
+    },
     net: () => netResultFromJournalFile(journalPath, clientInvocations(history)),
     seed,
     perf,
@@ -186,7 +202,11 @@ export async function analyzeRun(dir: string, io: Io): Promise<number> {
   });
   writeResults(dir, results);
   io.err(`INFO  Analysed ${history.length} history entries of ${dir}\n`);
-  io.out(summary(results, dir) + '\n');
+  const report = await writeRunReport(dir, { history, results });
+  if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
+  io.out(formatSummary(results, { dir, color: io.isTTY }) + '\n');
+  const health = reliabilitySummary(results);
+  if (health) io.out(health + '\n');
   io.out('\n' + outcomeLine(valid) + '\n');
   return exitCodeFor(valid, false);
 }

@@ -1,5 +1,6 @@
 /**
- * What `gyre test` and `gyre analyze` print at the end: the short summary and Maelstrom's outcome line.
+ * What `gyre test` and `gyre analyze` print at the end, besides @gyre/report's summary: the rows
+ * about the run's own health, and Maelstrom's outcome line.
  */
 
 /** Exactly Maelstrom's outcome lines (maelstrom.md §6.2). */
@@ -9,30 +10,27 @@ export const OUTCOME = {
   unknown: 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ',
 } as const;
 
-/** The short summary printed at the end of a run. */
-export function summary(results: Record<string, unknown>, dir: string): string {
+/**
+ * Rows for what the run itself noticed, printed under the summary in its layout: protocol errors
+ * from nodes, messages dropped because a node stopped reading, how late the generator issued
+ * operations, and whether the run was interrupted. Empty when there is nothing to say.
+ */
+export function reliabilitySummary(results: Record<string, unknown>): string {
   const lines: string[] = [];
+  const row = (k: string, s: string) => lines.push(`  ${k.padEnd(12)} ${s}`);
   const get = (...path: string[]): unknown => path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), results);
-  const v = (x: unknown) => (x === true ? 'valid' : x === false ? 'INVALID' : 'unknown');
-  const stats = get('stats') as Record<string, unknown> | undefined;
-  if (stats) lines.push(`ops: ${stats['count']} completed (${stats['ok-count']} ok, ${stats['fail-count']} fail, ${stats['info-count']} info)  [${v(stats['valid?'])}]`);
-  const avail = get('availability', 'ok-fraction');
-  if (typeof avail === 'number') lines.push(`availability: ${(avail * 100).toFixed(1)}% ok  [${v(get('availability', 'valid?'))}]`);
-  const mpo = get('net', 'servers', 'msgs-per-op');
-  const all = get('net', 'all', 'msg-count');
-  if (all !== undefined) lines.push(`network: ${all} messages${typeof mpo === 'number' ? `, ${mpo.toFixed(2)} server msgs per op` : ''}`);
-  const sl = get('workload', 'stable-latencies') as Record<string, number> | undefined;
-  if (sl) lines.push(`stable latency (ms): median ${sl['0.5']}, 95% ${sl['0.95']}, max ${sl['1']}`);
-  const pe = get('protocol-errors', 'count');
-  if (pe) lines.push(`protocol errors from nodes: ${pe} (see results.json "protocol-errors")`);
-  const dropped = get('stdin-drops', 'message-count');
-  if (dropped) lines.push(`messages dropped because a node stopped reading its STDIN: ${dropped} (see results.json "stdin-drops")`);
-  const lag = get('perf', 'generator-lag', 'quantiles') as Record<string, number> | undefined;
-  const rate = get('perf', 'generator-lag', 'achieved-rate');
-  if (lag) lines.push(`generator lag (ms): median ${lag['0.5']}, 99% ${lag['0.99']}, max ${lag['1']}${typeof rate === 'number' ? `; ${rate.toFixed(0)} ops/s issued` : ''}`);
-  if (results['interrupted'] === true) lines.push('interrupted: these results cover what was recorded before the run was stopped');
-  lines.push(`workload: ${v(get('workload', 'valid?'))}`);
-  lines.push(`results: ${dir}/results.edn`);
+  const num = (x: unknown) => (typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : x && typeof x === 'object' && 'value' in x ? Number((x as { value: number }).value) : undefined);
+  const pe = num(get('protocol-errors', 'count'));
+  if (pe) {
+    const kinds = Object.entries((get('protocol-errors', 'by-kind') as Record<string, unknown>) ?? {}).map(([k, n]) => `${k} ${num(n)}`);
+    row('bad output', `${pe.toLocaleString('en')} lines from nodes were not valid messages (${kinds.join(', ')})`);
+  }
+  const dropped = num(get('stdin-drops', 'message-count'));
+  if (dropped) row('dropped', `${dropped.toLocaleString('en')} messages to nodes that stopped reading their STDIN (${Object.keys((get('stdin-drops', 'by-node') as object) ?? {}).join(', ')})`);
+  const q = get('perf', 'generator-lag', 'quantiles') as Record<string, unknown> | undefined;
+  const rate = num(get('perf', 'generator-lag', 'achieved-rate'));
+  if (q) row('lag', `generator lag (ms): median ${num(q['0.5'])}, p99 ${num(q['0.99'])}, max ${num(q['1'])}${rate !== undefined ? `; ${Math.round(rate).toLocaleString('en')} ops/s issued` : ''}`);
+  if (results['interrupted'] === true) row('interrupted', 'the run was stopped early; these results cover what was recorded until then');
   return lines.join('\n');
 }
 

@@ -4,17 +4,26 @@
  * run at 1000 operations per second completes on a 2-core machine, reporting how late its
  * operations went out. The load test is slow: it runs in CI, or locally with GYRE_SLOW=1.
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { testNode } from './helpers';
 import { historyOf, startGyre, tempFile } from './reliability-helpers';
 
-/** Samples a process's resident memory every 50 ms until it exits; resolves with the peak, in MB. */
-function peakRss(pid: number): Promise<number> {
+/**
+ * Samples a process's resident memory every 50 ms until it exits or `until()` holds; resolves with
+ * the peak, in MB.
+ */
+function peakRss(pid: number, until: () => boolean): Promise<number> {
   return new Promise((resolve) => {
     let peak = 0;
     const t = setInterval(() => {
+      if (until()) {
+        clearInterval(t);
+        resolve(peak);
+        return;
+      }
       try {
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
         if (m) peak = Math.max(peak, Number(m[1]) / 1024);
@@ -26,11 +35,16 @@ function peakRss(pid: number): Promise<number> {
   });
 }
 
+function resultsWritten(store: string): boolean {
+  return existsSync(join(store, 'latest', 'results.json'));
+}
+
 describe('a node that stops reading its STDIN', () => {
   it('does not block Gyre or the other nodes; its queue is bounded and what was dropped is reported', async () => {
     // n1 sends 30,000 messages of 10 kB (300 MB) to n0, which never reads again after init.
     const g = startGyre(['test', '-w', 'echo', '--bin', testNode('stuck.py'), '--node-count', '2', '--time-limit', '8', '--rate', '20', '--', '30000', '10000']);
-    const peak = peakRss(g.child.pid!);
+    // Until results.json is written: the report pages that follow read the whole journal (300 MB here).
+    const peak = peakRss(g.child.pid!, () => resultsWritten(g.store));
     const r = await g.done;
     expect(r.code).toBe(1); // echoes sent to n0 time out
     expect(r.stderr).toMatch(/WARN {2}Node n0 is not reading its STDIN: 8 MiB of messages are waiting for it, so Gyre drops further messages to it/);

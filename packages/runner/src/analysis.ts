@@ -29,6 +29,8 @@ export interface AnalysisInput {
   interrupted?: boolean;
   /** Why the run crashed, if it did. */
   crash?: string;
+  /** Lets the workload's checker write files in the run directory (`path` relative to it). */
+  emit?: (path: string, content: string) => void;
 }
 
 /** The results map and its overall validity. */
@@ -57,7 +59,7 @@ export function analyzeHistory(input: AnalysisInput): Analysis {
   safe('stats', () => stats(history) as unknown as Record<string, unknown>);
   safe('availability', () => availability(history, { availability: options.availability }) as unknown as Record<string, unknown>);
   safe('net', () => input.net() as unknown as Record<string, unknown>);
-  safe('workload', () => input.workload.check(history, options) as unknown as Record<string, unknown>);
+  safe('workload', () => input.workload.check(history, options, input.emit) as unknown as Record<string, unknown>);
   for (const [k, v] of Object.entries(input.sections ?? {})) results[k] = v;
   const valid = mergeValid(Object.values(results).map((r) => (r as { 'valid?'?: Validity })['valid?'] ?? true));
   results['valid?'] = valid;

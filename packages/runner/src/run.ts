@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { Validity } from '@gyre/checker';
 import { any, clients, interpret, log as logGen, nemesis as onNemesis, phases, sleep, timeLimit, lift, type GenLike, type Thread } from '@gyre/generator';
 import { formatOpEdn, formatOpJson, formatOpText, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
@@ -89,6 +89,8 @@ export interface RunResult {
   /** Why the run crashed, if it did. */
   crash?: string;
   seed: string;
+  /** The recorded history (also in history.jsonl). */
+  history: Op[];
 }
 
 /** Thrown inside a run to end it as a crash (exit 255). */
@@ -503,11 +505,17 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     sections,
     interrupted,
     crash,
+    emit: (path, content) => {
+      const full = store.path(path);
+      if (!full.startsWith(store.dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, content);
+    },
   });
   writeResults(store.dir, results);
   await store.close();
   store.markLatest();
-  return { valid, exitCode: exitCodeFor(valid, crash !== undefined || interrupted), dir: store.dir, results, crash, seed };
+  return { valid, exitCode: exitCodeFor(valid, crash !== undefined || interrupted), dir: store.dir, results, crash, seed, history };
 }
 
 /** Thrown inside a run when it was interrupted before the main phase. */
