@@ -1,15 +1,16 @@
 import { decodeLine } from '@gyre/protocol';
 import { describe, expect, it } from 'vitest';
-import { decodeForRouting, peekDest } from './decode';
+import { decodeForRouting, destIsClientOrService } from './decode';
 
-describe('peekDest', () => {
-  it('finds a plain dest, with or without spaces, and gives up on anything unusual', () => {
-    expect(peekDest('{"src":"n1","dest":"c3","body":{}}')).toBe('c3');
-    expect(peekDest('{"src": "n1", "dest" : "n2", "body": {}}')).toBe('n2');
-    expect(peekDest('{"src":"n1","dest":"n\\u0032","body":{}}')).toBeUndefined();
-    expect(peekDest('{"src":"n1","dest":5,"body":{}}')).toBeUndefined();
-    expect(peekDest('{"src":"n1","body":{}}')).toBeUndefined();
-    expect(peekDest('{"src":"n1","dest":"unterminated')).toBeUndefined();
+describe('destIsClientOrService', () => {
+  it('spots clients and services, with or without spaces, and says no when unsure', () => {
+    expect(destIsClientOrService('{"src":"n1","dest":"c3","body":{}}')).toBe(true);
+    expect(destIsClientOrService('{"src": "n1", "dest" : "lin-kv", "body": {}}')).toBe(true);
+    expect(destIsClientOrService('{"src":"n1","dest":"seq-kv","body":{}}')).toBe(true);
+    expect(destIsClientOrService('{"src":"n1","dest":"n2","body":{}}')).toBe(false);
+    expect(destIsClientOrService('{"src":"n1","dest":"lin-kv-2","body":{}}')).toBe(false);
+    expect(destIsClientOrService('{"src":"n1","dest":5,"body":{}}')).toBe(false);
+    expect(destIsClientOrService('{"src":"n1","body":{}}')).toBe(false);
   });
 });
 

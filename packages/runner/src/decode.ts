@@ -17,8 +17,7 @@ import { checkEnvelope, decodeLine, type DecodedLine } from '@gyre/protocol';
  */
 export function decodeForRouting(line: string, forwardedVerbatim: (dest: string) => boolean): DecodedLine {
   // A glance at `dest` first, so that a reply to a client (often long) is parsed once, losslessly.
-  const hint = peekDest(line);
-  if (hint !== undefined && !forwardedVerbatim(hint)) return decodeLine(line);
+  if (destIsClientOrService(line)) return decodeLine(line);
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -31,20 +30,22 @@ export function decodeForRouting(line: string, forwardedVerbatim: (dest: string)
 }
 
 /**
- * The value of the first `"dest":"..."` in a line, when it is a plain string (no escapes): only a
- * hint, since the key could also occur inside a string or the body.
+ * Whether the first `"dest"` in a line visibly names a client (an id starting with `c`) or a
+ * service: only a hint, since the key could also occur inside a string or the body. Allocates
+ * nothing.
  */
-export function peekDest(line: string): string | undefined {
+export function destIsClientOrService(line: string): boolean {
   const k = line.indexOf('"dest"');
-  if (k === -1) return undefined;
+  if (k === -1) return false;
   let i = k + 6;
   while (line.charCodeAt(i) === 32) i++;
-  if (line.charCodeAt(i) !== 58) return undefined;
+  if (line.charCodeAt(i) !== 58) return false;
   i++;
   while (line.charCodeAt(i) === 32) i++;
-  if (line.charCodeAt(i) !== 34) return undefined;
-  const end = line.indexOf('"', i + 1);
-  if (end === -1) return undefined;
-  const v = line.slice(i + 1, end);
-  return v.includes('\\') ? undefined : v;
+  if (line.charCodeAt(i) !== 34) return false;
+  i++;
+  const c = line.charCodeAt(i);
+  if (c === 99) return true;
+  if (c !== 108 && c !== 115) return false;
+  return line.startsWith('lin-kv"', i) || line.startsWith('lin-tso"', i) || line.startsWith('seq-kv"', i) || line.startsWith('lww-kv"', i);
 }

@@ -72,6 +72,10 @@ export class LineFile {
   /** Appends text (one or more whole lines). */
   write(text: string): void {
     if (this.fd === undefined) return;
+    if (this.buf.length === 0 && text.length >= this.bufferChars) {
+      this.writeOut(text);
+      return;
+    }
     this.buf += text;
     if (this.buf.length >= this.bufferChars) this.flush();
   }
@@ -79,10 +83,15 @@ export class LineFile {
   /** Writes what is waiting. */
   flush(): void {
     if (this.fd === undefined || this.buf.length === 0) return;
-    const data = Buffer.from(this.buf, 'utf8');
+    const text = this.buf;
     this.buf = '';
+    this.writeOut(text);
+  }
+
+  private writeOut(text: string): void {
+    const data = Buffer.from(text, 'utf8');
     let off = 0;
-    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+    while (off < data.length) off += writeSync(this.fd!, data, off, data.length - off);
   }
 
   /** Flushes and closes the file. Later writes are ignored. */
