@@ -1,6 +1,6 @@
 import { decodeLine } from '@gyre/protocol';
 import { describe, expect, it } from 'vitest';
-import { decodeForRouting, destIsClientOrService } from './decode';
+import { UNDECODED_BODY, decodeForRouting, destIsClientOrService } from './decode';
 
 describe('destIsClientOrService', () => {
   it('spots clients and services, with or without spaces, and says no when unsure', () => {
@@ -28,5 +28,15 @@ describe('decodeForRouting', () => {
     for (const line of ['', 'nope', '[1]', '{"src":"n1","dest":"n2","body":{},"x":1}', '{"src":"n1","dest":"n2"}']) {
       expect(decodeForRouting(line, isNode)).toEqual(decodeLine(line));
     }
+  });
+
+  it('leaves the body of a plain node-to-node message undecoded, and decodes it when Gyre may show it', () => {
+    const plain = decodeForRouting('{"src":"n1","dest":"n2","body":{"type":"gossip","v":[1,2]}}', isNode);
+    expect(plain).toEqual({ ok: true, message: { src: 'n1', dest: 'n2', body: UNDECODED_BODY } });
+    // From an id that is not a node: the router will refuse it and quote the message, body and all.
+    const spoofed = decodeForRouting('{"src":"n77","dest":"n2","body":{"type":"gossip"}}', isNode);
+    expect(spoofed).toMatchObject({ ok: true, message: { src: 'n77', body: { type: 'gossip' } } });
+    const withId = decodeForRouting('{"id":5,"src":"n1","dest":"n2","body":{"type":"gossip"}}', isNode);
+    expect(withId).toMatchObject({ ok: true, message: { id: 5, body: { type: 'gossip' } } });
   });
 });

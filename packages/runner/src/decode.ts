@@ -2,31 +2,50 @@
  * Decoding a node's STDOUT line for the router, on the hot path.
  */
 import type { JsonValue } from '@gyre/history';
-import { checkEnvelope, decodeLine, type DecodedLine } from '@gyre/protocol';
+import { checkEnvelope, decodeLine, type Body, type EnvelopeErrorKind, type Message } from '@gyre/protocol';
+import { scanEnvelope } from './scan';
 
 /**
- * Decodes a line a node printed, as `decodeLine` does, with a faster path for node-to-node
- * messages. Those are forwarded as their sender wrote them (the router splices the id into the
- * raw text), so their bodies need not be decoded losslessly: `JSON.parse` checks that the line
- * is JSON, and the lossless codec's scan for big or decimal numbers is skipped. A message for a
- * client or a service (whose bodies Gyre reads), or one carrying an `id` (which the router
- * re-encodes), and every line that is not a valid message, go through `decodeLine`, so errors
- * and bodies are exactly its.
- *
- * @param forwardedVerbatim whether messages to `dest` are forwarded without Gyre reading their body
+ * The body of a message Gyre forwards without decoding it (see {@link decodeForRouting}): empty
+ * and frozen. The router sends the sender's own text, so this object never reaches a node.
  */
-export function decodeForRouting(line: string, forwardedVerbatim: (dest: string) => boolean): DecodedLine {
+export const UNDECODED_BODY: Body = Object.freeze({});
+
+/** A decoded line: as `decodeLine`'s result, without the raw value. */
+export type RoutedLine = { ok: true; message: Message } | { ok: false; kind: EnvelopeErrorKind; reason: string };
+
+/**
+ * Decodes a line a node printed, as `decodeLine` does, faster for messages from one node to
+ * another. Those are forwarded as their sender wrote them (the router splices the id into the raw
+ * text), so Gyre does not need their bodies:
+ *
+ * - a plain `{"src","dest","body"}` line between two nodes is checked by an allocation-free scan
+ *   ({@link scanEnvelope}) and gets {@link UNDECODED_BODY} as its body;
+ * - any other line to a node is checked with `JSON.parse`, without the lossless codec's scan for
+ *   big or decimal numbers.
+ *
+ * A message for a client or a service (whose bodies Gyre reads), one carrying an `id` (which the
+ * router re-encodes), and every line that is not a valid message go through `decodeLine`, so
+ * errors and bodies are exactly its.
+ *
+ * @param isNode whether an id is a node's (messages to nodes are forwarded without reading the body)
+ */
+export function decodeForRouting(line: string, isNode: (id: string) => boolean): RoutedLine {
   // A glance at `dest` first, so that a reply to a client (often long) is parsed once, losslessly.
   if (destIsClientOrService(line)) return decodeLine(line);
+  const span = scanEnvelope(line);
+  if (span !== undefined && isNode(span.dest) && isNode(span.src)) {
+    return { ok: true, message: { src: span.src, dest: span.dest, body: UNDECODED_BODY } };
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch {
     return decodeLine(line);
   }
-  const c = checkEnvelope(raw);
-  if (!c.ok || c.message.id !== undefined || !forwardedVerbatim(c.message.dest)) return decodeLine(line);
-  return { ok: true, message: c.message, raw: raw as JsonValue };
+  const c = checkEnvelope(raw as JsonValue);
+  if (!c.ok || c.message.id !== undefined || !isNode(c.message.dest)) return decodeLine(line);
+  return c;
 }
 
 /**
