@@ -465,6 +465,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     if (e instanceof RunCrash) crash ??= e.message;
     else if (!(e instanceof Interrupted)) crash ??= `Gyre broke: ${(e as Error).stack ?? e}`;
   } finally {
+    cfg.signal?.removeEventListener('abort', stopEarly);
     if (statusTimer) clearInterval(statusTimer);
     stopping = true;
     phase = 'analysis';
