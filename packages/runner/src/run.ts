@@ -8,7 +8,7 @@ import { dirname, join, sep } from 'node:path';
 import type { Validity } from '@gyre/checker';
 import { any, clients, interpret, log as logGen, nemesis as onNemesis, phases, sleep, timeLimit, lift, type GenLike, type Thread } from '@gyre/generator';
 import { formatOpEdn, formatOpJson, formatOpText, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
-import { nemesisPackage, type FaultTarget } from '@gyre/nemesis';
+import { nemesisPackage, type FaultTarget, type NodeSpec } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
 import { decodeLine, type Message } from '@gyre/protocol';
 import { createServices } from '@gyre/services';
@@ -38,6 +38,8 @@ export interface RunConfig {
   latencyDist: 'constant' | 'uniform' | 'exponential';
   /** `--nemesis-interval` in seconds. */
   nemesisInterval: number;
+  /** Which nodes a kill or pause picks from. @defaultValue `['one', 'minority', 'majority', 'all']` */
+  nemesisTargets?: readonly NodeSpec[];
   /** Seconds to wait before the final phase. @defaultValue 10 */
   recoveryTime: number;
   /** The run's seed; random when undefined. */
@@ -346,7 +348,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     },
   };
   const nem = cfg.options.nemesis.length
-    ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes] })
+    ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes], random: random.fork('nemesis'), ...(cfg.nemesisTargets ? { targets: cfg.nemesisTargets } : {}) })
     : undefined;
   let currentFault: string | undefined;
 
@@ -386,7 +388,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
 
     // The generator, composed as Maelstrom's core does.
     const main: GenLike = opts.rate > 0 ? pacedStagger(1 / opts.rate, lift(wl.generator(opts, random.fork('workload'))), lag.record) : null;
-    let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem?.generator ?? null)));
+    // The nemesis gets its own time limit: a nemesis operation scheduled past the end must only
+    // end the nemesis's schedule, not (while every client is busy) the whole main phase.
+    let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem ? timeLimit(opts.timeLimit, nem.generator) : null)));
     if (wl.final) {
       const finalOps = wl.finalTimeLimit ? timeLimit(wl.finalTimeLimit, clients(wl.final(opts))) : clients(wl.final(opts));
       gen = phases(gen, nem ? onNemesis(nem.finalGenerator) : null, logGen('Waiting for recovery...'), sleep(cfg.recoveryTime), finalOps);
