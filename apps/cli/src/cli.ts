@@ -1,24 +1,21 @@
 /**
  * The `gyre` command (also installed as `maelstrom`).
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSummary, startServer } from '@gyre/report';
-import { runTest, type Reporter, type RunStatus } from '@gyre/runner';
+import { runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
 import { checkCommand } from './check';
 import { docCommand } from './doc';
 import { availableDemos, demoExitCode } from './demo';
 import { writeRunReport } from './report';
 import { loadWorkload } from './workloads';
-import { OptionError, optionsHelp, parseTestArgs, type TestOptions } from './options';
+import { OptionError, optionsHelp, parseTestArgs, workloadOptions, type TestOptions } from './options';
+import { analyzeCommand } from './analyze';
+import { outcomeLine, reliabilitySummary } from './summary';
 
-/** Exactly Maelstrom's outcome lines (maelstrom.md §6.2). */
-export const OUTCOME = {
-  valid: 'Everything looks good! ヽ(‘ー`)ノ',
-  invalid: 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻',
-  unknown: 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ',
-} as const;
+export { OUTCOME, outcomeLine, reliabilitySummary } from './summary';
 
 const USAGE = `Usage: gyre COMMAND [OPTIONS ...]
 Commands: analyze, check, demo, doc, serve, test
@@ -54,6 +51,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   switch (cmd) {
     case 'test':
       return testCommand(rest, io);
+    case 'analyze':
+      return analyzeCommand(rest, io);
     case 'serve':
       return serveCommand(rest, io);
     case 'check':
@@ -77,7 +76,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 async function testCommand(argv: readonly string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseTestArgs(argv, (p) => readFileSync(resolve(io.cwd, p), 'utf8'));
+    parsed = parseTestArgs(argv, (p) => readOptionFile('--nodes-file', resolve(io.cwd, p)));
   } catch (e) {
     if (e instanceof OptionError) {
       io.err(`${e.message}\n\nRun \`gyre test --help\` for every option.\n`);
@@ -103,60 +102,75 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
     io.err(`${(e as Error).message}\n`);
     return 254;
   }
-  const options = {
-    nodes: o.nodes,
-    concurrency: o.concurrency,
-    rate: o.rate,
-    timeLimit: o.timeLimit,
-    latency: o.latency,
-    topology: o.topology,
-    keyCount: o.keyCount,
-    maxTxnLength: o.maxTxnLength,
-    maxWritesPerKey: o.maxWritesPerKey,
-    consistencyModels: o.consistencyModels,
-    availability: o.availability,
-    nemesis: o.nemesis,
-    seed: o.seed,
-  };
+  const options = workloadOptions(o);
   const invalid = workload.validate?.(options);
   if (invalid) {
     io.err(`${invalid}\n`);
     return 254;
   }
+  const storeProblem = checkStore(o.store, io.cwd);
+  if (storeProblem) {
+    io.err(storeProblem + '\n');
+    return 254;
+  }
   const reporter = consoleReporter(io, o);
   let code = 0;
   for (let i = 0; i < o.testCount; i++) {
-    const r = await runTest({
-      workload,
-      options,
-      bin: resolve(io.cwd, o.bin!),
-      binArgs: o.binArgs,
-      latencyDist: o.latencyDist,
-      nemesisInterval: o.nemesisInterval,
-      nemesisTargets: o.nemesisTargets,
-      recoveryTime: o.recoveryTime,
-      seed: o.seed,
-      store: resolve(io.cwd, o.store),
-      argv: ['test', ...argv],
-      logStderr: o.logStderr,
-      logNetSend: o.logNetSend,
-      logNetRecv: o.logNetRecv,
-      reporter,
-      signal: io.signal,
-    });
+    if (io.signal?.aborted) break;
+    let r;
+    try {
+      r = await runTest({
+        workload,
+        options,
+        bin: resolve(io.cwd, o.bin!),
+        binArgs: o.binArgs,
+        latencyDist: o.latencyDist,
+        nemesisInterval: o.nemesisInterval,
+        nemesisTargets: o.nemesisTargets,
+        recoveryTime: o.recoveryTime,
+        seed: o.seed,
+        store: resolve(io.cwd, o.store),
+        argv: ['test', ...argv],
+        logStderr: o.logStderr,
+        logNetSend: o.logNetSend,
+        logNetRecv: o.logNetRecv,
+        reporter,
+        signal: io.signal,
+      });
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      reporter.done?.();
+      io.err(`${e.message}\n`);
+      return 255;
+    }
     reporter.done?.();
     const report = await writeRunReport(r.dir, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
     io.out(formatSummary(r.results, { dir: r.dir, color: io.isTTY }) + '\n');
+    const health = reliabilitySummary(r.results);
+    if (health) io.out(health + '\n');
     if (r.crash) {
       io.out(`\nOh jeez, I'm sorry, Gyre broke. Here's why:\n${r.crash}\n`);
       return 255;
     }
-    io.out('\n' + (r.valid === true ? OUTCOME.valid : r.valid === false ? OUTCOME.invalid : OUTCOME.unknown) + '\n');
+    io.out('\n' + outcomeLine(r.valid) + '\n');
+    if (r.results['interrupted'] === true) {
+      io.out('The run was interrupted, so this verdict covers only what was recorded before it stopped (exit 255).\n');
+      return 255;
+    }
     code = r.exitCode;
     if (code !== 0) break;
   }
   return code;
+}
+
+/** Reads a file named by an option; a missing or unreadable file is an {@link OptionError}. */
+export function readOptionFile(option: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new OptionError(`${option} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** Where the repository's examples are, relative to this file (dist/cli.js or src/cli.ts). */
@@ -262,6 +276,29 @@ export function checkBin(o: TestOptions, cwd: string): string | undefined {
     accessSync(path, constants.X_OK);
   } catch {
     return `--bin ${o.bin}: is not executable. Try \`chmod +x ${o.bin}\` (and make sure it starts with a #! line such as #!/usr/bin/env python3).`;
+  }
+  return undefined;
+}
+
+/** Checks that `--store` can be created and written, before anything starts. */
+export function checkStore(store: string, cwd: string): string | undefined {
+  const path = resolve(cwd, store);
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    return `--store ${store}: cannot create the directory ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Choose another with --store DIR.`;
+  }
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    return `--store ${store}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`;
+  }
+  if (!st.isDirectory()) return `--store ${store}: ${path} is not a directory. Choose another with --store DIR.`;
+  try {
+    accessSync(path, constants.W_OK | constants.X_OK);
+  } catch {
+    return `--store ${store}: the directory ${path} is not writable. Choose another with --store DIR, or fix its permissions.`;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@
  * `gyre test` options: Maelstrom's (and the Jepsen options it inherits), with Maelstrom's
  * defaults and validation, plus Gyre's own (marked "Gyre" in the help).
  */
+import type { WorkloadOptions } from '@gyre/workloads';
 
 /** The parsed options of `gyre test` (and of `analyze`, `demo`, which reuse them). */
 export interface TestOptions {
@@ -430,4 +431,23 @@ export function optionsHelp(): string {
     return `  ${flag.padEnd(34)} ${s.gyre ? '(Gyre) ' : ''}${s.desc}${def}`;
   });
   return rows.join('\n');
+}
+
+/** The options a workload sees, from the parsed `gyre test` options. */
+export function workloadOptions(o: TestOptions): WorkloadOptions {
+  return {
+    nodes: o.nodes,
+    concurrency: o.concurrency,
+    rate: o.rate,
+    timeLimit: o.timeLimit,
+    latency: o.latency,
+    topology: o.topology,
+    keyCount: o.keyCount,
+    maxTxnLength: o.maxTxnLength,
+    maxWritesPerKey: o.maxWritesPerKey,
+    consistencyModels: o.consistencyModels,
+    availability: o.availability,
+    nemesis: o.nemesis,
+    seed: o.seed,
+  };
 }

@@ -26,6 +26,7 @@ export class Client implements ClientConn {
     private readonly router: Router,
     private readonly clock: Clock,
     private readonly timeoutMs: number,
+    private readonly onClose?: (c: Client) => void,
   ) {
     router.register(id, (m) => this.onMessage(m));
   }
@@ -87,6 +88,7 @@ export class Client implements ClientConn {
       w.reject(new Error(`client ${this.id} closed`));
     }
     this.router.unregister(this.id);
+    this.onClose?.(this);
   }
 }
 

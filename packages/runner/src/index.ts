@@ -6,9 +6,13 @@
  */
 export type { RunConfig, RunResult, Reporter, RunStatus } from './run';
 export { runTest, RunCrash } from './run';
-export type { ExitInfo, NodeProcessOptions } from './process';
-export { NodeProcess, LineSplitter, describeExit, sweepMarked, RUN_MARKER_VAR } from './process';
-export { RunStore, basicTime, relink } from './store';
+export type { ExitInfo, NodeProcessOptions, DropCount } from './process';
+export { NodeProcess, LineSplitter, describeExit, sweepMarked, RUN_MARKER_VAR, DEFAULT_MAX_PENDING_BYTES } from './process';
+export { RunStore, StoreError, LineFile, basicTime, relink } from './store';
+export type { AnalysisInput, Analysis } from './analysis';
+export { analyzeHistory, clientInvocations, writeResults, exitCodeFor, netResultFromJournalFile, fileLines } from './analysis';
+export type { LagSink, LagSummary } from './pace';
+export { pacedStagger, LagMeter } from './pace';
 export { Client, ClientTimeoutError } from './client';
 export { errorCompletion } from './errors';
 export { realClock } from './clock';

@@ -15,6 +15,11 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
   /** A sentence describing it: "exited with code 1", "was killed by SIGKILL (perhaps the OOM killer)". */
   description: string;
+  /**
+   * True when its STDOUT was still open some time after it exited: something it started (a
+   * background child of a wrapper script) still holds the pipe.
+   */
+  outputStillOpen?: boolean;
 }
 
 /** Options for {@link NodeProcess}. */
@@ -40,12 +45,30 @@ export interface NodeProcessOptions {
   /** Called once when the process exits. */
   onExit?: (info: ExitInfo) => void;
   /**
-   * Most bytes waiting to be written to STDIN while the node is not reading; beyond this, new
-   * messages are dropped and counted.
-   * @defaultValue 64 MiB
+   * Most bytes waiting to be written to STDIN while the node is not reading (on top of the one
+   * batch the pipe has not taken yet); beyond this, new messages are dropped and counted in
+   * {@link NodeProcess.dropped}.
+   * @defaultValue 8 MiB
    */
   maxPendingBytes?: number;
+  /** Called for the first message dropped because the queue was full, and again after each {@link NodeProcess.resetDropNotice}. */
+  onDrop?: (dropped: DropCount) => void;
+  /**
+   * After the process exits, how long to wait for the rest of its STDOUT and STDERR before
+   * reporting the exit (a descendant that inherited the pipes can keep them open forever).
+   * @defaultValue 500
+   */
+  drainMs?: number;
 }
+
+/** Messages a node's STDIN queue refused because the node was not reading. */
+export interface DropCount {
+  messages: number;
+  bytes: number;
+}
+
+/** Default of {@link NodeProcessOptions.maxPendingBytes}. */
+export const DEFAULT_MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
 const TAIL = 32;
 
@@ -65,16 +88,23 @@ function installExitHook(): void {
 
 class Tail {
   private lines: string[] = [];
+  private next = 0;
   push(line: string): void {
-    this.lines.push(line.length > 2000 ? line.slice(0, 2000) + '…' : line);
-    if (this.lines.length > TAIL) this.lines.shift();
+    const l = line.length > 2000 ? line.slice(0, 2000) + `… (${line.length} characters)` : line;
+    if (this.lines.length < TAIL) this.lines.push(l);
+    else this.lines[this.next] = l;
+    this.next = (this.next + 1) % TAIL;
   }
   get(): string[] {
-    return this.lines.slice();
+    return this.lines.length < TAIL ? this.lines.slice() : [...this.lines.slice(this.next), ...this.lines.slice(0, this.next)];
   }
 }
 
-/** A line splitter for a byte stream: lines of any length, CRLF tolerated, invalid UTF-8 reported. */
+/**
+ * A line splitter for a byte stream: lines of any length, CRLF tolerated, invalid UTF-8 reported.
+ * Every `\n`-terminated line yields exactly one call of `onLine` or `onBad`; {@link end} emits a
+ * last line that had no newline. Lines that arrive whole in one chunk are decoded together.
+ */
 export class LineSplitter {
   private parts: Buffer[] = [];
   private partLength = 0;
@@ -84,31 +114,50 @@ export class LineSplitter {
   ) {}
 
   push(chunk: Buffer): void {
-    let start = 0;
-    let idx = chunk.indexOf(10);
-    if (idx === -1) {
-      this.parts.push(chunk);
-      this.partLength += chunk.length;
+    const last = chunk.lastIndexOf(10);
+    if (last === -1) {
+      if (chunk.length > 0) {
+        this.parts.push(chunk);
+        this.partLength += chunk.length;
+      }
       return;
     }
-    const whole = idx === chunk.length - 1 ? isUtf8(chunk) : false;
+    let start = 0;
     if (this.partLength > 0) {
-      this.parts.push(chunk.subarray(0, idx));
-      const line = Buffer.concat(this.parts, this.partLength + idx);
+      const first = chunk.indexOf(10);
+      this.parts.push(chunk.subarray(0, first));
+      const line = Buffer.concat(this.parts, this.partLength + first);
       this.parts = [];
       this.partLength = 0;
-      this.emit(line, 0, line.length, false);
-      start = idx + 1;
-      idx = chunk.indexOf(10, start);
+      this.emit(line, 0, line.length);
+      start = first + 1;
     }
-    while (idx !== -1) {
-      this.emit(chunk, start, idx, whole);
-      start = idx + 1;
-      idx = chunk.indexOf(10, start);
+    if (start <= last) {
+      const region = chunk.subarray(start, last);
+      if (isUtf8(region)) {
+        const text = region.toString('utf8');
+        let from = 0;
+        for (;;) {
+          const nl = text.indexOf('\n', from);
+          let end = nl === -1 ? text.length : nl;
+          if (end > from && text.charCodeAt(end - 1) === 13) end--;
+          this.onLine(text.slice(from, end));
+          if (nl === -1) break;
+          from = nl + 1;
+        }
+      } else {
+        let s = start;
+        for (;;) {
+          const nl = chunk.indexOf(10, s);
+          this.emit(chunk, s, nl);
+          if (nl === last) break;
+          s = nl + 1;
+        }
+      }
     }
-    if (start < chunk.length) {
-      this.parts.push(chunk.subarray(start));
-      this.partLength += chunk.length - start;
+    if (last + 1 < chunk.length) {
+      this.parts.push(chunk.subarray(last + 1));
+      this.partLength += chunk.length - last - 1;
     }
   }
 
@@ -118,13 +167,13 @@ export class LineSplitter {
     const line = Buffer.concat(this.parts, this.partLength);
     this.parts = [];
     this.partLength = 0;
-    this.emit(line, 0, line.length, false);
+    this.emit(line, 0, line.length);
   }
 
-  private emit(buf: Buffer, start: number, end: number, knownValid: boolean): void {
+  private emit(buf: Buffer, start: number, end: number): void {
     if (end > start && buf[end - 1] === 13) end--;
-    if (!knownValid && !isUtf8(buf.subarray(start, end))) {
-      this.onBad(buf.toString('utf8', start, end), 'invalid UTF-8');
+    if (!isUtf8(buf.subarray(start, end))) {
+      this.onBad(buf.toString('utf8', start, end), 'invalid UTF-8 (shown with U+FFFD for the bad bytes)');
       return;
     }
     this.onLine(buf.toString('utf8', start, end));
@@ -143,9 +192,12 @@ export class NodeProcess {
   private flushScheduled = false;
   private blocked = false;
   private exitInfo: ExitInfo | undefined;
+  private reported: ExitInfo | undefined;
   private exitWaiters: ((e: ExitInfo) => void)[] = [];
-  /** Messages dropped because the node was not reading its STDIN. */
-  droppedWrites = 0;
+  private dropNoticed = false;
+  private readonly maxPending: number;
+  /** Messages (and their bytes) dropped because the node was not reading its STDIN. */
+  readonly dropped: DropCount = { messages: 0, bytes: 0 };
   /** True while stopped with SIGSTOP. */
   paused = false;
   /** The pid of the process (group leader), once started. */
@@ -153,12 +205,19 @@ export class NodeProcess {
 
   constructor(private readonly opts: NodeProcessOptions) {
     this.id = opts.id;
+    this.maxPending = opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+  }
+
+  /** Messages dropped because the node was not reading its STDIN. */
+  get droppedWrites(): number {
+    return this.dropped.messages;
   }
 
   /** Starts the process. Rejects if it cannot be spawned (missing file, not executable). */
   start(): Promise<void> {
     installExitHook();
     this.exitInfo = undefined;
+    this.reported = undefined;
     this.paused = false;
     // A restart is a new process with a new STDIN: lines still queued for the previous one, and
     // its full pipe (whose 'drain' will never come), must not hold back the new one.
@@ -174,16 +233,20 @@ export class NodeProcess {
     });
     this.child = child;
     live.add(this);
+    const onLine = this.opts.onLine;
+    const tail = this.stdoutTail;
     const out = new LineSplitter(
       (line) => {
-        this.stdoutTail.push(line);
-        this.opts.onLine(line);
+        tail.push(line);
+        onLine(line);
       },
       (line, reason) => {
-        this.stdoutTail.push(line);
+        tail.push(line);
         this.opts.onBadLine?.(line, reason);
       },
     );
+    const stdoutDone = new Promise<void>((r) => child.stdout!.once('close', r));
+    const stderrDone = new Promise<void>((r) => child.stderr!.once('close', r));
     child.stdout!.on('data', (c: Buffer) => out.push(c));
     child.stdout!.on('end', () => out.end());
     const err = new LineSplitter(
@@ -196,8 +259,9 @@ export class NodeProcess {
         this.opts.onStderr?.(line);
       },
     );
+    const log = this.stderrLog;
     child.stderr!.on('data', (c: Buffer) => {
-      this.stderrLog?.write(c);
+      log.write(c);
       err.push(c);
     });
     child.stderr!.on('end', () => err.end());
@@ -205,6 +269,7 @@ export class NodeProcess {
       // EPIPE after the node exits: the exit handler reports it.
     });
     child.stdin!.on('drain', () => {
+      if (this.child !== child) return;
       this.blocked = false;
       this.scheduleFlush();
     });
@@ -215,14 +280,24 @@ export class NodeProcess {
       });
       child.once('error', (e) => {
         live.delete(this);
-        reject(new Error(`could not start ${this.opts.bin} for node ${this.id}: ${(e as Error).message}`));
+        if (this.pid === undefined) reject(new Error(`could not start ${this.opts.bin} for node ${this.id}: ${(e as Error).message}`));
       });
       child.once('exit', (code, signal) => {
         live.delete(this);
         const info = describeExit(code, signal);
         this.exitInfo = info;
-        this.opts.onExit?.(info);
-        for (const w of this.exitWaiters.splice(0)) w(info);
+        this.pending = [];
+        this.pendingBytes = 0;
+        // Report once the rest of its output has been read, so the tails are complete.
+        let closed = false;
+        const done = Promise.all([stdoutDone, stderrDone]).then(() => (closed = true));
+        const drain = new Promise<void>((r) => setTimeout(r, this.opts.drainMs ?? 500).unref());
+        void Promise.race([done, drain]).then(() => {
+          if (!closed) info.outputStillOpen = true;
+          this.reported = info;
+          this.opts.onExit?.(info);
+          for (const w of this.exitWaiters.splice(0)) w(info);
+        });
       });
     });
   }
@@ -237,43 +312,61 @@ export class NodeProcess {
     return this.exitInfo;
   }
 
-  /** Queues a line (without newline) for the node's STDIN. Never blocks; drops when the node is not reading and the queue is full. */
+  /**
+   * Queues a line (without newline) for the node's STDIN. Never blocks: the lines queued in one
+   * synchronous stretch (one turn of the router) are written together, in one write, when it
+   * ends; while the pipe is full they wait, up to `maxPendingBytes`, and later ones are dropped
+   * and counted.
+   */
   write(line: string): void {
-    if (!this.running) return;
-    const max = this.opts.maxPendingBytes ?? 64 * 1024 * 1024;
-    if (this.pendingBytes > max) {
-      this.droppedWrites++;
+    if (this.exitInfo !== undefined || this.child === undefined) return;
+    if (this.pendingBytes > this.maxPending) {
+      this.dropped.messages++;
+      this.dropped.bytes += line.length + 1;
+      if (!this.dropNoticed) {
+        this.dropNoticed = true;
+        this.opts.onDrop?.(this.dropped);
+      }
       return;
     }
     this.pending.push(line);
     this.pendingBytes += line.length + 1;
-    this.scheduleFlush();
+    if (!this.flushScheduled && !this.blocked) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  /** Lets {@link NodeProcessOptions.onDrop} fire again at the next drop. */
+  resetDropNotice(): void {
+    this.dropNoticed = false;
   }
 
   private scheduleFlush(): void {
     if (this.flushScheduled || this.blocked) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    queueMicrotask(this.flush);
   }
 
-  private flush(): void {
+  private readonly flush = (): void => {
     this.flushScheduled = false;
-    if (this.pending.length === 0 || !this.running) return;
-    const text = this.pending.join('\n') + '\n';
+    if (this.pending.length === 0 || this.exitInfo !== undefined) return;
+    const p = this.pending;
+    const text = p.length === 1 ? p[0] + '\n' : p.join('\n') + '\n';
     this.pending = [];
     this.pendingBytes = 0;
     const ok = this.child!.stdin!.write(text);
     if (!ok) this.blocked = true;
-  }
+  };
 
   /** The last 32 lines the node wrote on STDOUT and on STDERR. */
   tails(): { stdout: string[]; stderr: string[] } {
     return { stdout: this.stdoutTail.get(), stderr: this.stderrTail.get() };
   }
 
-  /** Resolves when the process has exited. */
+  /** Resolves when the process has exited and its output has been read (or `drainMs` passed). */
   waitExit(): Promise<ExitInfo> {
-    if (this.exitInfo || !this.child) return Promise.resolve(this.exitInfo ?? describeExit(null, null));
+    if (this.reported || !this.child) return Promise.resolve(this.reported ?? describeExit(null, null));
     return new Promise((r) => this.exitWaiters.push(r));
   }
 
@@ -308,13 +401,19 @@ export class NodeProcess {
     this.signalGroup('SIGTERM');
     this.signalGroup('SIGCONT');
     this.paused = false;
-    const exited = this.waitExit();
-    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
-    const first = await Promise.race([exited, timer]);
+    const child = this.child!;
+    if (this.exitInfo === undefined) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, graceMs);
+        child.once('exit', () => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
     // Whatever the leader did, make sure nothing is left in its group.
     this.signalGroup('SIGKILL');
-    const info = first === 'timeout' ? await exited : first;
-    return info;
+    return this.waitExit();
   }
 
   /** Kills the group at once (SIGKILL). Synchronous: safe in an exit handler. */

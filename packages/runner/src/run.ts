@@ -2,22 +2,27 @@
  * Runs one test: the whole life of a run, from spawning nodes to writing results.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
-import { availability, exceptions, mergeValid, stats, type Validity } from '@gyre/checker';
-import { any, clients, interpret, log as logGen, nemesis as onNemesis, phases, sleep, stagger, timeLimit, lift, type GenLike, type Thread } from '@gyre/generator';
-import { formatOpEdn, formatOpJson, formatOpText, prettyEdn, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
+import type { Validity } from '@gyre/checker';
+import { any, clients, interpret, log as logGen, nemesis as onNemesis, phases, sleep, timeLimit, lift, type GenLike, type Thread } from '@gyre/generator';
+import { formatOpEdn, formatOpJson, formatOpText, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
 import { nemesisPackage, type FaultTarget, type NodeSpec } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
 import { decodeLine, type Message } from '@gyre/protocol';
 import { createServices } from '@gyre/services';
-import type { ClientState, WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
+import { MalformedReplyError, type ClientState, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
+import { analyzeHistory, exitCodeFor, writeResults } from './analysis';
 import { Client } from './client';
+import { decodeForRouting } from './decode';
 import { realClock } from './clock';
 import { errorCompletion } from './errors';
-import { NodeProcess, RUN_MARKER_VAR, sweepMarked, type ExitInfo } from './process';
-import { RunStore } from './store';
+import { LagMeter, pacedStagger } from './pace';
+import { DEFAULT_MAX_PENDING_BYTES, NodeProcess, RUN_MARKER_VAR, sweepMarked, type ExitInfo } from './process';
+import { RunStore, StoreError } from './store';
+
+const DEFAULT_STDIN_QUEUE_MIB = DEFAULT_MAX_PENDING_BYTES / (1024 * 1024);
 
 /** Everything a run needs. The CLI builds this from `gyre test` options. */
 export interface RunConfig {
@@ -99,19 +104,29 @@ function clip(s: string, n = 200): string {
   return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} characters)`;
 }
 
+/** A node's line, quoted and cut short before quoting (lines can be 50 MB). */
+function quoteLine(s: string, n = 200): string {
+  return s.length <= n ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, n))}… (${s.length} characters)`;
+}
+
 /** Runs a test from start to finish. Never throws for problems with the node; returns a crash instead. */
 export async function runTest(cfg: RunConfig): Promise<RunResult> {
   const seed = cfg.seed ?? String(randomBytes(4).readUInt32BE(0));
   const random = seededRandom(seed);
   const clock = realClock();
-  const store = new RunStore(cfg.store, cfg.workload.name, clock.startedAt);
+  let store: RunStore;
+  try {
+    store = new RunStore(cfg.store, cfg.workload.name, clock.startedAt);
+  } catch (e) {
+    throw new StoreError(`Cannot create a run directory in the store ${cfg.store}: ${(e as Error).message}. Is it writable? (--store DIR chooses another)`);
+  }
   const runId = randomBytes(8).toString('hex');
   const workDir = join(tmpdir(), `gyre-${runId}`);
   mkdirSync(workDir, { recursive: true });
   const wl = cfg.workload;
   const opts = cfg.options;
   const nodes = opts.nodes;
-  const runLog = store.writer('gyre.log');
+  const runLog = store.lines('gyre.log');
   const logLine = (level: string, thread: string, msg: string) => {
     const d = new Date();
     const ts = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${d.toTimeString().slice(0, 8)},${String(d.getMilliseconds()).padStart(3, '0')}`;
@@ -128,10 +143,10 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   info(`Running ${wl.name} test with seed ${seed} (replay with --seed ${seed}); store: ${store.dir}`);
   writeFileSync(store.path('test.json'), stringifyJson({ name: wl.name, argv: cfg.argv, seed, nodes, concurrency: opts.concurrency, startTime: clock.startedAt.toISOString(), runId }) + '\n');
 
-  const historyJsonl = store.writer('history.jsonl');
-  const historyEdn = store.writer('history.edn');
-  const historyTxt = store.writer('history.txt');
-  const journal = store.writer('net-journal/journal.jsonl');
+  const historyJsonl = store.lines('history.jsonl');
+  const historyEdn = store.lines('history.edn');
+  const historyTxt = store.lines('history.txt');
+  const journal = store.lines('net-journal/journal.jsonl');
   const toEdn = wl.valueToEdn;
 
   const router: Router = createRouter({
@@ -167,12 +182,23 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   const protocolError = (node: string, kind: string, text: string, reason: string) => {
     const n = (protocolErrors.get(kind) ?? 0) + 1;
     protocolErrors.set(kind, n);
-    if (n <= 10) warn(`Node ${node} wrote a bad message (${kind}): ${reason}. The line was: ${clip(JSON.stringify(text))}`);
+    if (n <= 10) warn(`Node ${node} wrote a bad message (${kind}): ${reason}. The line was: ${quoteLine(text)}`);
     if (n === 10) warn(`(further ${kind} errors are counted in results.json but not logged)`);
   };
 
+  // Stopping early (a crash or an interrupt): no new operations, and every open client is closed
+  // so that operations in flight complete at once (as info) instead of waiting for their timeouts.
+  const stop = new AbortController();
+  const openClients = new Set<Client>();
+  const stopEarly = () => {
+    if (stop.signal.aborted) return;
+    stop.abort();
+    for (const c of [...openClients]) c.close();
+  };
+  if (cfg.signal?.aborted) stopEarly();
+  cfg.signal?.addEventListener('abort', stopEarly, { once: true });
+
   // Node processes.
-  const crashController = new AbortController();
   let crash: string | undefined;
   const expectedDown = new Set<string>();
   const procs = new Map<string, NodeProcess>();
@@ -180,8 +206,12 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     if (crash !== undefined) return;
     crash = why;
     warn(why);
-    crashController.abort();
+    stopEarly();
   };
+  const nodeSet = new Set(nodes);
+  const isNode = (id: string) => nodeSet.has(id);
+  // With net logging on, every body is printed, so every line is decoded losslessly.
+  const verbatimOk = !cfg.logNetSend && !cfg.logNetRecv;
   for (const node of nodes) {
     const cwd = join(workDir, node);
     mkdirSync(cwd, { recursive: true });
@@ -193,7 +223,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       stderrFile: store.path('node-logs', `${node}.log`),
       env: { [RUN_MARKER_VAR]: runId },
       onLine: (line) => {
-        const d = decodeLine(line);
+        const d = verbatimOk ? decodeForRouting(line, isNode) : decodeLine(line);
         if (!d.ok) return protocolError(node, d.kind, line, d.reason);
         const r = router.send(d.message, line.trim());
         if (!r.ok) {
@@ -202,6 +232,11 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
         }
       },
       onBadLine: (line, reason) => protocolError(node, 'invalid-utf8', line, reason),
+      onDrop: () =>
+        warn(
+          `Node ${node} is not reading its STDIN: ${DEFAULT_STDIN_QUEUE_MIB} MiB of messages are waiting for it, so Gyre drops further messages to it ` +
+            `(counted in results.json "stdin-drops"; the journal shows them as delivered).`,
+        ),
       onStderr: cfg.logStderr ? (line) => info(`[${node} stderr] ${line}`) : undefined,
       onExit: (e: ExitInfo) => {
         if (expectedDown.has(node) || stopping) return;
@@ -210,7 +245,10 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
           `Node ${node} crashed: it ${e.description}.\n` +
             `Its last lines on STDOUT:\n${t.stdout.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
             `Its last lines on STDERR:\n${t.stderr.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
-            `Full STDERR logs are in ${store.path('node-logs', `${node}.log`)}`,
+            `Full STDERR logs are in ${store.path('node-logs', `${node}.log`)}` +
+            (e.outputStillOpen
+              ? `\nIts STDOUT is still open, so something it started is still running. If --bin is a wrapper script, start the real node with \`exec\` so that it replaces the script instead of running in the background.`
+              : ''),
         );
       },
     });
@@ -222,7 +260,12 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   // Clients.
   let clientSeq = 0;
   const timeoutMs = wl.timeout?.(opts) ?? 5000;
-  const newClient = (node: string, ms = timeoutMs) => new Client(`c${clientSeq++}`, node, router, clock, ms);
+  const newClient = (node: string, ms = timeoutMs) => {
+    const c = new Client(`c${clientSeq++}`, node, router, clock, ms, (closed) => openClients.delete(closed));
+    if (stop.signal.aborted) c.close();
+    else openClients.add(c);
+    return c;
+  };
 
   const initNode = async (node: string) => {
     const c = newClient(node, cfg.initTimeoutMs ?? 10_000);
@@ -233,6 +276,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     } catch (e) {
       if (e instanceof RunCrash) throw e;
       if (crash) throw new RunCrash(crash);
+      if (stop.signal.aborted) throw new Interrupted();
       throw new RunCrash(
         `Expected node ${node} to respond to an init message, but node did not respond within ${(cfg.initTimeoutMs ?? 10_000) / 1000} s. ` +
           `Does it read JSON lines from STDIN and write exactly one JSON message per line to STDOUT, ending each with a newline and flushing? ` +
@@ -249,9 +293,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     // Maelstrom records nemesis invocations as :info, like their completions.
     const op = recorded.process === 'nemesis' && recorded.type === 'invoke' ? { ...recorded, type: 'info' as const } : recorded;
     historyJsonl.write(formatOpJson(op) + '\n');
-    historyEdn.write(formatOpEdn(op, toEdn) + '\n');
-    historyTxt.write(formatOpText(op, toEdn) + '\n');
-    logLine('INFO', typeof op.process === 'number' ? `worker ${op.process}` : 'nemesis', formatOpText(op, toEdn));
+    const text = formatOpText(op, toEdn);
+    historyTxt.write(text + '\n');
+    logLine('INFO', typeof op.process === 'number' ? `worker ${op.process}` : 'nemesis', text);
     history.push(op);
     if (typeof op.process === 'number') {
       if (op.type === 'invoke') invocations++;
@@ -308,7 +352,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     : undefined;
   let currentFault: string | undefined;
 
-  let aborted = false;
+  const lag = new LagMeter();
   let statusTimer: NodeJS.Timeout | undefined;
   let phase: RunStatus['phase'] = 'main';
   try {
@@ -322,6 +366,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     );
     await Promise.all(nodes.map(initNode));
     if (crash) throw new RunCrash(crash);
+    if (stop.signal.aborted) throw new Interrupted();
     info(`All ${nodes.length} nodes initialised`);
     if (wl.setup) {
       await wl.setup({
@@ -332,6 +377,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
           try {
             return await c.call(rpc, body);
           } catch (e) {
+            if (stop.signal.aborted && !crash) throw new Interrupted();
             throw new RunCrash(`Setup request ${rpc.name} to ${node} failed: ${(e as Error).message}`);
           } finally {
             c.close();
@@ -341,7 +387,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     }
 
     // The generator, composed as Maelstrom's core does.
-    const main: GenLike = opts.rate > 0 ? stagger(1 / opts.rate, lift(wl.generator(opts, random.fork('workload')))) : null;
+    const main: GenLike = opts.rate > 0 ? pacedStagger(1 / opts.rate, lift(wl.generator(opts, random.fork('workload'))), lag.record) : null;
     // The nemesis gets its own time limit: a nemesis operation scheduled past the end must only
     // end the nemesis's schedule, not (while every client is busy) the whole main phase.
     let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem ? timeLimit(opts.timeLimit, nem.generator) : null)));
@@ -372,6 +418,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
         const r = await wl.client.invoke(op, c.client, c.state);
         done = { ...op, ...r, type: r.type } as Op;
       } catch (e) {
+        if (e instanceof MalformedReplyError) protocolError(c.client.node, 'malformed-reply', stringifyJson(e.reply), `its reply to ${e.rpc} does not match the schema: ${e.problems}`);
         done = { ...op, ...errorCompletion(e, op.f, idempotent, errorMode) } as Op;
       }
       if (done.type === 'info' && !wl.reuseClient) {
@@ -401,11 +448,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       }, 250);
     }
 
-    const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    cfg.signal?.addEventListener('abort', onAbort);
-    crashController.signal.addEventListener('abort', onAbort);
-    const r = await interpret({
+    await interpret({
       generator: gen,
       clock,
       random: random.fork('generator'),
@@ -420,13 +463,13 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       signal: stop.signal,
       keepHistory: false,
     });
-    aborted = r.aborted;
     for (const c of conns.values()) c.client.close();
     if (crash) throw new RunCrash(crash);
   } catch (e) {
     if (e instanceof RunCrash) crash ??= e.message;
-    else crash ??= `Gyre broke: ${(e as Error).stack ?? e}`;
+    else if (!(e instanceof Interrupted)) crash ??= `Gyre broke: ${(e as Error).stack ?? e}`;
   } finally {
+    cfg.signal?.removeEventListener('abort', stopEarly);
     if (statusTimer) clearInterval(statusTimer);
     stopping = true;
     phase = 'analysis';
@@ -435,54 +478,52 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     for (const p of procs.values()) await p.closeLog();
     router.flush();
     router.close();
+    // history.edn is written after the run, from the history in memory: EDN printing is costly,
+    // and the main phase is where the harness's time matters. history.jsonl is the live record.
+    for (const op of history) historyEdn.write(formatOpEdn(op, toEdn) + '\n');
   }
   const interrupted = cfg.signal?.aborted === true;
+  if (interrupted) warn('Interrupted: checking what was recorded so far.');
   store.markLatest();
 
   // Analysis: always, even after a crash or an interrupt, on what was recorded.
-  const results: Record<string, unknown> = {};
-  const safe = (name: string, fn: () => Record<string, unknown>) => {
-    try {
-      results[name] = fn();
-    } catch (e) {
-      results[name] = { 'valid?': 'unknown', error: String((e as Error).stack ?? e) };
-    }
-  };
-  safe('perf', () => ({ 'latency-graph': { 'valid?': true }, 'rate-graph': { 'valid?': true }, 'valid?': true }));
-  safe('timeline', () => ({ 'valid?': true }));
-  safe('exceptions', () => exceptions(history) as unknown as Record<string, unknown>);
-  safe('stats', () => stats(history) as unknown as Record<string, unknown>);
-  safe('availability', () => availability(history, { availability: opts.availability }) as unknown as Record<string, unknown>);
-  safe('net', () => router.netResult(invocations) as unknown as Record<string, unknown>);
-  safe('workload', () =>
-    wl.check(history, opts, (path, content) => {
+  const sections: Record<string, Record<string, unknown>> = {};
+  if (protocolErrors.size) {
+    sections['protocol-errors'] = { 'valid?': true, count: [...protocolErrors.values()].reduce((a, b) => a + b, 0), 'by-kind': Object.fromEntries(protocolErrors) };
+  }
+  const drops = [...procs.values()].filter((p) => p.dropped.messages > 0);
+  if (drops.length) {
+    sections['stdin-drops'] = {
+      'valid?': true,
+      'message-count': drops.reduce((n, p) => n + p.dropped.messages, 0),
+      'byte-count': drops.reduce((n, p) => n + p.dropped.bytes, 0),
+      'by-node': Object.fromEntries(drops.map((p) => [p.id, { ...p.dropped }])),
+    };
+  }
+  const { results, valid } = analyzeHistory({
+    workload: wl,
+    options: opts,
+    history,
+    net: () => router.netResult(invocations),
+    seed,
+    perf: lag.count > 0 ? { 'generator-lag': lag.summary() } : {},
+    sections,
+    interrupted,
+    crash,
+    emit: (path, content) => {
       const full = store.path(path);
       if (!full.startsWith(store.dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
       mkdirSync(dirname(full), { recursive: true });
       writeFileSync(full, content);
-    }) as unknown as Record<string, unknown>,
-  );
-  if (protocolErrors.size) {
-    results['protocol-errors'] = { 'valid?': true, count: [...protocolErrors.values()].reduce((a, b) => a + b, 0), 'by-kind': Object.fromEntries(protocolErrors) };
-  }
-  const valid = mergeValid(Object.values(results).map((r) => (r as { 'valid?': Validity })['valid?'] ?? true));
-  results['valid?'] = valid;
-  results['seed'] = seed;
-  if (interrupted) results['interrupted'] = true;
-  if (crash) results['error'] = crash;
-  writeFileSync(store.path('results.json'), stringifyJson(results) + '\n');
-  writeFileSync(store.path('results.edn'), prettyEdn(results, { keywordValue: ednKeyword }) + '\n');
+    },
+  });
+  writeResults(store.dir, results);
   await store.close();
   store.markLatest();
-  void aborted;
-  const exitCode: RunResult['exitCode'] = crash || interrupted ? 255 : valid === true ? 0 : valid === false ? 1 : 2;
-  return { valid, exitCode, dir: store.dir, results, crash, seed, history };
+  return { valid, exitCode: exitCodeFor(valid, crash !== undefined || interrupted), dir: store.dir, results, crash, seed, history };
 }
 
-/** Which string values print as EDN keywords in results.edn. */
-function ednKeyword(key: string | undefined, value: string): boolean {
-  if (key === 'valid?') return value === 'unknown';
-  return key === 'f' || key === 'type' || key === 'anomaly-types' || key === 'not' || key === 'also-not' || key === 'bad-error-types' || key === 'error-types';
+/** Thrown inside a run when it was interrupted before the main phase. */
+class Interrupted extends Error {
+  override name = 'Interrupted';
 }
-
-void existsSync;

@@ -2,7 +2,7 @@
  * The store: `store/<workload>/<time>/` per run, with the `current` and `latest` links.
  * Files are written as the run goes, so an interrupted run keeps what it recorded.
  */
-import { createWriteStream, mkdirSync, rmSync, symlinkSync, renameSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, symlinkSync, renameSync, writeSync, type WriteStream } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 
 /** Jepsen's basic ISO time in local time: `20210207T160331.972-0500`. */
@@ -32,12 +32,91 @@ export function relink(target: string, link: string): void {
   }
 }
 
+/** Open {@link LineFile}s, flushed synchronously if the process exits without closing them. */
+const openLineFiles = new Set<LineFile>();
+let lineFileHook = false;
+
+/**
+ * An append-only file written in whole lines: text is buffered and written synchronously when the
+ * buffer is full, every `flushMs`, on {@link close}, and when the process exits (even through
+ * `process.exit` after a second Ctrl-C). Whatever is on disk is always complete lines, as long as
+ * each {@link write} is.
+ */
+export class LineFile {
+  private fd: number | undefined;
+  private buf = '';
+  private readonly timer: NodeJS.Timeout;
+
+  /**
+   * @param path the file, created or appended to
+   * @param bufferChars write once this many characters are waiting (default 65536)
+   * @param flushMs write what is waiting at least this often (default 200)
+   */
+  constructor(
+    readonly path: string,
+    private readonly bufferChars = 65536,
+    flushMs = 200,
+  ) {
+    this.fd = openSync(path, 'a');
+    this.timer = setInterval(() => this.flush(), flushMs);
+    this.timer.unref();
+    openLineFiles.add(this);
+    if (!lineFileHook) {
+      lineFileHook = true;
+      process.on('exit', () => {
+        for (const f of openLineFiles) f.close();
+      });
+    }
+  }
+
+  /** Appends text (one or more whole lines). */
+  write(text: string): void {
+    if (this.fd === undefined) return;
+    if (this.buf.length === 0 && text.length >= this.bufferChars) {
+      this.writeOut(text);
+      return;
+    }
+    this.buf += text;
+    if (this.buf.length >= this.bufferChars) this.flush();
+  }
+
+  /** Writes what is waiting. */
+  flush(): void {
+    if (this.fd === undefined || this.buf.length === 0) return;
+    const text = this.buf;
+    this.buf = '';
+    this.writeOut(text);
+  }
+
+  private writeOut(text: string): void {
+    const data = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < data.length) off += writeSync(this.fd!, data, off, data.length - off);
+  }
+
+  /** Flushes and closes the file. Later writes are ignored. */
+  close(): void {
+    if (this.fd === undefined) return;
+    this.flush();
+    clearInterval(this.timer);
+    closeSync(this.fd);
+    this.fd = undefined;
+    openLineFiles.delete(this);
+  }
+}
+
+/** The store cannot be written (a directory that is not writable, a full disk). */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
 /** A run's directory and its writers. */
 export class RunStore {
   readonly root: string;
   readonly dir: string;
   readonly workload: string;
   private streams: WriteStream[] = [];
+  private lineFiles: LineFile[] = [];
 
   constructor(root: string, workload: string, start: Date) {
     this.root = root;
@@ -77,6 +156,14 @@ export class RunStore {
     return s;
   }
 
+  /** Opens a {@link LineFile} in the run directory; closed by {@link close}. */
+  lines(name: string): LineFile {
+    mkdirSync(dirname(this.path(name)), { recursive: true });
+    const f = new LineFile(this.path(name));
+    this.lineFiles.push(f);
+    return f;
+  }
+
   /** Points `latest` and `<workload>/latest` at this run. */
   markLatest(): void {
     relink(this.dir, join(this.root, 'latest'));
@@ -85,6 +172,7 @@ export class RunStore {
 
   /** Flushes and closes every writer. */
   async close(): Promise<void> {
+    for (const f of this.lineFiles.splice(0)) f.close();
     const ss = this.streams.splice(0);
     await Promise.all(ss.map((s) => new Promise<void>((r) => (s.closed ? r() : s.end(r)))));
   }

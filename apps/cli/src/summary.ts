@@ -1,0 +1,40 @@
+/**
+ * What `gyre test` and `gyre analyze` print at the end, besides @gyre/report's summary: the rows
+ * about the run's own health, and Maelstrom's outcome line.
+ */
+
+/** Exactly Maelstrom's outcome lines (maelstrom.md §6.2). */
+export const OUTCOME = {
+  valid: 'Everything looks good! ヽ(‘ー`)ノ',
+  invalid: 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻',
+  unknown: 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ',
+} as const;
+
+/**
+ * Rows for what the run itself noticed, printed under the summary in its layout: protocol errors
+ * from nodes, messages dropped because a node stopped reading, how late the generator issued
+ * operations, and whether the run was interrupted. Empty when there is nothing to say.
+ */
+export function reliabilitySummary(results: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const row = (k: string, s: string) => lines.push(`  ${k.padEnd(12)} ${s}`);
+  const get = (...path: string[]): unknown => path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), results);
+  const num = (x: unknown) => (typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : x && typeof x === 'object' && 'value' in x ? Number((x as { value: number }).value) : undefined);
+  const pe = num(get('protocol-errors', 'count'));
+  if (pe) {
+    const kinds = Object.entries((get('protocol-errors', 'by-kind') as Record<string, unknown>) ?? {}).map(([k, n]) => `${k} ${num(n)}`);
+    row('bad output', `${pe.toLocaleString('en')} lines from nodes were not valid messages (${kinds.join(', ')})`);
+  }
+  const dropped = num(get('stdin-drops', 'message-count'));
+  if (dropped) row('dropped', `${dropped.toLocaleString('en')} messages to nodes that stopped reading their STDIN (${Object.keys((get('stdin-drops', 'by-node') as object) ?? {}).join(', ')})`);
+  const q = get('perf', 'generator-lag', 'quantiles') as Record<string, unknown> | undefined;
+  const rate = num(get('perf', 'generator-lag', 'achieved-rate'));
+  if (q) row('lag', `generator lag (ms): median ${num(q['0.5'])}, p99 ${num(q['0.99'])}, max ${num(q['1'])}${rate !== undefined ? `; ${Math.round(rate).toLocaleString('en')} ops/s issued` : ''}`);
+  if (results['interrupted'] === true) row('interrupted', 'the run was stopped early; these results cover what was recorded until then');
+  return lines.join('\n');
+}
+
+/** The outcome line for a validity. */
+export function outcomeLine(valid: unknown): string {
+  return valid === true ? OUTCOME.valid : valid === false ? OUTCOME.invalid : OUTCOME.unknown;
+}

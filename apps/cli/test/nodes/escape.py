@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""An echo node that leaves processes behind, for Gyre's cleanup tests.
+
+Usage: escape.py MODES PIDFILE
+
+MODES, comma-separated:
+  setsid       double-forks a grandchild into its own session (out of the process group)
+               that ignores SIGTERM and runs forever
+  ignore-term  the node itself ignores SIGTERM, and so does a forked child
+  stopped      forks a child that stops itself with SIGSTOP
+  self-stop    the node stops itself with SIGSTOP after answering 5 echoes
+  wrapper-exit the node forks, and the parent exits at once with code 0 (a wrapper script
+               that started the real node in the background); the child answers
+Every process started, and the node itself, appends its pid to PIDFILE, one per line.
+"""
+import json
+import os
+import signal
+import sys
+import time
+
+modes = sys.argv[1].split(",")
+pid_file = sys.argv[2]
+
+
+def record(pid):
+    with open(pid_file, "a") as f:
+        f.write(f"{pid}\n")
+
+
+def forever():
+    while True:
+        time.sleep(0.05)
+
+
+record(os.getpid())
+if "setsid" in modes:
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            record(os.getpid())
+            forever()
+        os._exit(0)
+if "ignore-term" in modes:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if os.fork() == 0:
+        record(os.getpid())
+        forever()
+if "stopped" in modes:
+    if os.fork() == 0:
+        record(os.getpid())
+        os.kill(os.getpid(), signal.SIGSTOP)
+        forever()
+if "wrapper-exit" in modes:
+    if os.fork() != 0:
+        os._exit(0)
+    record(os.getpid())
+
+count = 0
+for line in sys.stdin:
+    msg = json.loads(line)
+    body = msg["body"]
+    if body["type"] == "init":
+        reply = {"type": "init_ok", "in_reply_to": body["msg_id"]}
+    else:
+        count += 1
+        reply = {"type": "echo_ok", "echo": body["echo"], "in_reply_to": body["msg_id"]}
+    print(json.dumps({"src": msg["dest"], "dest": msg["src"], "body": reply}), flush=True)
+    if "self-stop" in modes and count == 5:
+        os.kill(os.getpid(), signal.SIGSTOP)

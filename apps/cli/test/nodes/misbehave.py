@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""An echo node that misbehaves on purpose, for Gyre's reliability tests.
+
+Usage: misbehave.py ACTIONS [START]
+
+ACTIONS is a comma-separated list; action i is done while answering echo number START + i
+(START defaults to 3). Except for `malformed-reply` and `late-reply`, the node writes its bad
+output and then answers the echo correctly, so every echo should still succeed.
+
+"""
+import json
+import os
+import signal
+import sys
+import threading
+
+actions = [a for a in sys.argv[1].split(",") if a] if len(sys.argv) > 1 else []
+start = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+lock = threading.Lock()
+node_id = None
+echo_count = 0
+out = sys.stdout.buffer
+
+
+def write(data: bytes, newline=True):
+    with lock:
+        out.write(data + (b"\n" if newline else b""))
+        out.flush()
+
+
+def send(dest, body, src=None):
+    write(json.dumps({"src": src or node_id, "dest": dest, "body": body}).encode())
+
+
+def bye(_signum, _frame):
+    if "last-line-without-newline" in actions:
+        write(b"bye-without-newline", newline=False)
+    os._exit(0)
+
+
+signal.signal(signal.SIGTERM, bye)
+
+
+def misbehave(action, msg):
+    body = msg["body"]
+    echo = {"type": "echo_ok", "echo": body["echo"], "in_reply_to": body["msg_id"]}
+    if action == "not-json":
+        write(b"this is not JSON {")
+    elif action == "blank":
+        write(b"")
+        write(b"   \t")
+    elif action == "not-an-object":
+        write(b"[1, 2, 3]")
+    elif action == "extra-key":
+        write(json.dumps({"src": node_id, "dest": "n0", "body": {"type": "x"}, "extra": 1}).encode())
+    elif action == "missing-src":
+        write(json.dumps({"dest": "n0", "body": {"type": "x"}}).encode())
+    elif action == "missing-dest":
+        write(json.dumps({"src": node_id, "body": {"type": "x"}}).encode())
+    elif action == "unknown-src":
+        send("n0", {"type": "x"}, src="n77")
+    elif action == "unknown-dest":
+        send("n42", {"type": "x"})
+    elif action == "invalid-utf8":
+        write(b'{"src":"n0","dest":"n0","body":{"type":"\xff\xfe"}}')
+    elif action == "huge-line":
+        write(b"x" * (50 * 1024 * 1024))
+    elif action == "malformed-reply":
+        echo["extra"] = "not allowed in echo_ok"
+        send(msg["src"], echo)
+        return
+    elif action == "late-reply":
+        threading.Timer(6.0, lambda: send(msg["src"], echo)).start()
+        return
+    send(msg["src"], echo)
+
+
+for line in sys.stdin:
+    msg = json.loads(line)
+    body = msg["body"]
+    if body["type"] == "init":
+        node_id = body["node_id"]
+        send(msg["src"], {"type": "init_ok", "in_reply_to": body["msg_id"]})
+    elif body["type"] == "echo":
+        echo_count += 1
+        i = echo_count - start
+        if 0 <= i < len(actions):
+            sys.stderr.write(f"echo {echo_count}: {actions[i]}\n")
+            sys.stderr.flush()
+            misbehave(actions[i], msg)
+        else:
+            send(msg["src"], {"type": "echo_ok", "echo": body["echo"], "in_reply_to": body["msg_id"]})
