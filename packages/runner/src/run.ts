@@ -5,19 +5,26 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { availability, exceptions, mergeValid, stats, type Validity } from '@gyre/checker';
-import { any, clients, interpret, log as logGen, nemesis as onNemesis, phases, sleep, stagger, timeLimit, lift, type GenLike, type Thread } from '@gyre/generator';
-import { formatOpEdn, formatOpJson, formatOpText, prettyEdn, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
-import { nemesisPackage, type FaultTarget } from '@gyre/nemesis';
+import type { Validity } from '@gyre/checker';
+import { interpret } from '@gyre/generator';
+import { seededRandom, stringifyJson } from '@gyre/history';
+import { nemesisPackage } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
-import { decodeLine, type Message } from '@gyre/protocol';
-import { createServices } from '@gyre/services';
-import type { ClientState, WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
+import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
+import { analyze, writeResults } from './analysis';
 import { Client } from './client';
 import { realClock } from './clock';
-import { errorCompletion } from './errors';
+import { composeGenerator } from './compose';
+import { faultTarget, type FaultHost } from './faults';
+import { initNode as initOne, RunCrash, setupWorkload } from './init';
+import { ProtocolErrors, routeNodeLine } from './output';
 import { NodeProcess, RUN_MARKER_VAR, sweepMarked, type ExitInfo } from './process';
+import { HistoryRecorder } from './recorder';
+import { createWorkers } from './workers';
+import { registerServices } from './services';
 import { RunStore } from './store';
+
+export { RunCrash } from './init';
 
 /** Everything a run needs. The CLI builds this from `gyre test` options. */
 export interface RunConfig {
@@ -86,15 +93,6 @@ export interface RunResult {
   seed: string;
 }
 
-/** Thrown inside a run to end it as a crash (exit 255). */
-export class RunCrash extends Error {
-  override name = 'RunCrash';
-}
-
-function clip(s: string, n = 200): string {
-  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} characters)`;
-}
-
 /** Runs a test from start to finish. Never throws for problems with the node; returns a crash instead. */
 export async function runTest(cfg: RunConfig): Promise<RunResult> {
   const seed = cfg.seed ?? String(randomBytes(4).readUInt32BE(0));
@@ -143,29 +141,10 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
         : undefined,
   });
 
-  // Services.
-  const serviceRandom = random.fork('services');
-  for (const svc of createServices()) {
-    let state = svc.init();
-    router.register(svc.id, (m: Message) => {
-      try {
-        const [next, reply] = svc.handle(state, { src: m.src, body: m.body }, serviceRandom);
-        state = next;
-        router.send({ src: svc.id, dest: m.src, body: reply });
-      } catch (e) {
-        warn(`Error in service ${svc.id} handling ${clip(stringifyJson(m))}: ${(e as Error).stack}`);
-      }
-    });
-  }
+  registerServices(router, random.fork('services'), warn);
 
   // Protocol errors from nodes: counted by kind, the first few of each logged.
-  const protocolErrors = new Map<string, number>();
-  const protocolError = (node: string, kind: string, text: string, reason: string) => {
-    const n = (protocolErrors.get(kind) ?? 0) + 1;
-    protocolErrors.set(kind, n);
-    if (n <= 10) warn(`Node ${node} wrote a bad message (${kind}): ${reason}. The line was: ${clip(JSON.stringify(text))}`);
-    if (n === 10) warn(`(further ${kind} errors are counted in results.json but not logged)`);
-  };
+  const protocolErrors = new ProtocolErrors(warn);
 
   // Node processes.
   const crashController = new AbortController();
@@ -188,16 +167,8 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       cwd,
       stderrFile: store.path('node-logs', `${node}.log`),
       env: { [RUN_MARKER_VAR]: runId },
-      onLine: (line) => {
-        const d = decodeLine(line);
-        if (!d.ok) return protocolError(node, d.kind, line, d.reason);
-        const r = router.send(d.message, line.trim());
-        if (!r.ok) {
-          const hint = r.kind === 'unknown-dest' && d.message.dest.startsWith('c') ? ' (a reply to a client that has already timed out or closed?)' : '';
-          protocolError(node, r.kind, line, r.reason + hint);
-        }
-      },
-      onBadLine: (line, reason) => protocolError(node, 'invalid-utf8', line, reason),
+      onLine: (line) => routeNodeLine(router, node, line, protocolErrors),
+      onBadLine: (line, reason) => protocolErrors.report(node, 'invalid-utf8', line, reason),
       onStderr: cfg.logStderr ? (line) => info(`[${node} stderr] ${line}`) : undefined,
       onExit: (e: ExitInfo) => {
         if (expectedDown.has(node) || stopping) return;
@@ -220,87 +191,54 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   const timeoutMs = wl.timeout?.(opts) ?? 5000;
   const newClient = (node: string, ms = timeoutMs) => new Client(`c${clientSeq++}`, node, router, clock, ms);
 
-  const initNode = async (node: string) => {
-    const c = newClient(node, cfg.initTimeoutMs ?? 10_000);
-    try {
-      const reply = await c.request({ type: 'init', node_id: node, node_ids: [...nodes] });
-      if (reply.type === 'error') throw new RunCrash(`Node ${node} answered init with an error: ${stringifyJson(reply)}`);
-      if (reply.type !== 'init_ok') throw new RunCrash(`Expected an init_ok message, but node ${node} responded with ${clip(stringifyJson(reply))}`);
-    } catch (e) {
-      if (e instanceof RunCrash) throw e;
-      if (crash) throw new RunCrash(crash);
-      throw new RunCrash(
-        `Expected node ${node} to respond to an init message, but node did not respond within ${(cfg.initTimeoutMs ?? 10_000) / 1000} s. ` +
-          `Does it read JSON lines from STDIN and write exactly one JSON message per line to STDOUT, ending each with a newline and flushing? ` +
-          `Its STDERR is in ${store.path('node-logs', `${node}.log`)}.`,
-      );
-    } finally {
-      c.close();
-    }
-  };
+  const initNode = (node: string) =>
+    initOne(node, {
+      nodes,
+      newClient,
+      timeoutMs: cfg.initTimeoutMs ?? 10_000,
+      crashed: () => crash,
+      hint: (n) =>
+        `Does it read JSON lines from STDIN and write exactly one JSON message per line to STDOUT, ending each with a newline and flushing? ` +
+        `Its STDERR is in ${store.path('node-logs', `${n}.log`)}.`,
+    });
 
-  const history: Op[] = [];
-  let ok = 0, fail = 0, infoCount = 0, invocations = 0;
-  const record = (recorded: Op) => {
-    // Maelstrom records nemesis invocations as :info, like their completions.
-    const op = recorded.process === 'nemesis' && recorded.type === 'invoke' ? { ...recorded, type: 'info' as const } : recorded;
-    historyJsonl.write(formatOpJson(op) + '\n');
-    historyEdn.write(formatOpEdn(op, toEdn) + '\n');
-    historyTxt.write(formatOpText(op, toEdn) + '\n');
-    logLine('INFO', typeof op.process === 'number' ? `worker ${op.process}` : 'nemesis', formatOpText(op, toEdn));
-    history.push(op);
-    if (typeof op.process === 'number') {
-      if (op.type === 'invoke') invocations++;
-      else if (op.type === 'ok') ok++;
-      else if (op.type === 'fail') fail++;
-      else infoCount++;
-    }
-  };
+  const recorder = new HistoryRecorder({
+    toEdn,
+    sinks: {
+      jsonl: (l) => historyJsonl.write(l),
+      edn: (l) => historyEdn.write(l),
+      txt: (l) => historyTxt.write(l),
+      log: (thread, text) => logLine('INFO', thread, text),
+    },
+  });
+  const history = recorder.history;
 
   // Fault target for the nemesis.
-  const restart = async (node: string) => {
-    const proc = procs.get(node)!;
-    await proc.start();
-    expectedDown.delete(node);
-    // The new init must reach the node before the messages held while it was down: both in one turn.
-    router.setDown(node, false);
-    await initNode(node);
-  };
-  const target: FaultTarget = {
-    partition: async (grudge) => router.partition(grudge),
-    heal: async () => router.heal(),
-    kill: async (node) => {
-      const proc = procs.get(node)!;
-      if (!proc.running) return 'not-running';
-      expectedDown.add(node);
-      router.setDown(node, true);
-      proc.killNow();
-      await proc.waitExit();
-      return 'killed';
-    },
-    start: async (node) => {
-      const proc = procs.get(node)!;
-      if (proc.running) return 'already-running';
-      await restart(node);
-      return 'started';
-    },
-    pause: async (node) => {
-      const proc = procs.get(node)!;
-      if (!proc.running || proc.paused) return 'not-running';
-      router.setDown(node, true);
-      proc.pause();
-      return 'paused';
-    },
-    resume: async (node) => {
-      const proc = procs.get(node)!;
-      if (!proc.running || !proc.paused) return 'not-running';
-      proc.resume();
-      router.setDown(node, false);
-      return 'resumed';
-    },
-  };
+  const hosts = new Map<string, FaultHost>();
+  for (const [node, proc] of procs) {
+    hosts.set(node, {
+      get running() {
+        return proc.running;
+      },
+      get paused() {
+        return proc.paused;
+      },
+      kill: async () => {
+        expectedDown.add(node);
+        proc.killNow();
+        await proc.waitExit();
+      },
+      start: async () => {
+        await proc.start();
+        expectedDown.delete(node);
+      },
+      pause: () => proc.pause(),
+      resume: () => proc.resume(),
+    });
+  }
+  const target = faultTarget(router, hosts, initNode);
   const nem = cfg.options.nemesis.length
-    ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes] })
+    ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes], random: random.fork('nemesis') })
     : undefined;
   let currentFault: string | undefined;
 
@@ -319,61 +257,10 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     await Promise.all(nodes.map(initNode));
     if (crash) throw new RunCrash(crash);
     info(`All ${nodes.length} nodes initialised`);
-    if (wl.setup) {
-      await wl.setup({
-        options: opts,
-        log: info,
-        rpcOnce: async (node, rpc, body) => {
-          const c = newClient(node);
-          try {
-            return await c.call(rpc, body);
-          } catch (e) {
-            throw new RunCrash(`Setup request ${rpc.name} to ${node} failed: ${(e as Error).message}`);
-          } finally {
-            c.close();
-          }
-        },
-      });
-    }
+    await setupWorkload(wl, opts, (node) => newClient(node), info);
 
-    // The generator, composed as Maelstrom's core does.
-    const main: GenLike = opts.rate > 0 ? stagger(1 / opts.rate, lift(wl.generator(opts, random.fork('workload')))) : null;
-    let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem?.generator ?? null)));
-    if (wl.final) {
-      const finalOps = wl.finalTimeLimit ? timeLimit(wl.finalTimeLimit, clients(wl.final(opts))) : clients(wl.final(opts));
-      gen = phases(gen, nem ? onNemesis(nem.finalGenerator) : null, logGen('Waiting for recovery...'), sleep(cfg.recoveryTime), finalOps);
-    }
-
-    // Workers.
-    const conns = new Map<Thread, { client: Client; state: ClientState }>();
-    const idempotent = new Set(wl.idempotent ?? []);
-    const errorMode = wl.errors ?? 'translate';
-    const threads: Thread[] = [...Array.from({ length: opts.concurrency }, (_, i) => i), 'nemesis'];
-    const invoke = async (thread: Thread, op: Op): Promise<Op> => {
-      if (thread === 'nemesis') {
-        const done = await nem!.invoke(op, target);
-        if (done.f === 'start-partition') currentFault = `partition ${stringifyJson(op.value)}`;
-        else if (done.f === 'stop-partition') currentFault = undefined;
-        return done;
-      }
-      let c = conns.get(thread);
-      if (!c) {
-        c = { client: newClient(nodes[(thread as number) % nodes.length]!), state: {} };
-        conns.set(thread, c);
-      }
-      let done: Op;
-      try {
-        const r = await wl.client.invoke(op, c.client, c.state);
-        done = { ...op, ...r, type: r.type } as Op;
-      } catch (e) {
-        done = { ...op, ...errorCompletion(e, op.f, idempotent, errorMode) } as Op;
-      }
-      if (done.type === 'info' && !wl.reuseClient) {
-        c.client.close();
-        conns.delete(thread);
-      }
-      return done;
-    };
+    const gen = composeGenerator({ workload: wl, options: opts, nemesis: nem, random, recoveryTime: cfg.recoveryTime });
+    const workers = createWorkers({ workload: wl, options: opts, newClient: (node) => newClient(node), nemesis: nem, target, onFault: (f) => (currentFault = f) });
 
     const statusStart = clock.now();
     let lastRecv = 0;
@@ -384,9 +271,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
         cfg.reporter.status!({
           elapsed: (clock.now() - statusStart) / 1e9,
           limit: opts.timeLimit,
-          ok,
-          fail,
-          info: infoCount,
+          ok: recorder.ok,
+          fail: recorder.fail,
+          info: recorder.info,
           msgsPerSecond: (recv - lastRecv) * 4,
           fault: currentFault,
           phase,
@@ -404,9 +291,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       clock,
       random: random.fork('generator'),
       test: { nodes, concurrency: opts.concurrency, seed, timeLimit: opts.timeLimit },
-      threads,
-      invoke,
-      record,
+      threads: workers.threads,
+      invoke: workers.invoke,
+      record: recorder.record,
       log: (m) => {
         if (m.startsWith('Waiting for recovery')) phase = 'recovery';
         info(m);
@@ -415,7 +302,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       keepHistory: false,
     });
     aborted = r.aborted;
-    for (const c of conns.values()) c.client.close();
+    workers.closeAll();
     if (crash) throw new RunCrash(crash);
   } catch (e) {
     if (e instanceof RunCrash) crash ??= e.message;
@@ -434,42 +321,13 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   store.markLatest();
 
   // Analysis: always, even after a crash or an interrupt, on what was recorded.
-  const results: Record<string, unknown> = {};
-  const safe = (name: string, fn: () => Record<string, unknown>) => {
-    try {
-      results[name] = fn();
-    } catch (e) {
-      results[name] = { 'valid?': 'unknown', error: String((e as Error).stack ?? e) };
-    }
-  };
-  safe('perf', () => ({ 'latency-graph': { 'valid?': true }, 'rate-graph': { 'valid?': true }, 'valid?': true }));
-  safe('timeline', () => ({ 'valid?': true }));
-  safe('exceptions', () => exceptions(history) as unknown as Record<string, unknown>);
-  safe('stats', () => stats(history) as unknown as Record<string, unknown>);
-  safe('availability', () => availability(history, { availability: opts.availability }) as unknown as Record<string, unknown>);
-  safe('net', () => router.netResult(invocations) as unknown as Record<string, unknown>);
-  safe('workload', () => wl.check(history, opts) as unknown as Record<string, unknown>);
-  if (protocolErrors.size) {
-    results['protocol-errors'] = { 'valid?': true, count: [...protocolErrors.values()].reduce((a, b) => a + b, 0), 'by-kind': Object.fromEntries(protocolErrors) };
-  }
-  const valid = mergeValid(Object.values(results).map((r) => (r as { 'valid?': Validity })['valid?'] ?? true));
-  results['valid?'] = valid;
-  results['seed'] = seed;
-  if (interrupted) results['interrupted'] = true;
-  if (crash) results['error'] = crash;
-  writeFileSync(store.path('results.json'), stringifyJson(results) + '\n');
-  writeFileSync(store.path('results.edn'), prettyEdn(results, { keywordValue: ednKeyword }) + '\n');
+  const { valid, results } = analyze({ history, workload: wl, options: opts, router, invocations: recorder.invocations, protocolErrors: protocolErrors.counts, seed, interrupted, crash });
+  writeResults(store.dir, results);
   await store.close();
   store.markLatest();
   void aborted;
   const exitCode: RunResult['exitCode'] = crash || interrupted ? 255 : valid === true ? 0 : valid === false ? 1 : 2;
   return { valid, exitCode, dir: store.dir, results, crash, seed };
-}
-
-/** Which string values print as EDN keywords in results.edn. */
-function ednKeyword(key: string | undefined, value: string): boolean {
-  if (key === 'valid?') return value === 'unknown';
-  return key === 'f' || key === 'type' || key === 'anomaly-types' || key === 'not' || key === 'also-not' || key === 'bad-error-types' || key === 'error-types';
 }
 
 void existsSync;
