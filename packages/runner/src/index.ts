@@ -7,7 +7,7 @@
 export type { RunConfig, RunResult, Reporter, RunStatus } from './run';
 export { runTest, RunCrash } from './run';
 export type { ExitInfo, NodeProcessOptions } from './process';
-export { NodeProcess, LineSplitter, describeExit, sweepMarked, RUN_MARKER_VAR } from './process';
+export { NodeProcess, LineSplitter, describeExit, sweepMarked, RUN_MARKER_VAR, NODE_SEED_VAR, nodeSeed } from './process';
 export { RunStore, basicTime, relink } from './store';
 export { Client, ClientTimeoutError } from './client';
 export { errorCompletion } from './errors';

@@ -18,7 +18,7 @@ import { composeGenerator } from './compose';
 import { faultTarget, type FaultHost } from './faults';
 import { initNode as initOne, RunCrash, setupWorkload } from './init';
 import { ProtocolErrors, routeNodeLine } from './output';
-import { NodeProcess, RUN_MARKER_VAR, sweepMarked, type ExitInfo } from './process';
+import { NODE_SEED_VAR, NodeProcess, RUN_MARKER_VAR, nodeSeed, sweepMarked, type ExitInfo } from './process';
 import { HistoryRecorder } from './recorder';
 import { createWorkers } from './workers';
 import { registerServices } from './services';
@@ -120,7 +120,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     cfg.reporter.warn(msg);
   };
   info(`Running ${wl.name} test with seed ${seed} (replay with --seed ${seed}); store: ${store.dir}`);
-  writeFileSync(store.path('test.json'), stringifyJson({ name: wl.name, argv: cfg.argv, seed, nodes, concurrency: opts.concurrency, startTime: clock.startedAt.toISOString(), runId }) + '\n');
+  writeFileSync(store.path('test.json'), stringifyJson({ name: wl.name, argv: cfg.argv, seed, nodes, concurrency: opts.concurrency, startTime: clock.startedAt.toISOString(), runId, bin: cfg.bin, binArgs: cfg.binArgs }) + '\n');
 
   const historyJsonl = store.writer('history.jsonl');
   const historyEdn = store.writer('history.edn');
@@ -166,7 +166,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       args: cfg.binArgs,
       cwd,
       stderrFile: store.path('node-logs', `${node}.log`),
-      env: { [RUN_MARKER_VAR]: runId },
+      env: { [RUN_MARKER_VAR]: runId, [NODE_SEED_VAR]: nodeSeed(seed, node) },
       onLine: (line) => routeNodeLine(router, node, line, protocolErrors),
       onBadLine: (line, reason) => protocolErrors.report(node, 'invalid-utf8', line, reason),
       onStderr: cfg.logStderr ? (line) => info(`[${node} stderr] ${line}`) : undefined,
