@@ -1,0 +1,89 @@
+/**
+ * A simulation described as plain data, so that it can cross to worker threads and be written to
+ * summary files: the workload by name, the node module by path, the options.
+ */
+import { createHash } from 'node:crypto';
+import { formatOpJson } from '@gyre/history';
+import { WORKLOADS, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
+import { loadInstall } from './loader';
+import { runSim, type RunSize, type SimConfig, type SimResult } from './run';
+
+/** What to simulate, as data. */
+export interface SimSpec {
+  /** A built-in workload's name. */
+  workload: string;
+  /** Absolute path of the node module. */
+  node: string;
+  /** Arguments for the node (after `--`). */
+  nodeArgs: readonly string[];
+  options: WorkloadOptions;
+  latencyDist: 'constant' | 'uniform' | 'exponential';
+  nemesisInterval: number;
+  recoveryTime: number;
+  /** Most main-phase client operations. */
+  maxOps?: number;
+}
+
+/** One seed's outcome, as data. */
+export interface SeedResult {
+  seed: string;
+  valid: true | false | 'unknown';
+  exitCode: 0 | 1 | 2 | 255;
+  crash?: string;
+  size: RunSize;
+  simSeconds: number;
+  wallSeconds: number;
+  /** SHA-256 of the history (JSON Lines) and the journal: equal digests, identical runs. */
+  digest: string;
+  /** The workload checker's verdict alone. */
+  workloadValid?: unknown;
+}
+
+/** The workload of a spec; throws for an unknown name. */
+export function specWorkload(spec: Pick<SimSpec, 'workload'>): WorkloadDefinition {
+  const w = WORKLOADS[spec.workload];
+  if (!w) throw new Error(`Unknown workload ${JSON.stringify(spec.workload)}; gyre sim runs the built-in ones: ${Object.keys(WORKLOADS).sort().join(', ')}`);
+  return w;
+}
+
+/** The {@link SimConfig} of a spec, for `seed`. */
+export async function specConfig(spec: SimSpec, seed: string, extra: Partial<SimConfig> = {}): Promise<SimConfig> {
+  return {
+    workload: specWorkload(spec),
+    options: { ...spec.options, seed },
+    install: await loadInstall(spec.node),
+    nodeArgs: spec.nodeArgs,
+    seed,
+    latencyDist: spec.latencyDist,
+    nemesisInterval: spec.nemesisInterval,
+    recoveryTime: spec.recoveryTime,
+    nodeModule: spec.node,
+    ...(spec.maxOps !== undefined ? { maxOps: spec.maxOps } : {}),
+    ...extra,
+  };
+}
+
+/** Runs one seed of a spec in this thread, keeping nothing but its outcome. */
+export async function runSeed(spec: SimSpec, seed: string): Promise<SeedResult> {
+  const r = await runSim(await specConfig(spec, seed, { keepJournal: true }));
+  return seedResult(r);
+}
+
+/** The data of a {@link SimResult}. */
+export function seedResult(r: SimResult): SeedResult {
+  const h = createHash('sha256');
+  for (const op of r.history) h.update(formatOpJson(op) + '\n');
+  h.update('\0');
+  h.update(r.journal ?? '');
+  return {
+    seed: r.seed,
+    valid: r.valid,
+    exitCode: r.exitCode,
+    ...(r.crash ? { crash: r.crash } : {}),
+    size: r.size,
+    simSeconds: r.simSeconds,
+    wallSeconds: r.wallSeconds,
+    digest: h.digest('hex'),
+    workloadValid: (r.results['workload'] as { 'valid?'?: unknown } | undefined)?.['valid?'],
+  };
+}
