@@ -20,3 +20,8 @@ export type { SweepOptions, SweepOutcome } from './sweep';
 export { sweep, failed, seedRange, shardRange } from './sweep';
 export type { SweepSummary, FailingSeed } from './summary';
 export { summarize, mergeSummaries, formatSummary } from './summary';
+export type { ShrinkOptions, ShrinkStep, ShrinkResult, FailingRun } from './shrink';
+export { shrink, smaller, sizeKey } from './shrink';
+export { recordRun, journalEvents } from './record';
+export type { Divergence, ReplayResult, ReplayOptions } from './replay';
+export { replayRun, firstDifference } from './replay';
