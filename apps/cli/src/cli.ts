@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { runTest, type Reporter, type RunStatus } from '@gyre/runner';
 import { loadWorkload } from './workloads';
 import { OptionError, optionsHelp, parseTestArgs, type TestOptions } from './options';
+import { replayCommand, simCommand } from './sim';
 
 /** Exactly Maelstrom's outcome lines (maelstrom.md §6.2). */
 export const OUTCOME = {
@@ -15,10 +16,12 @@ export const OUTCOME = {
 } as const;
 
 const USAGE = `Usage: gyre COMMAND [OPTIONS ...]
-Commands: analyze, check, demo, doc, serve, test
+Commands: analyze, check, demo, doc, replay, serve, sim, test
 
   gyre test -w echo --bin ./my-node --node-count 1 --time-limit 10
   gyre test --help        every option, with Maelstrom's defaults
+  gyre sim -w broadcast --node ./my-node.ts --seeds 1000    TypeScript nodes under virtual time, many seeds
+  gyre replay store/latest                                  run a recorded run again, report the first divergence
 
 Gyre is a drop-in replacement for Jepsen's Maelstrom: the same command lines, workloads,
 results and exit codes. It is also installed as \`maelstrom\`.`;
@@ -45,6 +48,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   switch (cmd) {
     case 'test':
       return testCommand(rest, io);
+    case 'sim':
+      return simCommand(rest, io);
+    case 'replay':
+      return replayCommand(rest, io);
     case '-h':
     case '--help':
     case 'help':

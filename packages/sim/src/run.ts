@@ -60,6 +60,8 @@ export interface SimConfig {
   store?: string;
   /** Keep the journal's text in memory ({@link SimResult.journal}). @defaultValue false */
   keepJournal?: boolean;
+  /** Receives the journal's text in chunks as the run goes (for hashing it without keeping it). */
+  onJournal?: (chunk: string) => void;
   /** Give each node a directory (its "disk", kept across a kill) under a temporary directory. @defaultValue true */
   nodeDirs?: boolean;
   /**
@@ -93,6 +95,8 @@ export interface SimResult {
   simSeconds: number;
   /** Real seconds it took. */
   wallSeconds: number;
+  /** Of which the checkers took this many. */
+  analysisSeconds: number;
   /** Sizes, for comparing runs when shrinking. */
   size: RunSize;
 }
@@ -160,11 +164,12 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
     clock,
     random: random.fork('net'),
     latency: { mean: opts.latency, dist: cfg.latencyDist ?? 'constant' },
-    ...(journalFile || keepJournal
+    ...(journalFile || keepJournal || cfg.onJournal
       ? {
           journal: (chunk: string) => {
             journalFile?.write(chunk);
             if (keepJournal) journalChunks.push(chunk);
+            cfg.onJournal?.(chunk);
           },
         }
       : {}),
@@ -290,6 +295,7 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
   if (crash) crash = crash.trim();
 
   const history = recorder.history;
+  const analysisStart = process.hrtime.bigint();
   const { valid, results } = analyze({
     history,
     workload: wl,
@@ -302,6 +308,7 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
     crash,
   });
   results['simulated-seconds'] = clock.now() / 1e9;
+  const analysisSeconds = Number(process.hrtime.bigint() - analysisStart) / 1e9;
   if (store) {
     writeResults(store.dir, results);
     await store.close();
@@ -321,6 +328,7 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
     ...(crash ? { crash } : {}),
     simSeconds: clock.now() / 1e9,
     wallSeconds: Number(process.hrtime.bigint() - wallStart) / 1e9,
+    analysisSeconds,
     size: { ops: recorder.invocations, faults, nodes: nodes.length, seconds: clock.now() / 1e9, messages: stats.sent },
   };
 }

@@ -2,8 +2,7 @@
  * A simulation described as plain data, so that it can cross to worker threads and be written to
  * summary files: the workload by name, the node module by path, the options.
  */
-import { createHash } from 'node:crypto';
-import { formatOpJson } from '@gyre/history';
+import { createHash, type Hash } from 'node:crypto';
 import { WORKLOADS, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
 import { loadInstall } from './loader';
 import { runSim, type RunSize, type SimConfig, type SimResult } from './run';
@@ -33,7 +32,13 @@ export interface SeedResult {
   size: RunSize;
   simSeconds: number;
   wallSeconds: number;
-  /** SHA-256 of the history (JSON Lines) and the journal: equal digests, identical runs. */
+  /** Real seconds the checkers took, of {@link wallSeconds}. */
+  analysisSeconds: number;
+  /**
+   * SHA-256 of the journal (every message, its time and fate) and of the history's skeleton
+   * (each operation's index, time, type, process and function; the values are in the journal):
+   * equal digests, identical runs.
+   */
   digest: string;
   /** The workload checker's verdict alone. */
   workloadValid?: unknown;
@@ -63,18 +68,33 @@ export async function specConfig(spec: SimSpec, seed: string, extra: Partial<Sim
   };
 }
 
-/** Runs one seed of a spec in this thread, keeping nothing but its outcome. */
-export async function runSeed(spec: SimSpec, seed: string): Promise<SeedResult> {
-  const r = await runSim(await specConfig(spec, seed, { keepJournal: true }));
-  return seedResult(r);
+/** Options of {@link runSeed}. */
+export interface RunSeedOptions {
+  /** Compute {@link SeedResult.digest} (the journal is then built and hashed as it goes). @defaultValue true */
+  digest?: boolean;
 }
 
-/** The data of a {@link SimResult}. */
-export function seedResult(r: SimResult): SeedResult {
-  const h = createHash('sha256');
-  for (const op of r.history) h.update(formatOpJson(op) + '\n');
+/** Runs one seed of a spec in this thread, keeping nothing but its outcome. */
+export async function runSeed(spec: SimSpec, seed: string, o: RunSeedOptions = {}): Promise<SeedResult> {
+  const h = o.digest === false ? undefined : createHash('sha256');
+  const r = await runSim(await specConfig(spec, seed, h ? { onJournal: (chunk) => void h.update(chunk) } : {}));
+  return seedResult(r, h);
+}
+
+/**
+ * The data of a {@link SimResult}. `journalHash` is a SHA-256 already fed the journal (see
+ * {@link SimConfig.onJournal}); without it, the run's kept journal is hashed.
+ */
+export function seedResult(r: SimResult, journalHash?: Hash): SeedResult {
+  let h = journalHash;
+  if (!h) {
+    h = createHash('sha256');
+    h.update(r.journal ?? '');
+  }
+  let skeleton = '';
+  for (const op of r.history) skeleton += `${op.index} ${op.time} ${op.type} ${op.process} ${op.f}\n`;
   h.update('\0');
-  h.update(r.journal ?? '');
+  h.update(skeleton);
   return {
     seed: r.seed,
     valid: r.valid,
@@ -83,6 +103,7 @@ export function seedResult(r: SimResult): SeedResult {
     size: r.size,
     simSeconds: r.simSeconds,
     wallSeconds: r.wallSeconds,
+    analysisSeconds: r.analysisSeconds,
     digest: h.digest('hex'),
     workloadValid: (r.results['workload'] as { 'valid?'?: unknown } | undefined)?.['valid?'],
   };

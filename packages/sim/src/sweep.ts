@@ -23,6 +23,8 @@ export interface SweepOptions {
   onResult?(result: SeedResult, finished: number): void;
   /** Stops handing out seeds; runs going finish. */
   signal?: AbortSignal;
+  /** Compute each run's {@link SeedResult.digest} (costs building and hashing the journal). @defaultValue false */
+  digest?: boolean;
 }
 
 /** What {@link sweep} resolves with. */
@@ -67,38 +69,39 @@ export async function sweep(o: SweepOptions): Promise<SweepOutcome> {
     size: { ops: 0, faults: 0, nodes: o.spec.options.nodes.length, seconds: 0, messages: 0 },
     simSeconds: 0,
     wallSeconds: 0,
+    analysisSeconds: 0,
     digest: '',
   });
 
   if (nWorkers === 0) {
     for (let s = take(); s !== undefined; s = take()) {
       try {
-        done(await runSeed(o.spec, s));
+        done(await runSeed(o.spec, s, { digest: o.digest === true }));
       } catch (e) {
         done(crashed(s, String((e as Error)?.stack ?? e)));
       }
     }
   } else {
-    await Promise.all(Array.from({ length: nWorkers }, () => runWorker(o.spec, take, done, crashed)));
+    await Promise.all(Array.from({ length: nWorkers }, () => runWorker(o.spec, o.digest === true, take, done, crashed)));
   }
   const results = seeds.filter((s) => bySeed.has(s)).map((s) => bySeed.get(s)!);
   return { results, stopped: results.length < seeds.length, wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9, workers: nWorkers };
 }
 
-function spawnWorker(spec: SimSpec): Worker {
+function spawnWorker(spec: SimSpec, digest: boolean): Worker {
   const self = import.meta.url;
   if (self.endsWith('.ts')) {
     // From sources: a JavaScript bootstrap registers tsx, then loads the TypeScript worker.
     const entry = new URL('./worker.ts', self).href;
     const execArgv = process.execArgv.includes('--conditions=@gyre/source') ? process.execArgv : [...process.execArgv, '--conditions=@gyre/source'];
-    return new Worker(new URL('./boot.mjs', self), { workerData: { gyreSimWorker: true, spec, entry }, execArgv });
+    return new Worker(new URL('./boot.mjs', self), { workerData: { gyreSimWorker: true, spec, digest, entry }, execArgv });
   }
-  return new Worker(new URL('./worker.js', self), { workerData: { gyreSimWorker: true, spec } });
+  return new Worker(new URL('./worker.js', self), { workerData: { gyreSimWorker: true, spec, digest } });
 }
 
-function runWorker(spec: SimSpec, take: () => string | undefined, done: (r: SeedResult) => void, crashed: (seed: string, error: string) => SeedResult): Promise<void> {
+function runWorker(spec: SimSpec, digest: boolean, take: () => string | undefined, done: (r: SeedResult) => void, crashed: (seed: string, error: string) => SeedResult): Promise<void> {
   return new Promise<void>((resolve) => {
-    const w = spawnWorker(spec);
+    const w = spawnWorker(spec, digest);
     let current: string | undefined;
     let over = false;
     const finish = () => {

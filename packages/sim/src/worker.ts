@@ -12,10 +12,10 @@ export type FromWorker = { type: 'result'; result: import('./spec').SeedResult }
 
 const port = parentPort;
 if (port && (workerData as { gyreSimWorker?: boolean } | undefined)?.gyreSimWorker) {
-  const spec = (workerData as { spec: SimSpec }).spec;
+  const { spec, digest } = workerData as { spec: SimSpec; digest: boolean };
   port.on('message', (m: ToWorker) => {
     if (m.type !== 'run') return;
-    runSeed(spec, m.seed).then(
+    runSeed(spec, m.seed, { digest }).then(
       (result) => port.postMessage({ type: 'result', result } satisfies FromWorker),
       (e: unknown) => port.postMessage({ type: 'error', seed: m.seed, error: String((e as Error)?.stack ?? e) } satisfies FromWorker),
     );

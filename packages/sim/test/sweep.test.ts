@@ -32,7 +32,7 @@ describe('sweep', () => {
   it('runs seeds on worker threads with the same outcome, byte for byte, as in this thread', async () => {
     const s = spec(repo + 'examples/nodes/echo.ts');
     const seeds = seedRange(0, 6);
-    const threaded = await sweep({ spec: s, seeds, workers: 2 });
+    const threaded = await sweep({ spec: s, seeds, workers: 2, digest: true });
     expect(threaded.workers).toBe(2);
     expect(threaded.results.map((r) => r.seed)).toEqual(seeds);
     expect(threaded.results.map((r) => r.crash ?? r.exitCode)).toEqual(seeds.map(() => 0));
