@@ -2,8 +2,12 @@
  * The `gyre` command (also installed as `maelstrom`).
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatSummary, startServer } from '@gyre/report';
 import { runTest, type Reporter, type RunStatus } from '@gyre/runner';
+import { availableDemos, demoExitCode } from './demo';
+import { writeRunReport } from './report';
 import { loadWorkload } from './workloads';
 import { OptionError, optionsHelp, parseTestArgs, type TestOptions } from './options';
 import { replayCommand, simCommand } from './sim';
@@ -48,6 +52,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   switch (cmd) {
     case 'test':
       return testCommand(rest, io);
+    case 'serve':
+      return serveCommand(rest, io);
+    case 'demo':
+      return demoCommand(rest, io);
     case 'sim':
       return simCommand(rest, io);
     case 'replay':
@@ -134,7 +142,9 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
       signal: io.signal,
     });
     reporter.done?.();
-    io.out(summary(r.results, r.dir) + '\n');
+    const report = await writeRunReport(r.dir, { history: r.history, results: r.results });
+    if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
+    io.out(formatSummary(r.results, { dir: r.dir, color: io.isTTY }) + '\n');
     if (r.crash) {
       io.out(`\nOh jeez, I'm sorry, Gyre broke. Here's why:\n${r.crash}\n`);
       return 255;
@@ -144,6 +154,94 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
     if (code !== 0) break;
   }
   return code;
+}
+
+/** Where the repository's examples are, relative to this file (dist/cli.js or src/cli.ts). */
+function examplesDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
+}
+
+/** `gyre demo [test options]`: every bundled example on its workload, then a summary like Maelstrom's. */
+async function demoCommand(argv: readonly string[], io: Io): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(`Usage: gyre demo [OPTIONS ...]\n\nRuns Gyre's example nodes on their workloads and prints which passed. Takes the options of \`gyre test\` except --bin and --workload (each demo sets its own where it needs to).\n`);
+    return 0;
+  }
+  for (const a of argv) {
+    if (a === '--bin' || a === '-w' || a === '--workload' || a.startsWith('--bin=') || a.startsWith('--workload=')) return usageError(io, 'gyre demo chooses --bin and --workload itself');
+  }
+  const dir = examplesDir();
+  const { present, missing } = availableDemos(dir);
+  if (present.length === 0) {
+    io.err(`No example nodes found under ${dir}. Build them first: \`pnpm turbo run build --filter=@gyre/examples\`.\n`);
+    return 255;
+  }
+  for (const m of missing) io.err(`WARN  skipping ${m.workload}: ${m.bin} is not built\n`);
+  const outcomes: { name: string; outcome: 'valid' | 'invalid' | 'unknown' | 'crashed' }[] = [];
+  for (const d of present) {
+    const name = `${d.workload} ${d.bin}`;
+    io.err(`\n# ${name}\n`);
+    const code = await main(['test', ...argv, '-w', d.workload, '--bin', join(dir, d.bin), ...d.args], io);
+    outcomes.push({ name, outcome: code === 0 ? 'valid' : code === 1 ? 'invalid' : code === 2 ? 'unknown' : 'crashed' });
+    if (io.signal?.aborted) break;
+  }
+  const section = (title: string, o: string) => {
+    const xs = outcomes.filter((x) => x.outcome === o);
+    return `# ${title}\n\n${xs.map((x) => x.name).join('\n')}${xs.length ? '\n' : ''}`;
+  };
+  io.out(['', section('Successful tests', 'valid'), section('Indeterminate tests', 'unknown'), section('Crashed tests', 'crashed'), section('Failed tests', 'invalid')].join('\n'));
+  const count = (o: string) => outcomes.filter((x) => x.outcome === o).length;
+  io.out(`\n${count('valid')} successes\n${count('unknown')} unknown\n${count('crashed')} crashed\n${count('invalid')} failures\n`);
+  return demoExitCode(outcomes.map((x) => x.outcome));
+}
+
+/** `gyre serve [-b HOST] [-p PORT] [--store DIR]`: the web UI over the store. */
+async function serveCommand(argv: readonly string[], io: Io): Promise<number> {
+  let host = '127.0.0.1';
+  let port = 8080;
+  let store = 'store';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '-h' || flag === '--help') {
+      io.out(`Usage: gyre serve [-b HOST] [-p PORT] [--store DIR]\n\nServes the store's runs, reports and files over HTTP.\n\n  -b, --host HOST   interface to bind [default: 127.0.0.1; Maelstrom binds 0.0.0.0]\n  -p, --port PORT   port [default: 8080]\n      --store DIR   the store [default: store]\n`);
+      return 0;
+    } else if (flag === '-b' || flag === '--host') {
+      const v = value();
+      if (!v) return usageError(io, 'Missing argument for "--host"');
+      host = v;
+    } else if (flag === '-p' || flag === '--port') {
+      const v = value();
+      if (!v || !/^\d+$/.test(v) || Number(v) > 65535) return usageError(io, `--port must be an integer from 0 to 65535, got ${JSON.stringify(v ?? '')}`);
+      port = Number(v);
+    } else if (flag === '--store') {
+      const v = value();
+      if (!v) return usageError(io, 'Missing argument for "--store"');
+      store = v;
+    } else {
+      return usageError(io, `Unknown option: ${JSON.stringify(a)}`);
+    }
+  }
+  let server;
+  try {
+    server = await startServer({ store: resolve(io.cwd, store), host, port });
+  } catch (e) {
+    io.err(`Could not serve on ${host}:${port}: ${(e as Error).message}\n`);
+    return 255;
+  }
+  io.out(`I'll see your test results at ${server.url} (serving ${resolve(io.cwd, store)}). Press Ctrl-C to stop.\n`);
+  await new Promise<void>((r) => {
+    if (io.signal?.aborted) return r();
+    io.signal?.addEventListener('abort', () => r());
+  });
+  await server.close();
+  return 0;
+}
+
+function usageError(io: Io, message: string): number {
+  io.err(`${message}\n`);
+  return 254;
 }
 
 /** Checks `--bin` before anything starts. */
@@ -194,27 +292,6 @@ function consoleReporter(io: Io, o: TestOptions): Reporter & { done?: () => void
   };
 }
 
-/** The short summary printed at the end of a run. */
-export function summary(results: Record<string, unknown>, dir: string): string {
-  const lines: string[] = [];
-  const get = (...path: string[]): unknown => path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), results);
-  const v = (x: unknown) => (x === true ? 'valid' : x === false ? 'INVALID' : 'unknown');
-  const stats = get('stats') as Record<string, unknown> | undefined;
-  if (stats) lines.push(`ops: ${stats['count']} completed (${stats['ok-count']} ok, ${stats['fail-count']} fail, ${stats['info-count']} info)  [${v(stats['valid?'])}]`);
-  const avail = get('availability', 'ok-fraction');
-  if (typeof avail === 'number') lines.push(`availability: ${(avail * 100).toFixed(1)}% ok  [${v(get('availability', 'valid?'))}]`);
-  const mpo = get('net', 'servers', 'msgs-per-op');
-  const all = get('net', 'all', 'msg-count');
-  if (all !== undefined) lines.push(`network: ${all} messages${typeof mpo === 'number' ? `, ${mpo.toFixed(2)} server msgs per op` : ''}`);
-  const sl = get('workload', 'stable-latencies') as Record<string, number> | undefined;
-  if (sl) lines.push(`stable latency (ms): median ${sl['0.5']}, 95% ${sl['0.95']}, max ${sl['1']}`);
-  const pe = get('protocol-errors', 'count');
-  if (pe) lines.push(`protocol errors from nodes: ${pe} (see results.json "protocol-errors")`);
-  lines.push(`workload: ${v(get('workload', 'valid?'))}`);
-  lines.push(`results: ${dir}/results.edn`);
-  return lines.join('\n');
-}
-
 const isMain = process.argv[1] && /(?:^|[/\\])(cli\.(?:ts|js)|gyre|maelstrom)$/.test(process.argv[1]);
 if (isMain) {
   const controller = new AbortController();
@@ -222,7 +299,7 @@ if (isMain) {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\n${sig}: stopping the run, keeping what was recorded (press Ctrl-C again to quit at once)\n`);
+    process.stderr.write(`\n${sig}: stopping, keeping what was recorded (press Ctrl-C again to quit at once)\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

@@ -10,7 +10,7 @@ import { parseJson, stringifyJson } from '@gyre/history';
 import { basicTime } from '@gyre/runner';
 import {
   failed,
-  formatSummary,
+  formatSweepSummary,
   mergeSummaries,
   recordRun,
   replayRun,
@@ -26,7 +26,9 @@ import {
   type SimSpec,
   type SweepSummary,
 } from '@gyre/sim';
-import { OUTCOME, summary, type Io } from './cli';
+import { formatSummary } from '@gyre/report';
+import { OUTCOME, type Io } from './cli';
+import { writeRunReport } from './report';
 import { OptionError, optionsHelp, parseTestArgs } from './options';
 import { loadWorkload } from './workloads';
 
@@ -206,8 +208,10 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   try {
     if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o.seed, store, argv, io);
     const seed = o.seed ?? String(randomBytes(4).readUInt32BE(0));
-    const r = await runSim(await specConfig(spec, seed, { store, keepJournal: true, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
-    io.out(summary(r.results, r.dir!) + '\n');
+    const r = await runSim(await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
+    const report = await writeRunReport(r.dir!, { history: r.history, results: r.results });
+    if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
+    io.out(formatSummary(r.results, { dir: r.dir!, color: io.isTTY }) + '\n');
     io.out(`simulated ${r.simSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(2)} s\n`);
     if (sim.checkDeterminism) {
       const again = seedResult(await runSim(await specConfig(spec, seed, { keepJournal: true })));
@@ -262,7 +266,7 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | un
   const file = sim.summary ? resolve(io.cwd, sim.summary) : join(store, 'sweeps', `${spec.workload}-${basicTime(new Date())}${range.shard ? `-shard${range.shard.replace('/', 'of')}` : ''}.json`);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, stringifyJson(s) + '\n');
-  io.out(formatSummary(s) + '\n');
+  io.out(formatSweepSummary(s) + '\n');
   io.out(`summary: ${file}\n`);
   if (s.smallestFailing === null) {
     io.out('\n' + OUTCOME.valid + '\n');
@@ -321,7 +325,7 @@ async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
     return 254;
   }
   if (out) writeFileSync(resolve(io.cwd, out), stringifyJson(merged) + '\n');
-  io.out(formatSummary(merged) + '\n');
+  io.out(formatSweepSummary(merged) + '\n');
   if (out) io.out(`summary: ${resolve(io.cwd, out)}\n`);
   if (merged.smallestFailing !== null) io.out(`reproduce: ${simCommandLine(merged.spec, merged.smallestFailing)}\n`);
   return merged.smallestFailing === null ? 0 : merged.invalid > 0 ? 1 : merged.crashed > 0 ? 255 : 2;

@@ -1,15 +1,52 @@
 /**
- * Finds a workload by name: a built-in one, or (later) a plugin module.
+ * Finds a workload by name: a built-in one, or a plugin module (`-w ./my-workload.js`,
+ * `-w some-npm-package`).
  */
-import { WORKLOADS, type WorkloadDefinition } from '@gyre/workloads';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defineWorkload, WORKLOADS, type WorkloadDefinition } from '@gyre/workloads';
 import { WORKLOAD_NAMES } from './options';
 
+function looksLikePath(name: string): boolean {
+  return name.startsWith('.') || isAbsolute(name) || /\.(m?js|cjs|ts|mts)$/.test(name);
+}
+
 /** Resolves `-w NAME` to a workload definition; throws with a clear message when it cannot. */
-export async function loadWorkload(name: string, _cwd: string): Promise<WorkloadDefinition> {
+export async function loadWorkload(name: string, cwd: string): Promise<WorkloadDefinition> {
   const w = WORKLOADS[name];
   if (w) return w;
   if ((WORKLOAD_NAMES as readonly string[]).includes(name)) {
     throw new Error(`The ${name} workload is not implemented in this version of Gyre yet. Implemented: ${Object.keys(WORKLOADS).sort().join(', ')}.`);
   }
-  throw new Error(`Unknown workload ${JSON.stringify(name)}. Expected one of: ${WORKLOAD_NAMES.join(', ')}.`);
+  let url: string;
+  if (looksLikePath(name)) {
+    const path = resolve(cwd, name);
+    if (!existsSync(path)) throw new Error(`Workload plugin ${name}: no such file (looked for ${path}).`);
+    url = pathToFileURL(path).href;
+  } else {
+    try {
+      url = pathToFileURL(createRequire(join(cwd, 'package.json')).resolve(name)).href;
+    } catch {
+      throw new Error(
+        `Unknown workload ${JSON.stringify(name)}. Expected one of: ${WORKLOAD_NAMES.join(', ')}; or a plugin: a path to a module (./my-workload.js) or an installed package that exports defineWorkload({...}).`,
+      );
+    }
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`Workload plugin ${name} could not be loaded: ${(e as Error).message}`);
+  }
+  const def = (mod['default'] ?? mod['workload']) as WorkloadDefinition | undefined;
+  if (!def || typeof def !== 'object') {
+    throw new Error(`Workload plugin ${name} must export a workload as its default export (export default defineWorkload({...})) or as "workload".`);
+  }
+  try {
+    return defineWorkload(def);
+  } catch (e) {
+    throw new Error(`Workload plugin ${name}: ${(e as Error).message}`);
+  }
 }

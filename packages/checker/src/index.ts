@@ -22,3 +22,38 @@ export type { IntRange, CounterResult, CounterOptions } from './counter';
 export { counter } from './counter';
 export type { KafkaUnseen, KafkaErrors, KafkaRealtimeLag, KafkaResult, KafkaOptions } from './kafka';
 export { kafka, KAFKA_ALLOWED_ERROR_TYPES, KAFKA_ERROR_TYPES } from './kafka';
+export {
+  linearizable,
+  renderLinearSvg,
+  register,
+  casRegister,
+  mutex,
+  setModel,
+  fifoQueue,
+  unorderedQueue,
+  multiRegister,
+  perKey,
+  linKv,
+  stringKv,
+  describeLinOp,
+  models,
+} from './linear/index';
+export type {
+  LinOp,
+  Model,
+  StepResult,
+  RegisterOptions,
+  StringKvOptions,
+  UnorderedQueueState,
+  Bag,
+  KvMapState,
+  KvString,
+  LinearizableOptions,
+  LinearizableResult,
+  PartitionResult,
+  LinearFailure,
+  OpRef,
+  DescribedState,
+  UnknownCause,
+  LinearSvgOptions,
+} from './linear/index';

@@ -32,5 +32,6 @@ export {
   parseHistoryJsonArray,
   parseHistoryEdn,
 } from './format';
+export { parseJepsenLog, parseKvTrace } from './jepsen-log';
 export type { Random, Clock, TimerHandle } from './random';
 export { seededRandom } from './random';

@@ -72,10 +72,21 @@ export function formatSummary(results: Record<string, unknown> | undefined, opti
   if (results && v !== true) {
     const max = options.maxAnomalies ?? 8;
     let shown = 0;
+    const said = new Set<string>();
     for (const f of findAnomalies(results)) {
       const where = f.path.join(' › ') || 'results';
+      const fresh = f.explanations.filter((e) => !said.has(e));
+      if (fresh.length > 0) {
+        // A checker that explains itself says it better than its raw fields.
+        for (const e of fresh.slice(0, 2)) {
+          said.add(e);
+          if (shown++ < max) row(shown === 1 ? 'anomalies' : '', `${where}: ${e.split('\n')[0]!.slice(0, 160)}`);
+        }
+        continue;
+      }
+      if (f.explanations.length > 0) continue;
       if (f.groups.length === 0) {
-        if (shown++ < max) row(shown === 1 ? 'anomalies' : '', `${where}: ${f.valid === false ? 'invalid' : 'unknown'}${f.explanations[0] ? ` — ${f.explanations[0].split('\n')[0]!.slice(0, 100)}` : ''}`);
+        if (shown++ < max) row(shown === 1 ? 'anomalies' : '', `${where}: ${f.valid === false ? 'invalid' : 'unknown'}`);
       }
       for (const g of f.groups) {
         if (shown++ >= max) break;

@@ -2,8 +2,8 @@
  * The analysis at the end of a run: every checker on the recorded history, merged into the
  * results map of results.json / results.edn.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { availability, exceptions, mergeValid, stats, type Validity } from '@gyre/checker';
 import { prettyEdn, stringifyJson, type Op } from '@gyre/history';
 import type { Router } from '@gyre/net';
@@ -24,6 +24,8 @@ export interface AnalysisInput {
   interrupted?: boolean;
   /** Why the run crashed, if it did. */
   crash?: string | undefined;
+  /** Where the workload's checker writes extra files (paths relative to the run directory); none are written without it. */
+  writeFile?: (path: string, content: string) => void;
 }
 
 /** Runs the checkers; a checker that throws gives `valid? unknown` with the error, never an exception. */
@@ -43,7 +45,7 @@ export function analyze(a: AnalysisInput): { valid: Validity; results: Record<st
   safe('stats', () => stats(history) as unknown as Record<string, unknown>);
   safe('availability', () => availability(history, { availability: opts.availability }) as unknown as Record<string, unknown>);
   safe('net', () => a.router.netResult(a.invocations) as unknown as Record<string, unknown>);
-  safe('workload', () => a.workload.check(history, opts) as unknown as Record<string, unknown>);
+  safe('workload', () => a.workload.check(history, opts, a.writeFile) as unknown as Record<string, unknown>);
   if (a.protocolErrors.size) {
     results['protocol-errors'] = { 'valid?': true, count: [...a.protocolErrors.values()].reduce((x, y) => x + y, 0), 'by-kind': Object.fromEntries(a.protocolErrors) };
   }
@@ -53,6 +55,16 @@ export function analyze(a: AnalysisInput): { valid: Validity; results: Record<st
   if (a.interrupted) results['interrupted'] = true;
   if (a.crash) results['error'] = a.crash;
   return { valid, results };
+}
+
+/** A `writeFile` for {@link analyze} that writes under `dir` and refuses paths that leave it. */
+export function runDirWriter(dir: string): (path: string, content: string) => void {
+  return (path, content) => {
+    const full = join(dir, path);
+    if (!full.startsWith(dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  };
 }
 
 /** Writes results.json and results.edn into `dir`. */

@@ -24,5 +24,5 @@ export type { InitOptions } from './init';
 export { initNode, setupWorkload } from './init';
 export { ProtocolErrors, routeNodeLine } from './output';
 export type { AnalysisInput } from './analysis';
-export { analyze, writeResults, ednKeyword } from './analysis';
+export { analyze, writeResults, ednKeyword, runDirWriter } from './analysis';
 export { registerServices, clip } from './services';

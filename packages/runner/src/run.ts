@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Validity } from '@gyre/checker';
 import { interpret } from '@gyre/generator';
-import { seededRandom, stringifyJson } from '@gyre/history';
+import { seededRandom, stringifyJson, type Op } from '@gyre/history';
 import { nemesisPackage } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
-import { analyze, writeResults } from './analysis';
+import { analyze, runDirWriter, writeResults } from './analysis';
 import { Client } from './client';
 import { realClock } from './clock';
 import { composeGenerator } from './compose';
@@ -91,6 +91,8 @@ export interface RunResult {
   /** Why the run crashed, if it did. */
   crash?: string;
   seed: string;
+  /** The recorded history (also in history.jsonl). */
+  history: Op[];
 }
 
 /** Runs a test from start to finish. Never throws for problems with the node; returns a crash instead. */
@@ -321,13 +323,24 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   store.markLatest();
 
   // Analysis: always, even after a crash or an interrupt, on what was recorded.
-  const { valid, results } = analyze({ history, workload: wl, options: opts, router, invocations: recorder.invocations, protocolErrors: protocolErrors.counts, seed, interrupted, crash });
+  const { valid, results } = analyze({
+    history,
+    workload: wl,
+    options: opts,
+    router,
+    invocations: recorder.invocations,
+    protocolErrors: protocolErrors.counts,
+    seed,
+    interrupted,
+    crash,
+    writeFile: runDirWriter(store.dir),
+  });
   writeResults(store.dir, results);
   await store.close();
   store.markLatest();
   void aborted;
   const exitCode: RunResult['exitCode'] = crash || interrupted ? 255 : valid === true ? 0 : valid === false ? 1 : 2;
-  return { valid, exitCode, dir: store.dir, results, crash, seed };
+  return { valid, exitCode, dir: store.dir, results, crash, seed, history };
 }
 
 void existsSync;

@@ -20,7 +20,7 @@ export type { RunSeedOptions } from './spec';
 export type { SweepOptions, SweepOutcome } from './sweep';
 export { sweep, failed, seedRange, shardRange } from './sweep';
 export type { SweepSummary, FailingSeed } from './summary';
-export { summarize, mergeSummaries, formatSummary } from './summary';
+export { summarize, mergeSummaries, formatSweepSummary } from './summary';
 export type { ShrinkOptions, ShrinkStep, ShrinkResult, FailingRun } from './shrink';
 export { shrink, smaller, sizeKey } from './shrink';
 export { recordRun, journalEvents } from './record';

@@ -22,6 +22,7 @@ import {
   ProtocolErrors,
   registerServices,
   routeNodeLine,
+  runDirWriter,
   RunCrash,
   RunStore,
   setupWorkload,
@@ -306,6 +307,7 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
     seed,
     interrupted,
     crash,
+    ...(store ? { writeFile: runDirWriter(store.dir) } : {}),
   });
   results['simulated-seconds'] = clock.now() / 1e9;
   const analysisSeconds = Number(process.hrtime.bigint() - analysisStart) / 1e9;

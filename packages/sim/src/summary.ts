@@ -123,7 +123,7 @@ export function mergeSummaries(summaries: readonly SweepSummary[]): SweepSummary
 }
 
 /** A few lines for the console. */
-export function formatSummary(s: SweepSummary): string {
+export function formatSweepSummary(s: SweepSummary): string {
   const lines: string[] = [];
   const rate = s.wallSeconds > 0 ? s.simSeconds / s.wallSeconds : 0;
   lines.push(`seeds: ${s.ran} run${s.stopped ? ' (stopped early)' : ''}: ${s.passed} passed, ${s.invalid} invalid, ${s.unknown} unknown, ${s.crashed} crashed`);

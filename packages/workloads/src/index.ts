@@ -6,6 +6,7 @@ export type { TopologyName, Topology } from './topology';
 export { topology, isTopologyName, TOPOLOGY_NAMES } from './topology';
 import { echo } from './builtin/echo';
 import { kafka } from './builtin/kafka';
+import { checkLinKv, linKv } from './builtin/lin-kv';
 import { broadcast, gCounter, gSet, pnCounter } from './builtin/sets';
 import { uniqueIds } from './builtin/unique-ids';
 import type { WorkloadDefinition } from './types';
@@ -21,7 +22,7 @@ export type {
   WorkloadResult,
 } from './types';
 export { defineWorkload, MalformedReplyError } from './types';
-export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka };
+export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka, linKv, checkLinKv };
 export { txnGenerator } from './builtin/txn-gen';
 export type { TxnGenOptions, MicroOp } from './builtin/txn-gen';
 
@@ -32,6 +33,7 @@ export const WORKLOADS: Record<string, WorkloadDefinition> = {
   'g-counter': gCounter,
   'g-set': gSet,
   kafka,
+  'lin-kv': linKv,
   'pn-counter': pnCounter,
   'unique-ids': uniqueIds,
 };

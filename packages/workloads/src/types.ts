@@ -122,8 +122,12 @@ export interface WorkloadDefinition {
   finalTimeLimit?: number;
   /** The client. */
   client: WorkloadClient;
-  /** The workload's checker: `{ 'valid?': ..., ... }` with Maelstrom's key names. */
-  check(history: readonly Op[], options: WorkloadOptions): WorkloadResult;
+  /**
+   * The workload's checker: `{ 'valid?': ..., ... }` with Maelstrom's key names. It may hand files
+   * for the run directory to `emit` (path relative to the run, text), such as lin-kv's
+   * `independent/<key>/...`; the runner writes them.
+   */
+  check(history: readonly Op[], options: WorkloadOptions, emit?: (path: string, content: string) => void): WorkloadResult;
   /** Rewrites an op's value for history.edn / history.txt (txn workloads: micro-op names as keywords). */
   valueToEdn?(value: unknown, op: Op): unknown;
 }

@@ -1,6 +1,6 @@
-import { linearizable, models } from '@gyre/checker';
+import { linearizable, models, renderLinearSvg, type LinearizableResult } from '@gyre/checker';
 import type { Context, GenResult, Generator } from '@gyre/generator';
-import type { Op, ProcessId } from '@gyre/history';
+import { formatOpEdn, formatOpJson, prettyEdn, stringifyJson, valueKey, type Op, type ProcessId } from '@gyre/history';
 import { WORKLOAD_RPCS, RpcError } from '@gyre/protocol';
 import { defineWorkload, type WorkloadResult } from '../types';
 
@@ -104,5 +104,55 @@ export const linKv = defineWorkload({
       }
     },
   },
-  check: (history) => linearizable(history, { model: models.linKv() }) as unknown as WorkloadResult,
+  check: (history, _opts, emit) => checkLinKv(history, emit),
 });
+
+/** How long the linearizability search may take before the verdict is unknown. */
+const LIN_TIME_LIMIT_MS = 60_000;
+
+/**
+ * Checks each key independently (Jepsen's independent checker) and shapes the result as
+ * Maelstrom's: `{valid?, results: {k: {linearizable, timeline, valid?}}, failures: [k...]}`;
+ * writes `independent/<k>/` files through `emit`.
+ */
+export function checkLinKv(history: readonly Op[], emit?: (path: string, content: string) => void): WorkloadResult {
+  const r: LinearizableResult = linearizable(history, { model: models.linKv(), allPartitions: true, explain: true, timeLimit: LIN_TIME_LIMIT_MS });
+  const results: Record<string, unknown> = {};
+  const failures: unknown[] = [];
+  const byKey = new Map<string, Op[]>();
+  for (const op of history) {
+    if (typeof op.process !== 'number' || !Array.isArray(op.value)) continue;
+    const k = valueKey((op.value as unknown[])[0]);
+    let ops = byKey.get(k);
+    if (!ops) byKey.set(k, (ops = []));
+    ops.push(op);
+  }
+  for (const p of r.partitions) {
+    const key = stringifyJson(p.key);
+    const lin: Record<string, unknown> = { 'valid?': p.valid, 'op-count': p.opCount };
+    if (p.cause) lin['cause'] = p.cause;
+    if (p.longestPrefix) lin['longest-prefix'] = p.longestPrefix;
+    const f = r.failure && valueKey(r.failure.key) === valueKey(p.key) ? r.failure : undefined;
+    if (f) {
+      lin['op'] = { index: f.op.index, process: f.op.process, f: f.op.f, value: f.op.value, description: f.op.description };
+      if (f.reason) lin['reason'] = f.reason;
+      lin['states'] = f.states.map((s) => s.description);
+      lin['stretch'] = f.stretch;
+      lin['explanation'] = f.explanation;
+    }
+    results[key] = { linearizable: lin, timeline: { 'valid?': true }, 'valid?': p.valid };
+    if (p.valid === false) failures.push(p.key);
+    if (emit) {
+      const ops = byKey.get(valueKey(p.key)) ?? [];
+      const dir = `independent/${key}`;
+      emit(`${dir}/history.jsonl`, ops.map(formatOpJson).join('\n') + '\n');
+      emit(`${dir}/history.edn`, ops.map((o) => formatOpEdn(o)).join('\n') + '\n');
+      emit(`${dir}/results.json`, stringifyJson(results[key]) + '\n');
+      emit(`${dir}/results.edn`, prettyEdn(results[key]) + '\n');
+      if (f) emit(`${dir}/linear.svg`, renderLinearSvg(r, history));
+    }
+  }
+  const out: WorkloadResult = { 'valid?': r.valid, results, failures };
+  if (r.cause) out['cause'] = r.cause;
+  return out;
+}

@@ -1,0 +1,115 @@
+import { valueKey, type Op, type ProcessId } from '@gyre/history';
+import type { LinOp, Model } from './model';
+
+/** An op inside the checker, with its positions in the history array. */
+export interface PreparedOp extends LinOp {
+  /** Partition-local id (see {@link LinOp.id}). */
+  id: number;
+  /** Position of the invocation in the history array. */
+  invPos: number;
+  /** Position of the completion (ok), or -1 when indeterminate. */
+  retPos: number;
+}
+
+class Prepared_ implements PreparedOp {
+  constructor(
+    public id: number,
+    readonly index: number,
+    readonly completionIndex: number,
+    readonly process: ProcessId,
+    readonly f: string,
+    readonly value: unknown,
+    readonly invokeValue: unknown,
+    readonly known: boolean,
+    readonly invocation: Op,
+    readonly completion: Op | undefined,
+    public invPos: number,
+    public retPos: number,
+  ) {}
+}
+
+/** A partition's ops, in invocation order, with partition-local ids. */
+export interface Partition {
+  key: unknown;
+  ops: PreparedOp[];
+}
+
+/** What {@link prepare} did with the history. */
+export interface Prepared {
+  partitions: Partition[];
+  /** Ops considered (all partitions). */
+  opCount: number;
+  /** Ops dropped because they failed. */
+  failed: number;
+  /** Indeterminate read-only ops dropped. */
+  droppedReads: number;
+}
+
+/**
+ * Pairs invocations with completions (per process, in history order), drops `fail`ed ops and
+ * indeterminate read-only ops, builds {@link LinOp}s and splits them by the model's partition key.
+ * Non-client entries (the nemesis) are ignored.
+ */
+export function prepare(history: readonly Op[], model: Model<any, any>): Prepared {
+  const open = new Map<ProcessId, number>();
+  const completionOf = new Int32Array(history.length).fill(-1);
+  for (let j = 0; j < history.length; j++) {
+    const op = history[j]!;
+    if (typeof op.process !== 'number') continue;
+    if (op.type === 'invoke') open.set(op.process, j);
+    else {
+      const i = open.get(op.process);
+      if (i !== undefined) {
+        completionOf[i] = j;
+        open.delete(op.process);
+      }
+    }
+  }
+  const byKey = new Map<string, Partition>();
+  const partition = model.partition;
+  const single: Partition = { key: undefined, ops: [] };
+  let failed = 0;
+  let droppedReads = 0;
+  let opCount = 0;
+  for (let j = 0; j < history.length; j++) {
+    const inv = history[j]!;
+    if (inv.type !== 'invoke' || typeof inv.process !== 'number') continue;
+    const c = completionOf[j]!;
+    const completion = c >= 0 ? history[c] : undefined;
+    if (completion?.type === 'fail') {
+      failed++;
+      continue;
+    }
+    const known = completion?.type === 'ok';
+    const op = new Prepared_(-1, inv.index, completion ? completion.index : -1, inv.process, inv.f, known ? completion!.value : inv.value, inv.value, known, inv, completion, j, known ? c : -1);
+    if (!known && model.readOnly?.(op)) {
+      droppedReads++;
+      continue;
+    }
+    let p: Partition | undefined;
+    if (partition) {
+      const key = partition.call(model, op);
+      const k = valueKey(key);
+      p = byKey.get(k);
+      if (!p) {
+        p = { key, ops: [] };
+        byKey.set(k, p);
+      }
+    } else p = single;
+    op.id = p.ops.length;
+    p.ops.push(op);
+    opCount++;
+  }
+  const partitions = partition ? [...byKey.values()] : single.ops.length > 0 ? [single] : [];
+  return { partitions, opCount, failed, droppedReads };
+}
+
+/** A copy of `op` whose outcome is forgotten: indeterminate, with its invocation's value. */
+export function relax(op: PreparedOp, id: number): PreparedOp {
+  return new Prepared_(id, op.index, op.completionIndex, op.process, op.f, op.invokeValue, op.invokeValue, false, op.invocation, op.completion, op.invPos, -1);
+}
+
+/** A copy of `op` with a new partition-local id. */
+export function renumber(op: PreparedOp, id: number): PreparedOp {
+  return op.id === id ? op : new Prepared_(id, op.index, op.completionIndex, op.process, op.f, op.value, op.invokeValue, op.known, op.invocation, op.completion, op.invPos, op.retPos);
+}

@@ -1,0 +1,511 @@
+import type { Automaton } from './automaton';
+import { zobrist } from './hash';
+
+/** How a search ended. */
+export const VALID = 1;
+export const INVALID = 0;
+export const TIMEOUT = 2;
+export const CACHE_FULL = 3;
+/** The run's step budget ran out; the search can be resumed (with any order) by another run. */
+export const BUDGET = 4;
+export type Outcome = typeof VALID | typeof INVALID | typeof TIMEOUT | typeof CACHE_FULL | typeof BUDGET;
+
+/** Orders in which the candidates of a configuration are tried. */
+export const FORWARD = 0;
+export const REVERSE = 1;
+export const URGENT = 2;
+/**
+ * Forward: invocation order (Porcupine's). Reverse: latest invocation first. Urgent: the op whose
+ * completion comes first (it must be linearized before that point), then invocation order.
+ */
+export type Order = typeof FORWARD | typeof REVERSE | typeof URGENT;
+
+/** Budgets for one search. */
+export interface Limits {
+  /** Absolute deadline on the `now` clock (ms); Infinity for none. */
+  deadline: number;
+  now: () => number;
+  /** Cap on memoised configurations. */
+  maxEntries: number;
+}
+
+/** Options for one run of a {@link Search}. */
+export interface RunOptions {
+  /** Candidate order. @defaultValue FORWARD (invocation order, as Porcupine) */
+  order?: Order;
+  /** Stop after this many steps with {@link BUDGET}. @defaultValue Infinity */
+  stepLimit?: number;
+  /** Do not stop at a full linearisation: report the state of each, and explore them all. */
+  collect?: (state: number) => void;
+}
+
+/**
+ * Memo of visited configurations (linearised set, state id): open addressing over a pool of
+ * bitsets, keyed by an incremental Zobrist hash of the set mixed with a per-state key.
+ */
+class ConfigCache {
+  count = 0;
+  private mask = 255;
+  private table: Int32Array;
+  private hashes: Int32Array;
+  private stateOf: Int32Array;
+  private bits: Uint32Array;
+  constructor(
+    private readonly words: number,
+    private readonly maxEntries: number,
+  ) {
+    const buf = new ArrayBuffer((256 + 128 + 128 + 128 * words) * 4);
+    this.table = new Int32Array(buf, 0, 256);
+    this.hashes = new Int32Array(buf, 1024, 128);
+    this.stateOf = new Int32Array(buf, 1536, 128);
+    this.bits = new Uint32Array(buf, 2048, 128 * words);
+  }
+
+  /** The new entry's index if (set, state) was added; -1 if already present; -2 if the cache is full. */
+  add(set: Uint32Array, state: number, h: number): number {
+    const W = this.words;
+    const table = this.table;
+    const mask = this.mask;
+    let i = h & mask;
+    for (;;) {
+      const e1 = table[i]!;
+      if (e1 === 0) break;
+      const e = e1 - 1;
+      if (this.hashes[e] === h && this.stateOf[e] === state) {
+        const bits = this.bits;
+        const base = e * W;
+        let w = 0;
+        while (w < W && bits[base + w] === set[w]) w++;
+        if (w === W) return -1;
+      }
+      i = (i + 1) & mask;
+    }
+    const e = this.count;
+    if (e >= this.maxEntries) return -2;
+    if (e >= this.hashes.length) this.growPool();
+    this.hashes[e] = h;
+    this.stateOf[e] = state;
+    this.bits.set(set, e * W);
+    table[i] = e + 1;
+    this.count = e + 1;
+    if (this.count * 2 > mask) this.rehash();
+    return e;
+  }
+
+  /** Forgets an entry (it will never match again). */
+  kill(e: number): void {
+    this.stateOf[e] = -1;
+  }
+
+  private growPool(): void {
+    const cap = Math.min(this.hashes.length * 2, Math.max(this.maxEntries, 1));
+    const h = new Int32Array(cap);
+    h.set(this.hashes);
+    this.hashes = h;
+    const s = new Int32Array(cap);
+    s.set(this.stateOf);
+    this.stateOf = s;
+    const b = new Uint32Array(cap * this.words);
+    b.set(this.bits);
+    this.bits = b;
+  }
+
+  private rehash(): void {
+    const size = (this.mask + 1) * 2;
+    const mask = size - 1;
+    const t = new Int32Array(size);
+    for (let e = 0; e < this.count; e++) {
+      let i = this.hashes[e]! & mask;
+      while (t[i] !== 0) i = (i + 1) & mask;
+      t[i] = e + 1;
+    }
+    this.table = t;
+    this.mask = mask;
+  }
+}
+
+let zobristTable = new Int32Array(0);
+
+/** Zobrist keys for ops 0..n-1 (one table shared by all searches, grown on demand). */
+function zobristKeys(n: number): Int32Array {
+  if (zobristTable.length < n) {
+    const t = new Int32Array(Math.max(n, 2 * zobristTable.length, 256));
+    for (let i = 0; i < t.length; i++) t[i] = zobrist(i, 0x68e31da4);
+    zobristTable = t;
+  }
+  return zobristTable;
+}
+
+/**
+ * Wing & Gong's search with Lowe's memoisation, over a doubly linked list of call and return
+ * events (Porcupine's formulation). An op without a return event (indeterminate) may be
+ * linearised at any point after its call, or never: the search succeeds as soon as every
+ * determinate op is linearised. A read-only op that is possible in a new configuration is taken
+ * at once, with no alternatives. The memo outlives a run, so runs with different candidate orders
+ * and step budgets (a portfolio) share what is known to fail; a run stopped by its budget forgets
+ * the configurations on its stack, which were not fully explored.
+ */
+export class Search {
+  readonly n: number;
+  private readonly E: number;
+  private readonly head: number;
+  private readonly tail: number;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly evOp: Int32Array;
+  private readonly isCall: Uint8Array;
+  private readonly retOf: Int32Array;
+  private readonly zob: Int32Array;
+  private readonly readOnly: Uint8Array;
+  private readonly stackEv: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly stackEntry: Int32Array;
+  private readonly stackUrgent: Int32Array;
+  private readonly stackForced: Uint8Array;
+  private readonly best: Int32Array;
+  private readonly set: Uint32Array;
+  private readonly determinate: number;
+  readonly words: number;
+
+  steps = 0;
+  private cache: ConfigCache | undefined;
+  private readonly callOf: Int32Array;
+  get cacheEntries(): number {
+    return this.cache?.count ?? 0;
+  }
+  /** Length of the longest linearised prefix found. */
+  bestDepth = 0;
+  /** Longest linearised prefix found (op ids, in order). */
+  get bestPath(): Int32Array {
+    return this.best.subarray(0, this.bestDepth);
+  }
+  /** The op whose return blocked the longest prefix, or -1. */
+  failOp = -1;
+  /** State id after the longest prefix. */
+  failState = 0;
+  /** The linearisation, when valid. */
+  witness: Int32Array | undefined;
+
+  /**
+   * @param aut - the compiled model over the ops
+   * @param inv - each op's call position (distinct, any increasing scale)
+   * @param ret - each op's return position, or -1 for an op that never returned
+   */
+  constructor(
+    readonly aut: Automaton,
+    inv: ArrayLike<number>,
+    ret: ArrayLike<number>,
+  ) {
+    const n = aut.n;
+    this.n = n;
+    let E = 0;
+    let det = 0;
+    for (let i = 0; i < n; i++) {
+      E++;
+      if (ret[i]! >= 0) {
+        E++;
+        det++;
+      }
+    }
+    this.E = E;
+    this.determinate = det;
+    const W = Math.max(1, (n + 31) >>> 5);
+    this.words = W;
+    // One buffer for every array of the search.
+    const ints = det + E + 2 * n + 2 * (E + 2) + 5 * n + W;
+    const buf = new ArrayBuffer(ints * 4 + E + 2 * n);
+    let off = 0;
+    const i32 = (len: number): Int32Array => {
+      const a = new Int32Array(buf, off, len);
+      off += len * 4;
+      return a;
+    };
+    const byRet = i32(det);
+    this.evOp = i32(E);
+    this.retOf = i32(n);
+    this.callOf = i32(n);
+    this.next = i32(E + 2);
+    this.prev = i32(E + 2);
+    this.stackEv = i32(n);
+    this.stackState = i32(n);
+    this.stackEntry = i32(n);
+    this.stackUrgent = i32(n);
+    this.best = i32(n);
+    this.set = new Uint32Array(buf, off, W);
+    off += W * 4;
+    this.isCall = new Uint8Array(buf, off, E);
+    this.readOnly = new Uint8Array(buf, off + E, n);
+    this.stackForced = new Uint8Array(buf, off + E + n, n);
+    // Calls come in invocation order; returns are sorted by insertion (nearly sorted already).
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && inv[i]! < inv[i - 1]!) throw new RangeError('ops must be in invocation order');
+      const r = ret[i]!;
+      if (r < 0) continue;
+      let j = m++;
+      while (j > 0 && ret[byRet[j - 1]!]! > r) {
+        byRet[j] = byRet[j - 1]!;
+        j--;
+      }
+      byRet[j] = i;
+    }
+    let c = 0;
+    let q = 0;
+    for (let k = 0; k < E; k++) {
+      if (c < n && (q >= det || inv[c]! <= ret[byRet[q]!]!)) {
+        this.evOp[k] = c++;
+        this.isCall[k] = 1;
+      } else this.evOp[k] = byRet[q++]!;
+    }
+    this.retOf.fill(-1);
+    for (let j = 0; j < E; j++) {
+      if (this.isCall[j]) this.callOf[this.evOp[j]!] = j;
+      else this.retOf[this.evOp[j]!] = j;
+    }
+    this.head = E;
+    this.tail = E + 1;
+    this.zob = zobristKeys(n);
+    const ro = aut.model.readOnly;
+    if (ro) for (let i = 0; i < n; i++) this.readOnly[i] = ro.call(aut.model, aut.ops[i]!) ? 1 : 0;
+  }
+
+  private reset(): void {
+    const { next, prev, E, head, tail } = this;
+    for (let j = 0; j < E; j++) {
+      next[j] = j + 1 < E ? j + 1 : tail;
+      prev[j] = j > 0 ? j - 1 : head;
+    }
+    next[head] = E > 0 ? 0 : tail;
+    prev[tail] = E > 0 ? E - 1 : head;
+    prev[head] = -1;
+    next[tail] = -1;
+  }
+
+  /** The first candidate of the current configuration in `order`, or -1. Sets `this.urgent`. */
+  private first(order: Order): number {
+    const { next, prev, isCall, head, tail, evOp } = this;
+    let e = next[head]!;
+    switch (order) {
+      case FORWARD:
+        return e !== tail && isCall[e] === 1 ? e : -1;
+      case REVERSE:
+        while (e !== tail && isCall[e] === 1) e = next[e]!;
+        e = prev[e]!;
+        return e === head ? -1 : e;
+      default:
+        while (e !== tail && isCall[e] === 1) e = next[e]!;
+        if (e === tail) {
+          this.urgent = -1;
+          e = next[head]!;
+          return e !== tail ? e : -1;
+        }
+        this.urgent = this.callOf[evOp[e]!]!;
+        return this.urgent;
+    }
+  }
+
+  /** The candidate after `e` in `order` in the current configuration, or -1. */
+  private after(order: Order, e: number): number {
+    const { next, prev, isCall, head, tail } = this;
+    let x: number;
+    switch (order) {
+      case FORWARD:
+        x = next[e]!;
+        return x !== tail && isCall[x] === 1 ? x : -1;
+      case REVERSE:
+        x = prev[e]!;
+        return x === head ? -1 : x;
+      default: {
+        const u = this.urgent;
+        x = e === u ? next[head]! : next[e]!;
+        if (x === u) x = next[x]!;
+        return x !== tail && isCall[x] === 1 ? x : -1;
+      }
+    }
+  }
+
+  private urgent = -1;
+
+  /** Forgets the memo of visited configurations (before a run with a different meaning). */
+  resetCache(): void {
+    this.cache = undefined;
+  }
+
+  /**
+   * Runs the search. The memo of failed configurations is kept between runs, so a run stopped by
+   * its step budget can be followed by another (in any order) that skips what is known to fail.
+   * With `collect`, does not stop at a full linearisation: it reports the state of every
+   * configuration in which all determinate ops are linearised, and explores them all.
+   */
+  run(limits: Limits, options: RunOptions = {}): Outcome {
+    this.reset();
+    const { next, prev, evOp, isCall, retOf, zob, head, tail, aut, readOnly } = this;
+    const order = options.order ?? FORWARD;
+    const collect = options.collect;
+    const W = this.words;
+    const cache = (this.cache ??= new ConfigCache(W, limits.maxEntries));
+    const { set, stackEv, stackState, stackForced, stackEntry, stackUrgent, best } = this;
+    set.fill(0);
+    const { deadline, now } = limits;
+    const timed = deadline < Infinity;
+    const stepLimit = options.stepLimit ?? Infinity;
+    let checkMask = 15;
+    let lastCheck = timed ? now() : 0;
+    let remaining = this.determinate;
+    let state = aut.init;
+    let h = 0;
+    let depth = 0;
+    let steps = 0;
+    let pendingFail = this.bestDepth === 0;
+    if (this.bestDepth === 0) this.failState = state;
+    this.witness = undefined;
+    if (collect) {
+      cache.add(set, state, aut.stateKey[state]!);
+      if (remaining === 0) collect(state);
+    } else if (remaining === 0) {
+      this.witness = new Int32Array(0);
+      return VALID;
+    }
+    let entry = -1;
+    let fresh = true;
+    let outcome: Outcome;
+    for (;;) {
+      if (++steps > stepLimit) {
+        for (let d = 0; d < depth; d++) cache.kill(stackEntry[d]!);
+        outcome = BUDGET;
+        break;
+      }
+      if (timed && (steps & checkMask) === 0) {
+        const t = now();
+        if (t >= deadline) {
+          outcome = TIMEOUT;
+          break;
+        }
+        const d = t - lastCheck;
+        if (d > 4 && checkMask > 15) checkMask >>>= 1;
+        else if (d < 1 && checkMask < 8191) checkMask = (checkMask << 1) | 1;
+        lastCheck = t;
+      }
+      let pushEntry = -1;
+      let pushState = 0;
+      let forced = 0;
+      if (fresh) {
+        // A new configuration. A read-only op that is possible now can be linearized first without
+        // loss of generality (it changes nothing wherever it goes): take it, with no alternatives.
+        fresh = false;
+        let e = next[head]!;
+        while (e !== tail && isCall[e] === 1) {
+          if (readOnly[evOp[e]!] === 1 && aut.next(state, evOp[e]!) === state) {
+            pushEntry = e;
+            pushState = state;
+            forced = 1;
+            break;
+          }
+          e = next[e]!;
+        }
+        if (forced === 0) entry = this.first(order);
+      }
+      if (forced === 0 && entry >= 0) {
+        const ns = aut.next(state, evOp[entry]!);
+        if (ns < 0) {
+          entry = this.after(order, entry);
+          continue;
+        }
+        pushEntry = entry;
+        pushState = ns;
+      }
+      if (pushEntry >= 0) {
+        const op = evOp[pushEntry]!;
+        const w = op >>> 5;
+        const bit = 1 << (op & 31);
+        set[w]! |= bit;
+        const nh = h ^ zob[op]!;
+        const added = cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
+        if (added >= 0) {
+          stackEv[depth] = pushEntry;
+          stackState[depth] = state;
+          stackForced[depth] = forced;
+          stackEntry[depth] = added;
+          stackUrgent[depth] = this.urgent;
+          depth++;
+          state = pushState;
+          h = nh;
+          const nx = next[pushEntry]!;
+          const pv = prev[pushEntry]!;
+          prev[nx] = pv;
+          next[pv] = nx;
+          const r = retOf[op]!;
+          if (r >= 0) {
+            const rn = next[r]!;
+            const rp = prev[r]!;
+            prev[rn] = rp;
+            next[rp] = rn;
+            remaining--;
+          }
+          if (depth > this.bestDepth) {
+            this.bestDepth = depth;
+            for (let d = 0; d < depth; d++) best[d] = evOp[stackEv[d]!]!;
+            pendingFail = true;
+          }
+          if (remaining === 0) {
+            if (!collect) {
+              this.witness = Int32Array.from(stackEv.subarray(0, depth), (e) => evOp[e]!);
+              outcome = VALID;
+              break;
+            }
+            collect(state);
+          }
+          fresh = true;
+          continue;
+        }
+        set[w]! &= ~bit;
+        if (added === -2) {
+          outcome = CACHE_FULL;
+          break;
+        }
+        if (forced === 0) {
+          entry = this.after(order, pushEntry);
+          continue;
+        }
+        // The forced successor was already explored, so this configuration fails too.
+      }
+      // No candidate left: the current configuration cannot be extended; backtrack.
+      if (pendingFail) {
+        pendingFail = false;
+        let e = next[head]!;
+        while (e !== tail && isCall[e] === 1) e = next[e]!;
+        this.failOp = e === tail ? -1 : evOp[e]!;
+        this.failState = state;
+      }
+      let more = true;
+      while (more) {
+        if (depth === 0) break;
+        depth--;
+        const e = stackEv[depth]!;
+        state = stackState[depth]!;
+        const op = evOp[e]!;
+        set[op >>> 5]! &= ~(1 << (op & 31));
+        h ^= zob[op]!;
+        const r = retOf[op]!;
+        if (r >= 0) {
+          next[prev[r]!] = r;
+          prev[next[r]!] = r;
+          remaining++;
+        }
+        next[prev[e]!] = e;
+        prev[next[e]!] = e;
+        if (stackForced[depth] === 0) {
+          this.urgent = stackUrgent[depth]!;
+          entry = this.after(order, e);
+          more = false;
+        }
+      }
+      if (more) {
+        outcome = INVALID;
+        break;
+      }
+    }
+    this.steps += steps;
+    return outcome;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Readers for two public test-data formats used to validate linearizability checkers (the
+ * histories Porcupine ships): Jepsen's etcd log lines and Porcupine's key-value traces.
+ * Text in, ops out; no I/O.
+ */
+import { Keyword, ednToPlain, parseEdn, type EdnValue } from './edn';
+import { HistoryFormatError, parseHistoryEdn } from './format';
+import type { Op, OpType } from './op';
+
+const LOG_LINE = /jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:([A-Za-z0-9_?!*+\-.]+)\s+(.*?)\s*$/;
+
+/**
+ * Reads a Jepsen log of the etcd kind, one event per line:
+ * `INFO  jepsen.util - 3	:invoke	:cas	[1 4]` (process, type, function, EDN value; tabs or
+ * spaces). Every other line is noise and is skipped.
+ *
+ * - Values are EDN: `nil` → `null`, integers, `[from to]` → `[from, to]`.
+ * - A completion whose value is a keyword (`:info :cas :timed-out`, `:fail :read :timed-out`)
+ *   keeps the invocation's value and records the keyword's name as `error` (`'timed-out'`).
+ * - `:info` stays `info`: the operation may or may not have happened, so a checker must treat it as
+ *   open until the end of the history. `:fail` stays `fail`: it certainly did not happen (for a
+ *   CAS in these logs, the compare did not match).
+ * - The logs carry no timestamps: `time` is 0 and `index` is the position in the returned array.
+ *
+ * Throws {@link HistoryFormatError} (with the 1-based line) only for a matching line whose value
+ * is not valid EDN.
+ */
+export function parseJepsenLog(text: string): Op[] {
+  const out: Op[] = [];
+  const openValue = new Map<number, unknown>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = LOG_LINE.exec(lines[i]!);
+    if (!m) continue;
+    const process = Number(m[1]);
+    const type = m[2] as OpType;
+    const f = m[3]!;
+    let raw: EdnValue;
+    try {
+      raw = parseEdn(m[4] === '' ? 'nil' : m[4]!);
+    } catch (e) {
+      throw new HistoryFormatError(`bad value ${JSON.stringify(m[4])}: ${(e as Error).message}`, i + 1);
+    }
+    const op: Op = { index: out.length, time: 0, type, process, f, value: null };
+    if (raw instanceof Keyword && type !== 'invoke') {
+      op.value = openValue.get(process) ?? null;
+      op.error = raw.name;
+    } else {
+      op.value = ednToPlain(raw);
+    }
+    if (type === 'invoke') openValue.set(process, op.value);
+    else openValue.delete(process);
+    out.push(op);
+  }
+  return out;
+}
+
+/**
+ * Reads a key-value trace in Porcupine's format: one EDN map per line,
+ * `{:process 3, :type :invoke, :f :append, :key "7", :value "x 3 1 y"}`, with `:f` one of
+ * `:get`, `:put`, `:append` and string values (`nil` on a get's invocation). Each op keeps its
+ * `key` field (a string). Blank lines are skipped; `index` is the position, `time` is 0.
+ * Throws {@link HistoryFormatError} on a malformed line or an op without a string `key`.
+ */
+export function parseKvTrace(text: string): Op[] {
+  const ops = parseHistoryEdn(text);
+  for (const op of ops) {
+    if (typeof op['key'] !== 'string') throw new HistoryFormatError(`operation ${op.index} has no string :key`, op.index + 1);
+  }
+  return ops;
+}
