@@ -56,7 +56,7 @@ export const SIM_OPTIONS: [string, string][] = [
   ['--workers N', `Worker threads for --seeds. [default: the machine's cores, here ${availableParallelism()}]`],
   ['--stop-on-failure', 'With --seeds: hand out no more seeds once one has failed.'],
   ['--shrink', 'Search for a smaller failing run (fewer operations, faults, nodes, less time) from the failing seed, and write it with its report.'],
-  ['--shrink-budget N', 'Most runs the shrinking may make. [default: 300]'],
+  ['--shrink-budget N', 'Most runs the shrinking may make. [default: 1000]'],
   ['--max-ops N', 'At most N client operations in the main phase (shrunk runs use it).'],
   ['--check-determinism', 'Run the seed twice and fail if the histories or journals differ.'],
   ['--summary FILE', 'Where --seeds writes its summary. [default: STORE/sweeps/WORKLOAD-TIME.json]'],
@@ -66,7 +66,7 @@ const looksLikePath = (v: string) => /[/\\]/.test(v) || /\.[cm]?[jt]sx?$/.test(v
 
 /** Splits `gyre sim` arguments into its own options and those of `gyre test`. */
 export function parseSimArgs(argv: readonly string[]): { sim: SimOptions; rest: string[] } {
-  const sim: SimOptions = { node: undefined, seeds: undefined, shard: undefined, workers: undefined, stopOnFailure: false, shrink: false, shrinkBudget: 300, maxOps: undefined, checkDeterminism: false, summary: undefined };
+  const sim: SimOptions = { node: undefined, seeds: undefined, shard: undefined, workers: undefined, stopOnFailure: false, shrink: false, shrinkBudget: 1000, maxOps: undefined, checkDeterminism: false, summary: undefined };
   const rest: string[] = [];
   const int = (name: string, v: string | undefined, min: number): number => {
     if (v === undefined || !/^\d+$/.test(v) || Number(v) < min) throw new OptionError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v ?? '')}`);

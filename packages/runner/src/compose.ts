@@ -31,7 +31,9 @@ export function composeGenerator(c: ComposeOptions): GenLike {
   const { workload: wl, options: opts, nemesis: nem } = c;
   let main: GenLike = opts.rate > 0 ? stagger(1 / opts.rate, lift(wl.generator(opts, c.random.fork('workload')))) : null;
   if (main !== null && c.maxOps !== undefined) main = limit(c.maxOps, main);
-  let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem?.generator ?? null)));
+  // The nemesis gets its own time limit: a nemesis operation scheduled past the end must only
+  // end the nemesis's schedule, not (while every client is busy) the whole main phase.
+  let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem ? timeLimit(opts.timeLimit, nem.generator) : null)));
   if (wl.final) {
     const finalOps = wl.finalTimeLimit ? timeLimit(wl.finalTimeLimit, clients(wl.final(opts))) : clients(wl.final(opts));
     gen = phases(gen, nem ? onNemesis(nem.finalGenerator) : null, log('Waiting for recovery...'), sleep(c.recoveryTime), finalOps);

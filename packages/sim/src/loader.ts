@@ -18,7 +18,8 @@ const cache = new Map<string, Promise<InstallNode>>();
 
 /**
  * Imports the node module at `path` (relative to `cwd`) and returns its install function: the
- * default export when it is a function, else the module's only exported function. `.ts` files
+ * default export when it is a function (called with the node and the node's arguments), else the
+ * module's only exported function (called with the node alone). `.ts` files
  * load through tsx when the runtime does not understand them by itself.
  *
  * @throws Error naming the contract when the module exports no such function.
@@ -52,7 +53,11 @@ async function importInstall(file: string): Promise<InstallNode> {
 export function pickInstall(mod: Record<string, unknown>, file = 'the node module'): InstallNode {
   if (typeof mod['default'] === 'function') return mod['default'] as InstallNode;
   const fns = Object.entries(mod).filter(([, v]) => typeof v === 'function');
-  if (fns.length === 1) return fns[0]![1] as InstallNode;
+  if (fns.length === 1) {
+    // Not written for gyre sim: its second parameter (if any) is its own, so it gets no args.
+    const fn = fns[0]![1] as (node: unknown) => unknown;
+    return (node) => fn(node);
+  }
   const names = fns.map(([k]) => k).join(', ');
   throw new Error(
     `${file} does not say how to install a node: gyre sim needs its default export to be a function (node, args) => void that registers the node's handlers` +

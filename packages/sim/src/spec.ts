@@ -40,8 +40,8 @@ export interface SeedResult {
    * equal digests, identical runs.
    */
   digest: string;
-  /** The workload checker's verdict alone. */
-  workloadValid?: unknown;
+  /** The checkers (top-level keys of results.json) whose verdict was not `true`: what failed. */
+  failures: string[];
 }
 
 /** The workload of a spec; throws for an unknown name. */
@@ -105,6 +105,15 @@ export function seedResult(r: SimResult, journalHash?: Hash): SeedResult {
     wallSeconds: r.wallSeconds,
     analysisSeconds: r.analysisSeconds,
     digest: h.digest('hex'),
-    workloadValid: (r.results['workload'] as { 'valid?'?: unknown } | undefined)?.['valid?'],
+    failures: failingCheckers(r.results),
   };
+}
+
+/** The top-level results whose `valid?` is not `true` (`workload`, `stats`, …). */
+export function failingCheckers(results: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(results)) {
+    if (v !== null && typeof v === 'object' && 'valid?' in v && (v as { 'valid?': unknown })['valid?'] !== true) out.push(k);
+  }
+  return out.sort();
 }

@@ -71,6 +71,7 @@ export async function sweep(o: SweepOptions): Promise<SweepOutcome> {
     wallSeconds: 0,
     analysisSeconds: 0,
     digest: '',
+    failures: [],
   });
 
   if (nWorkers === 0) {
