@@ -11,6 +11,8 @@ export interface FailingSeed {
   valid: true | false | 'unknown';
   exitCode: 0 | 1 | 2 | 255;
   crash?: string;
+  /** The checkers that failed (`workload`, `stats`, …). */
+  failures: string[];
   ops: number;
   faults: number;
   simSeconds: number;
@@ -77,7 +79,7 @@ export function summarize(spec: SimSpec, range: { first: number; count: number; 
 }
 
 function failingSeed(r: SeedResult): FailingSeed {
-  return { seed: r.seed, valid: r.valid, exitCode: r.exitCode, ...(r.crash ? { crash: r.crash } : {}), ops: r.size.ops, faults: r.size.faults, simSeconds: r.simSeconds };
+  return { seed: r.seed, valid: r.valid, exitCode: r.exitCode, ...(r.crash ? { crash: r.crash } : {}), failures: r.failures, ops: r.size.ops, faults: r.size.faults, simSeconds: r.simSeconds };
 }
 
 /**
@@ -130,7 +132,10 @@ export function formatSweepSummary(s: SweepSummary): string {
   lines.push(`time: ${s.simSeconds.toFixed(0)} simulated s in ${s.wallSeconds.toFixed(1)} s (${rate.toFixed(0)} simulated s per second, ${s.workers} worker${s.workers === 1 ? '' : 's'})`);
   if (s.smallestFailing !== null) {
     const f = s.failing[0]!;
-    lines.push(`smallest failing seed: ${f.seed} (${f.exitCode === 1 ? 'invalid' : f.exitCode === 2 ? 'unknown' : 'crashed'}, ${f.ops} ops, ${f.faults} faults)`);
+    lines.push(`smallest failing seed: ${f.seed} (${f.exitCode === 1 ? 'invalid' : f.exitCode === 2 ? 'unknown' : 'crashed'}${f.failures?.length ? `: ${f.failures.join(', ')}` : ''}; ${f.ops} ops, ${f.faults} faults)`);
+    const kinds = new Map<string, number>();
+    for (const x of s.failing) for (const k of x.failures ?? []) kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    if (kinds.size) lines.push(`failing checkers: ${[...kinds].map(([k, n]) => `${k} in ${n} seed${n === 1 ? '' : 's'}`).join(', ')}`);
     const more = s.failing.slice(1, 11).map((x) => x.seed);
     if (more.length) lines.push(`other failing seeds: ${more.join(', ')}${s.failing.length > 11 ? `, … (${s.failing.length - 11} more)` : ''}`);
   }
