@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseJson, stringifyJson } from '@gyre/history';
+import { stringifyJson } from '@gyre/history';
 import { basicTime } from '@gyre/runner';
 import {
   failed,
@@ -319,7 +319,7 @@ async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
   }
   let merged: SweepSummary;
   try {
-    merged = mergeSummaries(files.map((f) => parseJson(readFileSync(resolve(io.cwd, f), 'utf8')) as unknown as SweepSummary));
+    merged = mergeSummaries(files.map((f) => JSON.parse(readFileSync(resolve(io.cwd, f), 'utf8')) as SweepSummary));
   } catch (e) {
     io.err(`${(e as Error).message}\n`);
     return 254;

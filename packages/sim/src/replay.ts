@@ -69,7 +69,8 @@ export interface ReplayOptions {
 export async function replayRun(dir: string, o: ReplayOptions = {}): Promise<ReplayResult> {
   const testFile = join(dir, 'test.json');
   if (!existsSync(testFile)) throw new Error(`${dir} is not a run directory (no test.json)`);
-  const test = parseJson(readFileSync(testFile, 'utf8')) as Record<string, unknown>;
+  // Gyre's own file, of plain numbers: JSON.parse keeps 2.5 a number (the lossless parser would make it a JsonFloat).
+  const test = JSON.parse(readFileSync(testFile, 'utf8')) as Record<string, unknown>;
   const store = o.store ?? join(dir, '..', '..');
   if (test['mode'] === 'sim') return replaySim(dir, test, store);
   return replayProcesses(dir, test, store, o);
