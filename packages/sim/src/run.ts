@@ -280,7 +280,8 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
     if (crash) throw new RunCrash(crash);
   };
   try {
-    await drive(clock, body(), cfg.signal ? { signal: cfg.signal } : {});
+    // No signal for the driver: an interrupt stops the generator (above), and the operations in flight finish in virtual time.
+    await drive(clock, body());
   } catch (e) {
     if (e instanceof RunCrash) crash ??= e.message;
     else if (cfg.signal?.aborted && e === cfg.signal.reason) interrupted = true;
