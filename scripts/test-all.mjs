@@ -7,3 +7,6 @@ const boundaries = spawnSync(process.execPath, ['scripts/check-boundaries.mjs'],
 if (boundaries.status !== 0) process.exit(boundaries.status ?? 1);
 pnpm('turbo', 'run', 'build', 'typecheck', '--output-logs=errors-only');
 pnpm('turbo', 'run', 'test', '--concurrency=1', '--output-logs=full');
+// Every public package must pass the publish dry run (manifests, changelogs, packed contents).
+const release = spawnSync(process.execPath, ['scripts/release-check.mjs'], { cwd: root, stdio: 'inherit' });
+if (release.status !== 0) process.exit(release.status ?? 1);

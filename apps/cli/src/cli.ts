@@ -6,6 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSummary, startServer } from '@gyre/report';
 import { runTest, type Reporter, type RunStatus } from '@gyre/runner';
+import { checkCommand } from './check';
+import { docCommand } from './doc';
 import { availableDemos, demoExitCode } from './demo';
 import { writeRunReport } from './report';
 import { loadWorkload } from './workloads';
@@ -24,6 +26,9 @@ Commands: analyze, check, demo, doc, replay, serve, sim, test
 
   gyre test -w echo --bin ./my-node --node-count 1 --time-limit 10
   gyre test --help        every option, with Maelstrom's defaults
+  gyre check --model cas-register history.edn
+                          check a recorded history (Gyre, Maelstrom, Jepsen, elle-cli); see gyre check --help
+  gyre doc                write docs/workloads.md and docs/protocol.md
   gyre sim -w broadcast --node ./my-node.ts --seeds 1000    TypeScript nodes under virtual time, many seeds
   gyre replay store/latest                                  run a recorded run again, report the first divergence
 
@@ -54,6 +59,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return testCommand(rest, io);
     case 'serve':
       return serveCommand(rest, io);
+    case 'check':
+      return checkCommand(rest, io);
+    case 'doc':
+      return docCommand(rest, io);
     case 'demo':
       return demoCommand(rest, io);
     case 'sim':
@@ -131,6 +140,7 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
       binArgs: o.binArgs,
       latencyDist: o.latencyDist,
       nemesisInterval: o.nemesisInterval,
+      nemesisTargets: o.nemesisTargets,
       recoveryTime: o.recoveryTime,
       seed: o.seed,
       store: resolve(io.cwd, o.store),
@@ -294,6 +304,11 @@ function consoleReporter(io: Io, o: TestOptions): Reporter & { done?: () => void
 
 const isMain = process.argv[1] && /(?:^|[/\\])(cli\.(?:ts|js)|gyre|maelstrom)$/.test(process.argv[1]);
 if (isMain) {
+  // `gyre check ... | head`: a closed pipe ends the output quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {

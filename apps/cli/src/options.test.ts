@@ -65,6 +65,13 @@ describe('gyre test options, Maelstrom rules (maelstrom.md §4.2)', () => {
     expect(() => parse('--nemesis clock')).toThrow(/unknown fault "clock"/);
   });
 
+  it('--nemesis-targets (Gyre) picks which node sets a kill or pause may hit; all four by default', () => {
+    expect(parse('').options.nemesisTargets).toEqual(['one', 'minority', 'majority', 'all']);
+    expect(parse('--nemesis-targets one,majority').options.nemesisTargets).toEqual(['one', 'majority']);
+    expect(() => parse('--nemesis-targets some')).toThrow(/unknown target "some"/);
+    expect(() => parse('--nemesis-targets ,')).toThrow(/at least one/);
+  });
+
   it('passes positional words and everything after -- to the binary', () => {
     const { options: o } = parse('--bin x foo bar -- --baz -w qux');
     expect(o.binArgs).toEqual(['foo', 'bar', '--baz', '-w', 'qux']);

@@ -20,6 +20,8 @@ export interface TestOptions {
   latencyDist: 'constant' | 'uniform' | 'exponential';
   nemesis: string[];
   nemesisInterval: number;
+  /** Gyre: which nodes a kill or pause picks from (`one`, `minority`, `majority`, `all`). */
+  nemesisTargets: ('one' | 'minority' | 'majority' | 'all')[];
   topology: string;
   availability: 'total' | number | undefined;
   consistencyModels: string[];
@@ -100,6 +102,7 @@ export const WORKLOAD_NAMES = [
 ] as const;
 const TOPOLOGIES = ['grid', 'line', 'total', 'tree', 'tree2', 'tree3', 'tree4'];
 const NEMESES = ['partition', 'kill', 'pause'];
+const NEMESIS_TARGETS = ['one', 'minority', 'majority', 'all'] as const;
 
 /** Every option of `gyre test`, in help order. */
 export const TEST_OPTIONS: Spec[] = [
@@ -169,6 +172,19 @@ export const TEST_OPTIONS: Spec[] = [
       const n = number('--nemesis-interval', v);
       if (!(n > 0)) throw new OptionError(`--nemesis-interval must be a positive number, got ${v}`);
       o.nemesisInterval = n;
+    },
+  },
+  {
+    long: 'nemesis-targets',
+    arg: 'SPECS',
+    gyre: true,
+    def: 'one,minority,majority,all',
+    desc: 'Which nodes a kill or pause picks from, comma-separated: one, minority, majority, all.',
+    set: (o, v) => {
+      const ts = v.split(/\s*,\s*/).filter((s) => s !== '');
+      if (ts.length === 0) throw new OptionError('--nemesis-targets needs at least one of one, minority, majority, all');
+      for (const t of ts) if (!NEMESIS_TARGETS.includes(t as never)) throw new OptionError(`--nemesis-targets: unknown target ${JSON.stringify(t)}; expected some of ${NEMESIS_TARGETS.join(', ')}`);
+      o.nemesisTargets = [...new Set(ts)] as TestOptions['nemesisTargets'];
     },
   },
   {
@@ -250,6 +266,7 @@ export function defaultOptions(): TestOptions {
     latencyDist: 'constant',
     nemesis: [],
     nemesisInterval: 10,
+    nemesisTargets: ['one', 'minority', 'majority', 'all'],
     topology: 'grid',
     availability: undefined,
     consistencyModels: ['strict-serializable'],

@@ -200,6 +200,7 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
     options,
     latencyDist: o.latencyDist,
     nemesisInterval: o.nemesisInterval,
+    nemesisTargets: o.nemesisTargets,
     recoveryTime: o.recoveryTime,
     ...(sim.maxOps !== undefined ? { maxOps: sim.maxOps } : {}),
   };

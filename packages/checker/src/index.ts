@@ -22,6 +22,14 @@ export type { IntRange, CounterResult, CounterOptions } from './counter';
 export { counter } from './counter';
 export type { KafkaUnseen, KafkaErrors, KafkaRealtimeLag, KafkaResult, KafkaOptions } from './kafka';
 export { kafka, KAFKA_ALLOWED_ERROR_TYPES, KAFKA_ERROR_TYPES } from './kafka';
+export type { BankErrorType, BankError, BankErrorSummary, BankResult, BankOptions } from './bank';
+export { bank } from './bank';
+export type { LongForkError, LongFork, LongForkResult, LongForkOptions } from './long-fork';
+export { longFork } from './long-fork';
+export type { SetResult, SetOptions } from './set';
+export { set } from './set';
+export type { CounterBoundsRead, CounterBoundsResult, CounterBoundsOptions } from './counter-bounds';
+export { counterBounds } from './counter-bounds';
 export {
   linearizable,
   renderLinearSvg,

@@ -154,3 +154,23 @@ describe('NodeProcess', () => {
     await p.stop(200);
   });
 });
+
+describe('NodeProcess restart', () => {
+  it('a node restarted after being killed while its STDIN was full gets the lines written to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gyre-proc-'));
+    // First life: never reads STDIN. Second life: echoes it.
+    const bin = script(`if [ -e ${dir}/started ]; then exec cat; else touch ${dir}/started; exec sleep 100; fi`);
+    const out: string[] = [];
+    const p = new NodeProcess({ id: 'n1', bin, args: [], cwd: dir, stderrFile: join(dir, 'err.log'), onLine: (l) => out.push(l) });
+    await p.start();
+    for (let i = 0; i < 20; i++) p.write('x'.repeat(100_000));
+    await new Promise((r) => setTimeout(r, 200));
+    p.killNow();
+    await p.waitExit();
+    await p.start();
+    p.write('second');
+    await waitFor(() => out.includes('second'));
+    expect(out).toEqual(['second']);
+    await p.stop(500);
+  });
+});

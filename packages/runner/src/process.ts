@@ -168,6 +168,11 @@ export class NodeProcess {
     installExitHook();
     this.exitInfo = undefined;
     this.paused = false;
+    // A restart is a new process with a new STDIN: lines still queued for the previous one, and
+    // its full pipe (whose 'drain' will never come), must not hold back the new one.
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.blocked = false;
     this.stderrLog ??= createWriteStream(this.opts.stderrFile, { flags: 'a' });
     const child = spawn(this.opts.bin, this.opts.args as string[], {
       cwd: this.opts.cwd,

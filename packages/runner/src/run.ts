@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Validity } from '@gyre/checker';
 import { interpret } from '@gyre/generator';
 import { seededRandom, stringifyJson, type Op } from '@gyre/history';
-import { nemesisPackage } from '@gyre/nemesis';
+import { nemesisPackage, type NodeSpec } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
 import { analyze, runDirWriter, writeResults } from './analysis';
@@ -40,6 +40,8 @@ export interface RunConfig {
   latencyDist: 'constant' | 'uniform' | 'exponential';
   /** `--nemesis-interval` in seconds. */
   nemesisInterval: number;
+  /** Which nodes a kill or pause picks from. @defaultValue `['one', 'minority', 'majority', 'all']` */
+  nemesisTargets?: readonly NodeSpec[];
   /** Seconds to wait before the final phase. @defaultValue 10 */
   recoveryTime: number;
   /** The run's seed; random when undefined. */
@@ -240,7 +242,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   }
   const target = faultTarget(router, hosts, initNode);
   const nem = cfg.options.nemesis.length
-    ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes], random: random.fork('nemesis') })
+    ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes], random: random.fork('nemesis'), ...(cfg.nemesisTargets ? { targets: cfg.nemesisTargets } : {}) })
     : undefined;
   let currentFault: string | undefined;
 

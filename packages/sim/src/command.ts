@@ -15,6 +15,7 @@ export function simCommandLine(spec: SimSpec, seed: string): string {
   if (o.latency !== 0) args.push('--latency', String(o.latency));
   if (spec.latencyDist !== 'constant') args.push('--latency-dist', spec.latencyDist);
   if (o.nemesis.length) args.push('--nemesis', o.nemesis.join(','), '--nemesis-interval', String(spec.nemesisInterval));
+  if (spec.nemesisTargets && spec.nemesisTargets.join(',') !== 'one,minority,majority,all') args.push('--nemesis-targets', spec.nemesisTargets.join(','));
   if (spec.recoveryTime !== 10) args.push('--recovery-time', String(spec.recoveryTime));
   if (o.topology !== 'grid') args.push('--topology', o.topology);
   if (o.keyCount !== undefined) args.push('--key-count', String(o.keyCount));

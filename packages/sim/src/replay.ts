@@ -88,8 +88,8 @@ export function firstDifference(what: string, expected: string, actual: string):
 }
 
 async function replaySim(dir: string, test: Record<string, unknown>, store: string): Promise<ReplayResult> {
-  const options = test['options'] as SimSpec['options'] & { latencyDist: SimSpec['latencyDist']; nemesisInterval: number; recoveryTime: number };
-  const { latencyDist, nemesisInterval, recoveryTime, ...workloadOptions } = options;
+  const options = test['options'] as SimSpec['options'] & { latencyDist: SimSpec['latencyDist']; nemesisInterval: number; recoveryTime: number; nemesisTargets?: SimSpec['nemesisTargets'] };
+  const { latencyDist, nemesisInterval, recoveryTime, nemesisTargets, ...workloadOptions } = options;
   const spec: SimSpec = {
     workload: String(test['name']),
     node: String(test['node']),
@@ -98,6 +98,7 @@ async function replaySim(dir: string, test: Record<string, unknown>, store: stri
     latencyDist,
     nemesisInterval,
     recoveryTime,
+    ...(nemesisTargets ? { nemesisTargets } : {}),
     ...(typeof test['maxOps'] === 'number' ? { maxOps: test['maxOps'] } : {}),
   };
   const seed = String(test['seed']);

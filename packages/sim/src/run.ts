@@ -3,12 +3,13 @@
  * runner's network, services, clients, generator, nemesis, recording and checkers.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Validity } from '@gyre/checker';
 import { interpret, VirtualClock } from '@gyre/generator';
 import { seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
-import { nemesisPackage } from '@gyre/nemesis';
+import { nemesisPackage, type NodeSpec } from '@gyre/nemesis';
 import { createRouter } from '@gyre/net';
 import {
   analyze,
@@ -48,6 +49,8 @@ export interface SimConfig {
   latencyDist?: 'constant' | 'uniform' | 'exponential';
   /** Mean seconds between nemesis operations. @defaultValue 10 */
   nemesisInterval?: number;
+  /** Which nodes a kill or pause picks from. @defaultValue `['one', 'minority', 'majority', 'all']` */
+  nemesisTargets?: readonly NodeSpec[];
   /** Seconds to wait before the final phase. @defaultValue 10 */
   recoveryTime?: number;
   /** Most main-phase client operations (shrinking). @defaultValue no cap */
@@ -66,8 +69,9 @@ export interface SimConfig {
   /** Give each node a directory (its "disk", kept across a kill) under a temporary directory. @defaultValue true */
   nodeDirs?: boolean;
   /**
-   * Replace `Math.random` with a seeded source and `Date.now` with virtual time while the run
-   * lasts, so that node code using them is reproducible too. @defaultValue true
+   * While the run lasts, replace `Math.random`, `crypto.randomUUID`, `crypto.getRandomValues` and
+   * the synchronous `randomBytes` / `randomInt` of `node:crypto` with seeded sources and `Date.now`
+   * with virtual time, so that node code using them is reproducible too. @defaultValue true
    */
   patchGlobals?: boolean;
   /** Recorded in test.json. */
@@ -153,7 +157,7 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
         node: cfg.nodeModule,
         nodeArgs: cfg.nodeArgs ?? [],
         maxOps: cfg.maxOps,
-        options: { ...opts, latencyDist: cfg.latencyDist ?? 'constant', nemesisInterval: cfg.nemesisInterval ?? 10, recoveryTime: cfg.recoveryTime ?? 10 },
+        options: { ...opts, latencyDist: cfg.latencyDist ?? 'constant', nemesisInterval: cfg.nemesisInterval ?? 10, recoveryTime: cfg.recoveryTime ?? 10, ...(cfg.nemesisTargets ? { nemesisTargets: cfg.nemesisTargets } : {}) },
       }) + '\n',
     );
   }
@@ -236,7 +240,7 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
 
   const target = faultTarget(router, hosts, initNode);
   const nem = opts.nemesis.length
-    ? nemesisPackage({ faults: [...opts.nemesis], interval: cfg.nemesisInterval ?? 10, nodes: [...nodes], random: random.fork('nemesis') })
+    ? nemesisPackage({ faults: [...opts.nemesis], interval: cfg.nemesisInterval ?? 10, nodes: [...nodes], random: random.fork('nemesis'), ...(cfg.nemesisTargets ? { targets: cfg.nemesisTargets } : {}) })
     : undefined;
 
   const restoreGlobals = cfg.patchGlobals === false ? () => {} : patchGlobals(random.fork('math-random'), clock);
@@ -346,14 +350,66 @@ function virtualStamp(ns: number): string {
 /** Virtual time's epoch for `Date.now()` in a simulation: 2000-01-01T00:00:00Z. */
 export const SIM_EPOCH_MS = 946_684_800_000;
 
-/** Seeds `Math.random` and puts `Date.now` on virtual time; returns the undo. */
+const require = createRequire(import.meta.url);
+
+/** A version 4 UUID from `random`. */
+function seededUuid(random: Random): string {
+  const b = Array.from({ length: 16 }, () => random.int(256));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Seeds `Math.random`, `crypto.randomUUID`, `crypto.getRandomValues` (global) and the synchronous
+ * `randomUUID` / `randomBytes` / `randomInt` of `node:crypto` (imported names included), and puts
+ * `Date.now` on virtual time; returns the undo.
+ */
 function patchGlobals(random: Random, clock: VirtualClock): () => void {
-  const mathRandom = Math.random;
-  const dateNow = Date.now;
-  Math.random = () => random.next();
-  Date.now = () => SIM_EPOCH_MS + Math.floor(clock.now() / 1e6);
+  const crypto = require('node:crypto') as typeof import('node:crypto');
+  const web = globalThis.crypto as unknown as Record<string, unknown>;
+  const originalRandomBytes = crypto.randomBytes;
+  const originalRandomInt = crypto.randomInt;
+  const fill = <T extends ArrayBufferView | null>(view: T): T => {
+    if (view) {
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = random.int(256);
+    }
+    return view;
+  };
+  const uuid = () => seededUuid(random);
+  const replacements: [object, string, unknown][] = [
+    [Math, 'random', () => random.next()],
+    [Date, 'now', () => SIM_EPOCH_MS + Math.floor(clock.now() / 1e6)],
+    [crypto, 'randomUUID', uuid],
+    [
+      crypto,
+      'randomBytes',
+      (size: number, cb?: (err: Error | null, buf: Buffer) => void) => (cb ? originalRandomBytes(size, cb) : fill(Buffer.alloc(size))),
+    ],
+    [
+      crypto,
+      'randomInt',
+      (a: number, b?: unknown, cb?: unknown) => {
+        if (typeof b === 'function' || cb !== undefined) return (originalRandomInt as (...args: unknown[]) => unknown)(a, b, cb);
+        const [lo, hi] = b === undefined ? [0, a] : [a, b as number];
+        return lo + random.int(hi - lo);
+      },
+    ],
+    [web, 'randomUUID', uuid],
+    [web, 'getRandomValues', fill],
+  ];
+  // Only what can be replaced (node:crypto's getRandomValues cannot; it is webcrypto's, replaced below).
+  const usable = replacements.filter(([o, k]) => Object.getOwnPropertyDescriptor(o, k)?.configurable !== false);
+  const saved = usable.map(([o, k]) => [o, k, Object.getOwnPropertyDescriptor(o, k)] as const);
+  for (const [o, k, v] of usable) Object.defineProperty(o, k, { value: v, writable: true, configurable: true, enumerable: false });
+  syncBuiltinESMExports();
   return () => {
-    Math.random = mathRandom;
-    Date.now = dateNow;
+    for (const [o, k, d] of saved) {
+      if (d) Object.defineProperty(o, k, d);
+      else delete (o as Record<string, unknown>)[k];
+    }
+    syncBuiltinESMExports();
   };
 }

@@ -18,6 +18,8 @@ export interface SimSpec {
   options: WorkloadOptions;
   latencyDist: 'constant' | 'uniform' | 'exponential';
   nemesisInterval: number;
+  /** Which nodes a kill or pause picks from (`--nemesis-targets`). @defaultValue all four specs */
+  nemesisTargets?: readonly ('one' | 'minority' | 'majority' | 'all')[];
   recoveryTime: number;
   /** Most main-phase client operations. */
   maxOps?: number;
@@ -61,6 +63,7 @@ export async function specConfig(spec: SimSpec, seed: string, extra: Partial<Sim
     seed,
     latencyDist: spec.latencyDist,
     nemesisInterval: spec.nemesisInterval,
+    ...(spec.nemesisTargets ? { nemesisTargets: spec.nemesisTargets } : {}),
     recoveryTime: spec.recoveryTime,
     nodeModule: spec.node,
     ...(spec.maxOps !== undefined ? { maxOps: spec.maxOps } : {}),

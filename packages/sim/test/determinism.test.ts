@@ -1,6 +1,7 @@
 /**
  * The promise of simulation mode: the same seed gives byte-identical histories and journals, run
- * after run, for every built-in workload that has an example node; another seed gives another run.
+ * after run, for every built-in workload with its example nodes (examples/nodes, unchanged: the
+ * same files run as processes under gyre test); another seed gives another run.
  */
 import { formatOpJson } from '@gyre/history';
 import { WORKLOADS } from '@gyre/workloads';
@@ -9,7 +10,7 @@ import { loadInstall, runSim, type SimConfig } from '../src/index';
 import { workloadOptions } from './options';
 
 const repo = new URL('../../../', import.meta.url).pathname;
-const fixture = (name: string) => new URL(`./nodes/${name}.ts`, import.meta.url).pathname;
+const example = (name: string) => `${repo}examples/nodes/${name}.ts`;
 
 interface Case {
   workload: string;
@@ -20,18 +21,19 @@ interface Case {
 
 /** Every built-in workload with a node to run it; nemeses on, so faults are part of what must repeat. */
 const CASES: Case[] = [
-  { workload: 'echo', node: repo + 'examples/nodes/echo.ts', options: { nemesis: ['pause'] }, extra: { nemesisInterval: 1 } },
-  { workload: 'unique-ids', node: repo + 'examples/nodes/unique-ids.ts', options: { nemesis: ['partition'] }, extra: { nemesisInterval: 1 } },
-  { workload: 'broadcast', node: fixture('broadcast'), options: { nodeCount: 5, latency: 10, nemesis: ['partition'] }, extra: { latencyDist: 'exponential', nemesisInterval: 2, recoveryTime: 3 } },
-  { workload: 'g-set', node: fixture('g-set'), options: { latency: 5, nemesis: ['partition', 'pause'] }, extra: { latencyDist: 'uniform', nemesisInterval: 2, recoveryTime: 3 } },
-  { workload: 'g-counter', node: fixture('counter'), options: { latency: 5, nemesis: ['kill'] }, extra: { nemesisInterval: 2, recoveryTime: 3 } },
-  { workload: 'pn-counter', node: fixture('counter'), options: { latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2, recoveryTime: 3 } },
-  { workload: 'kafka', node: fixture('kafka'), options: { latency: 5, nemesis: ['partition'] }, extra: { latencyDist: 'exponential', nemesisInterval: 2, recoveryTime: 3 } },
-  { workload: 'lin-kv', node: repo + 'examples/nodes/lin-kv-proxy.ts', options: { concurrency: 6, latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2 } },
-  { workload: 'lin-kv', node: repo + 'examples/nodes/raft.ts', options: { concurrency: 6, rate: 50, latency: 10, nemesis: ['partition', 'kill', 'pause'] }, extra: { latencyDist: 'exponential', nemesisInterval: 2 } },
-  // Once their workloads are on main.
-  { workload: 'txn-list-append', node: repo + 'examples/nodes/txn-list-append.ts', options: { latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2 } },
-  { workload: 'txn-rw-register', node: repo + 'examples/nodes/txn-rw-register.ts', options: { latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2 } },
+  { workload: 'echo', node: example('echo'), options: { nemesis: ['pause'] }, extra: { nemesisInterval: 1 } },
+  { workload: 'unique-ids', node: example('unique-ids'), options: { nemesis: ['partition'] }, extra: { nemesisInterval: 1 } },
+  { workload: 'broadcast', node: example('broadcast'), options: { nodeCount: 5, latency: 10, nemesis: ['partition'] }, extra: { latencyDist: 'exponential', nemesisInterval: 2, recoveryTime: 3 } },
+  { workload: 'g-set', node: example('g-set'), options: { latency: 5, nemesis: ['partition', 'pause'] }, extra: { latencyDist: 'uniform', nemesisInterval: 2, recoveryTime: 3 } },
+  { workload: 'g-counter', node: example('g-counter-seqkv'), options: { latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2, recoveryTime: 3 } },
+  { workload: 'pn-counter', node: example('pn-counter'), options: { latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2, recoveryTime: 3 } },
+  { workload: 'pn-counter', node: example('counter-resync'), options: { latency: 5, nemesis: ['kill'] }, extra: { nemesisInterval: 2, nemesisTargets: ['one'], recoveryTime: 3 } },
+  { workload: 'kafka', node: example('kafka'), options: { latency: 5 }, extra: { latencyDist: 'exponential', recoveryTime: 3 } },
+  { workload: 'kafka', node: example('kafka-linkv'), options: { latency: 5, nemesis: ['partition'] }, extra: { latencyDist: 'exponential', nemesisInterval: 2, recoveryTime: 3 } },
+  { workload: 'lin-kv', node: example('lin-kv-proxy'), options: { concurrency: 6, latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2 } },
+  { workload: 'lin-kv', node: example('raft'), options: { concurrency: 6, rate: 50, latency: 10, nemesis: ['partition', 'kill', 'pause'] }, extra: { latencyDist: 'exponential', nemesisInterval: 2 } },
+  { workload: 'txn-list-append', node: example('txn-list-append'), options: { latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2 } },
+  { workload: 'txn-rw-register', node: example('txn-rw-register'), options: { latency: 5, nemesis: ['partition'] }, extra: { nemesisInterval: 2 } },
 ];
 
 async function run(c: Case, seed: string) {

@@ -22,6 +22,25 @@ describe('runSim', () => {
     expect(r.wallSeconds).toBeLessThan(60);
   });
 
+  it('seeds Math.random, Date.now and crypto while it runs, and puts them back', async () => {
+    const saved = [Math.random, Date.now, globalThis.crypto.randomUUID];
+    const seen: unknown[][] = [];
+    const install = () => (node: import('@gyre/node').Node) => {
+      node.on('echo', (msg) => {
+        seen.push([Math.random(), Date.now(), globalThis.crypto.randomUUID()]);
+        return { echo: msg.body['echo'] };
+      });
+    };
+    const opts = workloadOptions({ timeLimit: 2, rate: 5, nodeCount: 1 });
+    await runSim({ workload: WORKLOADS['echo']!, options: opts, install: install(), seed: '8' });
+    const first = seen.splice(0);
+    await runSim({ workload: WORKLOADS['echo']!, options: opts, install: install(), seed: '8' });
+    expect(first.length).toBeGreaterThan(3);
+    expect(seen).toEqual(first);
+    expect(first[0]![1]).toBeGreaterThanOrEqual(946_684_800_000);
+    expect([Math.random, Date.now, globalThis.crypto.randomUUID]).toEqual(saved);
+  });
+
   it('stops on the signal, keeping and checking what it recorded', async () => {
     const ac = new AbortController();
     const p = runSim({ workload: WORKLOADS['echo']!, options: workloadOptions({ timeLimit: 1_000_000, rate: 100 }), install: await loadInstall(repo + 'examples/nodes/echo.ts'), seed: '3', signal: ac.signal });

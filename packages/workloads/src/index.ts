@@ -7,6 +7,7 @@ export { topology, isTopologyName, TOPOLOGY_NAMES } from './topology';
 import { echo } from './builtin/echo';
 import { kafka } from './builtin/kafka';
 import { checkLinKv, linKv } from './builtin/lin-kv';
+import { toMaelstromResult, txnListAppend, txnRwRegister } from './builtin/txn';
 import { broadcast, gCounter, gSet, pnCounter } from './builtin/sets';
 import { uniqueIds } from './builtin/unique-ids';
 import type { WorkloadDefinition } from './types';
@@ -22,7 +23,7 @@ export type {
   WorkloadResult,
 } from './types';
 export { defineWorkload, MalformedReplyError } from './types';
-export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka, linKv, checkLinKv };
+export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka, linKv, checkLinKv, txnListAppend, txnRwRegister, toMaelstromResult };
 export { txnGenerator } from './builtin/txn-gen';
 export type { TxnGenOptions, MicroOp } from './builtin/txn-gen';
 
@@ -35,5 +36,7 @@ export const WORKLOADS: Record<string, WorkloadDefinition> = {
   kafka,
   'lin-kv': linKv,
   'pn-counter': pnCounter,
+  'txn-list-append': txnListAppend,
+  'txn-rw-register': txnRwRegister,
   'unique-ids': uniqueIds,
 };

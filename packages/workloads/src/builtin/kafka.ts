@@ -1,6 +1,6 @@
 import { kafka as checkKafka } from '@gyre/checker';
-import { any, stagger, type Context, type GenResult, type Generator } from '@gyre/generator';
-import type { Op, ProcessId } from '@gyre/history';
+import { any, stagger, type Context, type GenResult, type Generator, type Invoke } from '@gyre/generator';
+import { EdnMap, Keyword, type EdnValue, type Op, type ProcessId } from '@gyre/history';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
 import { defineWorkload, type ClientState, type WorkloadOptions, type WorkloadResult } from '../types';
 import { txnGenerator } from './txn-gen';
@@ -17,13 +17,14 @@ interface Seen {
   sentNotPolled: Set<number | string>;
 }
 const seenByRun = new WeakMap<WorkloadOptions, Seen>();
-function seenFor(opts: WorkloadOptions): Seen {
-  let s = seenByRun.get(opts);
-  if (!s) {
-    s = { maxOffset: new Map(), sentNotPolled: new Set() };
-    seenByRun.set(opts, s);
-  }
+/** A fresh record for a new run (`--test-count` runs reuse one options object). */
+function freshSeen(opts: WorkloadOptions): Seen {
+  const s: Seen = { maxOffset: new Map(), sentNotPolled: new Set() };
+  seenByRun.set(opts, s);
   return s;
+}
+function seenFor(opts: WorkloadOptions): Seen {
+  return seenByRun.get(opts) ?? freshSeen(opts);
 }
 
 function noteCompletion(seen: Seen, op: Op): void {
@@ -44,38 +45,50 @@ function noteCompletion(seen: Seen, op: Op): void {
   }
 }
 
-/** The main-phase operations: sends and polls, with an occasional assign instead (kept for later). */
+type Body = { f: string; value: unknown };
+
+/**
+ * The main-phase operations: sends and polls, with an occasional assign instead (kept for later).
+ * Asking does not commit (the interpreter may ask again), so the transaction a state offers is
+ * drawn once and remembered.
+ */
 class KafkaMainGen implements Generator {
+  private head: Body | undefined;
+
   constructor(
     private readonly next: () => [string, number, unknown][],
     private readonly seen: Seen,
-    private readonly held: readonly { f: string; value: unknown }[],
+    private readonly held: readonly Body[],
   ) {}
 
-  op(ctx: Context): GenResult {
-    if (!ctx.freeThreads.some((t) => typeof t === 'number')) return { op: 'pending', gen: this };
-    const thread = ctx.freeThreads.find((t) => typeof t === 'number')!;
-    const process = ctx.workers.get(thread) ?? thread;
-    let held = this.held;
-    let body: { f: string; value: unknown };
-    if (held.length) {
-      body = held[0]!;
-      held = held.slice(1);
-    } else {
-      const [mop] = this.next();
-      const m = mop!;
-      body = m[0] === 'r' ? { f: 'poll', value: [['poll']] } : { f: 'send', value: [['send', m[1], m[2]]] };
+  private first(): Body {
+    if (this.held.length) return this.held[0]!;
+    if (!this.head) {
+      const [m] = this.next();
+      this.head = m![0] === 'r' ? { f: 'poll', value: [['poll']] } : { f: 'send', value: [['send', m![1], m![2]]] };
     }
+    return this.head;
+  }
+
+  private rest(): Body[] {
+    return this.held.length ? this.held.slice(1) : [];
+  }
+
+  op(ctx: Context): GenResult {
+    const thread = ctx.freeThreads.find((t) => typeof t === 'number');
+    if (thread === undefined) return { op: 'pending', gen: this };
+    const process = ctx.workers.get(thread) ?? thread;
+    const body = this.first();
     if (ctx.random.next() < 1 / 64) {
       const keys = new Set<number | string>();
       if (body.f === 'send') keys.add((body.value as [string, number, unknown][])[0]![1]);
       if (ctx.random.next() < 1 / 3) for (const k of this.seen.sentNotPolled) keys.add(k);
       return {
         op: { type: 'invoke', f: 'assign', value: [...keys], process, time: ctx.time },
-        gen: new KafkaMainGen(this.next, this.seen, [body, ...held]),
+        gen: new KafkaMainGen(this.next, this.seen, [body, ...this.rest()]),
       };
     }
-    return { op: { type: 'invoke', f: body.f, value: body.value, process, time: ctx.time }, gen: new KafkaMainGen(this.next, this.seen, held) };
+    return { op: { type: 'invoke', f: body.f, value: body.value, process, time: ctx.time }, gen: new KafkaMainGen(this.next, this.seen, this.rest()) };
   }
 
   update(_ctx: Context, event: Op): Generator {
@@ -108,7 +121,7 @@ class KafkaFinalGen implements Generator {
   }
 
   op(ctx: Context): GenResult {
-    let soonest = Infinity;
+    let later: { thread: number; st: ThreadFinal; process: ProcessId } | undefined;
     for (const thread of ctx.freeThreads) {
       if (typeof thread !== 'number') continue;
       const st = this.threads.get(thread) ?? { stage: 'crash' as Stage, process: undefined, polled: new Map(), nextAt: 0 };
@@ -118,35 +131,33 @@ class KafkaFinalGen implements Generator {
         const threads = new Map(this.threads).set(thread, { ...st, stage: 'done' });
         return new KafkaFinalGen(this.seen, threads).op(ctx);
       }
-      let f: string;
-      let value: unknown;
-      let extra: Record<string, unknown> = {};
-      let next: ThreadFinal;
-      if (st.stage === 'crash') {
-        f = 'crash';
-        value = null;
-        next = { ...st, stage: 'assign' };
-      } else if (st.stage === 'assign') {
-        f = 'assign';
-        value = [...this.seen.maxOffset.keys()];
-        extra = { 'seek-to-beginning?': true };
-        next = { ...st, stage: 'poll', process };
-      } else {
-        if (st.nextAt > ctx.time) {
-          soonest = Math.min(soonest, st.nextAt);
-          continue;
-        }
-        f = 'poll';
-        value = [['poll']];
-        next = { ...st, process, nextAt: ctx.time + Math.floor(ctx.random.next() * 4e8) };
+      if (st.stage === 'poll' && st.nextAt > ctx.time) {
+        if (!later || st.nextAt < later.st.nextAt) later = { thread, st, process };
+        continue;
       }
-      const threads = new Map(this.threads).set(thread, next);
-      return { op: { type: 'invoke', f, value, process, time: ctx.time, ...extra }, gen: new KafkaFinalGen(this.seen, threads) };
+      return this.emit(ctx, thread, st, process, ctx.time);
     }
+    if (later) return this.emit(ctx, later.thread, later.st, later.process, later.st.nextAt);
     const busy = [...ctx.workers.keys()].some((t) => typeof t === 'number' && (this.threads.get(t)?.stage ?? 'crash') !== 'done');
-    if (!busy) return null;
-    if (soonest < Infinity) return { op: 'pending', gen: this };
-    return { op: 'pending', gen: this };
+    return busy ? { op: 'pending', gen: this } : null;
+  }
+
+  private emit(ctx: Context, thread: number, st: ThreadFinal, process: ProcessId, time: number): GenResult {
+    let op: { f: string; value: unknown; [k: string]: unknown };
+    let next: ThreadFinal;
+    if (st.stage === 'crash') {
+      op = { f: 'crash', value: null };
+      next = { ...st, stage: 'assign' };
+    } else if (st.stage === 'assign') {
+      op = { f: 'assign', value: [...this.seen.maxOffset.keys()], 'seek-to-beginning?': true };
+      next = { ...st, stage: 'poll', process };
+    } else {
+      op = { f: 'poll', value: [['poll']] };
+      next = { ...st, process, nextAt: time + Math.floor(ctx.random.next() * 4e8) };
+    }
+    const threads = new Map(this.threads).set(thread, next);
+    const invoke: Invoke = { type: 'invoke', process, time, ...op };
+    return { op: invoke, gen: new KafkaFinalGen(this.seen, threads) };
   }
 
   update(_ctx: Context, event: Op): Generator {
@@ -170,6 +181,19 @@ class KafkaFinalGen implements Generator {
   }
 }
 
+/** Micro-op names print as keywords and poll results as maps with integer keys, as in Maelstrom's history.edn. */
+export function kafkaToEdn(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((m) => {
+    if (!Array.isArray(m) || typeof m[0] !== 'string') return m;
+    if (m[0] === 'poll' && m[1] !== null && typeof m[1] === 'object' && !Array.isArray(m[1])) {
+      const entries = Object.entries(m[1] as Record<string, unknown>).map(([k, v]) => [historyKey(k), v] as [EdnValue, EdnValue]);
+      return [new Keyword('poll'), new EdnMap(entries)];
+    }
+    return [new Keyword(m[0]), ...m.slice(1)];
+  });
+}
+
 interface KafkaClientState extends ClientState {
   offsets?: Map<string, number>;
 }
@@ -184,7 +208,7 @@ export const kafka = defineWorkload({
   finalTimeLimit: 10,
   generator: (opts, random) => {
     const next = txnGenerator({ keyCount: opts.keyCount ?? 10, maxTxnLength: 1, maxWritesPerKey: opts.maxWritesPerKey, write: 'append' }, random);
-    const main = new KafkaMainGen(next, seenFor(opts), []);
+    const main = new KafkaMainGen(next, freshSeen(opts), []);
     const crashes = stagger(30 / opts.concurrency, () => ({ f: 'crash', value: null }));
     return any(main, crashes);
   },
@@ -238,4 +262,5 @@ export const kafka = defineWorkload({
     },
   },
   check: (history) => checkKafka(history) as unknown as WorkloadResult,
+  valueToEdn: kafkaToEdn,
 });

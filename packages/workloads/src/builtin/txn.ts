@@ -1,5 +1,5 @@
-import { checkListAppend, checkRwRegister, maelstromRwRegisterResult, parseConsistencyModels } from '@gyre/checker/elle';
-import { Keyword } from '@gyre/history';
+import { checkListAppend, checkRwRegister, maelstromRwRegisterResult, parseConsistencyModels, renderCycleSvg, type CycleAnomaly, type ElleResult } from '@gyre/checker/elle';
+import { Keyword, stringifyJson, type Op } from '@gyre/history';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
 import { defineWorkload, type WorkloadOptions, type WorkloadResult } from '../types';
 import { txnGenerator } from './txn-gen';
@@ -22,9 +22,37 @@ function validateModels(opts: WorkloadOptions): string | undefined {
   }
 }
 
-function toResult(r: Record<string, unknown>): WorkloadResult {
-  return r as WorkloadResult;
+/**
+ * Elle's result in Maelstrom's key names (`valid?`, `anomaly-types`, `not`, `also-not`), with the
+ * explanations written under `elle/`: `elle/<type>.txt` with every case told step by step, and
+ * `elle/<type>/<i>.svg` drawing each cycle.
+ */
+export function toMaelstromResult(r: ElleResult, emit?: (path: string, content: string) => void): WorkloadResult {
+  const out: WorkloadResult = { 'valid?': r.valid };
+  if (r.anomalyTypes) out['anomaly-types'] = r.anomalyTypes;
+  if (r.anomalies) out['anomalies'] = r.anomalies;
+  if (r.not) out['not'] = r.not;
+  if (r.alsoNot) out['also-not'] = r.alsoNot;
+  if (r.error) out['error'] = r.error;
+  if (emit && r.anomalies) {
+    for (const [type, cases] of Object.entries(r.anomalies)) {
+      const texts: string[] = [];
+      cases.forEach((c, i) => {
+        const cycle = c as Partial<CycleAnomaly>;
+        if (Array.isArray(cycle.cycle) && Array.isArray(cycle.steps) && typeof cycle.explanation === 'string') {
+          texts.push(cycle.explanation);
+          if (i < 32) emit(`elle/${type}/${i}.svg`, renderCycleSvg(cycle as CycleAnomaly));
+        } else {
+          texts.push(stringifyJson(c));
+        }
+      });
+      emit(`elle/${type}.txt`, texts.join('\n\n') + '\n');
+    }
+  }
+  return out;
 }
+
+const models = (opts: WorkloadOptions) => parseConsistencyModels(opts.consistencyModels.join(','));
 
 /** maelstrom.md §2.8. */
 export const txnListAppend = defineWorkload({
@@ -43,7 +71,7 @@ export const txnListAppend = defineWorkload({
       return { type: 'ok', value: reply['txn'] };
     },
   },
-  check: (history, opts) => toResult(checkListAppend(history, { consistencyModels: parseConsistencyModels(opts.consistencyModels.join(',')) }) as unknown as Record<string, unknown>),
+  check: (history, opts, emit) => toMaelstromResult(checkListAppend(history as Op[], { consistencyModels: models(opts) }), emit),
   valueToEdn: txnToEdn,
 });
 
@@ -64,7 +92,6 @@ export const txnRwRegister = defineWorkload({
       return { type: 'ok', value: reply['txn'] };
     },
   },
-  check: (history, opts) =>
-    toResult(maelstromRwRegisterResult(checkRwRegister(history, { consistencyModels: parseConsistencyModels(opts.consistencyModels.join(',')), wfrKeys: true })) as unknown as Record<string, unknown>),
+  check: (history, opts, emit) => toMaelstromResult(maelstromRwRegisterResult(checkRwRegister(history as Op[], { consistencyModels: models(opts), wfrKeys: true })), emit),
   valueToEdn: txnToEdn,
 });

@@ -1,0 +1,291 @@
+/**
+ * Reading a history file for `gyre check`: telling its format from its content, parsing it, and
+ * remembering the line each operation came from, so that errors and explanations can point at the
+ * file.
+ */
+import {
+  EdnList,
+  EdnMap,
+  EdnSyntaxError,
+  EdnTagged,
+  JsonSyntaxError,
+  ednToPlain,
+  parseEdnAll,
+  parseJepsenLog,
+  parseJson,
+  printEdn,
+  stringifyJson,
+  toOp,
+  type EdnValue,
+  type Op,
+} from '@gyre/history';
+
+/** The history formats `gyre check` reads. */
+export const HISTORY_FORMATS = ['jsonl', 'json', 'edn', 'etcd-log', 'kv-trace'] as const;
+export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
+
+/** What each format is, for the help text. */
+export const FORMAT_DOCS: Record<HistoryFormat, string> = {
+  jsonl: "Gyre's history.jsonl: one JSON op per line",
+  json: "a JSON array of ops (elle-cli's JSON: keywords as strings)",
+  edn: "Jepsen / Maelstrom history.edn: one op map per line, or a vector or list of op maps",
+  'etcd-log': 'a Jepsen log with lines like `INFO  jepsen.util - 3  :invoke  :cas  [1 4]` (the etcd logs)',
+  'kv-trace': "Porcupine's key-value traces: EDN maps with :f :get/:put/:append and a string :key",
+};
+
+/** A file that cannot be read as a history; `line` is 1-based when known. */
+export class InputError extends Error {
+  override name = 'InputError';
+  readonly line: number | undefined;
+  constructor(message: string, line?: number) {
+    super(message);
+    this.line = line;
+  }
+}
+
+/** A parsed history: the ops, and for each op the 1-based line of the file it starts on. */
+export interface ParsedHistory {
+  format: HistoryFormat;
+  ops: Op[];
+  lines: number[];
+}
+
+const LOG_LINE = /jepsen\.util\s+-\s+\d+\s+:(invoke|ok|fail|info)\s/;
+/** A complete event line: process, type, function and a value. */
+const LOG_EVENT = /jepsen\.util\s+-\s+\d+\s+:(invoke|ok|fail|info)\s+:[A-Za-z0-9_?!*+\-.]+\s+\S/;
+const LOG_START = /jepsen\.util\s+-\s+\d+\s/;
+
+/** The first character that is not white space or inside an EDN `;` comment, and what follows it. */
+function firstSignificant(text: string, from = 0): { ch: string; at: number } | undefined {
+  let i = from;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === ';') {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return undefined;
+      i = nl + 1;
+    } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ',') {
+      i++;
+    } else {
+      return { ch: c, at: i };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Tells the format from the content, or undefined when it cannot. Etcd logs are recognised by their
+ * `jepsen.util - N :type` lines; otherwise the first characters decide: `{"` is JSON Lines, `[{"`
+ * (or `[]`) a JSON array, `{:`, `[{:`, `(` or `#` EDN. EDN whose ops carry a `:key` and
+ * `:f :get`/`:put`/`:append` is a kv trace.
+ */
+export function detectFormat(text: string): HistoryFormat | undefined {
+  const head = text.slice(0, 64 * 1024);
+  if (LOG_LINE.test(head)) return 'etcd-log';
+  const a = firstSignificant(text);
+  if (!a) return undefined;
+  const b = firstSignificant(text, a.at + 1);
+  let edn = false;
+  if (a.ch === '{') {
+    if (b?.ch === '"' || b?.ch === '}') return 'jsonl';
+    edn = true;
+  } else if (a.ch === '[') {
+    if (b?.ch === ']') return 'json';
+    if (b?.ch === '{') {
+      const c = firstSignificant(text, b.at + 1);
+      if (c?.ch === '"' || c?.ch === '}') return 'json';
+    }
+    edn = true;
+  } else if (a.ch === '(' || a.ch === '#') {
+    edn = true;
+  }
+  if (!edn) return undefined;
+  const firstLine = head.slice(a.at, head.indexOf('\n', a.at) < 0 ? undefined : head.indexOf('\n', a.at));
+  if (/:key\s/.test(firstLine) && /:f\s+:(get|put|append)\b/.test(firstLine)) return 'kv-trace';
+  return 'edn';
+}
+
+/**
+ * The line (1-based) on which each top-level form of a JSON array or EDN text starts: forms at
+ * depth 0, or depth 1 when the whole text is one vector or list. A tagged form (`#tag {...}`) or a
+ * set (`#{...}`) counts once.
+ */
+export function opStartLines(text: string, edn: boolean): number[] {
+  const first = firstSignificant(text);
+  const opDepth = first && (first.ch === '[' || first.ch === '(') ? 1 : 0;
+  const out: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let tagged = false;
+  const delimiter = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 123 || c === 125 || c === 91 || c === 93 || c === 40 || c === 41 || c === 34 || c === 59;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 44 || c === 58 /* JSON's : */) continue;
+    if (edn && c === 59 /* ; */) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
+      continue;
+    }
+    if (c === 125 || c === 93 || c === 41) {
+      depth--;
+      continue;
+    }
+    const atOp = depth === opDepth;
+    if (atOp && !tagged) out.push(line);
+    tagged = false;
+    if (c === 123 || c === 91 || c === 40) {
+      depth++;
+    } else if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+        else if (d === 10) line++;
+      }
+    } else if (edn && c === 35 /* # */) {
+      if (text.charCodeAt(i + 1) === 123) {
+        i++;
+        depth++;
+      } else {
+        while (i + 1 < text.length && !delimiter(text.charCodeAt(i + 1))) i++;
+        if (atOp) tagged = true;
+      }
+    } else if (edn && c === 92 /* \ char literal */) {
+      i++;
+      while (i + 1 < text.length && !delimiter(text.charCodeAt(i + 1))) i++;
+    } else {
+      while (i + 1 < text.length && !delimiter(text.charCodeAt(i + 1))) i++;
+    }
+  }
+  return out;
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function clip(s: string, n = 100): string {
+  return s.length <= n ? s : s.slice(0, n) + '…';
+}
+
+function parseJsonl(text: string): ParsedHistory {
+  const ops: Op[] = [];
+  const lines: number[] = [];
+  const rows = text.split('\n');
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!.trim();
+    if (row === '') continue;
+    let raw: unknown;
+    try {
+      raw = parseJson(row);
+    } catch (e) {
+      const truncated = rows.slice(i + 1).every((r) => r.trim() === '');
+      throw new InputError(`not valid JSON (${(e as Error).message})${truncated ? '; the file ends in the middle of an operation: is it truncated?' : ''}: ${clip(row)}`, i + 1);
+    }
+    const op = toOp(raw, ops.length);
+    if (typeof op === 'string') throw new InputError(`${op}: ${clip(row)}`, i + 1);
+    ops.push(op);
+    lines.push(i + 1);
+  }
+  return { format: 'jsonl', ops, lines };
+}
+
+function parseJsonArray(text: string): ParsedHistory {
+  let raw: unknown;
+  try {
+    raw = parseJson(text);
+  } catch (e) {
+    const offset = e instanceof JsonSyntaxError ? (e.offset ?? 0) : 0;
+    const truncated = offset >= text.trimEnd().length;
+    throw new InputError(`not valid JSON (${(e as Error).message})${truncated ? '; the file ends before the array is closed: is it truncated?' : ''}`, lineOfOffset(text, offset));
+  }
+  if (!Array.isArray(raw)) throw new InputError('expected a JSON array of operations', 1);
+  const starts = opStartLines(text, false);
+  const ops: Op[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const op = toOp(raw[i], i);
+    if (typeof op === 'string') throw new InputError(`operation ${i}: ${op}: ${clip(stringifyJson(raw[i]))}`, starts[i]);
+    ops.push(op);
+  }
+  return { format: 'json', ops, lines: ops.map((_, i) => starts[i] ?? 1) };
+}
+
+function parseEdnHistory(text: string, format: HistoryFormat): ParsedHistory {
+  let forms: EdnValue[];
+  try {
+    forms = parseEdnAll(text);
+  } catch (e) {
+    if (!(e instanceof EdnSyntaxError)) throw e;
+    const msg = e.message.replace(/ at line \d+, column \d+$/, '');
+    const truncated = /^missing /.test(msg) || /unterminated|end of input/.test(msg);
+    throw new InputError(`not valid EDN: ${msg} (column ${e.column})${truncated ? '; the file ends before this is closed: is it truncated?' : ''}`, e.line);
+  }
+  const only = forms[0];
+  if (forms.length === 1 && (Array.isArray(only) || only instanceof EdnList)) forms = Array.isArray(only) ? only : only.items;
+  const starts = opStartLines(text, true);
+  const ops: Op[] = [];
+  for (let i = 0; i < forms.length; i++) {
+    const form = forms[i]!;
+    const isMap = form instanceof EdnMap || (form instanceof EdnTagged && form.value instanceof EdnMap);
+    if (!isMap) throw new InputError(`operation ${i}: expected an op map such as {:type :invoke, :f :read, :process 0}, got ${clip(printEdn(form))}`, starts[i] ?? lineGuess(text, i));
+    const op = toOp(ednToPlain(form), i);
+    if (typeof op === 'string') throw new InputError(`operation ${i}: ${op}: ${clip(printEdn(form))}`, starts[i]);
+    if (format === 'kv-trace' && typeof op['key'] !== 'string') throw new InputError(`operation ${i} has no string :key, as kv traces need: ${clip(printEdn(form))}`, starts[i]);
+    ops.push(op);
+  }
+  return { format, ops, lines: ops.map((_, i) => starts[i] ?? 1) };
+}
+
+/** For a non-map form: the i-th non-blank, non-comment line. */
+function lineGuess(text: string, n: number): number {
+  let count = -1;
+  const rows = text.split('\n');
+  for (let i = 0; i < rows.length; i++) {
+    const l = rows[i]!.trim();
+    if (l === '' || l.startsWith(';')) continue;
+    if (++count === n) return i + 1;
+  }
+  return rows.length;
+}
+
+function parseEtcdLog(text: string): ParsedHistory {
+  const rows = text.split('\n');
+  const lines: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (LOG_EVENT.test(row)) lines.push(i + 1);
+    else if (LOG_START.test(row)) {
+      const last = rows.slice(i + 1).every((r) => r.trim() === '');
+      throw new InputError(`malformed log line (expected PROCESS :TYPE :F VALUE)${last ? '; it is the last line: is the file truncated?' : ''}: ${clip(row.trim())}`, i + 1);
+    }
+  }
+  let ops: Op[];
+  try {
+    ops = parseJepsenLog(text);
+  } catch (e) {
+    const line = (e as { line?: number }).line;
+    throw new InputError((e as Error).message.replace(/^line \d+: /, ''), line);
+  }
+  if (ops.length !== lines.length) return { format: 'etcd-log', ops, lines: ops.map(() => 0) };
+  return { format: 'etcd-log', ops, lines };
+}
+
+/** Parses a history in the given format; throws {@link InputError} with the line at fault. */
+export function parseHistoryText(text: string, format: HistoryFormat): ParsedHistory {
+  switch (format) {
+    case 'jsonl':
+      return parseJsonl(text);
+    case 'json':
+      return parseJsonArray(text);
+    case 'edn':
+    case 'kv-trace':
+      return parseEdnHistory(text, format);
+    case 'etcd-log':
+      return parseEtcdLog(text);
+  }
+}

@@ -1,0 +1,694 @@
+/**
+ * `gyre check`: every model on histories with known verdicts, in every input format, and files
+ * that cannot be checked. Runs the command in-process on the sources (no build needed), except
+ * the last test, which runs the built CLI.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { EdnSet, Keyword, formatOpEdn, formatOpJson, parseJson, stringifyJson, type Op, type OpType, type ProcessId } from '@gyre/history';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli';
+import { cli, example, gyre } from './helpers';
+
+/** /work/shared/data, or GYRE_SHARED_DATA. */
+function sharedData(): string {
+  const env = process.env['GYRE_SHARED_DATA'];
+  if (env) return env;
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'data');
+    if (existsSync(join(candidate, 'README.md'))) return candidate;
+    if (dirname(dir) === dir) return resolve(import.meta.dirname, '../../../../shared/data');
+  }
+}
+const DATA = sharedData();
+
+const dir = mkdtempSync(join(tmpdir(), 'gyre-check-'));
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function check(...args: string[]): Promise<Run> {
+  let out = '';
+  let err = '';
+  const code = await main(['check', ...args], { out: (s) => (out += s), err: (s) => (err += s), isTTY: false, cwd: dir });
+  return { code, out, err };
+}
+
+/** Writes a file in the temp directory and returns its name. */
+function file(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+
+type Row = [ProcessId, OpType, string, unknown, Record<string, unknown>?];
+const ops = (rows: Row[]): Op[] => rows.map(([process, type, f, value, extra], index) => ({ index, time: index * 1_000_000, type, process, f, value, ...extra }));
+
+/** EDN as Jepsen writes it: micro-op names and `:timed-out`-style values as keywords. */
+function ednValue(v: unknown): unknown {
+  if (Array.isArray(v) && v.length > 0 && v.every((m) => Array.isArray(m) && m.length === 3 && typeof m[0] === 'string')) return v.map((m) => [new Keyword(m[0]), m[1], m[2]]);
+  return v;
+}
+
+/** The same history in the four general formats. */
+function allFormats(name: string, h: Op[], opts: { setReads?: boolean } = {}): Record<'jsonl' | 'json' | 'edn' | 'edn-vector', string> {
+  const edn = (op: Op) =>
+    formatOpEdn(op, (v, o) => (opts.setReads && o.f === 'read' && o.type === 'ok' && Array.isArray(v) ? new EdnSet(v as never[]) : ednValue(v)));
+  return {
+    jsonl: file(`${name}.jsonl`, h.map(formatOpJson).join('\n') + '\n'),
+    json: file(`${name}.json`, '[' + h.map((o) => stringifyJson(o)).join(',\n ') + ']\n'),
+    edn: file(`${name}.edn`, h.map(edn).join('\n') + '\n'),
+    'edn-vector': file(`${name}-vector.edn`, '[' + h.map(edn).join('\n ') + ']\n'),
+  };
+}
+
+/** Hand-written histories with known verdicts, per model. */
+const CASES: { model: string; args?: string[]; valid: Row[]; invalid: Row[]; setReads?: boolean; invalidText: RegExp }[] = [
+  {
+    model: 'cas-register',
+    valid: [
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write', 1],
+      [1, 'invoke', 'cas', [1, 2]],
+      [2, 'invoke', 'read', null],
+      [1, 'ok', 'cas', [1, 2]],
+      [2, 'ok', 'read', 2],
+      [1, 'invoke', 'cas', [5, 6]],
+      [1, 'fail', 'cas', [5, 6]],
+      [0, 'invoke', 'read', null],
+      [0, 'ok', 'read', 2],
+    ],
+    invalid: [
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write', 1],
+      [1, 'invoke', 'cas', [1, 2]],
+      [1, 'ok', 'cas', [1, 2]],
+      [0, 'invoke', 'read', null],
+      [0, 'ok', 'read', 1],
+    ],
+    invalidText: /can't read 1 from register 2/,
+  },
+  {
+    model: 'register',
+    valid: [
+      [0, 'invoke', 'write', 'a'],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 'a'],
+      [0, 'ok', 'write', 'a'],
+    ],
+    invalid: [
+      [0, 'invoke', 'write', 'a'],
+      [0, 'ok', 'write', 'a'],
+      [0, 'invoke', 'write', 'b'],
+      [0, 'ok', 'write', 'b'],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 'a'],
+    ],
+    invalidText: /cannot be linearized/,
+  },
+  {
+    model: 'mutex',
+    valid: [
+      [0, 'invoke', 'acquire', null],
+      [0, 'ok', 'acquire', null],
+      [1, 'invoke', 'acquire', null],
+      [0, 'invoke', 'release', null],
+      [0, 'ok', 'release', null],
+      [1, 'ok', 'acquire', null],
+    ],
+    invalid: [
+      [0, 'invoke', 'acquire', null],
+      [0, 'ok', 'acquire', null],
+      [1, 'invoke', 'acquire', null],
+      [1, 'ok', 'acquire', null],
+    ],
+    invalidText: /acquire/,
+  },
+  {
+    model: 'multi-register',
+    valid: [
+      [0, 'invoke', 'txn', [['write', 'x', 1], ['write', 'y', 2]]],
+      [1, 'invoke', 'txn', [['read', 'x', null], ['read', 'y', null]]],
+      [0, 'ok', 'txn', [['write', 'x', 1], ['write', 'y', 2]]],
+      [1, 'ok', 'txn', [['read', 'x', 1], ['read', 'y', 2]]],
+    ],
+    invalid: [
+      [0, 'invoke', 'txn', [['write', 'x', 1], ['write', 'y', 2]]],
+      [0, 'ok', 'txn', [['write', 'x', 1], ['write', 'y', 2]]],
+      [1, 'invoke', 'txn', [['read', 'x', null], ['read', 'y', null]]],
+      [1, 'ok', 'txn', [['read', 'x', 1], ['read', 'y', null]]],
+    ],
+    invalidText: /cannot be linearized/,
+  },
+  {
+    model: 'fifo-queue',
+    valid: [
+      [0, 'invoke', 'enqueue', 1],
+      [0, 'ok', 'enqueue', 1],
+      [0, 'invoke', 'enqueue', 2],
+      [0, 'ok', 'enqueue', 2],
+      [1, 'invoke', 'dequeue', null],
+      [1, 'ok', 'dequeue', 1],
+    ],
+    invalid: [
+      [0, 'invoke', 'enqueue', 1],
+      [0, 'ok', 'enqueue', 1],
+      [0, 'invoke', 'enqueue', 2],
+      [0, 'ok', 'enqueue', 2],
+      [1, 'invoke', 'dequeue', null],
+      [1, 'ok', 'dequeue', 2],
+    ],
+    invalidText: /dequeue/,
+  },
+  {
+    model: 'unordered-queue',
+    valid: [
+      [0, 'invoke', 'enqueue', 1],
+      [0, 'ok', 'enqueue', 1],
+      [0, 'invoke', 'enqueue', 2],
+      [0, 'ok', 'enqueue', 2],
+      [1, 'invoke', 'dequeue', null],
+      [1, 'ok', 'dequeue', 2],
+    ],
+    invalid: [
+      [0, 'invoke', 'enqueue', 1],
+      [0, 'ok', 'enqueue', 1],
+      [1, 'invoke', 'dequeue', null],
+      [1, 'ok', 'dequeue', 3],
+    ],
+    invalidText: /dequeue/,
+  },
+  {
+    model: 'lin-kv',
+    valid: [
+      [0, 'invoke', 'write', [0, 1]],
+      [0, 'ok', 'write', [0, 1]],
+      [1, 'invoke', 'cas', [0, [1, 2]]],
+      [1, 'ok', 'cas', [0, [1, 2]]],
+      [2, 'invoke', 'read', [0, null]],
+      [2, 'ok', 'read', [0, 2]],
+      [2, 'invoke', 'read', [1, null]],
+      [2, 'ok', 'read', [1, null]],
+    ],
+    invalid: [
+      [0, 'invoke', 'write', [0, 1]],
+      [0, 'ok', 'write', [0, 1]],
+      [1, 'invoke', 'write', [1, 5]],
+      [1, 'ok', 'write', [1, 5]],
+      [1, 'invoke', 'cas', [0, [1, 2]]],
+      [1, 'ok', 'cas', [0, [1, 2]]],
+      [2, 'invoke', 'read', [0, null]],
+      [2, 'ok', 'read', [0, 1]],
+    ],
+    invalidText: /key 0/,
+  },
+  {
+    model: 'list-append',
+    valid: [
+      [0, 'invoke', 'txn', [['append', 'x', 1], ['r', 'y', null]]],
+      [0, 'ok', 'txn', [['append', 'x', 1], ['r', 'y', []]]],
+      [1, 'invoke', 'txn', [['r', 'x', null], ['append', 'y', 2]]],
+      [1, 'ok', 'txn', [['r', 'x', [1]], ['append', 'y', 2]]],
+    ],
+    invalid: [
+      [0, 'invoke', 'txn', [['append', 'x', 1]]],
+      [0, 'ok', 'txn', [['append', 'x', 1]]],
+      [1, 'invoke', 'txn', [['r', 'x', null]]],
+      [1, 'ok', 'txn', [['r', 'x', []]]],
+    ],
+    invalidText: /Not strict-serializable: found G-single-realtime \(1 case\)[\s\S]*T1 = op \d+, line \d+ \(process/,
+  },
+  {
+    model: 'rw-register',
+    valid: [
+      [0, 'invoke', 'txn', [['w', 'x', 1]]],
+      [0, 'ok', 'txn', [['w', 'x', 1]]],
+      [1, 'invoke', 'txn', [['r', 'x', null], ['w', 'y', 2]]],
+      [1, 'ok', 'txn', [['r', 'x', 1], ['w', 'y', 2]]],
+    ],
+    invalid: [
+      [0, 'invoke', 'txn', [['w', 'x', 1], ['r', 'y', null]]],
+      [1, 'invoke', 'txn', [['w', 'y', 2], ['r', 'x', null]]],
+      [0, 'ok', 'txn', [['w', 'x', 1], ['r', 'y', 2]]],
+      [1, 'ok', 'txn', [['w', 'y', 2], ['r', 'x', 1]]],
+    ],
+    invalidText: /found G1c/,
+  },
+  {
+    model: 'set',
+    setReads: true,
+    valid: [
+      [0, 'invoke', 'add', 0],
+      [0, 'ok', 'add', 0],
+      [1, 'invoke', 'add', 1],
+      [1, 'info', 'add', 1],
+      ['nemesis', 'info', 'start-partition', 'majority'],
+      [2, 'invoke', 'read', null],
+      [2, 'ok', 'read', [0, 1]],
+    ],
+    invalid: [
+      [0, 'invoke', 'add', 0],
+      [0, 'ok', 'add', 0],
+      [1, 'invoke', 'add', 1],
+      [1, 'ok', 'add', 1],
+      [2, 'invoke', 'read', null],
+      [2, 'ok', 'read', [1, 7]],
+    ],
+    invalidText: /Lost \(acknowledged, then missing from the final read\): 1: 0[\s\S]*Unexpected \(in the final read, never added\): 1: 7/,
+  },
+  {
+    model: 'set-full',
+    setReads: true,
+    valid: [
+      [0, 'invoke', 'add', 0],
+      [0, 'ok', 'add', 0],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', [0]],
+      [0, 'invoke', 'add', 1],
+      [0, 'ok', 'add', 1],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', [0, 1]],
+    ],
+    invalid: [
+      [0, 'invoke', 'add', 0],
+      [0, 'ok', 'add', 0],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', [0]],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', []],
+    ],
+    invalidText: /Lost \(seen or acknowledged, then missing from every later read\): 0/,
+  },
+  {
+    model: 'counter',
+    valid: [
+      [0, 'invoke', 'add', 1],
+      [0, 'ok', 'add', 1],
+      [1, 'invoke', 'add', 2],
+      [2, 'invoke', 'read', null],
+      [2, 'ok', 'read', 3],
+      [1, 'info', 'add', 2],
+      [2, 'invoke', 'read', null],
+      [2, 'ok', 'read', 1],
+    ],
+    invalid: [
+      [0, 'invoke', 'add', 1],
+      [0, 'ok', 'add', 1],
+      [2, 'invoke', 'read', null],
+      [2, 'ok', 'read', 2],
+    ],
+    invalidText: /process 2 read 2, but while that read ran the counter was between 1 and 1/,
+  },
+  {
+    model: 'bank',
+    valid: [
+      [0, 'invoke', 'read', null],
+      [0, 'ok', 'read', { '0': 10, '1': 10 }],
+      [1, 'invoke', 'transfer', { from: 0, to: 1, amount: 3 }],
+      [1, 'ok', 'transfer', { from: 0, to: 1, amount: 3 }],
+      [0, 'invoke', 'read', null],
+      [0, 'ok', 'read', { '0': 7, '1': 13 }],
+    ],
+    invalid: [
+      [0, 'invoke', 'read', null],
+      [0, 'ok', 'read', { '0': 10, '1': 10 }],
+      [1, 'invoke', 'transfer', { from: 0, to: 1, amount: 3 }],
+      [1, 'ok', 'transfer', { from: 0, to: 1, amount: 3 }],
+      [0, 'invoke', 'read', null],
+      [0, 'ok', 'read', { '0': 7, '1': 10 }],
+    ],
+    invalidText: /wrong-total: 1 read; the first, line \d+: total 17 instead of 20/,
+  },
+  {
+    model: 'long-fork',
+    args: ['--group-size', '2'],
+    valid: [
+      [0, 'invoke', 'write', [['w', 0, 1]]],
+      [0, 'ok', 'write', [['w', 0, 1]]],
+      [1, 'invoke', 'read', [['r', 0, null], ['r', 1, null]]],
+      [1, 'ok', 'read', [['r', 0, 1], ['r', 1, null]]],
+      [0, 'invoke', 'write', [['w', 1, 1]]],
+      [0, 'ok', 'write', [['w', 1, 1]]],
+      [1, 'invoke', 'read', [['r', 1, null], ['r', 0, null]]],
+      [1, 'ok', 'read', [['r', 1, 1], ['r', 0, 1]]],
+    ],
+    invalid: [
+      [0, 'invoke', 'write', [['w', 0, 1]]],
+      [1, 'invoke', 'write', [['w', 1, 1]]],
+      [0, 'ok', 'write', [['w', 0, 1]]],
+      [1, 'ok', 'write', [['w', 1, 1]]],
+      [2, 'invoke', 'read', [['r', 0, null], ['r', 1, null]]],
+      [3, 'invoke', 'read', [['r', 0, null], ['r', 1, null]]],
+      [2, 'ok', 'read', [['r', 0, 1], ['r', 1, null]]],
+      [3, 'ok', 'read', [['r', 0, null], ['r', 1, 1]]],
+    ],
+    invalidText: /Long fork: the read at line \d+ saw 0 inserted but not 1; the read at line \d+ saw 1 but not 0/,
+  },
+];
+
+describe('gyre check: every model, valid and invalid, in every format', () => {
+  for (const c of CASES) {
+    describe(c.model, () => {
+      const valid = allFormats(`${c.model}-valid`, ops(c.valid), c);
+      const invalid = allFormats(`${c.model}-invalid`, ops(c.invalid), c);
+      for (const format of ['jsonl', 'json', 'edn', 'edn-vector'] as const) {
+        it(`valid (exit 0) as ${format}`, async () => {
+          const r = await check('--model', c.model, ...(c.args ?? []), valid[format]);
+          expect(r.err).toBe('');
+          expect(r.out).toMatch(new RegExp(`\\tVALID\\n`));
+          expect(r.code).toBe(0);
+        });
+        it(`invalid (exit 1) as ${format}, explained`, async () => {
+          const r = await check('--model', c.model, ...(c.args ?? []), invalid[format]);
+          expect(r.err).toBe('');
+          expect(r.out).toMatch(/\tINVALID\n/);
+          expect(r.out).toMatch(c.invalidText);
+          expect(r.out).toContain('Analysis invalid!');
+          expect(r.code).toBe(1);
+        });
+      }
+    });
+  }
+
+  it('gives the full result as JSON with --json', async () => {
+    const r = await check('-m', 'bank', '--json', 'bank-invalid.edn');
+    expect(r.code).toBe(1);
+    const o = parseJson(r.out.trim()) as Record<string, any>;
+    expect(o).toMatchObject({ file: 'bank-invalid.edn', model: 'bank', format: 'edn', ops: 6, valid: false });
+    expect(o.result.errors['wrong-total'].first.total).toBe(17);
+  });
+
+  it('bank: negative balances are invalid unless allowed; the total can be given', async () => {
+    const f = file(
+      'bank-negative.edn',
+      '{:type :invoke, :f :read, :process 0}\n{:type :ok, :f :read, :process 0, :value {0 100, 1 0}}\n{:type :invoke, :f :read, :process 0}\n{:type :ok, :f :read, :process 0, :value {0 101, 1 -1}}\n',
+    );
+    expect((await check('-m', 'bank', f)).out).toMatch(/negative-value: 1 read; the first, line 4: negative balances -1/);
+    expect((await check('-m', 'bank', f)).code).toBe(1);
+    expect((await check('-m', 'bank', '--allow-negative-balances', f)).code).toBe(0);
+    expect((await check('-m', 'bank', '-n', '--total-amount', '90', f)).code).toBe(1);
+  });
+
+  it("counter: a Maelstrom history with :final? reads is judged by its final reads only (stale reads during the run are fine)", async () => {
+    const rows = (final: number): Row[] => [
+      [0, 'invoke', 'add', 2],
+      [0, 'ok', 'add', 2],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', 0],
+      [1, 'invoke', 'add', 3],
+      [1, 'info', 'add', 3],
+      [2, 'invoke', 'read', null, { final: true }],
+      [2, 'ok', 'read', final, { final: true }],
+    ];
+    const good = allFormats('g-counter-ok', ops(rows(5)));
+    const bad = allFormats('g-counter-bad', ops(rows(4)));
+    for (const format of ['jsonl', 'edn'] as const) {
+      expect((await check('-m', 'counter', good[format])).code).toBe(0);
+      const r = await check('-m', 'counter', bad[format]);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/Maelstrom's counter rule .*: 2, 5\.[\s\S]*finally read 4, which no combination of the adds gives/);
+    }
+  });
+
+  it('set-full: reads a Maelstrom broadcast history (:broadcast adds)', async () => {
+    const rows: Row[] = [
+      [0, 'invoke', 'broadcast', 7],
+      [0, 'ok', 'broadcast', 7],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', [7]],
+      [1, 'invoke', 'read', null],
+      [1, 'ok', 'read', []],
+    ];
+    const f = allFormats('broadcast-lost', ops(rows));
+    const r = await check('-m', 'set-full', f.edn);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Lost .*: 7/);
+  });
+
+  it('long-fork: a read of the wrong group size makes the verdict unknown (exit 2)', async () => {
+    const r = await check('-m', 'long-fork', '--group-size', '3', 'long-fork-valid.edn');
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/every read should cover exactly 3 keys/);
+    expect(r.out).toContain('Errors occurred during analysis, but no anomalies found.');
+  });
+});
+
+describe("gyre check: Elle's histories (/work/shared/data/elle)", () => {
+  const elle = (name: string) => join(DATA, 'elle', name);
+
+  it('paper-example.edn (no :process, :f or :time) is not strict-serializable: a G-single cycle, explained with its lines', async () => {
+    const r = await check('-m', 'list-append', elle('paper-example.edn'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Not strict-serializable: found G-single \(1 case\)/);
+    expect(r.out).toMatch(/rule out consistent-view, and so also .*serializable/);
+    expect(r.out).toMatch(/T1 = op 7, line 8 \(process 0, ok\)/);
+    expect(r.out).toMatch(/a contradiction!/);
+  });
+
+  it('si-without-g-single.edn is snapshot isolation but not repeatable read: exactly G2-item', async () => {
+    const si = await check('-m', 'list-append', '--consistency-models', 'snapshot-isolation', elle('si-without-g-single.edn'));
+    expect(si.code).toBe(0);
+    const rr = await check('-m', 'list-append', '-c', 'snapshot-isolation,repeatable-read', '--json', elle('si-without-g-single.edn'));
+    expect(rr.code).toBe(1);
+    const o = parseJson(rr.out.trim()) as { result: { anomalyTypes: string[]; not: string[] } };
+    expect(o.result.anomalyTypes).toEqual(['G2-item']);
+    expect(o.result.not).toEqual(['repeatable-read']);
+    const text = await check('-m', 'list-append', '-c', 'snapshot-isolation,repeatable-read', elle('si-without-g-single.edn'));
+    expect(text.out).toMatch(/Not repeatable-read: found G2-item/);
+  });
+
+  it('huge-scc.edn (2.8 MB, one huge component) is never called valid', async () => {
+    const r = await check('-m', 'list-append', '--json', elle('huge-scc.edn'));
+    expect([1, 2]).toContain(r.code);
+    const o = parseJson(r.out.trim()) as { valid: unknown; result: { anomalyTypes: string[] } };
+    expect(o.valid).not.toBe(true);
+    if (o.valid === false) expect(o.result.anomalyTypes.some((t) => /realtime/.test(t))).toBe(true);
+  }, 120_000);
+
+  it('rejects an unknown consistency model before reading anything', async () => {
+    const r = await check('-m', 'list-append', '-c', 'serialisable', elle('paper-example.edn'));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/--consistency-models: unknown consistency model "serialisable"; valid models are: /);
+  });
+});
+
+describe('gyre check: the etcd logs and kv traces (/work/shared/data)', () => {
+  const LINEARIZABLE = new Set('002 005 007 018 025 031 038 045 048 049 051 053 056 067 075 076 080 087 092 098 100 101 102'.split(' '));
+  const logs = readdirSync(join(DATA, 'etcd'))
+    .filter((f) => /^etcd_\d{3}\.log$/.test(f) && f !== 'etcd_095.log')
+    .sort();
+
+  it('gives every etcd log its expected verdict (cas-register, one run over 102 files, --json)', async () => {
+    expect(logs).toHaveLength(102);
+    const r = await check('--model', 'cas-register', '--json', ...logs.map((f) => join(DATA, 'etcd', f)));
+    const results = r.out
+      .trim()
+      .split('\n')
+      .map((l) => parseJson(l) as { file: string; valid: unknown; format: string });
+    expect(results).toHaveLength(102);
+    for (const o of results) {
+      expect(o.format).toBe('etcd-log');
+      expect([o.file.slice(-12), o.valid]).toEqual([o.file.slice(-12), LINEARIZABLE.has(o.file.slice(-7, -4))]);
+    }
+    expect(r.code).toBe(1);
+  });
+
+  it('explains a non-linearizable etcd log: the failing op, its line, the states, a stretch', async () => {
+    const r = await check('-m', 'cas-register', join(DATA, 'etcd', 'etcd_000.log'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/The operation that cannot be linearized: read → \d+ by process \d+, line \d+ to \d+/);
+    expect(r.out).toMatch(/Why: can't read \d+ from register \d+/);
+    expect(r.out).toMatch(/could only be: /);
+    expect(r.out).toMatch(/A stretch that already cannot be linearized \(line \d+ to \d+/);
+    expect(r.out).toMatch(/<- cannot be linearized/);
+  });
+
+  it('calls an empty log (etcd_095) unreadable rather than valid', async () => {
+    const r = await check('-m', 'cas-register', join(DATA, 'etcd', 'etcd_095.log'));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/etcd_095\.log: the file is empty/);
+  });
+
+  it.each([
+    ['c01-ok.txt', 0],
+    ['c01-bad.txt', 1],
+    ['c10-ok.txt', 0],
+    ['c10-bad.txt', 1],
+    ['c50-ok.txt', 0],
+    ['c50-bad.txt', 1],
+  ])('kv trace %s: exit %i (per-key model)', async (name, code) => {
+    const r = await check('--model', 'kv', join(DATA, 'kv', name));
+    expect(r.out).toContain(`kv, kv-trace, `);
+    expect(r.code).toBe(code);
+    if (code === 1) expect(r.out).toMatch(/In the partition of key "\d+":/);
+  });
+
+  it('reads a Maelstrom-style history.edn for lin-kv, with a nemesis and :final? reads', async () => {
+    const f = file(
+      'maelstrom-lin-kv.edn',
+      [
+        '{:type :invoke, :f :write, :value [0 3], :time 1, :process 0, :index 0}',
+        '{:type :ok, :f :write, :value [0 3], :time 2, :process 0, :index 1}',
+        '{:type :info, :f :start-partition, :value :majority, :time 3, :process :nemesis, :index 2}',
+        '{:type :invoke, :f :cas, :value [0 [3 4]], :time 4, :process 1, :index 3}',
+        '{:type :fail, :f :cas, :value [0 [3 4]], :time 5, :process 1, :index 4, :error [:precondition-failed "expected 3, had 4"]}',
+        '{:type :invoke, :f :read, :value [0 nil], :time 6, :process 0, :index 5, :final? true}',
+        '{:type :ok, :f :read, :value [0 3], :time 7, :process 0, :index 6, :final? true}',
+      ].join('\n'),
+    );
+    const r = await check('-m', 'lin-kv', f);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('gyre check: files that cannot be checked (exit 254, file and line named)', () => {
+  const good = ops(CASES[0]!.valid);
+
+  it('a JSON Lines file cut in the middle of its last line', async () => {
+    const text = good.map(formatOpJson).join('\n');
+    const f = file('truncated.jsonl', text.slice(0, text.length - 12));
+    const r = await check('-m', 'cas-register', f);
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(new RegExp(`^truncated\\.jsonl:${good.length}: not a readable jsonl history: not valid JSON .*is it truncated\\?`));
+    expect(r.out).toBe('');
+  });
+
+  it('an EDN vector cut short', async () => {
+    const text = '[' + good.map((o) => formatOpEdn(o)).join('\n ') + ']';
+    const f = file('truncated.edn', text.slice(0, text.length - 30));
+    const r = await check('-m', 'cas-register', f);
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/^truncated\.edn:\d+: not a readable edn history: not valid EDN: missing .*is it truncated\?/);
+  });
+
+  it('a JSON array cut short', async () => {
+    const text = '[' + good.map((o) => stringifyJson(o)).join(',\n') + ']';
+    const r = await check('-m', 'cas-register', file('truncated.json', text.slice(0, 200)));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/^truncated\.json:\d+: .*is it truncated\?/);
+  });
+
+  it('an etcd log whose last line is cut', async () => {
+    const text = readFileSync(join(DATA, 'etcd', 'etcd_002.log'), 'utf8').trimEnd();
+    const cut = text.slice(0, text.lastIndexOf('\n') + 30);
+    const lines = cut.split('\n').length;
+    const r = await check('-m', 'cas-register', file('truncated.log', cut));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(new RegExp(`^truncated\\.log:${lines}: .*(truncated|EDN)`));
+  });
+
+  it('a malformed line in the middle of a JSON Lines file', async () => {
+    const lines = good.map(formatOpJson);
+    lines[3] = '{"type": "ok", "process": 1, "f": "cas", "value": [1, 2]';
+    const r = await check('-m', 'cas-register', file('malformed.jsonl', lines.join('\n')));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/^malformed\.jsonl:4: not a readable jsonl history: not valid JSON/);
+  });
+
+  it('an op with a bad field, in a JSON array and in EDN', async () => {
+    const arr = good.map((o) => stringifyJson(o));
+    arr[2] = '{"type": "done", "f": "read", "process": 0}';
+    let r = await check('-m', 'cas-register', file('badtype.json', '[' + arr.join(',\n') + ']'));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/^badtype\.json:3: not a readable json history: operation 2: "type" must be one of invoke, ok, fail, info/);
+    const edn = good.map((o) => formatOpEdn(o));
+    edn[4] = '[:not :a :map]';
+    r = await check('-m', 'cas-register', file('notamap.edn', edn.join('\n')));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/^notamap\.edn:5: .*expected an op map/);
+  });
+
+  it('a history of the wrong shape: list-append or cas-register given another model’s history', async () => {
+    const la = await check('-m', 'list-append', 'cas-register-valid.edn');
+    expect(la.code).toBe(254);
+    expect(la.err).toMatch(/^cas-register-valid\.edn:1: the history does not fit --model list-append: operation 0 \(invoke write 1\) does not fit: its value 1 \(:f write\) is not a transaction .*list-append expects transactions of \[append k v\] and \[r k list\] micro-ops\. This history looks like --model cas-register\.\n/);
+    const rw = await check('-m', 'list-append', 'rw-register-valid.edn');
+    expect(rw.err).toMatch(/rw-register-valid\.edn:1: .*it holds a "w" micro-op, but this model's are append, r\..*--model rw-register/);
+    const r = await check('-m', 'long-fork', 'cas-register-valid.edn');
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/^cas-register-valid\.edn:1: the history does not fit --model long-fork: operation 0 .* is not a transaction .* This history looks like --model cas-register/);
+    const r2 = await check('-m', 'cas-register', 'lin-kv-valid.jsonl');
+    expect(r2.code).toBe(254);
+    expect(r2.err).toMatch(/lin-kv-valid\.jsonl:1: .*is a list; register values are single values .*--model lin-kv/);
+    const r3 = await check('-m', 'bank', 'set-valid.json');
+    expect(r3.err).toMatch(/set-valid\.json:1: .*its function is "add", but this model's are read, transfer.*--model set or --model set-full/);
+  });
+
+  it('an empty file, a missing file, a directory, an unrecognisable format', async () => {
+    expect((await check('-m', 'set', file('empty.edn', '\n\n'))).err).toMatch(/^empty\.edn: the file is empty/);
+    expect((await check('-m', 'set', 'nope.edn')).err).toMatch(/^nope\.edn: no such file/);
+    expect((await check('-m', 'set', '.')).err).toMatch(/is a directory/);
+    const r = await check('-m', 'set', file('prose.txt', 'hello world\n'));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/^prose\.txt:1: cannot tell the format .*--format/);
+    // Forcing a format that does not match says why.
+    const forced = await check('-m', 'cas-register', '--format', 'json', 'cas-register-valid.jsonl');
+    expect(forced.code).toBe(254);
+    expect(forced.err).toMatch(/not a readable json history/);
+  });
+
+  it('worst outcome wins over several files: unreadable > invalid > unknown > valid', async () => {
+    expect((await check('-m', 'set', 'set-valid.edn', 'set-invalid.edn')).code).toBe(1);
+    expect((await check('-m', 'set', 'set-valid.edn', 'set-invalid.edn', 'nope.edn')).code).toBe(254);
+    expect((await check('-m', 'set', 'set-valid.edn', 'set-valid.json')).code).toBe(0);
+  });
+
+  it('bad usage', async () => {
+    const cases: [string[], RegExp][] = [
+      [['cas-register-valid.edn'], /Expected --model MODEL/],
+      [['-m', 'cas-register'], /Expected a history FILE/],
+      [['-m', 'paxos', 'x.edn'], /Unknown model "paxos"/],
+      [['-m', 'cas-register', '--frobnicate', 'x.edn'], /Unknown option: "--frobnicate"/],
+      [['-m', 'cas-register', '-c', 'serializable', 'x.edn'], /apply to the Elle models/],
+      [['-m', 'set', '--time-limit', '5', 'x.edn'], /--time-limit applies to the linearizability models/],
+      [['-m', 'set', '--group-size', '2', 'x.edn'], /--group-size applies to --model long-fork only/],
+      [['-m', 'long-fork', '--group-size', 'two', 'x.edn'], /--group-size must be an integer/],
+      [['-m', 'set', '--format', 'yaml', 'x.edn'], /--format must be one of/],
+      [['-m'], /Missing argument for "-m"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await check(...args);
+      expect([args, r.code]).toEqual([args, 254]);
+      expect(r.err).toMatch(message);
+    }
+  });
+
+  it('--help lists every model and format, and exits 0', async () => {
+    const r = await check('--help');
+    expect(r.code).toBe(0);
+    for (const m of ['cas-register', 'register', 'multi-register', 'mutex', 'set', 'set-full', 'counter', 'bank', 'long-fork', 'list-append', 'rw-register', 'kv', 'lin-kv']) expect(r.out).toMatch(new RegExp(`\\n  ${m} `));
+    for (const f of ['jsonl', 'json', 'edn', 'etcd-log', 'kv-trace']) expect(r.out).toMatch(new RegExp(`\\n  ${f} `));
+  });
+});
+
+describe.skipIf(!existsSync(cli))('the built CLI', () => {
+  it('gyre check runs from the command line with its exit code', async () => {
+    const r = await gyre(['check', '-m', 'cas-register', join(DATA, 'etcd', 'etcd_000.log')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Analysis invalid!');
+    const ok = await gyre(['check', '-m', 'cas-register', join(DATA, 'etcd', 'etcd_002.log')]);
+    expect(ok.code).toBe(0);
+  });
+
+  it.skipIf(!existsSync(example('lin-kv-stale-cache')))('agrees with gyre test on the history a lin-kv run recorded (history.jsonl and history.edn)', async () => {
+    const run = await gyre(['test', '-w', 'lin-kv', '--bin', example('lin-kv-stale-cache'), '--node-count', '2', '--concurrency', '2n', '--time-limit', '5', '--rate', '20', '--seed', '3']);
+    expect([0, 1]).toContain(run.code);
+    for (const f of ['history.jsonl', 'history.edn']) {
+      const c = await gyre(['check', '-m', 'lin-kv', join(run.latest, f)]);
+      expect([f, c.code]).toEqual([f, run.code]);
+    }
+  });
+
+  it.skipIf(!existsSync(example('txn-list-append-replicated')))('agrees with gyre test on a txn-list-append run that is not serializable', async () => {
+    const run = await gyre(['test', '-w', 'txn-list-append', '--bin', example('txn-list-append-replicated'), '--node-count', '3', '--time-limit', '4', '--rate', '100', '--consistency-models', 'serializable', '--seed', '5']);
+    expect(run.code).toBe(1);
+    for (const f of ['history.jsonl', 'history.edn']) {
+      const c = await gyre(['check', '-m', 'list-append', '--consistency-models', 'serializable', join(run.latest, f)]);
+      expect([f, c.code]).toEqual([f, 1]);
+      expect(c.stdout).toMatch(/Not serializable: found /);
+    }
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * Keys and values of micro-ops, compared with Clojure-style equality (as `valueKey` from
+ * `@gyre/history` does) but without building a string for the common cases: safe integers stay
+ * numbers, strings stay strings, and everything else becomes a tagged `valueKey` string.
+ */
+import { valueKey } from '@gyre/history';
+
+/** A value usable as a `Map` key whose identity is Clojure-style equality of the original. */
+export type Canon = number | string;
+
+/** The canonical form of a key or value. */
+export function canon(x: unknown): Canon {
+  if (typeof x === 'number') return Number.isInteger(x) ? x : '\u0000' + valueKey(x);
+  if (typeof x === 'string') return x.charCodeAt(0) === 0 ? '\u0000\u0000' + x : x;
+  if (typeof x === 'bigint' && x >= -9007199254740991n && x <= 9007199254740991n) return Number(x);
+  return '\u0000' + valueKey(x);
+}
+
+/** Clojure-style equality, fast for numbers and strings. */
+export function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const ta = typeof a;
+  if (ta === typeof b && (ta === 'number' || ta === 'string')) return false;
+  return canon(a) === canon(b);
+}
+
+/** Interns canonical keys as dense integers. */
+export class Interner {
+  private readonly ids = new Map<Canon, number>();
+  // Ids of small non-negative integers (-1: none yet), the usual keys, looked up without hashing;
+  // a JS array, so that growing it allocates nothing outside the heap.
+  private readonly small: number[] = [];
+  /** The original value of each id (the first one seen). */
+  readonly values: unknown[] = [];
+  /** The id of `x`, allocating one if needed. */
+  id(x: unknown): number {
+    if (typeof x === 'number' && (x & 0xfffff) === x) {
+      const s = this.small[x];
+      if (s !== undefined && s >= 0) return s;
+      while (this.small.length < x) this.small.push(-1);
+      const i = this.slow(x);
+      this.small[x] = i;
+      return i;
+    }
+    return this.slow(x);
+  }
+  private slow(x: unknown): number {
+    const c = canon(x);
+    let i = this.ids.get(c);
+    if (i === undefined) {
+      i = this.values.length;
+      this.ids.set(c, i);
+      this.values.push(x);
+    }
+    return i;
+  }
+  /** The id of `x`, or -1. */
+  find(x: unknown): number {
+    return this.ids.get(canon(x)) ?? -1;
+  }
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+/** A growable Int32Array. */
+export class IntList {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 16) {
+    this.data = new Int32Array(Math.max(4, capacity));
+  }
+  push(x: number): number {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length] = x;
+    return this.length++;
+  }
+  /** The used part (a view, not a copy). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/**
+ * A hash table from (key id, value) to an integer, for integer values that fit in 32 bits (open
+ * addressing over typed arrays, no garbage); other values go to a `Map`.
+ */
+export class PairTable {
+  // Entries of three ints side by side (key id, value, stored integer) so a probe touches one cache line.
+  private t: Int32Array;
+  private mask: number;
+  private count = 0;
+  private readonly other = new Map<string, number>();
+  constructor(
+    expected = 1024,
+    private readonly alloc: Alloc = HEAP,
+  ) {
+    this.t = alloc.i32(PairTable.capacity(expected) * 3);
+    this.mask = this.t.length / 3 - 1;
+  }
+  /** The table size for `expected` entries (a power of two, at most three quarters full). */
+  static capacity(expected: number): number {
+    let cap = 1024;
+    while (cap * 3 < expected * 4) cap *= 2;
+    return cap;
+  }
+  // The key is mixed and the value added, so the small consecutive values of one key (the usual
+  // case) sit side by side and a key's order is looked up within a cache line or two.
+  private static hash(a: number, b: number): number {
+    let h = Math.imul(a ^ (a >>> 16), 0x9e3779b1);
+    h ^= h >>> 15;
+    return (Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13)) + (b ^ (b >> 31) ^ Math.imul(b >> 16, 0x85ebca77));
+  }
+  /** The integer stored for (a, value), or -1. */
+  get(a: number, value: unknown): number {
+    if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
+    if (typeof value === 'number' && (value | 0) === value) {
+      const { t, mask } = this;
+      for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
+        const p = i * 3;
+        const v = t[p + 2]!;
+        if (v === 0) return -1;
+        if (t[p] === a && t[p + 1] === value) return v - 1;
+      }
+    }
+    return this.other.get(PairTable.otherKey(a, value)) ?? -1;
+  }
+  /** Stores x (≥ 0) for (a, value); returns the previous integer or -1. */
+  set(a: number, value: unknown, x: number): number {
+    if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
+    if (typeof value === 'number' && (value | 0) === value) {
+      if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
+      const { t, mask } = this;
+      for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
+        const p = i * 3;
+        const v = t[p + 2]!;
+        if (v === 0) {
+          t[p] = a;
+          t[p + 1] = value;
+          t[p + 2] = x + 1;
+          this.count++;
+          return -1;
+        }
+        if (t[p] === a && t[p + 1] === value) {
+          t[p + 2] = x + 1;
+          return v - 1;
+        }
+      }
+    }
+    const k = PairTable.otherKey(a, value);
+    const prev = this.other.get(k) ?? -1;
+    this.other.set(k, x);
+    return prev;
+  }
+  private static otherKey(a: number, value: unknown): string {
+    const c = canon(value);
+    return a + (typeof c === 'number' ? '#' : '$') + c;
+  }
+  private grow(): void {
+    const old = this.t;
+    const cap = (this.mask + 1) * 2;
+    this.t = this.alloc.i32(cap * 3);
+    this.mask = cap - 1;
+    this.count = 0;
+    for (let p = 0; p < old.length; p += 3) if (old[p + 2]! !== 0) this.set(old[p]!, old[p + 1]!, old[p + 2]! - 1);
+  }
+}
+
+/** Where typed arrays come from: fresh allocations, or slices of one {@link Arena}. */
+export interface Alloc {
+  /** A zero-filled Int32Array. */
+  i32(length: number): Int32Array;
+  /** A zero-filled Uint8Array. */
+  u8(length: number): Uint8Array;
+}
+
+/** Plain allocation. */
+export const HEAP: Alloc = {
+  i32: (n) => new Int32Array(n),
+  u8: (n) => new Uint8Array(n),
+};
+
+/**
+ * One buffer handed out in slices. V8 starts a full garbage collection whenever memory outside
+ * the heap grows by some tens of megabytes past its last collection, and with a large history on
+ * the heap each one costs seconds; a `SharedArrayBuffer` is not counted that way, so the arena is
+ * one when the platform has them (Node does; browsers only when cross-origin isolated), else one
+ * plain `ArrayBuffer` taken in a single allocation. Requests beyond it fall back to plain
+ * allocation.
+ */
+export class Arena implements Alloc {
+  private readonly buf: ArrayBufferLike | undefined;
+  private off = 0;
+  constructor(bytes: number) {
+    const size = Math.max(0, Math.ceil(bytes / 8) * 8);
+    const Shared = (globalThis as { SharedArrayBuffer?: new (n: number) => ArrayBufferLike }).SharedArrayBuffer;
+    let buf: ArrayBufferLike | undefined;
+    try {
+      buf = Shared ? new Shared(size) : new ArrayBuffer(size);
+    } catch {
+      try {
+        buf = new ArrayBuffer(size);
+      } catch {
+        buf = undefined;
+      }
+    }
+    this.buf = buf;
+  }
+  private take(bytes: number): number {
+    if (!this.buf || this.off + bytes > this.buf.byteLength) return -1;
+    const at = this.off;
+    this.off += Math.ceil(bytes / 8) * 8;
+    return at;
+  }
+  i32(n: number): Int32Array {
+    const at = this.take(n * 4);
+    return at < 0 ? new Int32Array(n) : new Int32Array(this.buf!, at, n);
+  }
+  u8(n: number): Uint8Array {
+    const at = this.take(n);
+    return at < 0 ? new Uint8Array(n) : new Uint8Array(this.buf!, at, n);
+  }
+}
