@@ -12,10 +12,13 @@
  * go through the log too. Term, vote and log are kept in `node.dir`, so a killed node comes back
  * with them.
  *
- * Planted bug, for `gyre sim` to find: with `-- --stale-lease` the lease outlasts the minimum
- * election timeout by 150 ms, so in a short window after a partition an old leader may answer a
- * read with a value a new leader has already overwritten. A 20-second `gyre test` rarely hits that
- * window; many simulated seeds do.
+ * Planted bug, for `gyre sim` to find: with `-- --stale-lease [MS]` the lease outlasts the minimum
+ * election timeout by MS (default 300) ms, so in a short window after a partition an old leader may
+ * answer a read with a value a new leader has already overwritten. A 20-second `gyre test` rarely
+ * hits that window; a thousand simulated seeds do, dozens of times:
+ *
+ *   gyre sim -w lin-kv --node examples/nodes/raft.ts --node-count 3 --concurrency 2n --rate 100 --time-limit 20 \
+ *     --latency 10 --latency-dist exponential --nemesis partition --nemesis-interval 5 --seeds 1000 --shrink -- --stale-lease
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

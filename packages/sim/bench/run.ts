@@ -3,7 +3,7 @@
  *
  * - broadcast: 5 nodes, rate 100, latency 10 ms (exponential), partitions every 10 s, 20 s (as in
  *   Gossip Glomers' broadcast challenges; read replies carry the whole set, so longer runs cost more per second), the
- *   acknowledged-gossip node of test/nodes/broadcast.ts.
+ *   example node examples/nodes/broadcast.ts (star gossip, batched, resent until acknowledged).
  * - raft: 3 nodes of examples/nodes/raft.ts on lin-kv, rate 100, latency 5 ms, partitions (when
  *   the lin-kv workload is available).
  *
@@ -27,7 +27,7 @@ function options(nodes: number, over: Partial<SimSpec['options']>): SimSpec['opt
 const scenarios: { name: string; spec: SimSpec }[] = [
   {
     name: 'broadcast, 5 nodes, rate 100',
-    spec: { workload: 'broadcast', node: new URL('../test/nodes/broadcast.ts', import.meta.url).pathname, nodeArgs: [], options: options(5, {}), latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 },
+    spec: { workload: 'broadcast', node: repo + 'examples/nodes/broadcast.ts', nodeArgs: [], options: options(5, {}), latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 },
   },
 ];
 if (WORKLOADS['lin-kv']) {
