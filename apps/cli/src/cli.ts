@@ -14,17 +14,20 @@ import { loadWorkload } from './workloads';
 import { OptionError, optionsHelp, parseTestArgs, workloadOptions, type TestOptions } from './options';
 import { analyzeCommand } from './analyze';
 import { outcomeLine, reliabilitySummary } from './summary';
+import { replayCommand, simCommand } from './sim';
 
 export { OUTCOME, outcomeLine, reliabilitySummary } from './summary';
 
 const USAGE = `Usage: gyre COMMAND [OPTIONS ...]
-Commands: analyze, check, demo, doc, serve, test
+Commands: analyze, check, demo, doc, replay, serve, sim, test
 
   gyre test -w echo --bin ./my-node --node-count 1 --time-limit 10
   gyre test --help        every option, with Maelstrom's defaults
   gyre check --model cas-register history.edn
                           check a recorded history (Gyre, Maelstrom, Jepsen, elle-cli); see gyre check --help
   gyre doc                write docs/workloads.md and docs/protocol.md
+  gyre sim -w broadcast --node ./my-node.ts --seeds 1000    TypeScript nodes under virtual time, many seeds
+  gyre replay store/latest                                  run a recorded run again, report the first divergence
 
 Gyre is a drop-in replacement for Jepsen's Maelstrom: the same command lines, workloads,
 results and exit codes. It is also installed as \`maelstrom\`.`;
@@ -61,6 +64,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return docCommand(rest, io);
     case 'demo':
       return demoCommand(rest, io);
+    case 'sim':
+      return simCommand(rest, io);
+    case 'replay':
+      return replayCommand(rest, io);
     case '-h':
     case '--help':
     case 'help':

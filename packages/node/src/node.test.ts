@@ -491,3 +491,34 @@ describe('lossless bodies from handlers', () => {
     expect(t.lines[1]).toBe('{"src":"n1","dest":"c1","body":{"type":"gen_ok","id":18446744073709551616,"f":3.0,"in_reply_to":1}}');
   });
 });
+
+describe('node.random and node.dir', () => {
+  const quiet = { output: () => {}, log: () => {} };
+  it('draws the same values from the same seed, and different values from different seeds', () => {
+    const draw = (seed: string) => {
+      const node = createNode({ ...quiet, random: seed });
+      return Array.from({ length: 5 }, () => node.random.int(1_000_000));
+    };
+    expect(draw('s1/n1')).toEqual(draw('s1/n1'));
+    expect(draw('s1/n1')).not.toEqual(draw('s1/n2'));
+  });
+
+  it('is seeded from GYRE_NODE_SEED when no random is given', () => {
+    const old = process.env['GYRE_NODE_SEED'];
+    process.env['GYRE_NODE_SEED'] = '42/node/n3';
+    try {
+      const a = createNode(quiet).random.next();
+      const b = createNode(quiet).random.next();
+      expect(a).toBe(b);
+      expect(a).toBe(createNode({ ...quiet, random: '42/node/n3' }).random.next());
+    } finally {
+      if (old === undefined) delete process.env['GYRE_NODE_SEED'];
+      else process.env['GYRE_NODE_SEED'] = old;
+    }
+  });
+
+  it('dir defaults to the working directory and can be given', () => {
+    expect(createNode(quiet).dir).toBe(process.cwd());
+    expect(createNode({ ...quiet, dir: '/tmp/n1' }).dir).toBe('/tmp/n1');
+  });
+});

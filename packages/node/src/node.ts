@@ -3,7 +3,7 @@
  * tracks outstanding RPCs and timers. All I/O and time are injected, so the same node runs as a
  * process on STDIN/STDOUT or in-process under a simulator with virtual time.
  */
-import { parseJson, stringifyJson, type Clock, type TimerHandle } from '@gyre/history';
+import { parseJson, seededRandom, stringifyJson, type Clock, type Random, type TimerHandle } from '@gyre/history';
 import { RpcError, checkResponse, encodeMessage, type Body, type Message, type RequestOf, type ResponseOf, type RpcDef } from '@gyre/protocol';
 import { realClock } from './clock';
 import { LineWriter, readLines, type LineInput, type LineOutput } from './io';
@@ -76,6 +76,31 @@ export interface NodeOptions {
    * @defaultValue false
    */
   logMessages?: boolean;
+  /**
+   * The node's randomness ({@link Node.random}): a seeded `Random`, or a seed for one.
+   * @defaultValue seeded from the `GYRE_NODE_SEED` environment variable, which Gyre sets for every
+   * node process from the run's `--seed` (so a replayed run draws the same values); without it, a
+   * random seed
+   */
+  random?: Random | string;
+  /**
+   * The node's own directory for state that must survive a crash ({@link Node.dir}): Gyre keeps
+   * it across a nemesis `kill` and restart. Under `gyre sim`, use synchronous file calls
+   * (`readFileSync`, `writeFileSync`) on it: asynchronous I/O happens outside virtual time.
+   * @defaultValue the process's working directory (a fresh directory per node under `gyre test`)
+   */
+  dir?: string;
+}
+
+/** The seed of a node's {@link Node.random} when none is given: `GYRE_NODE_SEED`, else random. */
+export const NODE_SEED_VAR = 'GYRE_NODE_SEED';
+
+function defaultSeed(): string {
+  const env = (globalThis as { process?: NodeJS.Process }).process?.env?.[NODE_SEED_VAR];
+  if (env) return env;
+  const words = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(words);
+  return `${words[0]}-${words[1]}`;
 }
 
 interface Pending {
@@ -124,6 +149,14 @@ function asInt(v: unknown): number | undefined {
 export class Node {
   /** The node's clock (the one given to {@link createNode}, or real time). */
   readonly clock: Clock;
+  /**
+   * Seeded randomness for the node's own choices (election timeouts, jitter, ids): use it instead
+   * of `Math.random()`, so that a run with the same `--seed` makes the same choices, in `gyre sim`
+   * and in `gyre replay`. Under `gyre sim` each node (and each restart of it) has its own stream.
+   */
+  readonly random: Random;
+  /** The node's directory for durable state (see {@link NodeOptions.dir}). */
+  readonly dir: string;
 
   private nodeId = '';
   private ids: readonly string[] = [];
@@ -144,6 +177,9 @@ export class Node {
   constructor(options: NodeOptions = {}) {
     const proc = (globalThis as { process?: NodeJS.Process }).process;
     this.clock = options.clock ?? realClock();
+    const r = options.random;
+    this.random = r === undefined ? seededRandom(defaultSeed()) : typeof r === 'string' ? seededRandom(r) : r;
+    this.dir = options.dir ?? proc?.cwd() ?? '.';
     this.logLine = options.log ?? ((line) => proc?.stderr.write(line + '\n'));
     const output = options.output ?? proc?.stdout;
     if (!output) throw new Error('createNode: no output given and no process.stdout');

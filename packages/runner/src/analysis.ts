@@ -3,8 +3,8 @@
  * exceptions, net, the workload's own), combined into `results.json` / `results.edn`. Shared by
  * `gyre test` (on the history it just recorded) and `gyre analyze` (on a stored run).
  */
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { availability, exceptions, mergeValid, stats, type Validity } from '@gyre/checker';
 import { prettyEdn, stringifyJson, type Op } from '@gyre/history';
 import { netResultFromJournal, type NetResult } from '@gyre/net';
@@ -118,6 +118,16 @@ export function* fileLines(path: string): Generator<string> {
   }
 }
 
+/** An `emit` for {@link analyzeHistory} that writes under `dir` and refuses paths that leave it. */
+export function runDirWriter(dir: string): (path: string, content: string) => void {
+  return (path, content) => {
+    const full = join(dir, path);
+    if (!full.startsWith(dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  };
+}
+
 /** Writes `results.json` and `results.edn` in `dir`. */
 export function writeResults(dir: string, results: Record<string, unknown>): void {
   writeFileSync(join(dir, 'results.json'), stringifyJson(results) + '\n');
@@ -130,7 +140,7 @@ export function exitCodeFor(valid: Validity, crashed: boolean): 0 | 1 | 2 | 255 
 }
 
 /** Which string values print as EDN keywords in results.edn. */
-function ednKeyword(key: string | undefined, value: string): boolean {
+export function ednKeyword(key: string | undefined, value: string): boolean {
   if (key === 'valid?') return value === 'unknown';
   return key === 'f' || key === 'type' || key === 'anomaly-types' || key === 'not' || key === 'also-not' || key === 'bad-error-types' || key === 'error-types';
 }

@@ -4,25 +4,30 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { Validity } from '@gyre/checker';
-import { any, clients, interpret, log as logGen, nemesis as onNemesis, phases, sleep, timeLimit, lift, type GenLike, type Thread } from '@gyre/generator';
-import { formatOpEdn, formatOpJson, formatOpText, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
-import { nemesisPackage, type FaultTarget, type NodeSpec } from '@gyre/nemesis';
+import { interpret } from '@gyre/generator';
+import { formatOpEdn, seededRandom, stringifyJson, type Op } from '@gyre/history';
+import { nemesisPackage, type NodeSpec } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
-import { decodeLine, type Message } from '@gyre/protocol';
-import { createServices } from '@gyre/services';
-import { MalformedReplyError, type ClientState, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
-import { analyzeHistory, exitCodeFor, writeResults } from './analysis';
+import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
+import { analyzeHistory, exitCodeFor, runDirWriter, writeResults } from './analysis';
 import { Client } from './client';
-import { decodeForRouting } from './decode';
 import { realClock } from './clock';
-import { errorCompletion } from './errors';
-import { LagMeter, pacedStagger } from './pace';
-import { DEFAULT_MAX_PENDING_BYTES, NodeProcess, RUN_MARKER_VAR, sweepMarked, type ExitInfo } from './process';
+import { composeGenerator } from './compose';
+import { faultTarget, type FaultHost } from './faults';
+import { initNode as initOne, Interrupted, RunCrash, setupWorkload } from './init';
+import { ProtocolErrors, routeNodeLine } from './output';
+import { LagMeter } from './pace';
+import { DEFAULT_MAX_PENDING_BYTES, NODE_SEED_VAR, NodeProcess, RUN_MARKER_VAR, nodeSeed, sweepMarked, type ExitInfo } from './process';
+import { HistoryRecorder } from './recorder';
+import { createWorkers } from './workers';
+import { registerServices } from './services';
 import { RunStore, StoreError } from './store';
 
 const DEFAULT_STDIN_QUEUE_MIB = DEFAULT_MAX_PENDING_BYTES / (1024 * 1024);
+
+export { RunCrash } from './init';
 
 /** Everything a run needs. The CLI builds this from `gyre test` options. */
 export interface RunConfig {
@@ -95,20 +100,6 @@ export interface RunResult {
   history: Op[];
 }
 
-/** Thrown inside a run to end it as a crash (exit 255). */
-export class RunCrash extends Error {
-  override name = 'RunCrash';
-}
-
-function clip(s: string, n = 200): string {
-  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} characters)`;
-}
-
-/** A node's line, quoted and cut short before quoting (lines can be 50 MB). */
-function quoteLine(s: string, n = 200): string {
-  return s.length <= n ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, n))}… (${s.length} characters)`;
-}
-
 /** Runs a test from start to finish. Never throws for problems with the node; returns a crash instead. */
 export async function runTest(cfg: RunConfig): Promise<RunResult> {
   const seed = cfg.seed ?? String(randomBytes(4).readUInt32BE(0));
@@ -141,7 +132,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     cfg.reporter.warn(msg);
   };
   info(`Running ${wl.name} test with seed ${seed} (replay with --seed ${seed}); store: ${store.dir}`);
-  writeFileSync(store.path('test.json'), stringifyJson({ name: wl.name, argv: cfg.argv, seed, nodes, concurrency: opts.concurrency, startTime: clock.startedAt.toISOString(), runId }) + '\n');
+  writeFileSync(store.path('test.json'), stringifyJson({ name: wl.name, argv: cfg.argv, seed, nodes, concurrency: opts.concurrency, startTime: clock.startedAt.toISOString(), runId, bin: cfg.bin, binArgs: cfg.binArgs }) + '\n');
 
   const historyJsonl = store.lines('history.jsonl');
   const historyEdn = store.lines('history.edn');
@@ -162,29 +153,10 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
         : undefined,
   });
 
-  // Services.
-  const serviceRandom = random.fork('services');
-  for (const svc of createServices()) {
-    let state = svc.init();
-    router.register(svc.id, (m: Message) => {
-      try {
-        const [next, reply] = svc.handle(state, { src: m.src, body: m.body }, serviceRandom);
-        state = next;
-        router.send({ src: svc.id, dest: m.src, body: reply });
-      } catch (e) {
-        warn(`Error in service ${svc.id} handling ${clip(stringifyJson(m))}: ${(e as Error).stack}`);
-      }
-    });
-  }
+  registerServices(router, random.fork('services'), warn);
 
   // Protocol errors from nodes: counted by kind, the first few of each logged.
-  const protocolErrors = new Map<string, number>();
-  const protocolError = (node: string, kind: string, text: string, reason: string) => {
-    const n = (protocolErrors.get(kind) ?? 0) + 1;
-    protocolErrors.set(kind, n);
-    if (n <= 10) warn(`Node ${node} wrote a bad message (${kind}): ${reason}. The line was: ${quoteLine(text)}`);
-    if (n === 10) warn(`(further ${kind} errors are counted in results.json but not logged)`);
-  };
+  const protocolErrors = new ProtocolErrors(warn);
 
   // Stopping early (a crash or an interrupt): no new operations, and every open client is closed
   // so that operations in flight complete at once (as info) instead of waiting for their timeouts.
@@ -221,17 +193,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       args: cfg.binArgs,
       cwd,
       stderrFile: store.path('node-logs', `${node}.log`),
-      env: { [RUN_MARKER_VAR]: runId },
-      onLine: (line) => {
-        const d = verbatimOk ? decodeForRouting(line, isNode) : decodeLine(line);
-        if (!d.ok) return protocolError(node, d.kind, line, d.reason);
-        const r = router.send(d.message, line.trim());
-        if (!r.ok) {
-          const hint = r.kind === 'unknown-dest' && d.message.dest.startsWith('c') ? ' (a reply to a client that has already timed out or closed?)' : '';
-          protocolError(node, r.kind, line, r.reason + hint);
-        }
-      },
-      onBadLine: (line, reason) => protocolError(node, 'invalid-utf8', line, reason),
+      env: { [RUN_MARKER_VAR]: runId, [NODE_SEED_VAR]: nodeSeed(seed, node) },
+      onLine: (line) => routeNodeLine(router, node, line, protocolErrors, verbatimOk ? isNode : undefined),
+      onBadLine: (line, reason) => protocolErrors.report(node, 'invalid-utf8', line, reason),
       onDrop: () =>
         warn(
           `Node ${node} is not reading its STDIN: ${DEFAULT_STDIN_QUEUE_MIB} MiB of messages are waiting for it, so Gyre drops further messages to it ` +
@@ -267,86 +231,52 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     return c;
   };
 
-  const initNode = async (node: string) => {
-    const c = newClient(node, cfg.initTimeoutMs ?? 10_000);
-    try {
-      const reply = await c.request({ type: 'init', node_id: node, node_ids: [...nodes] });
-      if (reply.type === 'error') throw new RunCrash(`Node ${node} answered init with an error: ${stringifyJson(reply)}`);
-      if (reply.type !== 'init_ok') throw new RunCrash(`Expected an init_ok message, but node ${node} responded with ${clip(stringifyJson(reply))}`);
-    } catch (e) {
-      if (e instanceof RunCrash) throw e;
-      if (crash) throw new RunCrash(crash);
-      if (stop.signal.aborted) throw new Interrupted();
-      throw new RunCrash(
-        `Expected node ${node} to respond to an init message, but node did not respond within ${(cfg.initTimeoutMs ?? 10_000) / 1000} s. ` +
-          `Does it read JSON lines from STDIN and write exactly one JSON message per line to STDOUT, ending each with a newline and flushing? ` +
-          `Its STDERR is in ${store.path('node-logs', `${node}.log`)}.`,
-      );
-    } finally {
-      c.close();
-    }
-  };
+  const initNode = (node: string) =>
+    initOne(node, {
+      nodes,
+      newClient,
+      timeoutMs: cfg.initTimeoutMs ?? 10_000,
+      crashed: () => crash,
+      stopped: () => stop.signal.aborted,
+      hint: (n) =>
+        `Does it read JSON lines from STDIN and write exactly one JSON message per line to STDOUT, ending each with a newline and flushing? ` +
+        `Its STDERR is in ${store.path('node-logs', `${n}.log`)}.`,
+    });
 
-  const history: Op[] = [];
-  let ok = 0, fail = 0, infoCount = 0, invocations = 0;
-  const record = (recorded: Op) => {
-    // Maelstrom records nemesis invocations as :info, like their completions.
-    const op = recorded.process === 'nemesis' && recorded.type === 'invoke' ? { ...recorded, type: 'info' as const } : recorded;
-    historyJsonl.write(formatOpJson(op) + '\n');
-    const text = formatOpText(op, toEdn);
-    historyTxt.write(text + '\n');
-    logLine('INFO', typeof op.process === 'number' ? `worker ${op.process}` : 'nemesis', text);
-    history.push(op);
-    if (typeof op.process === 'number') {
-      if (op.type === 'invoke') invocations++;
-      else if (op.type === 'ok') ok++;
-      else if (op.type === 'fail') fail++;
-      else infoCount++;
-    }
-  };
+  const recorder = new HistoryRecorder({
+    toEdn,
+    sinks: {
+      jsonl: (l) => historyJsonl.write(l),
+      txt: (l) => historyTxt.write(l),
+      log: (thread, text) => logLine('INFO', thread, text),
+    },
+  });
+  const history = recorder.history;
 
   // Fault target for the nemesis.
-  const restart = async (node: string) => {
-    const proc = procs.get(node)!;
-    await proc.start();
-    expectedDown.delete(node);
-    // The new init must reach the node before the messages held while it was down: both in one turn.
-    router.setDown(node, false);
-    await initNode(node);
-  };
-  const target: FaultTarget = {
-    partition: async (grudge) => router.partition(grudge),
-    heal: async () => router.heal(),
-    kill: async (node) => {
-      const proc = procs.get(node)!;
-      if (!proc.running) return 'not-running';
-      expectedDown.add(node);
-      router.setDown(node, true);
-      proc.killNow();
-      await proc.waitExit();
-      return 'killed';
-    },
-    start: async (node) => {
-      const proc = procs.get(node)!;
-      if (proc.running) return 'already-running';
-      await restart(node);
-      return 'started';
-    },
-    pause: async (node) => {
-      const proc = procs.get(node)!;
-      if (!proc.running || proc.paused) return 'not-running';
-      router.setDown(node, true);
-      proc.pause();
-      return 'paused';
-    },
-    resume: async (node) => {
-      const proc = procs.get(node)!;
-      if (!proc.running || !proc.paused) return 'not-running';
-      proc.resume();
-      router.setDown(node, false);
-      return 'resumed';
-    },
-  };
+  const hosts = new Map<string, FaultHost>();
+  for (const [node, proc] of procs) {
+    hosts.set(node, {
+      get running() {
+        return proc.running;
+      },
+      get paused() {
+        return proc.paused;
+      },
+      kill: async () => {
+        expectedDown.add(node);
+        proc.killNow();
+        await proc.waitExit();
+      },
+      start: async () => {
+        await proc.start();
+        expectedDown.delete(node);
+      },
+      pause: () => proc.pause(),
+      resume: () => proc.resume(),
+    });
+  }
+  const target = faultTarget(router, hosts, initNode);
   const nem = cfg.options.nemesis.length
     ? nemesisPackage({ faults: [...cfg.options.nemesis], interval: cfg.nemesisInterval, nodes: [...nodes], random: random.fork('nemesis'), ...(cfg.nemesisTargets ? { targets: cfg.nemesisTargets } : {}) })
     : undefined;
@@ -368,65 +298,10 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     if (crash) throw new RunCrash(crash);
     if (stop.signal.aborted) throw new Interrupted();
     info(`All ${nodes.length} nodes initialised`);
-    if (wl.setup) {
-      await wl.setup({
-        options: opts,
-        log: info,
-        rpcOnce: async (node, rpc, body) => {
-          const c = newClient(node);
-          try {
-            return await c.call(rpc, body);
-          } catch (e) {
-            if (stop.signal.aborted && !crash) throw new Interrupted();
-            throw new RunCrash(`Setup request ${rpc.name} to ${node} failed: ${(e as Error).message}`);
-          } finally {
-            c.close();
-          }
-        },
-      });
-    }
+    await setupWorkload(wl, opts, (node) => newClient(node), info, () => stop.signal.aborted && !crash);
 
-    // The generator, composed as Maelstrom's core does.
-    const main: GenLike = opts.rate > 0 ? pacedStagger(1 / opts.rate, lift(wl.generator(opts, random.fork('workload'))), lag.record) : null;
-    // The nemesis gets its own time limit: a nemesis operation scheduled past the end must only
-    // end the nemesis's schedule, not (while every client is busy) the whole main phase.
-    let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem ? timeLimit(opts.timeLimit, nem.generator) : null)));
-    if (wl.final) {
-      const finalOps = wl.finalTimeLimit ? timeLimit(wl.finalTimeLimit, clients(wl.final(opts))) : clients(wl.final(opts));
-      gen = phases(gen, nem ? onNemesis(nem.finalGenerator) : null, logGen('Waiting for recovery...'), sleep(cfg.recoveryTime), finalOps);
-    }
-
-    // Workers.
-    const conns = new Map<Thread, { client: Client; state: ClientState }>();
-    const idempotent = new Set(wl.idempotent ?? []);
-    const errorMode = wl.errors ?? 'translate';
-    const threads: Thread[] = [...Array.from({ length: opts.concurrency }, (_, i) => i), 'nemesis'];
-    const invoke = async (thread: Thread, op: Op): Promise<Op> => {
-      if (thread === 'nemesis') {
-        const done = await nem!.invoke(op, target);
-        if (done.f === 'start-partition') currentFault = `partition ${stringifyJson(op.value)}`;
-        else if (done.f === 'stop-partition') currentFault = undefined;
-        return done;
-      }
-      let c = conns.get(thread);
-      if (!c) {
-        c = { client: newClient(nodes[(thread as number) % nodes.length]!), state: {} };
-        conns.set(thread, c);
-      }
-      let done: Op;
-      try {
-        const r = await wl.client.invoke(op, c.client, c.state);
-        done = { ...op, ...r, type: r.type } as Op;
-      } catch (e) {
-        if (e instanceof MalformedReplyError) protocolError(c.client.node, 'malformed-reply', stringifyJson(e.reply), `its reply to ${e.rpc} does not match the schema: ${e.problems}`);
-        done = { ...op, ...errorCompletion(e, op.f, idempotent, errorMode) } as Op;
-      }
-      if (done.type === 'info' && !wl.reuseClient) {
-        c.client.close();
-        conns.delete(thread);
-      }
-      return done;
-    };
+    const gen = composeGenerator({ workload: wl, options: opts, nemesis: nem, random, recoveryTime: cfg.recoveryTime, onLag: lag.record });
+    const workers = createWorkers({ workload: wl, options: opts, newClient: (node) => newClient(node), nemesis: nem, target, onFault: (f) => (currentFault = f), protocolErrors });
 
     const statusStart = clock.now();
     let lastRecv = 0;
@@ -437,9 +312,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
         cfg.reporter.status!({
           elapsed: (clock.now() - statusStart) / 1e9,
           limit: opts.timeLimit,
-          ok,
-          fail,
-          info: infoCount,
+          ok: recorder.ok,
+          fail: recorder.fail,
+          info: recorder.info,
           msgsPerSecond: (recv - lastRecv) * 4,
           fault: currentFault,
           phase,
@@ -453,9 +328,9 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       clock,
       random: random.fork('generator'),
       test: { nodes, concurrency: opts.concurrency, seed, timeLimit: opts.timeLimit },
-      threads,
-      invoke,
-      record,
+      threads: workers.threads,
+      invoke: workers.invoke,
+      record: recorder.record,
       log: (m) => {
         if (m.startsWith('Waiting for recovery')) phase = 'recovery';
         info(m);
@@ -463,7 +338,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
       signal: stop.signal,
       keepHistory: false,
     });
-    for (const c of conns.values()) c.client.close();
+    workers.closeAll();
     if (crash) throw new RunCrash(crash);
   } catch (e) {
     if (e instanceof RunCrash) crash ??= e.message;
@@ -488,9 +363,8 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
 
   // Analysis: always, even after a crash or an interrupt, on what was recorded.
   const sections: Record<string, Record<string, unknown>> = {};
-  if (protocolErrors.size) {
-    sections['protocol-errors'] = { 'valid?': true, count: [...protocolErrors.values()].reduce((a, b) => a + b, 0), 'by-kind': Object.fromEntries(protocolErrors) };
-  }
+  const pe = protocolErrors.section();
+  if (pe) sections['protocol-errors'] = pe;
   const drops = [...procs.values()].filter((p) => p.dropped.messages > 0);
   if (drops.length) {
     sections['stdin-drops'] = {
@@ -504,26 +378,16 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     workload: wl,
     options: opts,
     history,
-    net: () => router.netResult(invocations),
+    net: () => router.netResult(recorder.invocations),
     seed,
     perf: lag.count > 0 ? { 'generator-lag': lag.summary() } : {},
     sections,
     interrupted,
     crash,
-    emit: (path, content) => {
-      const full = store.path(path);
-      if (!full.startsWith(store.dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
-      mkdirSync(dirname(full), { recursive: true });
-      writeFileSync(full, content);
-    },
+    emit: runDirWriter(store.dir),
   });
   writeResults(store.dir, results);
   await store.close();
   store.markLatest();
   return { valid, exitCode: exitCodeFor(valid, crash !== undefined || interrupted), dir: store.dir, results, crash, seed, history };
-}
-
-/** Thrown inside a run when it was interrupted before the main phase. */
-class Interrupted extends Error {
-  override name = 'Interrupted';
 }

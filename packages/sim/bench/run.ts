@@ -1,0 +1,70 @@
+/**
+ * Simulated seconds per wall second: `pnpm bench` (node --conditions=@gyre/source --import tsx bench/run.ts).
+ *
+ * - broadcast: 5 nodes, rate 100, latency 10 ms (exponential), partitions every 10 s, 20 s (as in
+ *   Gossip Glomers' broadcast challenges; read replies carry the whole set, so longer runs cost more per second), the
+ *   example node examples/nodes/broadcast.ts (star gossip, batched, resent until acknowledged).
+ * - raft: 3 nodes of examples/nodes/raft.ts on lin-kv, rate 100, latency 5 ms, partitions (when
+ *   the lin-kv workload is available).
+ *
+ * One thread, no store (the history stays in memory, as in `gyre sim --seeds`); each scenario runs
+ * `RUNS` seeds after `WARMUP` runs; reported: median simulated s per wall s, and operations per wall s.
+ */
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { WORKLOADS } from '@gyre/workloads';
+import { runSeed, sweep, seedRange, type SimSpec } from '../src/index';
+
+const RUNS = Number(process.env['RUNS'] ?? 5);
+/** Runs before measuring: the JIT needs a few to reach full speed (the first run is ~4× slower). */
+const WARMUP = Number(process.env['WARMUP'] ?? 3);
+const repo = new URL('../../../', import.meta.url).pathname;
+
+function options(nodes: number, over: Partial<SimSpec['options']>): SimSpec['options'] {
+  const ns = Array.from({ length: nodes }, (_, i) => `n${i}`);
+  return { nodes: ns, concurrency: nodes, rate: 100, timeLimit: 20, latency: 10, topology: 'grid', keyCount: undefined, maxTxnLength: 4, maxWritesPerKey: 16, consistencyModels: ['strict-serializable'], availability: undefined, nemesis: ['partition'], seed: undefined, ...over };
+}
+
+const scenarios: { name: string; spec: SimSpec }[] = [
+  {
+    name: 'broadcast, 5 nodes, rate 100',
+    spec: { workload: 'broadcast', node: repo + 'examples/nodes/broadcast.ts', nodeArgs: [], options: options(5, {}), latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 },
+  },
+];
+if (WORKLOADS['lin-kv']) {
+  scenarios.push({
+    name: 'raft lin-kv, 3 nodes, rate 100',
+    spec: { workload: 'lin-kv', node: repo + 'examples/nodes/raft.ts', nodeArgs: [], options: options(3, { concurrency: 6, latency: 5 }), latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 },
+  });
+}
+
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${availableParallelism()}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+for (const s of scenarios) {
+  for (let i = 0; i < WARMUP; i++) await runSeed(s.spec, `warm-up-${i}`, { digest: false });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const simOnly: number[] = [];
+  const opsRates: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const c0 = process.cpuUsage();
+    const r = await runSeed(s.spec, String(i), { digest: false });
+    const c = process.cpuUsage(c0);
+    if (r.exitCode !== 0) console.log(`  (seed ${i} did not pass: exit ${r.exitCode}${r.crash ? `, ${r.crash}` : ''})`);
+    wall.push(r.simSeconds / r.wallSeconds);
+    cpu.push(r.simSeconds / ((c.user + c.system) / 1e6));
+    simOnly.push(r.simSeconds / (r.wallSeconds - r.analysisSeconds));
+    opsRates.push(r.size.ops / r.wallSeconds);
+  }
+  console.log(
+    `${s.name}: ${median(wall).toFixed(0)} simulated s per wall s, ${median(cpu).toFixed(0)} per CPU s; ` +
+      `${median(simOnly).toFixed(0)} per wall s without the checkers; ${median(opsRates).toFixed(0)} ops per wall s (runs: ${wall.map((x) => x.toFixed(0)).join(' ')})`,
+  );
+}
+if (process.env['SWEEP']) {
+  const s = scenarios[0]!;
+  const n = Number(process.env['SWEEP']);
+  const out = await sweep({ spec: s.spec, seeds: seedRange(100, n) });
+  const sim = out.results.reduce((a, r) => a + r.simSeconds, 0);
+  console.log(`sweep of ${n} seeds of ${s.name} on ${out.workers} workers: ${out.wallSeconds.toFixed(1)} s, ${(sim / out.wallSeconds).toFixed(0)} simulated s per wall s`);
+}
+console.log(`load after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -1,0 +1,67 @@
+/**
+ * Loading a node module for `gyre sim`: TypeScript through tsx when the runtime cannot load it,
+ * and the install function found by the documented contract.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { InstallNode } from './instance';
+
+let tsxRegistered: Promise<void> | undefined;
+
+/** Registers tsx's ESM hooks in this thread, once. */
+function registerTsx(): Promise<void> {
+  tsxRegistered ??= import('tsx/esm/api').then((m) => void m.register());
+  return tsxRegistered;
+}
+
+const cache = new Map<string, Promise<InstallNode>>();
+
+/**
+ * Imports the node module at `path` (relative to `cwd`) and returns its install function: the
+ * default export when it is a function (called with the node and the node's arguments), else the
+ * module's only exported function (called with the node alone). `.ts` files
+ * load through tsx when the runtime does not understand them by itself.
+ *
+ * @throws Error naming the contract when the module exports no such function.
+ */
+export function loadInstall(path: string, cwd = process.cwd()): Promise<InstallNode> {
+  const file = isAbsolute(path) ? path : resolve(cwd, path);
+  let p = cache.get(file);
+  if (!p) {
+    p = importInstall(file);
+    cache.set(file, p);
+    p.catch(() => cache.delete(file));
+  }
+  return p;
+}
+
+async function importInstall(file: string): Promise<InstallNode> {
+  const url = pathToFileURL(file).href;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?tsx?$/.test(file)) throw e;
+    await registerTsx();
+    mod = (await import(`${url}?tsx`)) as Record<string, unknown>;
+  }
+  return pickInstall(mod, file);
+}
+
+/** The install function of a loaded module (see {@link loadInstall}). */
+export function pickInstall(mod: Record<string, unknown>, file = 'the node module'): InstallNode {
+  if (typeof mod['default'] === 'function') return mod['default'] as InstallNode;
+  const fns = Object.entries(mod).filter(([, v]) => typeof v === 'function');
+  if (fns.length === 1) {
+    // Not written for gyre sim: its second parameter (if any) is its own, so it gets no args.
+    const fn = fns[0]![1] as (node: unknown) => unknown;
+    return (node) => fn(node);
+  }
+  const names = fns.map(([k]) => k).join(', ');
+  throw new Error(
+    `${file} does not say how to install a node: gyre sim needs its default export to be a function (node, args) => void that registers the node's handlers` +
+      (fns.length > 1 ? ` (it exports several functions: ${names}; mark one as the default export)` : ' (it exports no function)') +
+      '. See the README of @gyre/sim.',
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * A simulated run written out in full: the run directory of `gyre test` (history, journal, node
+ * logs, results) plus the report pages (messages.html with the Lamport view, timeline, plots).
+ */
+import { writeReport } from '@gyre/report';
+import { JournalReader, type JournalEvent } from '@gyre/net';
+import { runSim, type SimConfig, type SimResult } from './run';
+import { specConfig, type SimSpec } from './spec';
+
+/** Parses a journal's text into events (the header and blank lines skipped). */
+export function journalEvents(text: string): JournalEvent[] {
+  const reader = new JournalReader();
+  const out: JournalEvent[] = [];
+  for (const line of text.split('\n')) {
+    const e = reader.read(line);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+/**
+ * Runs `seed` of `spec` again, writing its run directory under `store`, then its report pages
+ * (`messages.html`, `timeline.html`, `report.html`, plots). Resolves with the run, `dir` set.
+ */
+export async function recordRun(spec: SimSpec, seed: string, store: string, extra: Partial<SimConfig> = {}): Promise<SimResult & { dir: string }> {
+  const r = await runSim(await specConfig(spec, seed, { ...extra, store, keepJournal: true }));
+  const dir = r.dir!;
+  await writeReport(dir, { events: journalEvents(r.journal ?? ''), history: r.history, results: r.results });
+  return { ...r, dir };
+}

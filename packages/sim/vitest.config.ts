@@ -1,0 +1,3 @@
+import { project } from '../../scripts/vitest.shared.ts';
+
+export default project('sim', { testTimeout: 120_000 });
