@@ -22,12 +22,19 @@ const USAGE = `Usage: gyre COMMAND [OPTIONS ...]
 Commands: analyze, check, demo, doc, replay, serve, sim, test
 
   gyre test -w echo --bin ./my-node --node-count 1 --time-limit 10
-  gyre test --help        every option, with Maelstrom's defaults
+                          run a test; gyre test --help lists every option, with Maelstrom's defaults
+  gyre serve              browse the store's runs, reports and files at http://127.0.0.1:8080
+  gyre analyze            check the latest stored run again and rewrite its results
   gyre check --model cas-register history.edn
-                          check a recorded history (Gyre, Maelstrom, Jepsen, elle-cli); see gyre check --help
+                          check a recorded history (Gyre, Maelstrom, Jepsen, elle-cli)
+  gyre demo               run the bundled example nodes on their workloads
   gyre doc                write docs/workloads.md and docs/protocol.md
-  gyre sim -w broadcast --node ./my-node.ts --seeds 1000    TypeScript nodes under virtual time, many seeds
-  gyre replay store/latest                                  run a recorded run again, report the first divergence
+  gyre sim -w broadcast --node ./my-node.ts --seeds 1000
+                          TypeScript nodes in one process under virtual time, many seeds
+  gyre replay store/latest
+                          run a recorded run again and report the first divergence
+
+Every command takes --help.
 
 Gyre is a drop-in replacement for Jepsen's Maelstrom: the same command lines, workloads,
 results and exit codes. It is also installed as \`maelstrom\`.`;
