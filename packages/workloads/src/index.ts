@@ -21,6 +21,7 @@ export type {
   ClientState,
   WorkloadDefinition,
   WorkloadResult,
+  WorkloadInput,
 } from './types';
 export { defineWorkload, MalformedReplyError } from './types';
 export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka, linKv, checkLinKv, txnListAppend, txnRwRegister, toMaelstromResult };

@@ -135,14 +135,35 @@ export interface WorkloadDefinition {
 /** A workload checker's result: Maelstrom key names, `valid?` first. */
 export type WorkloadResult = { 'valid?': CheckResult['valid'] } & Record<string, unknown>;
 
+/**
+ * What {@link defineWorkload} accepts: a {@link WorkloadDefinition}, where the checker may also be
+ * given as `checker` (for `check`) and the final phase as `finalPhase` (for `final`).
+ */
+export type WorkloadInput = Omit<WorkloadDefinition, 'check' | 'final'> & {
+  check?: WorkloadDefinition['check'];
+  /** Another name for `check`. */
+  checker?: WorkloadDefinition['check'];
+  final?: WorkloadDefinition['final'];
+  /** Another name for `final`. */
+  finalPhase?: WorkloadDefinition['final'];
+};
+
 /** Defines a workload, checking the definition's shape with clear errors. */
-export function defineWorkload(def: WorkloadDefinition): WorkloadDefinition {
+export function defineWorkload(input: WorkloadInput): WorkloadDefinition {
   const problems: string[] = [];
+  if (input === null || typeof input !== 'object') throw new TypeError('Invalid workload definition: expected an object, as in defineWorkload({ name, rpcs, generator, client, check })');
+  if (input.check !== undefined && input.checker !== undefined && input.check !== input.checker) problems.push('give the checker as "check" or as "checker", not both');
+  if (input.final !== undefined && input.finalPhase !== undefined && input.final !== input.finalPhase) problems.push('give the final phase as "final" or as "finalPhase", not both');
+  const { checker, finalPhase, ...rest } = input;
+  const check = input.check ?? checker;
+  const final = input.final ?? finalPhase;
+  const def = { ...rest, ...(check !== undefined ? { check } : {}), ...(final !== undefined ? { final } : {}) } as WorkloadDefinition;
   if (typeof def.name !== 'string' || def.name === '') problems.push('"name" must be a non-empty string');
   if (!Array.isArray(def.rpcs)) problems.push('"rpcs" must be an array of RPC definitions');
   if (typeof def.generator !== 'function') problems.push('"generator" must be a function (options, random) => generator');
   if (!def.client || typeof def.client.invoke !== 'function') problems.push('"client.invoke" must be a function');
-  if (typeof def.check !== 'function') problems.push('"check" must be a function (history, options) => result');
+  if (typeof def.check !== 'function') problems.push('"check" (or "checker") must be a function (history, options) => result');
+  if (def.final !== undefined && typeof def.final !== 'function') problems.push('"final" (or "finalPhase") must be a function (options) => generator');
   if (def.errors !== undefined && def.errors !== 'translate' && def.errors !== 'crash') problems.push('"errors" must be "translate" or "crash"');
   if (problems.length) throw new TypeError(`Invalid workload definition${def?.name ? ` "${def.name}"` : ''}: ${problems.join('; ')}`);
   return def;
