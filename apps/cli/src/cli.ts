@@ -10,8 +10,8 @@ import { checkCommand } from './check';
 import { docCommand } from './doc';
 import { availableDemos, demoExitCode } from './demo';
 import { writeRunReport } from './report';
-import { loadWorkload } from './workloads';
-import { OptionError, optionsHelp, parseTestArgs, workloadOptions, type TestOptions } from './options';
+import { workloadFor } from './workloads';
+import { OptionError, optionsHelp, parseTestArgs, type TestOptions } from './options';
 import { analyzeCommand } from './analyze';
 import { outcomeLine, reliabilitySummary } from './summary';
 import { replayCommand, simCommand } from './sim';
@@ -109,19 +109,12 @@ async function testCommand(argv: readonly string[], io: Io): Promise<number> {
     io.err(binProblem + '\n');
     return 254;
   }
-  let workload;
-  try {
-    workload = await loadWorkload(o.workload, io.cwd);
-  } catch (e) {
-    io.err(`${(e as Error).message}\n`);
+  const chosen = await workloadFor(o, io.cwd);
+  if ('error' in chosen) {
+    io.err(`${chosen.error}\n`);
     return 254;
   }
-  const options = workloadOptions(o);
-  const invalid = workload.validate?.(options);
-  if (invalid) {
-    io.err(`${invalid}\n`);
-    return 254;
-  }
+  const { workload, options } = chosen;
   const storeProblem = checkStore(o.store, io.cwd);
   if (storeProblem) {
     io.err(storeProblem + '\n');

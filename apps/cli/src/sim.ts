@@ -30,8 +30,8 @@ import { formatSummary } from '@gyre/report';
 import type { Io } from './cli';
 import { OUTCOME } from './summary';
 import { writeRunReport } from './report';
-import { OptionError, optionsHelp, parseTestArgs, workloadOptions } from './options';
-import { loadWorkload } from './workloads';
+import { OptionError, optionsHelp, parseTestArgs } from './options';
+import { workloadFor } from './workloads';
 
 /** Options of `gyre sim` beyond those of `gyre test`. */
 export interface SimOptions {
@@ -167,19 +167,12 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
     io.err('Expected --node PATH_TO_NODE_MODULE (a .ts or .js file whose default export installs a node; see `gyre sim --help`).\n');
     return 254;
   }
-  let workload;
-  try {
-    workload = await loadWorkload(o.workload, io.cwd);
-  } catch (e) {
-    io.err(`${(e as Error).message}\n`);
+  const chosen = await workloadFor(o, io.cwd);
+  if ('error' in chosen) {
+    io.err(`${chosen.error}\n`);
     return 254;
   }
-  const options = workloadOptions(o);
-  const invalid = workload.validate?.(options);
-  if (invalid) {
-    io.err(`${invalid}\n`);
-    return 254;
-  }
+  const { workload, options } = chosen;
   const spec: SimSpec = {
     workload: workload.name,
     node: resolve(io.cwd, nodeFile),

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defineWorkload, WORKLOADS, type WorkloadDefinition } from '@gyre/workloads';
-import { WORKLOAD_NAMES } from './options';
+import { defineWorkload, WORKLOADS, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
+import { WORKLOAD_NAMES, workloadOptions, type TestOptions } from './options';
 
 function looksLikePath(name: string): boolean {
   return name.startsWith('.') || isAbsolute(name) || /\.(m?js|cjs|ts|mts)$/.test(name);
@@ -49,4 +49,20 @@ export async function loadWorkload(name: string, cwd: string): Promise<WorkloadD
   } catch (e) {
     throw new Error(`Workload plugin ${name}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The workload `-w` names and the options it sees, checked by the workload's `validate`; or the
+ * message saying why not (an unknown or broken plugin, options the workload rejects).
+ */
+export async function workloadFor(o: TestOptions, cwd: string): Promise<{ workload: WorkloadDefinition; options: WorkloadOptions } | { error: string }> {
+  let workload: WorkloadDefinition;
+  try {
+    workload = await loadWorkload(o.workload, cwd);
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  const options = workloadOptions(o);
+  const invalid = workload.validate?.(options);
+  return invalid ? { error: invalid } : { workload, options };
 }

@@ -267,7 +267,7 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
       recoveryTime: cfg.recoveryTime ?? 10,
       ...(cfg.maxOps !== undefined ? { maxOps: cfg.maxOps } : {}),
     });
-    const workers = createWorkers({ workload: wl, options: opts, newClient: (node) => newClient(node), nemesis: nem, target });
+    const workers = createWorkers({ workload: wl, options: opts, newClient: (node) => newClient(node), nemesis: nem, target, protocolErrors });
     await interpret({
       generator: gen,
       clock,
