@@ -22,6 +22,11 @@ export interface ShrinkOptions {
    * reshuffling move, up to this many. @defaultValue 64
    */
   maxAltSeeds?: number;
+  /**
+   * The wider search is for runs whose failure needs a rare interleaving; it is skipped once the
+   * run is this small (at most this many client operations, and no faults). @defaultValue 10
+   */
+  widenAbove?: number;
   /** Told of every run the search makes, and whether it was kept. */
   onRun?(step: ShrinkStep): void;
   /** Stops the search (it returns the smallest found so far). */
@@ -88,6 +93,7 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const budget = o.budget ?? 1000;
   let alts = o.altSeeds ?? 16;
   const maxAlts = Math.max(alts, o.maxAltSeeds ?? 64);
+  const widenAbove = o.widenAbove ?? 10;
   const workload = specWorkload(o.spec);
   let runs = 0;
   const path: ShrinkStep[] = [];
@@ -118,8 +124,13 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
     }
     return result;
   };
+  // Structural moves (fewer nodes, fewer kinds of fault) that found nothing at this width, by their
+  // description: a failure that needs a cluster size or a fault rarely stops needing it when the
+  // run shrinks otherwise, so they are tried again only once a pass finds nothing else.
+  const exhausted = new Set<string>();
   /** Tries `spec` with the current seed, then with alternative seeds; true once one is kept. */
-  const tryReshuffled = async (change: string, spec: SimSpec): Promise<boolean> => {
+  const tryReshuffled = async (change: string, spec: SimSpec, structural = false): Promise<boolean> => {
+    if (structural && exhausted.has(change)) return false;
     const base = cur.seed.replace(/~\d+$/, '');
     const seeds = [cur.seed, ...Array.from({ length: alts }, (_, i) => `${base}~${i + 1}`).filter((s) => s !== cur.seed)];
     for (const seed of seeds) {
@@ -127,6 +138,7 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
       await attempt(change, spec, seed);
       if (cur !== before) return true;
     }
+    if (structural) exhausted.add(change);
     return false;
   };
   /** Bisects the smallest value in (lo, hi) for which `make(v)` still fails with the current seed. */
@@ -143,11 +155,21 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const withOptions = (spec: SimSpec, over: Partial<SimSpec['options']>, rest: Partial<SimSpec> = {}): SimSpec => ({ ...spec, ...rest, options: { ...spec.options, ...over } });
 
   try {
+    let keptSinceClear = false;
     for (let progress = true; ; ) {
-      if (!progress) {
-        // A pass found nothing smaller: search wider, with more seeds per reshuffling move.
+      if (progress) keptSinceClear = true;
+      else if (keptSinceClear && exhausted.size > 0) {
+        // A pass found nothing smaller, but moves skipped in it were given up on before the run
+        // shrank: try them again on the run as it is now.
+        exhausted.clear();
+        keptSinceClear = false;
+      } else {
+        // Nothing smaller at this width: search wider, with more seeds per reshuffling move.
         if (alts >= maxAlts) break;
+        if (cur.result.size.ops <= widenAbove && cur.result.size.faults === 0) break;
         alts = Math.min(maxAlts, alts * 4);
+        exhausted.clear();
+        keptSinceClear = false;
       }
       progress = false;
       const s = cur.spec;
@@ -159,7 +181,7 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
         const nodes = opts.nodes.slice(0, n - 1);
         const perNode = Math.max(1, Math.round(opts.concurrency / n));
         for (const concurrency of [...new Set([perNode * (n - 1), 2 * (n - 1), n - 1])]) {
-          if (await tryReshuffled(`${n - 1} nodes, ${concurrency} threads`, withOptions(s, { nodes, concurrency }))) {
+          if (await tryReshuffled(`${n - 1} nodes, ${concurrency} threads`, withOptions(s, { nodes, concurrency }), true)) {
             progress = true;
             break;
           }
@@ -169,7 +191,7 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
       // Fewer faults: none, then each kind alone.
       if (opts.nemesis.length > 0) {
         for (const nemesis of opts.nemesis.length > 1 ? [[], ...opts.nemesis.map((f) => [f])] : [[]]) {
-          if (await tryReshuffled(nemesis.length ? `faults: ${nemesis.join(',')}` : 'no faults', withOptions(s, { nemesis }))) {
+          if (await tryReshuffled(nemesis.length ? `faults: ${nemesis.join(',')}` : 'no faults', withOptions(s, { nemesis }), true)) {
             progress = true;
             break;
           }
