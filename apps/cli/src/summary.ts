@@ -2,6 +2,7 @@
  * What `gyre test` and `gyre analyze` print at the end, besides @gyre/report's summary: the rows
  * about the run's own health, and Maelstrom's outcome line.
  */
+import { groupDigits } from '@gyre/report';
 
 /** Exactly Maelstrom's outcome lines (maelstrom.md §6.2). */
 export const OUTCOME = {
@@ -23,13 +24,13 @@ export function reliabilitySummary(results: Record<string, unknown>): string {
   const pe = num(get('protocol-errors', 'count'));
   if (pe) {
     const kinds = Object.entries((get('protocol-errors', 'by-kind') as Record<string, unknown>) ?? {}).map(([k, n]) => `${k} ${num(n)}`);
-    row('bad output', `${pe.toLocaleString('en')} lines from nodes were not valid messages (${kinds.join(', ')})`);
+    row('bad output', `${groupDigits(pe)} lines from nodes were not valid messages (${kinds.join(', ')})`);
   }
   const dropped = num(get('stdin-drops', 'message-count'));
-  if (dropped) row('dropped', `${dropped.toLocaleString('en')} messages to nodes that stopped reading their STDIN (${Object.keys((get('stdin-drops', 'by-node') as object) ?? {}).join(', ')})`);
+  if (dropped) row('dropped', `${groupDigits(dropped)} messages to nodes that stopped reading their STDIN (${Object.keys((get('stdin-drops', 'by-node') as object) ?? {}).join(', ')})`);
   const q = get('perf', 'generator-lag', 'quantiles') as Record<string, unknown> | undefined;
   const rate = num(get('perf', 'generator-lag', 'achieved-rate'));
-  if (q) row('lag', `generator lag (ms): median ${num(q['0.5'])}, p99 ${num(q['0.99'])}, max ${num(q['1'])}${rate !== undefined ? `; ${Math.round(rate).toLocaleString('en')} ops/s issued` : ''}`);
+  if (q) row('lag', `generator lag (ms): median ${num(q['0.5'])}, p99 ${num(q['0.99'])}, max ${num(q['1'])}${rate !== undefined ? `; ${groupDigits(Math.round(rate))} ops/s issued` : ''}`);
   if (results['interrupted'] === true) row('interrupted', 'the run was stopped early; these results cover what was recorded until then');
   return lines.join('\n');
 }

@@ -35,3 +35,4 @@ export type { ZipEntry } from './zip';
 export { writeZip, crc32 } from './zip';
 export type { SummaryOptions } from './summary';
 export { formatSummary } from './summary';
+export { groupDigits } from './text';

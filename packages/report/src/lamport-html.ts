@@ -4,7 +4,7 @@
 import { LAMPORT_JS } from './client/lamport';
 import type { LamportData } from './lamport-data';
 import { page } from './html';
-import { esc, scriptJson } from './text';
+import { esc, groupDigits, scriptJson } from './text';
 
 /** Options of {@link lamportHtml}. */
 export interface LamportHtmlOptions {
@@ -71,7 +71,7 @@ ${report ? `<a href="${esc(report)}" style="font-size:12px">← report</a>` : ''
 <span class="legend"><span><i style="background:#81BFFC"></i>client</span><span><i style="background:#000"></i>server</span><span><i style="background:#FF1E90"></i>error</span><span><i style="background:repeating-linear-gradient(90deg,#888 0 4px,transparent 4px 7px)"></i>dropped / undelivered</span></span>
 <span id="shown"></span>
 </header>
-<div id="status">Loading ${data.meta.rows.toLocaleString('en')} events…</div>
+<div id="status">Loading ${groupDigits(data.meta.rows)} events…</div>
 <div id="view"><canvas id="canvas"></canvas><div id="scroller"><div id="spacer"></div></div><div id="tip" hidden></div></div>
 <script type="application/json" id="lamport-meta">${scriptJson(data.meta)}</script>
 <script type="application/octet-stream" id="lamport-data">${data.packed.toString('base64')}</script>`;

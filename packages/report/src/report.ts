@@ -8,7 +8,7 @@ import { pairIndex, stringifyJson, type Op } from '@gyre/history';
 import { findAnomalies, type Finding } from './findings';
 import { page, VALIDITY_COLORS } from './html';
 import { latencyQuantilesSvg, latencyRawSvg, rateSvg } from './plots';
-import { clip, duration, esc, num } from './text';
+import { clip, duration, esc, groupDigits, num } from './text';
 
 /** A verdict as the pages show it: `incomplete` when there are no results. */
 export type Verdict = true | false | 'unknown' | 'incomplete';
@@ -237,7 +237,7 @@ export function reportHtml(input: ReportInput): string {
   const msgCount = asNumber(get(results, 'net', 'all', 'msg-count'));
   if (mpo !== undefined || mpoAll !== undefined) {
     cards.push(
-      `<div class="card" data-figure="msgs-per-op"><div class="k">Messages per op</div><div class="big">${mpo !== undefined ? num(mpo, 2) : '—'}</div><div class="small">between servers · ${mpoAll !== undefined ? num(mpoAll, 2) : '—'} including clients${msgCount !== undefined ? ` · ${msgCount.toLocaleString('en')} messages` : ''}</div></div>`,
+      `<div class="card" data-figure="msgs-per-op"><div class="k">Messages per op</div><div class="big">${mpo !== undefined ? num(mpo, 2) : '—'}</div><div class="small">between servers · ${mpoAll !== undefined ? num(mpoAll, 2) : '—'} including clients${msgCount !== undefined ? ` · ${groupDigits(msgCount)} messages` : ''}</div></div>`,
     );
   }
   const sl = (get(results, 'workload', 'stable-latencies') ?? findKey(results, 'stable-latencies')) as Rec | undefined;
@@ -257,9 +257,9 @@ export function reportHtml(input: ReportInput): string {
     `<div class="card" data-figure="availability"><div class="k">Availability</div><div class="big">${avail !== undefined ? pct(avail) : pct(ok / Math.max(1, hc.invoke))}</div><div class="small">of operations completed ok</div></div>`,
   );
   cards.push(
-    `<div class="card" data-figure="outcomes"><div class="k">Operations</div><div class="big">${(ok + fail + info).toLocaleString('en')}</div>` +
+    `<div class="card" data-figure="outcomes"><div class="k">Operations</div><div class="big">${groupDigits(ok + fail + info)}</div>` +
       `<div class="bar"><span style="width:${(100 * ok) / total}%;background:#6DB6FE"></span><span style="width:${(100 * info) / total}%;background:#FFAA26"></span><span style="width:${(100 * fail) / total}%;background:#FEB5DA"></span></div>` +
-      `<table><tr><td>ok</td><td data-count="ok">${ok.toLocaleString('en')}</td></tr><tr><td>info</td><td data-count="info">${info.toLocaleString('en')}</td></tr><tr><td>fail</td><td data-count="fail">${fail.toLocaleString('en')}</td></tr></table></div>`,
+      `<table><tr><td>ok</td><td data-count="ok">${groupDigits(ok)}</td></tr><tr><td>info</td><td data-count="info">${groupDigits(info)}</td></tr><tr><td>fail</td><td data-count="fail">${groupDigits(fail)}</td></tr></table></div>`,
   );
 
   // Gossip Glomers targets for broadcast (challenges 3d and 3e).

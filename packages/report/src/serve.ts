@@ -19,7 +19,7 @@ import { extname, join, sep } from 'node:path';
 import { parseEdn, parseJson, ednToPlain } from '@gyre/history';
 import { page, VALIDITY_COLORS } from './html';
 import { verdictOf, type Verdict } from './report';
-import { esc, num } from './text';
+import { esc, groupDigits, num } from './text';
 import { writeZip, type ZipEntry } from './zip';
 
 /** Options of {@link startServer}. */
@@ -278,13 +278,13 @@ async function home(store: Store, query: URLSearchParams, pageSize: number): Pro
       const base = `/files/${href(r.workload, r.name)}`;
       return `<tr class="run" data-run="${esc(r.path)}" data-valid="${k}" style="background:${VALIDITY_COLORS[k]}">
 <td><a href="/run/${href(r.workload, r.name)}">${esc(r.workload)}</a></td><td><a href="/run/${href(r.workload, r.name)}">${esc(fmtTime(r))}</a></td>
-<td>${k}</td><td class="num">${r.msgsPerOp !== undefined ? esc(num(r.msgsPerOp, 2)) : ''}</td><td class="num">${r.ops !== undefined ? r.ops.toLocaleString('en') : ''}</td>
+<td>${k}</td><td class="num">${r.msgsPerOp !== undefined ? esc(num(r.msgsPerOp, 2)) : ''}</td><td class="num">${r.ops !== undefined ? groupDigits(r.ops) : ''}</td>
 <td><a href="/run/${href(r.workload, r.name)}">report</a><a href="${base}/results.edn">results</a><a href="${base}/history.txt">history</a><a href="${base}/gyre.log">log</a><a href="${base}.zip">zip</a></td></tr>`;
     })
     .join('\n');
   const next = start + pageSize < all.length ? `<div class="pager"><a href="/?after=${encodeURIComponent(shown[shown.length - 1]!.path)}">older runs →</a></div>` : '';
   const legend = `<span class="legend">${(['true', 'unknown', 'false', 'incomplete'] as const).map((k) => `<span><i style="background:${VALIDITY_COLORS[k]}"></i>${k === 'true' ? 'valid' : k === 'false' ? 'invalid' : k}</span>`).join('')}</span>`;
-  const body = `<div class="wrap"><header class="top"><h1>Gyre</h1><span class="muted">${all.length.toLocaleString('en')} run${all.length === 1 ? '' : 's'}</span>${legend}<a href="/files/">browse files</a></header>
+  const body = `<div class="wrap"><header class="top"><h1>Gyre</h1><span class="muted">${groupDigits(all.length)} run${all.length === 1 ? '' : 's'}</span>${legend}<a href="/files/">browse files</a></header>
 ${all.length === 0 ? '<p class="muted">No runs in this store yet. Run <code>gyre test</code> first.</p>' : `<table class="runs"><thead><tr><th>workload</th><th>time</th><th>valid?</th><th class="num">msgs/op</th><th class="num">ops</th><th></th></tr></thead><tbody>
 ${rows}</tbody></table>`}${next}</div>`;
   return page('Gyre runs', body, { css: UI_CSS });

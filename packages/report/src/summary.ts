@@ -4,7 +4,7 @@
  */
 import { findAnomalies } from './findings';
 import { verdictOf } from './report';
-import { num } from './text';
+import { groupDigits, num } from './text';
 
 /** Options of {@link formatSummary}. */
 export interface SummaryOptions {
@@ -57,12 +57,12 @@ export function formatSummary(results: Record<string, unknown> | undefined, opti
     const fail = n(get(results, 'stats', 'fail-count')) ?? 0;
     const info = n(get(results, 'stats', 'info-count')) ?? 0;
     const avail = n(get(results, 'availability', 'ok-fraction'));
-    row('ops', `${count.toLocaleString('en')} (${ok.toLocaleString('en')} ok, ${fail.toLocaleString('en')} fail, ${info.toLocaleString('en')} info)${avail !== undefined ? `   availability ${num(avail * 100, 1)}%` : ''}`);
+    row('ops', `${groupDigits(count)} (${groupDigits(ok)} ok, ${groupDigits(fail)} fail, ${groupDigits(info)} info)${avail !== undefined ? `   availability ${num(avail * 100, 1)}%` : ''}`);
   }
   const mpo = n(get(results, 'net', 'servers', 'msgs-per-op'));
   const all = n(get(results, 'net', 'all', 'msg-count'));
   if (mpo !== undefined || all !== undefined) {
-    row('messages', `${mpo !== undefined ? `${num(mpo, 2)} per op between servers` : ''}${all !== undefined ? ` (${all.toLocaleString('en')} in all)` : ''}`.trim());
+    row('messages', `${mpo !== undefined ? `${num(mpo, 2)} per op between servers` : ''}${all !== undefined ? ` (${groupDigits(all)} in all)` : ''}`.trim());
   }
   const sl = get(results, 'workload', 'stable-latencies') as Record<string, unknown> | undefined;
   if (sl && typeof sl === 'object') {

@@ -6,7 +6,7 @@ import { pairs, stringifyJson, type Op } from '@gyre/history';
 import { TIMELINE_JS } from './client/timeline';
 import { page } from './html';
 import { nemesisPeriods } from './nemesis';
-import { clip, esc, scriptJson } from './text';
+import { clip, esc, groupDigits, scriptJson } from './text';
 
 /** Options of {@link timelineHtml}. */
 export interface TimelineOptions {
@@ -87,7 +87,7 @@ export function timelineHtml(history: readonly Op[], options: TimelineOptions = 
   const body = `<header class="bar"><h1>${esc(title)}</h1>${options.subtitle ? `<span class="sub">${esc(options.subtitle)}</span>` : ''}
 <span class="key"><span><i style="background:#6DB6FE"></i>ok</span><span><i style="background:#FFAA26"></i>info</span><span><i style="background:#FEB5DA"></i>fail</span><span><i style="background:#d0d5dd"></i>never completed</span>${periods.length ? '<span><i style="background:#E9DCA0"></i>fault</span>' : ''}</span>
 <button id="tl-out" type="button" title="zoom out">−</button><span id="tl-zoom"></span><button id="tl-in" type="button" title="zoom in">+</button><button id="tl-fit" type="button">fit</button>
-<span class="sub">${ops.length.toLocaleString('en')} operations · ${procs.length} processes · ctrl+wheel zooms · hover for details</span></header>
+<span class="sub">${groupDigits(ops.length)} operations · ${procs.length} processes · ctrl+wheel zooms · hover for details</span></header>
 <div id="tl-view"><canvas id="tl-canvas"></canvas><div id="tl-scroller"><div id="tl-spacer"></div></div><div id="tl-tip" hidden></div></div>
 <script type="application/json" id="timeline-data">${scriptJson(data)}</script>`;
   return page(title, body, { css: CSS, script: TIMELINE_JS });
