@@ -42,7 +42,7 @@ for (const f of readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('
     continue;
   }
   for (const line of front[1].split('\n').filter((l) => l.trim() !== '')) {
-    const m = /^\s*"?([^":]+)"?\s*:\s*(major|minor|patch)\s*$/.exec(line);
+    const m = /^\s*["']?([^"':]+)["']?\s*:\s*(major|minor|patch)\s*$/.exec(line);
     if (!m) problem(`.changeset/${f}: cannot read "${line}"`);
     else if (!names.has(m[1])) problem(`.changeset/${f}: names ${m[1]}, which is not a workspace package`);
     else if (all.find((p) => p.pkg.name === m[1]).pkg.private && !(cs.ignore ?? []).includes(m[1])) problem(`.changeset/${f}: names private package ${m[1]}`);
