@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
 
 /**
@@ -13,6 +14,8 @@ export function project(name: string, extra: { testTimeout?: number; include?: s
       name,
       include: extra.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: extra.testTimeout ?? 20_000,
+      // Fixed fast-check seed under CI (see vitest.setup.ts).
+      setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
     },
   });
 }
