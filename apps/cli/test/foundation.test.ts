@@ -74,6 +74,27 @@ describe('gyre test -w unique-ids', () => {
     expect(w['duplicated-count']).toBeGreaterThan(0);
     expect(JSON.stringify(w['duplicated'])).not.toBe('{}');
   });
+
+  // 2**53 + 1, + 2, + 3, ...: distinct integers, but neighbours are one double. A checker that
+  // read them as JavaScript numbers would see duplicates in the first run and miss none in the second.
+  it('keeps ids beyond 2**53 exact: distinct big integers from a Python node are valid', async () => {
+    const r = await gyre(['test', '-w', 'unique-ids', '--bin', testNode('bigids.py'), '--node-count', '3', '--rate', '200', '--time-limit', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    const w = r.results()['workload'] as Record<string, unknown>;
+    expect(w['duplicated-count']).toBe(0);
+    expect(Number(w['acknowledged-count'])).toBeGreaterThan(100);
+    const history = readFileSync(join(r.latest, 'history.jsonl'), 'utf8');
+    for (const id of ['9007199254740993', '9007199254740994', '9007199254740995']) expect(history).toContain(`"value":${id}`);
+    expect(readFileSync(join(r.latest, 'history.edn'), 'utf8')).toContain(':value 9007199254740993');
+  });
+
+  it('and the same big ids from every node are duplicates, listed with every digit', async () => {
+    const r = await gyre(['test', '-w', 'unique-ids', '--bin', testNode('bigids.py'), '--node-count', '3', '--rate', '200', '--time-limit', '3', '--', '--collide']);
+    expect(r.code).toBe(1);
+    const w = r.results()['workload'] as Record<string, unknown>;
+    expect(Number(w['duplicated-count'])).toBeGreaterThan(10);
+    expect(readFileSync(join(r.latest, 'results.json'), 'utf8')).toMatch(/"9007199254740993"|9007199254740993/);
+  });
 });
 
 describe('crashes and cleanup', () => {
