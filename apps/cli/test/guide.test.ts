@@ -201,6 +201,15 @@ const EXPECT: Record<string, { cap?: number; check: (r: GyreRun, slow: boolean) 
   // Capped to 10 s, the scaled-down nemesis kills every ~2 s and few operations get through; the
   // full minute (below, in CI) must be valid outright.
   raft: { cap: 10, check: (r, slow) => (slow ? (valid(r), expect(workload(r)['failures']).toEqual([])) : linearizableOnly(r)) },
+  // Virtual time: the time limit is not capped (a simulated minute takes about a second).
+  'raft-sim-seeds': {
+    cap: 60,
+    check: (r) => {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/seeds: 50 run: 50 passed, 0 invalid, 0 unknown, 0 crashed/);
+      expect(r.stdout + r.stderr).toContain(OUTCOME.valid);
+    },
+  },
   // 8. Transactions
   'txn-single-node': { check: (r) => (valid(r), expect(workload(r)).toEqual({ 'valid?': true })) },
   'txn-single-node-3': {

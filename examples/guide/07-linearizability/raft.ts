@@ -12,6 +12,7 @@
  *   gyre test -w lin-kv --bin examples/dist/guide/07-linearizability/raft.js --node-count 5 --concurrency 2n --rate 30 --time-limit 60 --nemesis partition,kill
  */
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseJson, seededRandom, stringifyJson, valueKey, valuesEqual, type Random } from '@gyre/history';
 import { createNode, RpcError, type Body, type Message, type Node } from '@gyre/node';
 import { isMain } from '../../lib/main';
@@ -34,18 +35,19 @@ interface Entry {
 type Role = 'follower' | 'candidate' | 'leader';
 // #endregion
 
-/** Installs a Raft node on `node` (its state lives in this closure and in the working directory). */
+/** Installs a Raft node on `node` (its state lives in this closure and in `node.dir`). */
 export default function raft(node: Node): Node {
   // #region persistent
-  // Persistent state, on "disk" (the working directory survives a kill).
+  // Persistent state, on "disk": node.dir (the node's working directory under gyre test) survives a kill.
+  const file = (name: string) => join(node.dir, name);
   let term = 0;
   let votedFor: string | null = null;
   const log: Entry[] = []; // log[i - 1] is the entry at index i
-  let boots = 0; // how many times this node has started: seeds its randomness
+  let boots = 0; // how many times this node has started
 
-  if (existsSync('state.json')) ({ term, votedFor, boots } = parseJson(readFileSync('state.json', 'utf8')) as { term: number; votedFor: string | null; boots: number });
-  if (existsSync('log.jsonl')) {
-    for (const line of readFileSync('log.jsonl', 'utf8').split('\n')) {
+  if (existsSync(file('state.json'))) ({ term, votedFor, boots } = parseJson(readFileSync(file('state.json'), 'utf8')) as { term: number; votedFor: string | null; boots: number });
+  if (existsSync(file('log.jsonl'))) {
+    for (const line of readFileSync(file('log.jsonl'), 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       try {
         log.push(parseJson(line) as unknown as Entry);
@@ -57,15 +59,15 @@ export default function raft(node: Node): Node {
   boots++;
 
   function saveState(): void {
-    writeFileSync('state.json.tmp', stringifyJson({ term, votedFor, boots }));
-    renameSync('state.json.tmp', 'state.json'); // atomic: a kill leaves the old file or the new one
+    writeFileSync(file('state.json.tmp'), stringifyJson({ term, votedFor, boots }));
+    renameSync(file('state.json.tmp'), file('state.json')); // atomic: a kill leaves the old file or the new one
   }
   function saveAppended(entries: Entry[]): void {
-    if (entries.length > 0) appendFileSync('log.jsonl', entries.map((e) => stringifyJson(e) + '\n').join(''));
+    if (entries.length > 0) appendFileSync(file('log.jsonl'), entries.map((e) => stringifyJson(e) + '\n').join(''));
   }
   function saveWholeLog(): void {
-    writeFileSync('log.jsonl.tmp', log.map((e) => stringifyJson(e) + '\n').join(''));
-    renameSync('log.jsonl.tmp', 'log.jsonl');
+    writeFileSync(file('log.jsonl.tmp'), log.map((e) => stringifyJson(e) + '\n').join(''));
+    renameSync(file('log.jsonl.tmp'), file('log.jsonl'));
   }
   saveState();
   // #endregion
@@ -319,7 +321,7 @@ export default function raft(node: Node): Node {
   // #endregion
 
   node.on('init', () => {
-    random = seededRandom(`${node.id}-${boots}`);
+    random = node.random.fork(`boot ${boots}`); // seeded from the run's --seed; differs after each restart
     resetElectionTimer();
   });
 
