@@ -16,7 +16,9 @@ import threading
 
 actions = [a for a in sys.argv[1].split(",") if a] if len(sys.argv) > 1 else []
 start = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-lock = threading.Lock()
+# Re-entrant: the SIGTERM handler runs on the main thread and writes too; with a plain Lock, a
+# SIGTERM arriving while the main thread is inside write() would deadlock the node.
+lock = threading.RLock()
 node_id = None
 echo_count = 0
 out = sys.stdout.buffer
