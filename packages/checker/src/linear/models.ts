@@ -38,6 +38,11 @@ export interface RegisterOptions {
   initial?: unknown;
 }
 
+/** A register `read`: legal when its value is unknown (indeterminate) or equals the state. */
+function readRegister(state: unknown, op: Parameters<Model<unknown>['step']>[1]): ReturnType<Model<unknown>['step']> {
+  return !op.known || valuesEqual(op.value, state) ? ok(state) : no(() => `can't read ${show(op.value)} from register ${show(state)}`);
+}
+
 /**
  * A read/write register (Knossos `register`): `write v` sets it, `read` observes it. State: the
  * value.
@@ -50,7 +55,7 @@ export function register(options: RegisterOptions = {}): Model<unknown> {
     step(state, op) {
       switch (op.f) {
         case 'read':
-          return !op.known || valuesEqual(op.value, state) ? ok(state) : no(() => `can't read ${show(op.value)} from register ${show(state)}`);
+          return readRegister(state, op);
         case 'write':
           return ok(op.invokeValue);
         default:
@@ -76,7 +81,7 @@ export function casRegister(options: RegisterOptions = {}): Model<unknown> {
     step(state, op) {
       switch (op.f) {
         case 'read':
-          return !op.known || valuesEqual(op.value, state) ? ok(state) : no(() => `can't read ${show(op.value)} from register ${show(state)}`);
+          return readRegister(state, op);
         case 'write':
           return ok(op.invokeValue);
         case 'cas': {
