@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSummary, startServer } from '@gyre/report';
 import { runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
+import { listRuns } from '@gyre/runner/store';
 import { checkCommand } from './check';
 import { docCommand } from './doc';
 import { availableDemos, demoExitCode } from './demo';
@@ -249,7 +250,8 @@ async function serveCommand(argv: readonly string[], io: Io): Promise<number> {
   }
   let server;
   try {
-    server = await startServer({ store: resolve(io.cwd, store), host, port });
+    const root = resolve(io.cwd, store);
+    server = await startServer({ store: root, runs: () => listRuns(root), host, port });
   } catch (e) {
     io.err(`Could not serve on ${host}:${port}: ${(e as Error).message}\n`);
     return 255;

@@ -3,11 +3,11 @@
  * exceptions, net, the workload's own), combined into `results.json` / `results.edn`. Shared by
  * `gyre test` (on the history it just recorded) and `gyre analyze` (on a stored run).
  */
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availability, exceptions, mergeValid, stats, type Validity } from '@gyre/checker';
 import { prettyEdn, stringifyJson, type Op } from '@gyre/history';
-import { netResultFromJournal, type NetResult } from '@gyre/net';
+import type { NetResult } from '@gyre/net';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
 
 /** What {@link analyzeHistory} needs. */
@@ -74,58 +74,6 @@ export function clientInvocations(history: readonly Op[]): number {
   let n = 0;
   for (const op of history) if (op.type === 'invoke' && op.process !== 'nemesis') n++;
   return n;
-}
-
-/**
- * Maelstrom's `:net` result re-tallied from a journal file (`net-journal/journal.jsonl`), read in
- * chunks so that journals larger than a string can hold are fine. A partial last line (a run
- * killed mid-write) is ignored.
- */
-export function netResultFromJournalFile(path: string, clientInvocations: number): NetResult {
-  return netResultFromJournal(fileLines(path), clientInvocations);
-}
-
-/** The complete lines of a file (without their newlines), read in 1 MiB chunks. */
-export function* fileLines(path: string): Generator<string> {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let rest: Buffer = Buffer.alloc(0);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) return;
-      const chunk = rest.length ? Buffer.concat([rest, buf.subarray(0, n)]) : buf.subarray(0, n);
-      const last = chunk.lastIndexOf(10);
-      if (last === -1) {
-        rest = Buffer.from(chunk);
-        continue;
-      }
-      const text = chunk.toString('utf8', 0, last);
-      rest = Buffer.from(chunk.subarray(last + 1));
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl === -1) {
-          yield text.slice(start);
-          break;
-        }
-        yield text.slice(start, nl);
-        start = nl + 1;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** An `emit` for {@link analyzeHistory} that writes under `dir` and refuses paths that leave it. */
-export function runDirWriter(dir: string): (path: string, content: string) => void {
-  return (path, content) => {
-    const full = join(dir, path);
-    if (!full.startsWith(dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, content);
-  };
 }
 
 /** Writes `results.json` and `results.edn` in `dir`. */
