@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { echo, type WorkloadOptions } from '@gyre/workloads';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { realTime } from './clock';
 import { runCore, type RunCoreConfig } from './core';
 import type { HostFactory, NodeHost } from './ports/types';
+import { analyzeRun } from './store/analyze';
 import { StoreError } from './store/write';
 
 /** The options the core and the echo workload read (the others are other workloads'). */
@@ -154,5 +155,29 @@ describe('runCore', () => {
     const events: string[] = [];
     await expect(runCore(config({}, events, { store: file }))).rejects.toThrow(StoreError);
     expect(events).toEqual([]);
+  });
+
+  it('a stored run analysed again (gyre analyze) gives the results the run gave, and gets its history.edn back', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'gyre-core-'));
+    const r = await runCore(config({}, [], { store, argv: ['test', '-w', 'echo'] }));
+    const dir = r.dir!;
+    const edn = readFileSync(join(dir, 'history.edn'), 'utf8');
+    rmSync(join(dir, 'history.edn'));
+    writeFileSync(join(dir, 'results.json'), '{}');
+    const info: string[] = [];
+    const loaded: (readonly string[])[] = [];
+    const a = await analyzeRun(dir, {
+      load: async (args) => {
+        loaded.push(args);
+        return { workload: echo, options: options() };
+      },
+      reporter: { info: (m) => info.push(m), warn: (m) => info.push(m) },
+    });
+    expect(loaded).toEqual([['-w', 'echo']]);
+    expect(a.exitCode).toBe(0);
+    for (const k of ['workload', 'stats', 'net', 'availability', 'exceptions', 'valid?', 'seed']) expect(a.results[k], k).toEqual(r.results[k]);
+    expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))['valid?']).toBe(true);
+    expect(readFileSync(join(dir, 'history.edn'), 'utf8')).toBe(edn);
+    expect(info).toContain('Rewrote history.edn from history.jsonl');
   });
 });
