@@ -225,9 +225,6 @@ class Run {
     registerServices(this.router, this.random.fork('services'), this.warn);
     // Protocol errors from nodes: counted by kind, the first few of each logged.
     this.protocolErrors = new ProtocolErrors(this.warn);
-    if (cfg.signal?.aborted) this.stopEarly();
-    cfg.signal?.addEventListener('abort', this.stopEarly, { once: true });
-
     // With net logging on, every body is printed, so every line is decoded losslessly.
     const nodeSet = new Set(this.nodes);
     const isNode = logNet ? undefined : (id: string) => nodeSet.has(id);
@@ -281,6 +278,8 @@ class Run {
       : undefined;
     // On real time the `--rate` schedule catches up after small delays, and its lag is measured.
     this.lag = clock.kind === 'real' ? new LagMeter() : undefined;
+    if (cfg.signal?.aborted) this.stopEarly();
+    cfg.signal?.addEventListener('abort', this.stopEarly, { once: true });
   }
 
   private logLine(level: string, thread: string, msg: string): void {
