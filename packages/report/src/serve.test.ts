@@ -121,6 +121,9 @@ describe('startServer', () => {
       const second = (await raw(small.port, `/?after=${next}`)).body.toString();
       expect([...second.matchAll(/data-run="([^"]+)"/g)].map((m) => m[1])).toEqual(['echo/20261125T123000.000+0000', 'broadcast/20261125T120000.000+0000']);
       expect(second).not.toContain('?after=');
+      // A cursor naming a run that is gone starts again from the newest.
+      const gone = (await raw(small.port, `/?after=${encodeURIComponent('echo/20261125T000000.000+0000')}`)).body.toString();
+      expect([...gone.matchAll(/data-run="([^"]+)"/g)].map((m) => m[1])).toEqual(['lin-kv/20261125T130000.000+0000', 'broadcast/20261125T140000.000+0100']);
     } finally {
       await small.close();
     }
