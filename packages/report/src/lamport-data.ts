@@ -22,16 +22,16 @@ import { pairs, stringifyJson, type Op } from '@gyre/history';
 import { bodyType, compareParticipants, isClient, type NetEvent } from './lamport';
 
 /** End of a message: how its arrow ends. */
-export const END_NONE = 0;
-export const END_RECV = 1;
-export const END_DROP = 2;
+const END_NONE = 0;
+const END_RECV = 1;
+const END_DROP = 2;
 /** Flag: no send event was seen for this message. */
-export const FLAG_ORPHAN = 4;
+const FLAG_ORPHAN = 4;
 /** Flag: the body is an error reply. */
-export const FLAG_ERROR = 8;
+const FLAG_ERROR = 8;
 
 /** Outcome codes of operations in the data: ok, info, fail, still open at the end. */
-export const OP_TYPES = ['ok', 'info', 'fail', 'open'] as const;
+const OP_TYPES = ['ok', 'info', 'fail', 'open'] as const;
 
 /** The description of one packed column. */
 export interface ColumnInfo {

@@ -43,11 +43,6 @@ export function scriptJson(value: unknown): string {
   return stringifyJson(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** Compact, lossless JSON text of a value (`null` for undefined). */
-export function jsonText(value: unknown): string {
-  return value === undefined ? 'null' : stringifyJson(value);
-}
-
 /** Cuts text to `max` characters, ending with "…" when it was longer. */
 export function clip(s: string, max: number): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
