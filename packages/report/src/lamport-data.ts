@@ -142,8 +142,8 @@ function smallId(v: unknown): number {
 export interface LamportDataOptions {
   /**
    * Compresses the packed columns with raw deflate (RFC 1951), which the page inflates. Node's
-   * `zlib.deflateRawSync` at level 4 (what `writeReport` passes) is about twice as fast as the
-   * default. @defaultValue the web-standard `CompressionStream('deflate-raw')`
+   * `zlib.deflateRawSync` at level 4 (what `writeReport` passes) is faster than the default, which
+   * runs anywhere. @defaultValue the web-standard `CompressionStream('deflate-raw')`
    */
   deflate?: (raw: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 }
