@@ -8,8 +8,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { root } from './pnpm.mjs';
 
 /** DEVELOPERS.md's "may import" column; `all` is every @gyre package. Third-party packages by name. */
 const allowed = {
@@ -93,7 +93,7 @@ function resolveRelative(from, spec) {
 }
 
 /** The files of `entries` and everything they import relatively. */
-function reachable(pkgDir, entries) {
+function reachable(root, pkgDir, entries) {
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   const todo = [];
   for (const name of entries) {
@@ -115,23 +115,30 @@ function reachable(pkgDir, entries) {
   return seen;
 }
 
-const workspace = [
-  ...readdirSync(join(root, 'packages')).map((d) => `packages/${d}`),
-  ...readdirSync(join(root, 'apps')).map((d) => `apps/${d}`),
-  'examples',
-].filter((d) => existsSync(join(root, d, 'package.json')));
+/**
+ * Checks every package and app under `root` (the repository). Returns the workspace directories
+ * checked and one line per violation.
+ */
+export function checkBoundaries(root) {
+  const workspace = ['packages', 'apps']
+    .flatMap((dir) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((d) => `${dir}/${d}`) : []))
+    .concat('examples')
+    .filter((d) => existsSync(join(root, d, 'package.json')));
+  const problems = [];
+  for (const pkg of workspace) check(root, pkg, problems);
+  return { workspace, problems };
+}
 
-const problems = [];
-for (const pkg of workspace) {
+function check(root, pkg, problems) {
   const may = allowed[pkg];
   if (!may) {
     problems.push(`${pkg}: has no row in scripts/check-boundaries.mjs; add its row of DEVELOPERS.md's package table there`);
-    continue;
+    return;
   }
   const dir = join(root, pkg);
   const name = pkg.split('/').pop();
   const pureRule = pure[pkg];
-  const pureFiles = pureRule === undefined ? new Set() : pureRule === 'src' ? null : reachable(dir, pureRule);
+  const pureFiles = pureRule === undefined ? new Set() : pureRule === 'src' ? null : reachable(root, dir, pureRule);
   const pureWhat = pureRule === 'src' ? `@gyre/${name} is pure` : `@gyre/${name}'s ${pureRule?.map((e) => `'${e}'`).join(', ')} entry is pure`;
   for (const sub of sourceDirs[pkg] ?? ['src']) {
     if (!existsSync(join(dir, sub))) continue;
@@ -159,8 +166,12 @@ for (const pkg of workspace) {
     }
   }
 }
-if (problems.length) {
-  console.error('Package boundary violations:\n' + problems.map((p) => '  ' + p).join('\n'));
-  process.exit(1);
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { workspace, problems } = checkBoundaries(join(dirname(fileURLToPath(import.meta.url)), '..'));
+  if (problems.length) {
+    console.error('Package boundary violations:\n' + problems.map((p) => '  ' + p).join('\n'));
+    process.exit(1);
+  }
+  console.log(`package boundaries: ok (${workspace.length} packages and apps)`);
 }
-console.log(`package boundaries: ok (${workspace.length} packages and apps)`);
