@@ -59,7 +59,7 @@ function usage(io: Io, message: string): number {
 }
 
 /** The run directories in a store, oldest first. */
-export function listRuns(root: string): string[] {
+function listRuns(root: string): string[] {
   const runs: { dir: string; start: string }[] = [];
   let workloads: string[];
   try {
@@ -88,7 +88,7 @@ export function listRuns(root: string): string[] {
 }
 
 /** Resolves `-t INDEX_OR_PATH` to a run directory. */
-export function findRun(root: string, test: string, cwd: string): string | { error: string } {
+function findRun(root: string, test: string, cwd: string): string | { error: string } {
   if (/^-?\d+$/.test(test)) {
     const runs = listRuns(root);
     if (runs.length === 0) return { error: `No runs in the store ${root}.` };
@@ -111,7 +111,7 @@ function isDir(p: string): boolean {
 }
 
 /** Re-analyses the run in `dir`, prints the summary and outcome, and returns 0, 1 or 2 (254 when the run cannot be read). */
-export async function analyzeRun(dir: string, io: Io): Promise<number> {
+async function analyzeRun(dir: string, io: Io): Promise<number> {
   let testJson: Record<string, unknown>;
   try {
     testJson = parseJson(readFileSync(join(dir, 'test.json'), 'utf8')) as Record<string, unknown>;

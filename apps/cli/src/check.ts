@@ -18,10 +18,10 @@ export interface CheckIo {
 }
 
 /** Every model, by name, in help order. */
-export const CHECK_MODELS: ReadonlyMap<string, CheckModel> = new Map([...linModels, ...elleModels, ...jepsenModels].map((m) => [m.name, m]));
+const CHECK_MODELS: ReadonlyMap<string, CheckModel> = new Map([...linModels, ...elleModels, ...jepsenModels].map((m) => [m.name, m]));
 
 /** Exit codes of `gyre check`. */
-export const CHECK_EXIT = { valid: 0, invalid: 1, unknown: 2, usage: 254 } as const;
+const CHECK_EXIT = { valid: 0, invalid: 1, unknown: 2, usage: 254 } as const;
 
 /** The outcome lines Maelstrom prints (cli.ts's OUTCOME, repeated here to avoid an import cycle). */
 const OUTCOME = {
@@ -31,7 +31,7 @@ const OUTCOME = {
 } as const;
 
 /** Parsed command line of `gyre check`. */
-export interface CheckArgs {
+interface CheckArgs {
   model: string | undefined;
   format: HistoryFormat | undefined;
   json: boolean;
@@ -55,7 +55,7 @@ function listArg(v: string): string[] {
 }
 
 /** Parses the arguments after `check`; throws a usage error with a message. */
-export function parseCheckArgs(argv: readonly string[]): CheckArgs {
+function parseCheckArgs(argv: readonly string[]): CheckArgs {
   const a: CheckArgs = { model: undefined, format: undefined, json: false, files: [], options: {}, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -139,7 +139,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
 }
 
 /** The help text of `gyre check`. */
-export function checkHelp(): string {
+function checkHelp(): string {
   const models = [...CHECK_MODELS.values()].map((m) => `  ${m.name.padEnd(16)} ${m.summary}`).join('\n');
   const formats = HISTORY_FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_DOCS[f]}`).join('\n');
   return `Usage: gyre check --model MODEL [OPTIONS ...] FILE [FILE ...]
@@ -202,7 +202,7 @@ function locator(parsed: ParsedHistory, history: Op[]): Locator {
 }
 
 /** Why a history does not fit a model: the first client op that does not, with a hint. */
-export function shapeMismatch(model: CheckModel, history: readonly Op[], lines: readonly number[]): { message: string; line: number } | undefined {
+function shapeMismatch(model: CheckModel, history: readonly Op[], lines: readonly number[]): { message: string; line: number } | undefined {
   const fits = (m: CheckModel, op: Op) => typeof op.process !== 'number' || (op.type !== 'invoke' && op.type !== 'ok') || m.shape(op) === undefined;
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;

@@ -4,7 +4,8 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatSummary, startServer } from '@gyre/report';
+import { formatSummary } from '@gyre/report';
+import { startServer } from '@gyre/report/node';
 import { runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
 import { checkCommand } from './check';
 import { docCommand } from './doc';

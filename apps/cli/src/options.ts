@@ -106,7 +106,7 @@ const NEMESES = ['partition', 'kill', 'pause'];
 const NEMESIS_TARGETS = ['one', 'minority', 'majority', 'all'] as const;
 
 /** Every option of `gyre test`, in help order. */
-export const TEST_OPTIONS: Spec[] = [
+const TEST_OPTIONS: Spec[] = [
   { long: 'bin', arg: 'FILE', desc: 'The node binary to test (required).', set: (o, v) => (o.bin = v) },
   {
     long: 'workload',
@@ -252,7 +252,7 @@ export const TEST_OPTIONS: Spec[] = [
 ];
 
 /** Default options before parsing. */
-export function defaultOptions(): TestOptions {
+function defaultOptions(): TestOptions {
   return {
     workload: 'lin-kv',
     bin: undefined,

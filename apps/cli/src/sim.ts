@@ -49,7 +49,7 @@ export interface SimOptions {
 }
 
 /** `gyre sim`'s own options, for the help. */
-export const SIM_OPTIONS: [string, string][] = [
+const SIM_OPTIONS: [string, string][] = [
   ['--node FILE', 'The node module (.ts or .js, written with @gyre/node): its default export (node, args) => void installs the handlers. --bin works too. A --node value that is not a path is a node id, as in gyre test.'],
   ['--seed SEED', 'The run\'s seed (random when absent; printed). With --seeds: the first seed, an integer (default 0).'],
   ['--seeds N', 'Run N seeds (SEED, SEED+1, ...) on worker threads and report how many failed and the smallest failing seed.'],
