@@ -8,7 +8,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { formatOpEdn, parseHistoryJsonl, parseJson, type Op } from '@gyre/history';
 import { formatSummary } from '@gyre/report';
 import { analyzeHistory, clientInvocations, exitCodeFor, netResultFromJournalFile, writeResults } from '@gyre/runner';
-import { OptionError, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec } from './args';
+import { OptionError, parseCommand, readOptionFile, usageError, type CommandSpec } from './args';
 import type { Io } from './io';
 import { parseTestArgs, storeRow, workloadOptions } from './options';
 import { writeRunReport } from './report';
@@ -48,10 +48,7 @@ export const ANALYZE_SPEC: CommandSpec<AnalyzeOptions> = {
 
 /** Runs `gyre analyze` and returns the exit code. */
 export async function analyzeCommand(argv: readonly string[], io: Io): Promise<number> {
-  const o = parseOrExit(ANALYZE_SPEC, io, () => {
-    const p = parseOptions(ANALYZE_SPEC, argv);
-    return { ...p, value: p.draft };
-  });
+  const o = parseCommand(ANALYZE_SPEC, argv, io);
   if (typeof o === 'number') return o;
   const root = resolve(io.cwd, o.store);
   const dir = findRun(root, o.test, io.cwd);

@@ -241,11 +241,11 @@ function editDistance(a: string, b: string): number {
 const FLAG_WIDTH = 34;
 const WIDTH = 100;
 
-/** Wraps text to `width` columns, indenting every line after the first by `indent` spaces. */
-function wrap(text: string, indent: number, width: number): string {
+/** Wraps words to `width` columns, indenting every line after the first by `indent` spaces. */
+function wrap(words: readonly string[], indent: number, width: number): string {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
+  for (const word of words) {
     if (line !== '' && indent + line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
@@ -255,14 +255,14 @@ function wrap(text: string, indent: number, width: number): string {
   return lines.join('\n' + ' '.repeat(indent));
 }
 
-/** One row of the help: flags, description, default. */
-export function helpRow(r: OptionRow<unknown>): string {
+/** One row of the help: flags, description, default (never split across lines). */
+export function helpRow<D>(r: OptionRow<D>): string {
   const flag = `${r.short ? `-${r.short}, ` : '    '}--${r.long}${r.arg ? ' ' + r.arg : ''}`;
   const def = r.def ?? r.defText;
-  const desc = `${r.gyre ? '(Gyre) ' : ''}${r.desc}${def !== undefined ? ` [default: ${def}]` : ''}`;
-  const head = `  ${flag.padEnd(FLAG_WIDTH)} `;
+  const words = [...(r.gyre ? ['(Gyre)'] : []), ...r.desc.split(' '), ...(def !== undefined ? [`[default: ${def}]`] : [])];
   const indent = 2 + FLAG_WIDTH + 1;
-  return head.length > indent ? `  ${flag}\n${' '.repeat(indent)}${wrap(desc, indent, WIDTH)}` : head + wrap(desc, indent, WIDTH);
+  const head = `  ${flag.padEnd(FLAG_WIDTH)} `;
+  return head.length > indent ? `  ${flag}\n${' '.repeat(indent)}${wrap(words, indent, WIDTH)}` : head + wrap(words, indent, WIDTH);
 }
 
 /** A command's help, from its table. */
@@ -270,7 +270,7 @@ export function helpText<D>(spec: CommandSpec<D>): string {
   const seen = new Set<string>();
   const sections = spec.sections.map((s) => {
     const rows = s.rows.filter((r) => !seen.has(r.long) && (seen.add(r.long), !r.hidden));
-    return `${s.title}:\n${rows.map((r) => helpRow(r as OptionRow<unknown>)).join('\n')}`;
+    return `${s.title}:\n${rows.map(helpRow).join('\n')}`;
   });
   const common = [HELP_ROW, VERSION_ROW].map(helpRow).join('\n');
   const usage = typeof spec.usage === 'function' ? spec.usage() : spec.usage;
@@ -314,6 +314,14 @@ export function parseOrExit<D, R>(spec: CommandSpec<D>, io: Out, parse: () => Pa
   }
   for (const w of p.warnings) io.err(`WARNING: ${w}\n`);
   return p.value;
+}
+
+/** {@link parseOrExit} for a command whose parsed options are its draft. */
+export function parseCommand<D>(spec: CommandSpec<D>, argv: readonly string[], io: Out): D | number {
+  return parseOrExit(spec, io, () => {
+    const p = parseOptions(spec, argv);
+    return { ...p, value: p.draft };
+  });
 }
 
 /** Prints a usage problem and a pointer to the command's help; returns 254. */

@@ -90,35 +90,35 @@ export const CHECK_ROWS: readonly CheckRow[] = [
     },
   },
   { long: 'json', desc: 'Print the full result as JSON (one object per file, one per line).', set: (a) => (a.json = true) },
-  { long: 'consistency-models', short: 'c', arg: 'LIST', scope: ELLE, defText: 'strict-serializable', desc: 'Models the history must satisfy, comma-separated.', set: (a, v) => (a.options.consistencyModels = listArg(v)) },
-  { long: 'anomalies', short: 'a', arg: 'LIST', scope: ELLE, desc: 'Further anomalies that must not occur, comma-separated.', set: (a, v) => (a.options.anomalies = listArg(v)) },
-  { long: 'cycle-search-timeout', short: 's', arg: 'MS', scope: ELLE, defText: '1000', desc: 'Milliseconds of cycle search per component.', set: (a, v) => (a.options.cycleSearchTimeout = intArg('--cycle-search-timeout', v, 1)) },
+  { long: 'consistency-models', short: 'c', arg: 'LIST', scope: ELLE, defText: 'strict-serializable', desc: 'models the history must satisfy, comma-separated.', set: (a, v) => (a.options.consistencyModels = listArg(v)) },
+  { long: 'anomalies', short: 'a', arg: 'LIST', scope: ELLE, desc: 'further anomalies that must not occur, comma-separated.', set: (a, v) => (a.options.anomalies = listArg(v)) },
+  { long: 'cycle-search-timeout', short: 's', arg: 'MS', scope: ELLE, defText: '1000', desc: 'milliseconds of cycle search per component.', set: (a, v) => (a.options.cycleSearchTimeout = intArg('--cycle-search-timeout', v, 1)) },
   {
     long: 'time-limit',
     arg: 'SECONDS',
     scope: LIN,
     defText: 'no limit',
-    desc: 'Give up (verdict unknown) after this long.',
+    desc: 'give up (verdict unknown) after this long.',
     set: (a, v) => {
       if (!/^(\d+\.?\d*|\.\d+)$/.test(v) || Number(v) <= 0) throw new OptionError(`--time-limit must be a positive number of seconds, got ${JSON.stringify(v)}`);
       a.options.timeLimit = Number(v);
     },
   },
-  { long: 'group-size', short: 'g', arg: 'N', scope: { model: 'long-fork' }, defText: 'not checked', desc: 'How many keys every read covers.', set: (a, v) => (a.options.groupSize = intArg('--group-size', v, 1)) },
-  { long: 'allow-negative-balances', short: 'n', aliases: ['negative-balances'], scope: BANK, desc: 'Negative balances are allowed.', set: (a) => (a.options.negativeBalances = true) },
+  { long: 'group-size', short: 'g', arg: 'N', scope: { model: 'long-fork' }, defText: 'not checked', desc: 'how many keys every read covers.', set: (a, v) => (a.options.groupSize = intArg('--group-size', v, 1)) },
+  { long: 'allow-negative-balances', short: 'n', aliases: ['negative-balances'], scope: BANK, desc: 'negative balances are allowed.', set: (a) => (a.options.negativeBalances = true) },
   {
     long: 'total-amount',
     short: 'o',
     arg: 'N',
     scope: BANK,
     defText: "the first read's",
-    desc: 'The total every read must show.',
+    desc: 'the total every read must show.',
     set: (a, v) => {
       if (!/^-?\d+$/.test(v)) throw new OptionError(`--total-amount must be an integer, got ${JSON.stringify(v)}`);
       a.options.totalAmount = Number(v);
     },
   },
-  { long: 'accounts', arg: 'LIST', scope: BANK, defText: "the first read's", desc: 'The account ids.', set: (a, v) => (a.options.accounts = listArg(v)) },
+  { long: 'accounts', arg: 'LIST', scope: BANK, defText: "the first read's", desc: 'the account ids.', set: (a, v) => (a.options.accounts = listArg(v)) },
 ];
 
 /** What a scope's rows say in the help, and its name in messages. */

@@ -99,7 +99,6 @@ function someOf<T extends string>(name: string, what: string, v: string, choices
 
 /** The built-in workloads' names, from @gyre/workloads. */
 export const WORKLOAD_NAMES: readonly string[] = Object.keys(WORKLOADS).sort();
-const NEMESES = ['partition', 'kill', 'pause'] as const;
 const NEMESIS_TARGETS = ['one', 'minority', 'majority', 'all'] as const;
 const LATENCY_DISTS = ['constant', 'uniform', 'exponential'] as const;
 /** The nodes when none are named. */

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { replayRun } from '@gyre/sim';
-import { OptionError, parseOptions, parseOrExit, usageError, type CommandSpec } from './args';
+import { OptionError, parseCommand, usageError, type CommandSpec } from './args';
 import type { Io } from './io';
 
 /** `gyre replay`'s table. */
@@ -31,10 +31,7 @@ each node writes is compared with what it wrote before. Reports the first diverg
 
 /** `gyre replay RUN_DIR [--store DIR]`. */
 export async function replayCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseOrExit(REPLAY_SPEC, io, () => {
-    const p = parseOptions(REPLAY_SPEC, argv);
-    return { ...p, value: p.draft };
-  });
+  const parsed = parseCommand(REPLAY_SPEC, argv, io);
   if (typeof parsed === 'number') return parsed;
   const { dir, store } = parsed;
   if (!dir) return usageError(io, REPLAY_SPEC.command, 'Expected the RUN_DIR of a recorded run (such as store/latest).');

@@ -3,7 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { startServer } from '@gyre/report';
-import { OptionError, parseOptions, parseOrExit, type CommandSpec } from './args';
+import { OptionError, parseCommand, type CommandSpec } from './args';
 import type { Io } from './io';
 import { storeRow } from './options';
 
@@ -41,15 +41,9 @@ export const SERVE_SPEC: CommandSpec<ServeOptions> = {
   draft: () => ({}) as ServeOptions,
 };
 
-/** Parses the arguments after `serve`. */
-export function parseServeArgs(argv: readonly string[]) {
-  const p = parseOptions(SERVE_SPEC, argv);
-  return { ...p, value: p.draft };
-}
-
 /** `gyre serve [-b HOST] [-p PORT] [--store DIR]`: serves until Ctrl-C. */
 export async function serveCommand(argv: readonly string[], io: Io): Promise<number> {
-  const o = parseOrExit(SERVE_SPEC, io, () => parseServeArgs(argv));
+  const o = parseCommand(SERVE_SPEC, argv, io);
   if (typeof o === 'number') return o;
   const { host, port, store } = o;
   let server;

@@ -26,7 +26,7 @@ import {
   type SweepSummary,
 } from '@gyre/sim';
 import { formatSummary } from '@gyre/report';
-import { OptionError, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
+import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
 import type { Io } from './io';
 import { resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
 import { OUTCOME } from './outcome';
@@ -261,10 +261,7 @@ export const MERGE_SPEC: CommandSpec<{ files: string[]; out: string | undefined 
 };
 
 async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
-  const parsed = parseOrExit(MERGE_SPEC, io, () => {
-    const p = parseOptions(MERGE_SPEC, argv);
-    return { ...p, value: p.draft };
-  });
+  const parsed = parseCommand(MERGE_SPEC, argv, io);
   if (typeof parsed === 'number') return parsed;
   const { files, out } = parsed;
   if (files.length === 0) return usageError(io, MERGE_SPEC.command, 'Expected the SUMMARY.json files of the shards to merge.');
