@@ -1,9 +1,14 @@
-// Start-up time of the built CLI: whole process, wall clock and CPU time, for commands that load
-// little (`gyre --version`, `gyre check --help`, `gyre test --help`), next to a bare Node start
-// (`node -e 0`) measured in the same loop. The commands take turns, round by round, so a change
-// of load hits them alike; 2 warm-up rounds (disk cache) are not counted. Run after a build:
-// `node bench/startup.mjs` in apps/cli (RUNS=N for more rounds; GYRE_BENCH_ARGS='["--help"]'
-// replaces the commands, to measure a build without --version).
+// Start-up time of the built CLI, whole process: wall clock and CPU time of commands that do
+// little (`gyre --version`, `gyre --help`, `gyre check --help`, `gyre test --help`), next to two
+// baselines measured in the same loop: a bare Node start (`node -e 0`) and Node loading an empty
+// ES module (`node bench/empty.mjs`; the CLI is ESM, so it pays the ES module loader's start too).
+// The commands take turns, round by round, so a change of load hits them alike; 2 warm-up rounds
+// (disk cache) are not counted. CPU time (user + system of the child, from /proc/self/stat) is the
+// steadier figure on a loaded machine.
+//
+// Run after a build: `node bench/startup.mjs` in apps/cli (RUNS=N for more rounds).
+// GYRE_CLI_BEFORE=path/to/an/older/dist/cli.js adds the same commands run by an older build
+// (`--help` in place of `--version`, which older builds lack), for a before/after comparison.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,8 +17,14 @@ import { join, resolve } from 'node:path';
 const repo = resolve(import.meta.dirname, '../../..');
 const cli = join(repo, 'apps/cli/dist/cli.js');
 const runs = Number(process.env.RUNS ?? 20);
-const extra = process.env.GYRE_BENCH_ARGS ? JSON.parse(process.env.GYRE_BENCH_ARGS).map((a) => [a]) : [['--version'], ['check', '--help'], ['test', '--help']];
-const commands = [{ name: '`node -e 0` (baseline)', args: ['-e', '0'] }, ...extra.map((a) => ({ name: `\`gyre ${a.flat().join(' ')}\``, args: [cli, ...a.flat()] }))];
+const before = process.env.GYRE_CLI_BEFORE ? resolve(process.env.GYRE_CLI_BEFORE) : undefined;
+
+const commands = [
+  { name: '`node -e 0` (baseline)', args: ['-e', '0'] },
+  { name: '`node empty.mjs` (baseline)', args: [join(import.meta.dirname, 'empty.mjs')] },
+  ...[['--version'], ['--help'], ['check', '--help'], ['test', '--help']].map((a) => ({ name: `\`gyre ${a.join(' ')}\``, args: [cli, ...a] })),
+  ...(before ? [['--help'], ['check', '--help'], ['test', '--help']].map((a) => ({ name: `\`gyre ${a.join(' ')}\`, before`, args: [before, ...a] })) : []),
+];
 
 /** CPU time of the waited-for children of this process, in ms (Linux: /proc/self/stat cutime + cstime). */
 function childCpuMs() {
@@ -49,7 +60,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(wall[0]);
 const baseCpu = cpu[0] / runs;
 console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; ${runs} rounds\n`);
-console.log('| command | wall median | min | × node -e 0 | CPU per run | × node -e 0 |\n|---|---|---|---|---|---|');
+console.log('| command | wall median | wall min | × `node -e 0` | CPU per run | × `node -e 0` |\n|---|---|---|---|---|---|');
 commands.forEach((c, i) => {
   const m = median(wall[i]);
   const perRun = cpu[i] / runs;
