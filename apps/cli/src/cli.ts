@@ -34,7 +34,9 @@ main(process.argv.slice(2), {
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`Gyre crashed: ${(e as Error).stack ?? e}\n`);
+    // A bug in Gyre itself: one paragraph, exit 255; the stack trace only when asked for.
+    const where = process.env['GYRE_DEBUG'] ? `\n${(e as Error).stack ?? ''}` : ' (set GYRE_DEBUG=1 to see where)';
+    process.stderr.write(`Gyre crashed: ${(e as Error).message ?? e}. This is a bug in Gyre, not in your node; please report it with the command line${where}.\n`);
     process.exitCode = 255;
   },
 );

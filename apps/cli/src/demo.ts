@@ -70,6 +70,17 @@ export const DEMO_SPEC: CommandSpec<TestDraft> = {
   ...TEST_SPEC_PARTS,
 };
 
+/**
+ * The `gyre test` arguments of one demo: the user's options, then the demo's (which win), then
+ * the user's words after `--` for the binary.
+ */
+export function demoTestArgs(argv: readonly string[], d: DemoEntry, examplesDir: string): string[] {
+  const dashes = argv.indexOf('--');
+  const options = dashes < 0 ? argv : argv.slice(0, dashes);
+  const forBinary = dashes < 0 ? [] : argv.slice(dashes);
+  return [...options, '-w', d.workload, '--bin', join(examplesDir, d.bin), ...d.args, ...forBinary];
+}
+
 /** Where the repository's examples are, relative to this module (in src/ or dist/). */
 function examplesDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
@@ -82,8 +93,6 @@ export async function demoCommand(argv: readonly string[], io: Io): Promise<numb
     return { ...p, value: resolveTestDraft(p.draft, (path) => readOptionFile('--nodes-file', resolve(io.cwd, path)), (m) => p.warnings.push(m)) };
   });
   if (typeof parsed === 'number') return parsed;
-  const dashes = argv.indexOf('--');
-  const [options, forBinary] = dashes < 0 ? [argv, []] : [argv.slice(0, dashes), argv.slice(dashes)];
   const dir = examplesDir();
   const { present, missing } = availableDemos(dir);
   if (present.length === 0) {
@@ -95,7 +104,7 @@ export async function demoCommand(argv: readonly string[], io: Io): Promise<numb
   for (const d of present) {
     const name = `${d.workload} ${d.bin}`;
     io.err(`\n# ${name}\n`);
-    const code = await testCommand([...options, '-w', d.workload, '--bin', join(dir, d.bin), ...d.args, ...forBinary], io);
+    const code = await testCommand(demoTestArgs(argv, d, dir), io);
     outcomes.push({ name, outcome: code === 0 ? 'valid' : code === 1 ? 'invalid' : code === 2 ? 'unknown' : 'crashed' });
     if (io.signal?.aborted) break;
   }
