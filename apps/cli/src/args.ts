@@ -86,8 +86,8 @@ export interface ParsedOptions<D> {
 }
 
 /** The rows every command has. */
-export const HELP_ROW: OptionRow<unknown> = { long: 'help', short: 'h', desc: 'Show this help and exit.', set: null };
-export const VERSION_ROW: OptionRow<unknown> = { long: 'version', desc: "Print Gyre's version and exit.", set: null };
+const HELP_ROW: OptionRow<unknown> = { long: 'help', short: 'h', desc: 'Show this help and exit.', set: null };
+const VERSION_ROW: OptionRow<unknown> = { long: 'version', desc: "Print Gyre's version and exit.", set: null };
 
 /** The rows of a command, first of each long name, with `--help` and `--version`. */
 export function rowsOf<D>(spec: CommandSpec<D>): OptionRow<D>[] {
@@ -201,7 +201,7 @@ function suggestFor<D>(name: string, rows: readonly OptionRow<D>[]): string {
  * The candidate nearest to a misspelt word (case-insensitive edit distance, a swap of two letters
  * counting one), or undefined when none is close: at most one edit per three letters.
  */
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+function nearest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
   const limit = Math.max(1, Math.floor(w.length / 3));
   let best: string | undefined;
@@ -256,7 +256,7 @@ function wrap(words: readonly string[], indent: number, width: number): string {
 }
 
 /** One row of the help: flags, description, default (never split across lines). */
-export function helpRow<D>(r: OptionRow<D>): string {
+function helpRow<D>(r: OptionRow<D>): string {
   const flag = `${r.short ? `-${r.short}, ` : '    '}--${r.long}${r.arg ? ' ' + r.arg : ''}`;
   const def = r.def ?? r.defText;
   const words = [...(r.gyre ? ['(Gyre)'] : []), ...r.desc.split(' '), ...(def !== undefined ? [`[default: ${def}]`] : [])];

@@ -10,7 +10,7 @@ import { elleModels } from './check-elle';
 import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
 import { OUTCOME } from './outcome';
-import { didYouMean, helpText, OptionError, parseOptions, parseOrExit, usageError, type CommandSpec, type OptionRow } from './args';
+import { didYouMean, OptionError, parseOptions, parseOrExit, usageError, type CommandSpec, type OptionRow } from './args';
 
 /** What a command writes to (a subset of cli.ts's `Io`). */
 export interface CheckIo {
@@ -67,7 +67,7 @@ const BANK: Scope = { model: 'bank' };
  * value in `options` (a field of {@link CheckOptions} the models read), and its `scope` says which
  * models it applies to.
  */
-export const CHECK_ROWS: readonly CheckRow[] = [
+const CHECK_ROWS: readonly CheckRow[] = [
   {
     long: 'model',
     short: 'm',
@@ -162,11 +162,6 @@ ${formats}`;
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
   const p = parseOptions(CHECK_SPEC, argv);
   return { ...p.draft, help: p.help, version: p.version, given: p.given };
-}
-
-/** The help text of `gyre check`. */
-export function checkHelp(): string {
-  return helpText(CHECK_SPEC);
 }
 
 /** Options given that do not apply to the model: a message naming them (every option of their scope), or undefined. */

@@ -50,7 +50,7 @@ const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** The top-level usage, from {@link COMMANDS}. */
-export function usage(): string {
+function usage(): string {
   const names = COMMANDS.map((c) => c.name).sort();
   const lines = COMMANDS.map((c) => (c.example.length <= 22 ? `  ${c.example.padEnd(22)}  ${c.what}` : `  ${c.example}\n${' '.repeat(26)}${c.what}`));
   return `Usage: gyre COMMAND [OPTIONS ...]

@@ -321,11 +321,6 @@ export function parseTestArgs(argv: readonly string[], readFile: (path: string) 
   return { options, warnings: p.warnings, help: p.help, version: p.version };
 }
 
-/** The options of `gyre test` with nothing given: Maelstrom's defaults, from {@link TEST_ROWS}. */
-export function defaultOptions(): TestOptions {
-  return parseTestArgs([]).options;
-}
-
 /** Splits `--consistency-models`: Maelstrom's `a , b` and plain commas both work. */
 export function splitModels(v: string): string[] {
   return v

@@ -62,7 +62,7 @@ export interface SimDraft extends TestDraft {
 const testSeed = TEST_ROWS.find((r) => r.long === 'seed')!;
 
 /** `gyre sim`'s own options; they come before (and override) `gyre test`'s in its table. */
-export const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
+const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
   {
     long: 'node',
     short: 'n',

@@ -88,7 +88,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
 }
 
 /** Checks `--bin` before anything starts. */
-export function checkBin(o: TestOptions, cwd: string): string | undefined {
+function checkBin(o: TestOptions, cwd: string): string | undefined {
   if (!o.bin) return 'Expected a --bin PATH_TO_BINARY to test (see `gyre test --help`).';
   const path = resolve(cwd, o.bin);
   let st;
@@ -107,7 +107,7 @@ export function checkBin(o: TestOptions, cwd: string): string | undefined {
 }
 
 /** Checks that `--store` can be created and written, before anything starts. */
-export function checkStore(store: string, cwd: string): string | undefined {
+function checkStore(store: string, cwd: string): string | undefined {
   const path = resolve(cwd, store);
   try {
     mkdirSync(path, { recursive: true });
