@@ -143,8 +143,7 @@ export function parseOptions<D>(spec: CommandSpec<D>, argv: readonly string[]): 
   };
   const { tokens } = parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
   const seenIndex = new Set<number>();
-  for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t]!;
+  for (const token of tokens) {
     if (token.kind === 'option-terminator') {
       const rest = argv.slice(token.index + 1);
       if (spec.afterDashes) tryTo(() => spec.afterDashes!(draft, rest));

@@ -59,7 +59,7 @@ export interface SimDraft extends TestDraft {
   sim: SimOptions;
 }
 
-const testSeed = TEST_ROWS.find((r) => r.long === 'seed')!;
+const testRow = (long: string) => TEST_ROWS.find((r) => r.long === long)!;
 
 /** `gyre sim`'s own options; they come before (and override) `gyre test`'s in its table. */
 const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
@@ -70,7 +70,8 @@ const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
     desc: 'The node module (.ts or .js, written with @gyre/node): its default export (node, args) => void installs the handlers. --bin works too. A --node value that is not a path is a node id, as in gyre test.',
     set: (d, v) => (looksLikePath(v) ? (d.sim.node = v) : d.acc.nodeFlags.push(v)),
   },
-  { ...testSeed, gyre: false, defText: 'random; with --seeds, 0', desc: "The run's seed (printed). With --seeds: the first seed, an integer." },
+  { ...testRow('bin'), desc: 'The node module, as --node FILE.' },
+  { ...testRow('seed'), gyre: false, defText: 'random; with --seeds, 0', desc: "The run's seed (printed). With --seeds: the first seed, an integer." },
   { long: 'seeds', arg: 'N', desc: 'Run N seeds (SEED, SEED+1, ...) on worker threads and report how many failed and the smallest failing seed.', set: (d, v) => (d.sim.seeds = int('--seeds', v, 1)) },
   {
     long: 'shard',
