@@ -5,8 +5,6 @@
 import { didYouMean, versionLine } from './args';
 import type { Command, Io } from './io';
 
-export type { Io } from './io';
-
 /** A command of `gyre`: how the usage shows it, and how to load it. */
 interface CommandEntry {
   name: string;
