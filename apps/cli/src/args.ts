@@ -43,7 +43,7 @@ export interface OptionRow<D> {
 }
 
 /** A titled group of rows in a command's help. */
-export interface OptionSection<D> {
+interface OptionSection<D> {
   title: string;
   rows: readonly OptionRow<D>[];
 }

@@ -20,7 +20,7 @@ export interface DemoEntry {
 }
 
 /** The demo list: one correct example node per workload. */
-const DEMOS: DemoEntry[] = [
+export const DEMOS: DemoEntry[] = [
   { workload: 'echo', bin: 'dist/echo.js', args: [] },
   { workload: 'echo', bin: 'python/echo.py', args: [] },
   { workload: 'unique-ids', bin: 'dist/unique-ids.js', args: ['--nemesis', 'partition', '--availability', 'total', '--rate', '1000'] },

@@ -2,7 +2,7 @@
  * `gyre serve`: the web UI over the store (Maelstrom's `serve`).
  */
 import { resolve } from 'node:path';
-import { startServer } from '@gyre/report';
+import { startServer } from '@gyre/report/node';
 import { OptionError, parseCommand, type CommandSpec } from './args';
 import type { Io } from './io';
 import { storeRow } from './options';
