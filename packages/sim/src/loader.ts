@@ -10,9 +10,15 @@ import { compileProgram, probeModule } from './program';
 
 let tsxRegistered: Promise<void> | undefined;
 
-/** Registers tsx's ESM hooks in this thread, once. */
+/**
+ * Registers tsx's hooks in this thread, once: ESM and CommonJS, as `node --import tsx` does (a
+ * `.ts` file in a CommonJS package compiles to CommonJS and needs the latter).
+ */
 function registerTsx(): Promise<void> {
-  tsxRegistered ??= import('tsx/esm/api').then((m) => void m.register());
+  tsxRegistered ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(([esm, cjs]) => {
+    esm.register();
+    cjs.register();
+  });
   return tsxRegistered;
 }
 
