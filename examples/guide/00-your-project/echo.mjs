@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs echo.ts through tsx. Both are found from this file's own directory, not from the working
-// directory, which Gyre sets to the node's own (a fresh one per node, outside your project).
-import { register } from 'tsx/esm/api';
+// Runs echo.ts with tsx, as `node --import tsx echo.ts` would, except that tsx and echo.ts are found
+// from this file's directory, not from the working directory (which Gyre sets to the node's own).
+import 'tsx';
 
-register();
 await import('./echo.ts');

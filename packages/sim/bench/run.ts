@@ -4,6 +4,8 @@
  * - broadcast: 5 nodes, rate 100, latency 10 ms (exponential), partitions every 10 s, 20 s (as in
  *   Gossip Glomers' broadcast challenges; read replies carry the whole set, so longer runs cost more per second), the
  *   example node examples/nodes/broadcast.ts (star gossip, batched, resent until acknowledged).
+ * - broadcast as a program: the same node and run, loaded as a guide-style module (createNode() at
+ *   its top level, bench/broadcast-program.ts); reported with its ratio to the first scenario.
  * - raft: 3 nodes of examples/nodes/raft.ts on lin-kv, rate 100, latency 5 ms, partitions (when
  *   the lin-kv workload is available).
  *
@@ -29,6 +31,10 @@ const scenarios: { name: string; spec: SimSpec }[] = [
     name: 'broadcast, 5 nodes, rate 100',
     spec: { workload: 'broadcast', node: repo + 'examples/nodes/broadcast.ts', nodeArgs: [], options: options(5, {}), latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 },
   },
+  {
+    name: 'broadcast as a program (createNode() at top level)',
+    spec: { workload: 'broadcast', node: repo + 'packages/sim/bench/broadcast-program.ts', nodeArgs: [], options: options(5, {}), latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 },
+  },
 ];
 if (WORKLOADS['lin-kv']) {
   scenarios.push({
@@ -38,6 +44,8 @@ if (WORKLOADS['lin-kv']) {
 }
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Median simulated s per CPU s of each scenario, for the ratio of the program scenario to the first. */
+const perCpu = new Map<string, number>();
 console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${availableParallelism()}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 for (const s of scenarios) {
   for (let i = 0; i < WARMUP; i++) await runSeed(s.spec, `warm-up-${i}`, { digest: false });
@@ -55,9 +63,12 @@ for (const s of scenarios) {
     simOnly.push(r.simSeconds / (r.wallSeconds - r.analysisSeconds));
     opsRates.push(r.size.ops / r.wallSeconds);
   }
+  perCpu.set(s.name, median(cpu));
+  const base = perCpu.get(scenarios[0]!.name)!;
+  const ratio = s.name.includes('as a program') ? ` (${(median(cpu) / base).toFixed(2)}× the install-function scenario per CPU s)` : '';
   console.log(
     `${s.name}: ${median(wall).toFixed(0)} simulated s per wall s, ${median(cpu).toFixed(0)} per CPU s; ` +
-      `${median(simOnly).toFixed(0)} per wall s without the checkers; ${median(opsRates).toFixed(0)} ops per wall s (runs: ${wall.map((x) => x.toFixed(0)).join(' ')})`,
+      `${median(simOnly).toFixed(0)} per wall s without the checkers; ${median(opsRates).toFixed(0)} ops per wall s (runs: ${wall.map((x) => x.toFixed(0)).join(' ')})${ratio}`,
   );
 }
 if (process.env['SWEEP']) {
