@@ -5,6 +5,7 @@
  *
  *   gyre test -w lin-kv --bin examples/dist/guide/07-linearizability/raft-2-log.js --node-count 5 --concurrency 2n --rate 30 --time-limit 20 --nemesis partition
  */
+// #region top
 import { seededRandom, valueKey, valuesEqual, type Random } from '@gyre/history';
 import { createNode, RpcError, type Body, type Message, type Node } from '@gyre/node';
 import { isMain } from '../../lib/main';
@@ -53,6 +54,7 @@ export default function raft(node: Node): Node {
   const majority = () => Math.floor(node.nodeIds.length / 2) + 1;
   const lastIndex = () => log.length;
   const termAt = (index: number) => (index === 0 ? 0 : log[index - 1]!.term);
+  // #endregion
 
   // #region election
   function resetElectionTimer(): void {
@@ -278,4 +280,6 @@ export default function raft(node: Node): Node {
   return node;
 }
 
+// #region main
 if (isMain(import.meta.url)) await raft(createNode()).run();
+// #endregion
