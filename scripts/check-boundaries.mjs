@@ -14,7 +14,7 @@ const allowed = {
   workloads: ['history', 'protocol', 'generator', 'checker'],
   node: ['protocol', 'history'],
   report: ['history', 'checker'],
-  sim: ['history', 'checker', 'generator', 'protocol', 'net', 'nemesis', 'services', 'workloads', 'runner', 'node', 'report', 'tsx'],
+  sim: ['history', 'checker', 'generator', 'protocol', 'net', 'nemesis', 'services', 'workloads', 'runner', 'node', 'report', 'tsx', 'esbuild'],
 };
 const pure = new Set(['history', 'checker', 'generator']);
 

@@ -10,7 +10,8 @@
  *   the lin-kv workload is available).
  *
  * One thread, no store (the history stays in memory, as in `gyre sim --seeds`); each scenario runs
- * `RUNS` seeds after `WARMUP` runs; reported: median simulated s per wall s, and operations per wall s.
+ * `WARMUP` runs, then `RUNS` seeds, one seed of every scenario per round (so the machine's load
+ * falls on all alike); reported: median simulated s per wall s, and operations per wall s.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { WORKLOADS } from '@gyre/workloads';
@@ -44,31 +45,38 @@ if (WORKLOADS['lin-kv']) {
 }
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-/** Median simulated s per CPU s of each scenario, for the ratio of the program scenario to the first. */
-const perCpu = new Map<string, number>();
 console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${availableParallelism()}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-for (const s of scenarios) {
-  for (let i = 0; i < WARMUP; i++) await runSeed(s.spec, `warm-up-${i}`, { digest: false });
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  const simOnly: number[] = [];
-  const opsRates: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+interface Figures {
+  wall: number[];
+  cpu: number[];
+  simOnly: number[];
+  opsRates: number[];
+}
+const figures = new Map<string, Figures>(scenarios.map((s) => [s.name, { wall: [], cpu: [], simOnly: [], opsRates: [] }]));
+for (const s of scenarios) for (let i = 0; i < WARMUP; i++) await runSeed(s.spec, `warm-up-${i}`, { digest: false });
+// Round after round, one seed of each scenario: a change in the machine's load falls on all alike.
+for (let i = 0; i < RUNS; i++) {
+  for (const s of scenarios) {
+    const f = figures.get(s.name)!;
     const c0 = process.cpuUsage();
     const r = await runSeed(s.spec, String(i), { digest: false });
     const c = process.cpuUsage(c0);
-    if (r.exitCode !== 0) console.log(`  (seed ${i} did not pass: exit ${r.exitCode}${r.crash ? `, ${r.crash}` : ''})`);
-    wall.push(r.simSeconds / r.wallSeconds);
-    cpu.push(r.simSeconds / ((c.user + c.system) / 1e6));
-    simOnly.push(r.simSeconds / (r.wallSeconds - r.analysisSeconds));
-    opsRates.push(r.size.ops / r.wallSeconds);
+    if (r.exitCode !== 0) console.log(`  (${s.name}, seed ${i} did not pass: exit ${r.exitCode}${r.crash ? `, ${r.crash}` : ''})`);
+    f.wall.push(r.simSeconds / r.wallSeconds);
+    f.cpu.push(r.simSeconds / ((c.user + c.system) / 1e6));
+    f.simOnly.push(r.simSeconds / (r.wallSeconds - r.analysisSeconds));
+    f.opsRates.push(r.size.ops / r.wallSeconds);
   }
-  perCpu.set(s.name, median(cpu));
-  const base = perCpu.get(scenarios[0]!.name)!;
-  const ratio = s.name.includes('as a program') ? ` (${(median(cpu) / base).toFixed(2)}× the install-function scenario per CPU s)` : '';
+}
+const base = figures.get(scenarios[0]!.name)!;
+for (const s of scenarios) {
+  const f = figures.get(s.name)!;
+  const ratio = s.name.includes('as a program')
+    ? ` (${(median(f.wall) / median(base.wall)).toFixed(2)}× the install-function scenario per wall s, ${(median(f.cpu) / median(base.cpu)).toFixed(2)}× per CPU s)`
+    : '';
   console.log(
-    `${s.name}: ${median(wall).toFixed(0)} simulated s per wall s, ${median(cpu).toFixed(0)} per CPU s; ` +
-      `${median(simOnly).toFixed(0)} per wall s without the checkers; ${median(opsRates).toFixed(0)} ops per wall s (runs: ${wall.map((x) => x.toFixed(0)).join(' ')})${ratio}`,
+    `${s.name}: ${median(f.wall).toFixed(0)} simulated s per wall s, ${median(f.cpu).toFixed(0)} per CPU s; ` +
+      `${median(f.simOnly).toFixed(0)} per wall s without the checkers; ${median(f.opsRates).toFixed(0)} ops per wall s (runs: ${f.wall.map((x) => x.toFixed(0)).join(' ')})${ratio}`,
   );
 }
 if (process.env['SWEEP']) {
