@@ -54,6 +54,11 @@ export class InstanceClock implements Clock {
     return this.base.now();
   }
 
+  /** {@link now} in milliseconds (a node's clock has it: see `NodeClock`). */
+  nowMs(): number {
+    return this.base.now() / 1e6;
+  }
+
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const p: Pending = { inner: undefined, fn };
     if (this.state === 'dead') return p;

@@ -12,8 +12,9 @@
  * from index 2), `import.meta` each file's own, and `__dirname` / `__filename` the module's.
  */
 import { isBuiltin, createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compileFunction } from 'node:vm';
 import type { Plugin } from 'esbuild';
@@ -69,10 +70,13 @@ export function probeModule(file: string, load: () => Promise<Record<string, unk
     const host = threadHost();
     let made!: () => void;
     const createdNode = new Promise<'program'>((resolve) => (made = () => resolve('program')));
+    // The stand-in's directory: what the module writes there at its top level is thrown away.
+    let dir: string | undefined;
     host.current = {
       createNode: (options, make) => {
         made();
-        return make({ ...options, input: NEVER_INPUT, output: () => {}, log: () => {}, clock: DEAD_CLOCK, random: 'probe', dir: dirname(file) });
+        dir ??= mkdtempSync(join(tmpdir(), 'gyre-sim-probe-'));
+        return make({ ...options, input: NEVER_INPUT, output: () => {}, log: () => {}, clock: DEAD_CLOCK, random: 'probe', dir });
       },
     };
     try {
@@ -80,6 +84,7 @@ export function probeModule(file: string, load: () => Promise<Record<string, unk
       return r === 'program' ? ({ program: true } as const) : ({ program: false, module: r } as const);
     } finally {
       host.current = undefined;
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     }
   });
   probing = run.catch(() => {});

@@ -3,6 +3,7 @@
  * `createNode()` at the module's top level and `await node.run()`, the same file `gyre test` runs as
  * a process. Each node, and each restart of one, gets fresh module state, as a process would.
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { VirtualClock } from '@gyre/generator';
 import { formatOpJson, seededRandom } from '@gyre/history';
@@ -70,6 +71,9 @@ describe('guide-style programs under gyre sim', () => {
     expect(counter.r.exitCode).toBe(1);
     expect((counter.r.results['workload'] as { 'duplicated-count': number })['duplicated-count']).toBeGreaterThan(0);
     const incarnations = await sim(guide('03-unique-ids/incarnations.ts'), 'unique-ids', '1', opts, extra);
+    // Loading it ran its top level once, with a stand-in node whose directory is thrown away:
+    // nothing was written next to the module.
+    expect(existsSync(guide('03-unique-ids/incarnation'))).toBe(false);
     expect(incarnations.history).toMatch(/"f":"start"/);
     expect(incarnations.r.crash).toBeUndefined();
     expect(incarnations.r.exitCode).toBe(0);
