@@ -24,9 +24,9 @@ const allowed = {
   'packages/node': ['protocol', 'history'],
   'packages/report': ['history'],
   'packages/runner': ['history', 'checker', 'generator', 'protocol', 'net', 'nemesis', 'services', 'workloads'],
-  'packages/sim': ['history', 'checker', 'generator', 'protocol', 'net', 'nemesis', 'services', 'workloads', 'runner', 'node', 'report', 'tsx'],
+  'packages/sim': ['history', 'checker', 'generator', 'protocol', 'net', 'nemesis', 'services', 'workloads', 'runner', 'node', 'report', 'tsx', 'esbuild'],
   'apps/cli': ['all'],
-  examples: ['all'],
+  examples: ['all', 'tsx'],
 };
 
 /**
