@@ -6,51 +6,54 @@
 import { resolve } from 'node:path';
 import { formatSummary } from '@gyre/report';
 import { analyzeRun, findRun, RunReadError, type TestRecord } from '@gyre/runner/store';
-import { readOptionFile, type Io } from './cli';
-import { OptionError, parseTestArgs, workloadOptions } from './options';
+import { OptionError, parseCommand, readOptionFile, usageError, type CommandSpec } from './args';
+import type { Io } from './io';
+import { parseTestArgs, storeRow, workloadOptions } from './options';
 import { writeRunReport } from './report';
-import { outcomeLine, reliabilitySummary } from './summary';
+import { outcomeLine } from './outcome';
+import { reliabilitySummary } from './summary';
 import { loadWorkload } from './workloads';
 
-const HELP = `Usage: gyre analyze [-t/--test INDEX_OR_PATH] [--store DIR]
+/** The options of `gyre analyze`. */
+interface AnalyzeOptions {
+  test: string;
+  store: string;
+}
 
-Re-runs the checkers on a stored run and rewrites its results.json and results.edn.
-
-  -t, --test INDEX_OR_PATH   Which run: an index into the store's runs in time order (0 is the
-                             oldest, -1 the latest, -2 the one before), or a run directory.
-                             [default: -1]
-      --store DIR            The store. [default: store]
-
-Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad options or no such run.`;
+/** `gyre analyze`'s table. */
+export const ANALYZE_SPEC: CommandSpec<AnalyzeOptions> = {
+  command: 'gyre analyze',
+  usage: 'Usage: gyre analyze [-t/--test INDEX_OR_PATH] [--store DIR]\n\nRe-runs the checkers on a stored run and rewrites its results.json and results.edn.',
+  sections: [
+    {
+      title: 'Options',
+      rows: [
+        {
+          long: 'test',
+          short: 't',
+          arg: 'INDEX_OR_PATH',
+          def: '-1',
+          desc: "Which run: an index into the store's runs in time order (0 is the oldest, -1 the latest, -2 the one before), or a run directory.",
+          set: (d, v) => (d.test = v),
+        },
+        storeRow((d, v) => (d.store = v)),
+      ],
+    },
+  ],
+  footer: 'Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad options or no such run.',
+  draft: () => ({}) as AnalyzeOptions,
+};
 
 /** Runs `gyre analyze` and returns the exit code. */
 export async function analyzeCommand(argv: readonly string[], io: Io): Promise<number> {
-  let test = '-1';
-  let store = 'store';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
-    if (name === '-h' || name === '--help') {
-      io.out(HELP + '\n');
-      return 0;
-    }
-    if (name === '-t' || name === '--test' || name === '--store') {
-      const v = inline ?? argv[++i];
-      if (v === undefined) return usage(io, `Missing argument for "${name}"`);
-      if (name === '--store') store = v;
-      else test = v;
-      continue;
-    }
-    return usage(io, `Unknown option: ${JSON.stringify(a)}`);
-  }
+  const o = parseCommand(ANALYZE_SPEC, argv, io);
+  if (typeof o === 'number') return o;
   let dir: string;
   try {
-    dir = await findRun(resolve(io.cwd, store), test, io.cwd);
+    dir = await findRun(resolve(io.cwd, o.store), o.test, io.cwd);
   } catch (e) {
     if (!(e instanceof RunReadError)) throw e;
-    return usage(io, e.message);
+    return usageError(io, ANALYZE_SPEC.command, `--test ${o.test}: ${e.message}`);
   }
   try {
     const r = await analyzeRun(dir, {
@@ -69,11 +72,6 @@ export async function analyzeCommand(argv: readonly string[], io: Io): Promise<n
     io.err(`${e.message}\n`);
     return 254;
   }
-}
-
-function usage(io: Io, message: string): number {
-  io.err(`${message}\n\n${HELP}\n`);
-  return 254;
 }
 
 /** The workload and options of a stored run, from its recorded `gyre test` arguments. */

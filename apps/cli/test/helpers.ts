@@ -20,12 +20,12 @@ export interface GyreRun {
   latest: string;
 }
 
-/** Runs the built `gyre` CLI with a fresh store; resolves when it exits. */
-export function gyre(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<GyreRun> {
+/** Runs the built `gyre` CLI with a fresh store (in `cwd`, the repository by default); resolves when it exits. */
+export function gyre(args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): Promise<GyreRun> {
   const store = mkdtempSync(join(tmpdir(), 'gyre-store-'));
   const full = args[0] === 'test' || args[0] === 'demo' || (args[0] === 'sim' && args[1] !== 'merge') ? [args[0], '--store', store, ...args.slice(1)] : args;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cli, ...full], { cwd: repo, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...full], { cwd: opts.cwd ?? repo, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -8,7 +8,7 @@ import { decodeLine } from '@gyre/protocol';
 import { decodeForRouting } from './decode';
 
 /** A node's line, quoted and cut short before quoting (lines can be 50 MB). */
-export function quoteLine(s: string, n = 200): string {
+function quoteLine(s: string, n = 200): string {
   return s.length <= n ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, n))}… (${s.length} characters)`;
 }
 

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { seededRandom } from '@gyre/history';
 import { nodeSeed, type HostFactory, type NodeHosts } from '@gyre/runner/ports';
 import { nodeLogFile } from '@gyre/runner/store';
-import { SimNode, type InstallNode } from './instance';
+import { SimNode, type NodeModule } from './instance';
 
 /** Options of {@link simHosts}. */
 export interface SimHostOptions {
-  /** Installs a node's handlers. */
-  install: InstallNode;
+  /** The node module: installs a node's handlers, or runs as a program. */
+  install: NodeModule;
   /** Arguments for the node (after `--`). */
   args: readonly string[];
   /** Give each node a directory (its "disk", kept across a kill) under a temporary directory, removed at teardown. */

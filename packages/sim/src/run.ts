@@ -6,7 +6,7 @@
 import { seededRandom } from '@gyre/history';
 import { runCore, type RunCoreConfig, type RunOutcome } from '@gyre/runner';
 import { simHosts } from './hosts';
-import type { InstallNode } from './instance';
+import type { NodeModule } from './instance';
 import { virtualTime } from './time';
 
 export type { RunSize } from '@gyre/runner';
@@ -18,8 +18,8 @@ export { SIM_EPOCH_MS } from './time';
  * builds it from the same options as `gyre test`.
  */
 export interface SimConfig extends Omit<RunCoreConfig, 'hosts' | 'clock' | 'testJson' | 'logNetSend' | 'logNetRecv'> {
-  /** Installs a node's handlers (see {@link InstallNode}). */
-  install: InstallNode;
+  /** The node module: a function that installs a node's handlers, or a program (see {@link NodeModule}). */
+  install: NodeModule;
   /** Arguments for the node (after `--`). @defaultValue [] */
   nodeArgs?: readonly string[];
   /** Give each node a directory (its "disk", kept across a kill) under a temporary directory. @defaultValue true */
