@@ -88,7 +88,7 @@ export function exitCodeFor(valid: Validity, crashed: boolean): 0 | 1 | 2 | 255 
 }
 
 /** Which string values print as EDN keywords in results.edn. */
-export function ednKeyword(key: string | undefined, value: string): boolean {
+function ednKeyword(key: string | undefined, value: string): boolean {
   if (key === 'valid?') return value === 'unknown';
   return key === 'f' || key === 'type' || key === 'anomaly-types' || key === 'not' || key === 'also-not' || key === 'bad-error-types' || key === 'error-types';
 }

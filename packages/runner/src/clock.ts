@@ -7,7 +7,7 @@ import type { RunClock } from './ports/types';
  * or less runs with `setImmediate`, on the same turn of the event loop, rather than a 1 ms timer:
  * the router delivers zero-latency messages that way.
  */
-export function realClock(): Clock & { startedAt: Date } {
+function realClock(): Clock & { startedAt: Date } {
   const origin = performance.now();
   return {
     startedAt: new Date(),

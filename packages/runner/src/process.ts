@@ -431,7 +431,7 @@ export class NodeProcess {
 }
 
 /** Describes an exit in words. */
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitInfo {
+function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitInfo {
   let description: string;
   if (signal) {
     description = `was killed by ${signal}`;

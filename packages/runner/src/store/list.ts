@@ -39,7 +39,7 @@ export function parseRunName(name: string): { time: Date | undefined; n: number 
 }
 
 /** Orders runs oldest first: by start time (names without one first), then same-millisecond number, then path. */
-export function compareRuns(a: StoredRun, b: StoredRun): number {
+function compareRuns(a: StoredRun, b: StoredRun): number {
   const ta = a.time?.getTime() ?? -Infinity;
   const tb = b.time?.getTime() ?? -Infinity;
   if (ta !== tb) return ta < tb ? -1 : 1;
