@@ -11,10 +11,12 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('../../../', import.meta.url));
-const [oldRepo, newRepo] = [process.argv[2], process.argv[3] ?? here].map((r) => {
+const checkout = (r: string | undefined): string => {
   if (!r) throw new Error('usage: bench/compare.ts OLD_CHECKOUT [NEW_CHECKOUT] [RUNS] [WARMUP]');
   return r.replace(/\/$/, '') + '/';
-});
+};
+const oldRepo = checkout(process.argv[2]);
+const newRepo = checkout(process.argv[3] ?? here);
 const RUNS = Number(process.argv[4] ?? 12);
 const WARMUP = Number(process.argv[5] ?? 4);
 
