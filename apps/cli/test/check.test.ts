@@ -5,22 +5,12 @@
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EdnSet, Keyword, formatOpEdn, formatOpJson, parseJson, stringifyJson, type Op, type OpType, type ProcessId } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
-import { cli, example, gyre } from './helpers';
+import { cli, example, gyre, sharedData } from './helpers';
 
-/** /work/shared/data, or GYRE_SHARED_DATA. */
-function sharedData(): string {
-  const env = process.env['GYRE_SHARED_DATA'];
-  if (env) return env;
-  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'data');
-    if (existsSync(join(candidate, 'README.md'))) return candidate;
-    if (dirname(dir) === dir) return resolve(import.meta.dirname, '../../../../shared/data');
-  }
-}
 const DATA = sharedData();
 
 const dir = mkdtempSync(join(tmpdir(), 'gyre-check-'));
