@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Op } from '@gyre/history';
 import { echo } from '@gyre/workloads';
 import { describe, expect, it } from 'vitest';
-import { analyzeHistory, exitCodeFor, fileLines, writeResults } from './analysis';
+import { analyzeHistory, exitCodeFor, fileLines, writeResults, type AnalysisInput } from './analysis';
 
 const options = {
   nodes: ['n0'],
@@ -38,21 +38,22 @@ describe('analyzeHistory', () => {
     expect(Object.keys(results)).toEqual(['perf', 'timeline', 'exceptions', 'stats', 'availability', 'net', 'workload', 'protocol-errors', 'valid?', 'seed']);
   });
 
+  /** A `gyre test` run with everything only a live run knows: generator lag, protocol errors, STDIN drops. */
+  const live: AnalysisInput = {
+    workload: echo,
+    options,
+    history,
+    net,
+    seed: '1',
+    perf: { generatorLag: { count: 2, mean: 1.5, quantiles: { '0.5': 1, '0.95': 2, '0.99': 2, '1': 2 }, achievedRate: 10 } },
+    sections: {
+      'protocol-errors': { valid: true, count: 1, byKind: { 'not-json': 1 } },
+      'stdin-drops': { valid: true, messageCount: 3, byteCount: 30, byNode: { n0: { messages: 3, bytes: 30 } } },
+    },
+  };
+
   it("writes every section with Maelstrom's keys, byte for byte", () => {
-    const { results } = analyzeHistory({
-      workload: echo,
-      options,
-      history,
-      net,
-      seed: '1',
-      perf: { generatorLag: { count: 2, mean: 1.5, quantiles: { '0.5': 1, '0.95': 2, '0.99': 2, '1': 2 }, achievedRate: 10 } },
-      sections: {
-        'protocol-errors': { valid: true, count: 1, byKind: { 'not-json': 1 } },
-        'stdin-drops': { valid: true, messageCount: 3, byteCount: 30, byNode: { n0: { messages: 3, bytes: 30 } } },
-      },
-      interrupted: true,
-      crash: 'Node n0 crashed',
-    });
+    const { results } = analyzeHistory({ ...live, interrupted: true, crash: 'Node n0 crashed' });
     expect(JSON.stringify(results)).toBe(
       '{"perf":{"latency-graph":{"valid?":true},"rate-graph":{"valid?":true},"generator-lag":{"count":2,"mean":1.5,"quantiles":{"1":2,"0.5":1,"0.95":2,"0.99":2},"achieved-rate":10},"valid?":true},' +
         '"timeline":{"valid?":true},"exceptions":{"valid?":true},' +
@@ -67,15 +68,7 @@ describe('analyzeHistory', () => {
   });
 
   it('carries over what only the live run knew from earlier results (gyre analyze), as written', () => {
-    const first = analyzeHistory({
-      workload: echo,
-      options,
-      history,
-      net,
-      seed: '1',
-      perf: { generatorLag: { count: 2, mean: 1.5, quantiles: { '0.5': 1, '0.95': 2, '0.99': 2, '1': 2 }, achievedRate: 10 } },
-      sections: { 'stdin-drops': { valid: true, messageCount: 3, byteCount: 30, byNode: { n0: { messages: 3, bytes: 30 } } } },
-    }).results;
+    const first = analyzeHistory(live).results;
     const previous = JSON.parse(JSON.stringify(first)) as Record<string, unknown>;
     const again = analyzeHistory({ workload: echo, options, history, net, seed: '1', previous }).results;
     expect(JSON.stringify(again)).toBe(JSON.stringify(first));
