@@ -1,7 +1,8 @@
 // The guide's listings are included from real files, so they cannot rot.
 //
-// In docs/guide/*.md, a marker line names a file (or part of one) and the fenced block right
-// after it holds that file's text:
+// In docs/guide/*.md and in the packages' READMEs (packages/*/README.md, apps/*/README.md), a
+// marker line names a file (or part of one) and the fenced block right after it holds that file's
+// text:
 //
 //   <!-- include: examples/guide/02-echo/echo.ts -->             the whole file
 //   <!-- include: examples/guide/07-linearizability/raft.ts#election -->   a named region
@@ -10,9 +11,12 @@
 // A region is delimited in the source by `// #region NAME` and `// #endregion` (or `#` comments);
 // region marker lines never appear in a listing, and a region's common indentation is removed.
 //
+// The README examples (examples/readme/) are also run, their output compared with the
+// `.out.txt` file next to them, by examples/test/readme-examples.test.ts.
+//
 //   node scripts/guide.mjs           fills every included block in (rewrites the Markdown)
 //   node scripts/guide.mjs --check   exits 1, naming each listing that differs from its file
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -117,15 +121,23 @@ export function guideFiles() {
     .map((f) => relative(root, join(guideDir, f)));
 }
 
+/** The packages' and apps' READMEs (paths relative to the repository root). */
+export function readmeFiles() {
+  return ['packages', 'apps']
+    .flatMap((dir) => readdirSync(join(root, dir)).map((p) => join(dir, p, 'README.md')))
+    .filter((p) => existsSync(join(root, p)))
+    .sort();
+}
+
 const readFromRoot = (p) => readFileSync(join(root, p), 'utf8');
 
 /**
- * Checks (or, with `write`, updates) every chapter. Returns one entry per chapter whose listings
- * differ from their files (`drift`), plus the problems found.
+ * Checks (or, with `write`, updates) every chapter and README. Returns one entry per file, saying
+ * whether its listings differ from their files (`drift`), with the problems found.
  */
 export function processGuide({ write = false, read = readFromRoot } = {}) {
   const report = [];
-  for (const file of guideFiles()) {
+  for (const file of [...guideFiles(), ...readmeFiles()]) {
     const before = readFromRoot(file);
     const { text, problems, includes } = render(before, read);
     const drift = text !== before;

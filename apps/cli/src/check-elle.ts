@@ -17,7 +17,7 @@ function withLines(text: string, loc: Locator): string {
 }
 
 /** The explanation of an Elle result. */
-export function explainElle(r: ElleResult, history: readonly Op[], opts: CheckOptions, loc: Locator): string[] {
+function explainElle(r: ElleResult, history: readonly Op[], opts: CheckOptions, loc: Locator): string[] {
   const requested = opts.consistencyModels ? parseConsistencyModels(opts.consistencyModels.join(',')) : ['strict-serializable'];
   const models = requested.join(', ');
   const impossible = new Set([...(r.not ?? []), ...(r.alsoNot ?? [])]);

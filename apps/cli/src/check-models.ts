@@ -63,7 +63,7 @@ export interface Locator {
 }
 
 /** A model's verdict and what to tell a person about it. */
-export interface ModelOutcome {
+interface ModelOutcome {
   valid: Validity;
   /** The checker's full result, for `--json`. */
   result: unknown;
@@ -109,7 +109,7 @@ function kindOf(op: Op): string {
 }
 
 /** A shape check for ops with one of these functions and no transaction values. */
-export function flat(fs: readonly string[], value?: (op: Op) => string | undefined): (op: Op) => string | undefined {
+function flat(fs: readonly string[], value?: (op: Op) => string | undefined): (op: Op) => string | undefined {
   return (op) => {
     if (isNonEmptyTxn(op.value)) return `it is ${kindOf(op)}, but this model's ops are not transactions`;
     if (!fs.includes(op.f)) return `its function is ${op.f === '' ? 'missing' : `"${op.f}"`}, but this model's are ${fs.join(', ')}`;
@@ -144,7 +144,7 @@ function pairText(loc: Locator, index: number): string {
 }
 
 /** The explanation of a linearizability result. */
-export function explainLinear(r: LinearizableResult, loc: Locator, timeLimit: number | undefined): string[] {
+function explainLinear(r: LinearizableResult, loc: Locator, timeLimit: number | undefined): string[] {
   const parts = r.partitions.length;
   const size = `${r.opCount} operations${parts > 1 ? ` on ${parts} keys, each checked on its own` : ''}${r.failedOps ? `; ${r.failedOps} failed ones ignored` : ''}`;
   if (r.valid === true) return [`Linearizable (${size}): each operation can be given a moment between its invocation and its completion such that, in that order, they are a legal run of the ${r.model} model.`];

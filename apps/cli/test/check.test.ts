@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EdnSet, Keyword, formatOpEdn, formatOpJson, parseJson, stringifyJson, type Op, type OpType, type ProcessId } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli';
+import { main } from '../src/main';
 import { cli, example, gyre, sharedData } from './helpers';
 
 const DATA = sharedData();

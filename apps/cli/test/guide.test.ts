@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { OUTCOME } from '../src/outcome';
 import { gyre, repo, type GyreRun } from './helpers';
 
 interface GuideCommand {

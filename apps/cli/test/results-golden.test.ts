@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli';
+import { main } from '../src/main';
 import { repo, sharedData } from './helpers';
 
 const GOLDEN = join(import.meta.dirname, 'golden');

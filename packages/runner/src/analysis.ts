@@ -72,7 +72,7 @@ interface Carried extends CheckResult {
 }
 
 /** What {@link analyzeHistory} gives: each section's result, and the run's own fields. */
-export interface RunAnalysis extends CheckResult {
+interface RunAnalysis extends CheckResult {
   /** Per section (`perf`, `stats`, `workload`, `protocol-errors`, …), its result. */
   results: Record<string, CheckResult>;
   /** All sections' verdicts merged: false > unknown > true. */

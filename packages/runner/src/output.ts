@@ -9,7 +9,7 @@ import type { ProtocolErrorsResult } from './analysis';
 import { decodeForRouting } from './decode';
 
 /** A node's line, quoted and cut short before quoting (lines can be 50 MB). */
-export function quoteLine(s: string, n = 200): string {
+function quoteLine(s: string, n = 200): string {
   return s.length <= n ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, n))}… (${s.length} characters)`;
 }
 

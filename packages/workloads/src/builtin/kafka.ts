@@ -182,7 +182,7 @@ class KafkaFinalGen implements Generator {
 }
 
 /** Micro-op names print as keywords and poll results as maps with integer keys, as in Maelstrom's history.edn. */
-export function kafkaToEdn(value: unknown): unknown {
+function kafkaToEdn(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
   return value.map((m) => {
     if (!Array.isArray(m) || typeof m[0] !== 'string') return m;

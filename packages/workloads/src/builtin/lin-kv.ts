@@ -24,7 +24,7 @@ import { defineWorkload } from '../types';
 const [READ, WRITE, CAS] = WORKLOAD_RPCS['lin-kv'];
 
 /** Keys switch after this many distinct processes have worked on one (Jepsen's process-limit). */
-export const PROCESSES_PER_KEY = 20;
+const PROCESSES_PER_KEY = 20;
 
 interface Group {
   key: number;
