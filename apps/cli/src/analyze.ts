@@ -173,13 +173,6 @@ async function analyzeRun(dir: string, io: Io): Promise<number> {
   } catch {
     // no previous results (the run was killed before its analysis)
   }
-  const sections: Record<string, Record<string, unknown>> = {};
-  for (const k of ['protocol-errors', 'stdin-drops']) {
-    const v = previous[k];
-    if (v && typeof v === 'object') sections[k] = v as Record<string, unknown>;
-  }
-  const prevPerf = previous['perf'] as Record<string, unknown> | undefined;
-  const perf = prevPerf && prevPerf['generator-lag'] ? { 'generator-lag': prevPerf['generator-lag'] } : {};
   const journalPath = join(dir, 'net-journal', 'journal.jsonl');
   const { results, valid } = analyzeHistory({
     workload,
@@ -193,8 +186,7 @@ async function analyzeRun(dir: string, io: Io): Promise<number> {
     },
     net: () => netResultFromJournalFile(journalPath, clientInvocations(history)),
     seed,
-    perf,
-    sections,
+    previous,
     interrupted: previous['interrupted'] === true,
     crash: typeof previous['error'] === 'string' ? previous['error'] : undefined,
   });
