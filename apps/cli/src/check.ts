@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { toWire, wireJson, type Validity, type WireForm } from '@gyre/checker';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
 import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
@@ -89,7 +90,7 @@ const CHECK_ROWS: readonly CheckRow[] = [
       a.format = v as HistoryFormat;
     },
   },
-  { long: 'json', desc: 'Print the full result as JSON (one object per file, one per line).', set: (a) => (a.json = true) },
+  { long: 'json', desc: "Print the full result as JSON (one object per file, one per line), with Jepsen's and Elle's key names (valid?, anomaly-types).", set: (a) => (a.json = true) },
   { long: 'consistency-models', short: 'c', arg: 'LIST', scope: ELLE, defText: 'strict-serializable', desc: 'models the history must satisfy, comma-separated.', set: (a, v) => (a.options.consistencyModels = listArg(v)) },
   { long: 'anomalies', short: 'a', arg: 'LIST', scope: ELLE, desc: 'further anomalies that must not occur, comma-separated.', set: (a, v) => (a.options.anomalies = listArg(v)) },
   { long: 'cycle-search-timeout', short: 's', arg: 'MS', scope: ELLE, defText: '1000', desc: 'milliseconds of cycle search per component.', set: (a, v) => (a.options.cycleSearchTimeout = intArg('--cycle-search-timeout', v, 1)) },
@@ -234,11 +235,24 @@ interface FileOutcome {
   code: number;
 }
 
+/**
+ * One line of `--json`: the checker's result itself, with Jepsen's and Elle's key names at the top
+ * level (`valid?`, `anomaly-types`, ...), as elle-cli prints it, so tools written for elle-cli or
+ * Maelstrom read it unchanged; then where it came from (`file`, `model`, `format`,
+ * `history-entries`). A file that could not be checked gives `valid?` null and its `error`.
+ */
+function jsonLine(file: string, model: string, outcome: { valid: Validity; result: unknown; wire: WireForm; format: HistoryFormat; entries: number } | { error: string; line?: number }): string {
+  if ('error' in outcome) return wireJson({ 'valid?': null, file, model, error: outcome.error, ...(outcome.line ? { line: outcome.line } : {}) });
+  const written = toWire(outcome.result, outcome.wire);
+  const body = written !== null && typeof written === 'object' && !Array.isArray(written) ? (written as Record<string, unknown>) : { result: written };
+  return wireJson({ 'valid?': outcome.valid, ...body, file, model: body['model'] ?? model, format: outcome.format, 'history-entries': outcome.entries });
+}
+
 function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean): FileOutcome {
   const path = resolve(io.cwd, file);
   const fail = (message: string, line?: number): FileOutcome => {
     io.err(`${file}${line ? `:${line}` : ''}: ${message}\n`);
-    if (args.json) io.out(stringifyJson({ file, model: model.name, valid: null, error: message, ...(line ? { line } : {}) }) + '\n');
+    if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
     return { code: CHECK_EXIT.usage };
   };
   let text: string;
@@ -267,7 +281,7 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   const outcome = model.run(ops, args.options, loc);
   const verdict = outcome.valid === true ? 'valid' : outcome.valid === false ? 'invalid' : 'unknown';
   if (args.json) {
-    io.out(stringifyJson({ file, model: model.name, format, ops: ops.length, valid: outcome.valid, result: outcome.result }) + '\n');
+    io.out(jsonLine(file, model.name, { valid: outcome.valid, result: outcome.result, wire: outcome.wire, format, entries: ops.length }) + '\n');
   } else {
     const clients = ops.filter((o) => typeof o.process === 'number' && o.type === 'invoke').length;
     io.out(`${file}: ${model.name}, ${format}, ${ops.length} history entries (${clients} client operations)${renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseJson } from '@gyre/history';
 
 export const repo = resolve(import.meta.dirname, '../../..');
@@ -9,6 +9,17 @@ export const cli = join(repo, 'apps/cli/dist/cli.js');
 export const example = (name: string) => join(repo, 'examples/dist', `${name}.js`);
 export const python = (name: string) => join(repo, 'examples/python', `${name}.py`);
 export const testNode = (name: string) => join(repo, 'apps/cli/test/nodes', name);
+
+/** /work/shared/data (histories with known verdicts), or GYRE_SHARED_DATA. */
+export function sharedData(): string {
+  const env = process.env['GYRE_SHARED_DATA'];
+  if (env) return env;
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'data');
+    if (existsSync(join(candidate, 'README.md'))) return candidate;
+    if (dirname(dir) === dir) return resolve(import.meta.dirname, '../../../../shared/data');
+  }
+}
 
 export interface GyreRun {
   code: number | null;

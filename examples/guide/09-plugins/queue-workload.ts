@@ -43,8 +43,8 @@ export default defineWorkload({
   check(history) {
     const result = linearizable(history, { model: models.fifoQueue(), timeLimit: 30_000 });
     return {
-      'valid?': result.valid,
-      'op-count': result.opCount,
+      valid: result.valid,
+      opCount: result.opCount,
       ...(result.failure ? { explanation: result.failure.explanation } : {}),
     };
   },

@@ -58,7 +58,7 @@ function memoryHosts(b: Behaviour, events: string[]): HostFactory {
         },
         initHint: () => 'Look in the mirror.',
         stopAll: async () => void events.push('stopAll'),
-        sections: () => ({ 'memory-hosts': { 'valid?': true, nodes: ctx.nodes.length } }),
+        sections: () => ({ 'stdin-drops': { valid: true, messageCount: ctx.nodes.length, byteCount: 0, byNode: {} } }),
       };
     },
   };
@@ -78,7 +78,7 @@ describe('runCore', () => {
     expect(r.phases).toEqual(['start', 'init', 'main', 'teardown', 'analysis']);
     expect(events).toEqual(['startAll', 'stopAll']);
     expect(r.size.ops).toBeGreaterThan(0);
-    expect(r.results['memory-hosts']).toEqual({ 'valid?': true, nodes: 2 });
+    expect(r.results['stdin-drops']).toEqual({ 'valid?': true, 'message-count': 2, 'byte-count': 0, 'by-node': {} });
     const test = JSON.parse(readFileSync(join(r.dir!, 'test.json'), 'utf8'));
     expect(test).toMatchObject({ name: 'echo', argv: ['test', '-w', 'echo'], seed: '7', nodes: ['n0', 'n1'], concurrency: 2, host: 'memory', extra: 1 });
     expect(test['mode']).toBeUndefined();

@@ -10,7 +10,7 @@ import { formatOpEdn, seededRandom, stringifyJson, type Op, type Random } from '
 import { nemesisPackage, type NemesisPackage, type NodeSpec } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
-import { analyzeHistory, exitCodeFor, writeResults } from './analysis';
+import { analyzeHistory, exitCodeFor, writeResults, type RunSections } from './analysis';
 import { Client } from './client';
 import { composeGenerator, RECOVERY_MESSAGE } from './compose';
 import { faultTarget } from './faults';
@@ -461,10 +461,8 @@ class Run {
     const interrupted = cfg.signal?.aborted === true;
     if (interrupted) this.warn('Interrupted: checking what was recorded so far.');
     store?.markLatest();
-    const sections: Record<string, Record<string, unknown>> = {};
     const pe = this.protocolErrors.section();
-    if (pe) sections['protocol-errors'] = pe;
-    Object.assign(sections, this.hosts.sections());
+    const sections: RunSections = { ...(pe ? { 'protocol-errors': pe } : {}), ...this.hosts.sections() };
     const history = recorder.history;
     const analysisStart = process.hrtime.bigint();
     const { results, valid } = analyzeHistory({
@@ -473,7 +471,7 @@ class Run {
       history,
       net: () => this.router.netResult(recorder.invocations),
       seed: cfg.seed,
-      perf: this.lag && this.lag.count > 0 ? { 'generator-lag': this.lag.summary() } : {},
+      perf: this.lag && this.lag.count > 0 ? { generatorLag: this.lag.summary() } : {},
       sections,
       interrupted,
       crash: this.crash,

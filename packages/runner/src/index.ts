@@ -14,5 +14,7 @@ export type { RunConfig, RunResult } from './run';
 export { runTest } from './run';
 export type { RunCoreConfig, RunOutcome, RunSize, Reporter, RunStatus, Phase } from './core';
 export { runCore, PHASES } from './core';
+export type { RunSections, ProtocolErrorsResult, StdinDropsResult } from './analysis';
+export type { LagSummary } from './pace';
 export type { LineFile, StoredRun, TestRecord, StoredHistory, AnalyzeRunOptions, AnalyzedRun } from './store/index';
 export { RUN_FILES, nodeLogFile, storeRootOf, RunStore, StoreError, basicTime, listRuns, findRun, parseRunName, RunReadError, readTest, readHistory, readResults, netResultFromJournalFile, analyzeRun } from './store/index';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { NODE_SEED_VAR } from '@gyre/protocol';
 import { nodeSeed } from './ports/node-seed';
 import { nodeLogFile } from './store/layout';
+import type { RunSections } from './analysis';
 import type { HostContext, HostFactory, NodeHost, NodeHosts } from './ports/types';
 import { DEFAULT_MAX_PENDING_BYTES, NodeProcess, RUN_MARKER_VAR, sweepMarked, type ExitInfo } from './process';
 
@@ -112,15 +113,15 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
       for (const p of procs.values()) await p.closeLog();
       if (o.removeWorkDirs) rmSync(workDir, { recursive: true, force: true });
     },
-    sections: (): Record<string, Record<string, unknown>> => {
+    sections: (): RunSections => {
       const drops = [...procs.values()].filter((p) => p.dropped.messages > 0);
       if (!drops.length) return {};
       return {
         'stdin-drops': {
-          'valid?': true,
-          'message-count': drops.reduce((n, p) => n + p.dropped.messages, 0),
-          'byte-count': drops.reduce((n, p) => n + p.dropped.bytes, 0),
-          'by-node': Object.fromEntries(drops.map((p) => [p.id, { ...p.dropped }])),
+          valid: true,
+          messageCount: drops.reduce((n, p) => n + p.dropped.messages, 0),
+          byteCount: drops.reduce((n, p) => n + p.dropped.bytes, 0),
+          byNode: Object.fromEntries(drops.map((p) => [p.id, { ...p.dropped }])),
         },
       };
     },

@@ -4,6 +4,7 @@
  * generator, nemesis, recording, teardown, analysis, exit codes) is the core's, in one place.
  */
 import type { Clock } from '@gyre/history';
+import type { RunSections } from '../analysis';
 import type { FaultHost } from '../faults';
 import type { RunStore } from '../store/write';
 
@@ -55,8 +56,8 @@ export interface NodeHosts {
    * is called, nodes going down are not crashes.
    */
   stopAll(): Promise<void>;
-  /** Extra top-level sections for results.json, each with its own `valid?` (e.g. `stdin-drops`). */
-  sections(): Record<string, Record<string, unknown>>;
+  /** Run-level sections of results.json this kind of host measures (processes: `stdin-drops`). */
+  sections(): RunSections;
 }
 
 /** The host port: makes the hosts of one run. */

@@ -35,9 +35,6 @@ export interface AnalyzedRun {
   exitCode: 0 | 1 | 2 | 255;
 }
 
-/** Sections only the live run could know, carried over from the previous results. */
-const CARRIED = ['protocol-errors', 'stdin-drops'];
-
 /**
  * Re-analyses the `gyre test` run in `dir`: its history (a partial last line dropped), the
  * `:net` result re-tallied from its journal, what only the live run knew (protocol errors, STDIN
@@ -65,14 +62,8 @@ export async function analyzeRun(dir: string, o: AnalyzeRunOptions): Promise<Ana
     o.reporter?.info('Rewrote history.edn from history.jsonl');
   }
 
+  // What only the live run knew (protocol errors, STDIN drops, generator lag) is carried over from it.
   const previous = readResults(dir) ?? {};
-  const sections: Record<string, Record<string, unknown>> = {};
-  for (const k of CARRIED) {
-    const v = previous[k];
-    if (v && typeof v === 'object') sections[k] = v as Record<string, unknown>;
-  }
-  const prevPerf = previous['perf'] as Record<string, unknown> | undefined;
-  const perf = prevPerf && prevPerf['generator-lag'] ? { 'generator-lag': prevPerf['generator-lag'] } : {};
   const journal = join(dir, RUN_FILES.journal);
   const { results, valid } = analyzeHistory({
     workload,
@@ -81,8 +72,7 @@ export async function analyzeRun(dir: string, o: AnalyzeRunOptions): Promise<Ana
     emit: runDirWriter(dir),
     net: () => netResultFromJournalFile(journal, clientInvocations(history)),
     seed,
-    perf,
-    sections,
+    previous,
     interrupted: previous['interrupted'] === true,
     crash: typeof previous['error'] === 'string' ? previous['error'] : undefined,
   });
