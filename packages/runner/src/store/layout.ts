@@ -19,6 +19,8 @@ export const RUN_FILES = {
   resultsEdn: 'results.edn',
   /** The run's log. */
   log: 'gyre.log',
+  /** A symbolic link to {@link RUN_FILES.log}, under the name Maelstrom's and Jepsen's tutorials use. */
+  jepsenLog: 'jepsen.log',
 } as const;
 
 /** A node's log (its STDERR, or what a simulated node logs), relative to the run directory. */

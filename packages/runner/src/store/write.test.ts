@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RUN_FILES } from './layout';
 import { LineFile, RunStore } from './write';
 
 describe('LineFile', () => {
@@ -44,5 +45,13 @@ describe('RunStore', () => {
     const a = new RunStore(root, 'echo', t);
     const b = new RunStore(root, 'echo', t);
     expect(a.dir).not.toBe(b.dir);
+  });
+
+  it('links jepsen.log to gyre.log, the name in Maelstrom’s tutorials', () => {
+    const root = mkdtempSync(join(tmpdir(), 'gyre-st-'));
+    const run = new RunStore(root, 'echo', new Date());
+    expect(readlinkSync(run.path(RUN_FILES.jepsenLog))).toBe(RUN_FILES.log);
+    writeFileSync(run.path(RUN_FILES.log), 'INFO [gyre] hello\n');
+    expect(readFileSync(run.path(RUN_FILES.jepsenLog), 'utf8')).toBe('INFO [gyre] hello\n');
   });
 });

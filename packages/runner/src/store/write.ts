@@ -141,6 +141,8 @@ export class RunStore {
     this.dir = dir;
     mkdirSync(dirname(join(dir, nodeLogFile('n'))), { recursive: true });
     mkdirSync(dirname(join(dir, RUN_FILES.journal)), { recursive: true });
+    // Maelstrom's tutorials say "look in jepsen.log": the same log, under that name too.
+    relink(join(dir, RUN_FILES.log), join(dir, RUN_FILES.jepsenLog));
     relink(dir, join(root, 'current'));
   }
 
