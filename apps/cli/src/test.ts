@@ -10,6 +10,7 @@ import type { Io } from './io';
 import { parseTestArgs, TEST_SPEC, type TestOptions } from './options';
 import { writeRunReport } from './report';
 import { outcomeLine } from './outcome';
+import { shebangProblem } from './shebang';
 import { reliabilitySummary } from './summary';
 import { workloadFor } from './workloads';
 
@@ -103,7 +104,7 @@ function checkBin(o: TestOptions, cwd: string): string | undefined {
   } catch {
     return `--bin ${o.bin}: is not executable. Try \`chmod +x ${o.bin}\` (and make sure it starts with a #! line such as #!/usr/bin/env python3).`;
   }
-  return undefined;
+  return shebangProblem(path, o.bin);
 }
 
 /** Checks that `--store` can be created and written, before anything starts. */
