@@ -69,6 +69,16 @@ describe('findAnomalies', () => {
     expect(fs[1]!.groups[0]!.items[0]).toMatchObject({ text: '42: 2', ops: [1] });
   });
 
+  it('does not look into a checker that judged its parts valid (kafka stats: by-f › crash is always invalid)', () => {
+    const results = {
+      'valid?': false,
+      stats: { 'valid?': true, 'by-f': { crash: { 'valid?': false, count: 3, 'info-count': 3 }, send: { 'valid?': true, count: 9 } } },
+      workload: { 'valid?': false, 'error-types': ['lost-write'] },
+    };
+    expect(findAnomalies(results).map((f) => f.path.join(' › '))).toEqual(['workload']);
+    expect(formatSummary(results)).not.toContain('crash');
+  });
+
   it('limits the items it keeps and counts the rest', () => {
     const results = { 'valid?': false, workload: { 'valid?': false, lost: Array.from({ length: 500 }, (_, i) => i) } };
     const g = findAnomalies(results, [], { maxItems: 10 })[0]!.groups[0]!;
