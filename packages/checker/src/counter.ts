@@ -1,6 +1,6 @@
 import { stringifyJson, type Op } from '@gyre/history';
 import type { CheckResult, Validity } from './validity';
-import { fields, type WireForm } from './wire';
+import { DATA, field, fields, seqOf, type WireForm } from './wire';
 
 /** An inclusive integer range `[lo, hi]`. */
 export type IntRange = [number, number];
@@ -29,9 +29,9 @@ export interface CounterResult extends CheckResult {
 /** How a {@link CounterResult} is written: Maelstrom's `valid?`, `errors`, `final-reads`, `acceptable`, and Gyre's `approximate?`, `undecided-reads`, `error`. */
 export const counterWire: WireForm = fields<CounterResult>({
   valid: 'valid?',
-  errors: 'errors',
+  errors: field('errors', seqOf(DATA)),
   finalReads: 'final-reads',
-  acceptable: 'acceptable',
+  acceptable: field('acceptable', seqOf(DATA)),
   approximate: 'approximate?',
   undecidedReads: 'undecided-reads',
   error: 'error',

@@ -1,6 +1,6 @@
 import { pairs, valuesEqual, type Op } from '@gyre/history';
 import type { CheckResult } from './validity';
-import { fields, type WireForm } from './wire';
+import { PLAIN, field, fields, seqOf, type WireForm } from './wire';
 
 /** One echo mismatch, worded as Maelstrom words it. */
 export type EchoError = ['Expected a message with :echo', unknown, 'But received', unknown];
@@ -13,8 +13,8 @@ export interface EchoResult extends CheckResult {
   errors: EchoError[];
 }
 
-/** How an {@link EchoResult} is written: `valid?`, `errors`. */
-export const echoWire: WireForm = fields<EchoResult>({ valid: 'valid?', errors: 'errors' });
+/** How an {@link EchoResult} is written: `valid?`, `errors` (a list; the bodies in it keep `:type "echo_ok"` a string). */
+export const echoWire: WireForm = fields<EchoResult>({ valid: 'valid?', errors: field('errors', seqOf(PLAIN)) });
 
 /**
  * Maelstrom's echo checker. Pairs each client invocation with its completion and reports an

@@ -1,6 +1,6 @@
 import type { Op } from '@gyre/history';
 import type { CheckResult } from './validity';
-import { field, fields, listOf, type WireForm } from './wire';
+import { field, fields, seqOf, type WireForm } from './wire';
 
 /** One kind of unhandled exception seen in a history. */
 export interface ExceptionSummary {
@@ -22,7 +22,7 @@ export interface ExceptionsResult extends CheckResult {
 /** How an {@link ExceptionsResult} is written: `valid?`, `exceptions` (each example op as recorded). */
 export const exceptionsWire: WireForm = fields<ExceptionsResult>({
   valid: 'valid?',
-  exceptions: field('exceptions', listOf(fields<ExceptionSummary>({ class: 'class', count: 'count', example: 'example' }))),
+  exceptions: field('exceptions', seqOf(fields<ExceptionSummary>({ class: 'class', count: 'count', example: 'example' }))),
 });
 
 /**

@@ -9,8 +9,8 @@
  */
 export type { Validity, CheckResult } from './validity';
 export { mergeValid } from './validity';
-export type { WireForm, WireField, WireName, WireSpread, WireOmit } from './wire';
-export { toWire, wireName, wireKeyword, wireJson, wireEdn, fields, field, spread, mapOf, listOf, DATA, OMIT, GENERIC_WIRE, validOnlyWire } from './wire';
+export type { WireForm, WireField, WireName, WireSpread, WireOmit, WireEdnOptions } from './wire';
+export { toWire, wireName, wireKeyword, wireJson, wireEdn, fields, field, spread, mapOf, listOf, seqOf, setOf, pairsOf, DATA, PLAIN, KEYWORD, FLOAT32, SORTED_MAP, OMIT, GENERIC_WIRE, validOnlyWire } from './wire';
 export type { Checker, CheckFailure, ComposedResult } from './compose';
 export { compose, checkSafe } from './compose';
 export type { StatsCounts, StatsByF, StatsResult, StatsOptions } from './stats';

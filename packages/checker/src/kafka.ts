@@ -1,7 +1,7 @@
 import { pairIndex, valueKey, type Op } from '@gyre/history';
 import { sortValues, toRecord } from './order';
 import type { CheckResult } from './validity';
-import { field, fields, listOf, mapOf, spread, type WireForm } from './wire';
+import { DATA, field, fields, mapOf, seqOf, spread, type WireForm } from './wire';
 
 /**
  * Error types that do not invalidate a Kafka result (Jepsen's `allowed-error-types` for an
@@ -110,9 +110,9 @@ export interface KafkaResult extends CheckResult {
  */
 export const kafkaWire: WireForm = fields<KafkaResult>({
   valid: 'valid?',
-  badErrorTypes: 'bad-error-types',
-  errorTypes: 'error-types',
-  infoTxnCauses: 'info-txn-causes',
+  badErrorTypes: field('bad-error-types', seqOf(DATA)),
+  errorTypes: field('error-types', seqOf(DATA)),
+  infoTxnCauses: field('info-txn-causes', seqOf(DATA)),
   worstRealtimeLag: field('worst-realtime-lag', fields<KafkaRealtimeLag>({ time: 'time', lag: 'lag', process: 'process', key: 'key' })),
   errors: spread(
     mapOf(
@@ -120,7 +120,7 @@ export const kafkaWire: WireForm = fields<KafkaResult>({
         count: 'count',
         errs: field(
           'errs',
-          listOf(
+          seqOf(
             fields<KafkaError>({
               key: 'key',
               value: 'value',
@@ -143,7 +143,7 @@ export const kafkaWire: WireForm = fields<KafkaResult>({
       }),
     ),
   ),
-  unseen: field('unseen', fields<KafkaUnseen>({ time: 'time', unseen: 'unseen', messages: 'messages' })),
+  unseen: field('unseen', fields<KafkaUnseen>({ time: 'time', unseen: 'unseen', messages: field('messages', mapOf(seqOf(DATA))) })),
 });
 
 /** Options of {@link kafka}. */

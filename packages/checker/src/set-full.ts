@@ -1,7 +1,7 @@
 import { pairIndex, valueKey, type Op } from '@gyre/history';
 import type { CheckResult, Validity } from './validity';
 import { sortValues, totalCompare } from './order';
-import { field, fields, listOf, type WireForm } from './wire';
+import { DATA, KEYWORD, SORTED_MAP, field, fields, pairsOf, seqOf, type WireForm } from './wire';
 
 /** What finally became of an element. */
 export type SetFullOutcome = 'stable' | 'lost' | 'never-read';
@@ -63,17 +63,17 @@ export const setFullWire: WireForm = fields<SetFullResult>({
   attemptCount: 'attempt-count',
   stableCount: 'stable-count',
   lostCount: 'lost-count',
-  lost: 'lost',
+  lost: field('lost', seqOf(DATA)),
   neverReadCount: 'never-read-count',
-  neverRead: 'never-read',
+  neverRead: field('never-read', seqOf(DATA)),
   staleCount: 'stale-count',
-  stale: 'stale',
+  stale: field('stale', seqOf(DATA)),
   worstStale: field(
     'worst-stale',
-    listOf(
+    seqOf(
       fields<SetFullElementResult>({
         element: 'element',
-        outcome: 'outcome',
+        outcome: field('outcome', KEYWORD),
         stableLatency: 'stable-latency',
         lostLatency: 'lost-latency',
         known: 'known',
@@ -81,10 +81,10 @@ export const setFullWire: WireForm = fields<SetFullResult>({
       }),
     ),
   ),
-  stableLatencies: 'stable-latencies',
-  lostLatencies: 'lost-latencies',
+  stableLatencies: field('stable-latencies', SORTED_MAP),
+  lostLatencies: field('lost-latencies', SORTED_MAP),
   duplicatedCount: 'duplicated-count',
-  duplicated: 'duplicated',
+  duplicated: field('duplicated', pairsOf(DATA)),
 });
 
 /** Options of {@link setFull}. */

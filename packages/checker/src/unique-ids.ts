@@ -1,7 +1,7 @@
 import { stringifyJson, valueKey, type Op } from '@gyre/history';
 import type { CheckResult, Validity } from './validity';
 import { clojureCompare } from './order';
-import { fields, type WireForm } from './wire';
+import { DATA, field, fields, pairsOf, type WireForm } from './wire';
 
 /** Result of {@link uniqueIds}: the unique-ids workload's checker. */
 export interface UniqueIdsResult extends CheckResult {
@@ -25,13 +25,13 @@ export interface UniqueIdsResult extends CheckResult {
   error?: string;
 }
 
-/** How a {@link UniqueIdsResult} is written: `valid?`, `attempted-count`, …, as Maelstrom does. */
+/** How a {@link UniqueIdsResult} is written: `valid?`, `attempted-count`, …, as Maelstrom does (`duplicated` a map in results.edn). */
 export const uniqueIdsWire: WireForm = fields<UniqueIdsResult>({
   valid: 'valid?',
   attemptedCount: 'attempted-count',
   acknowledgedCount: 'acknowledged-count',
   duplicatedCount: 'duplicated-count',
-  duplicated: 'duplicated',
+  duplicated: field('duplicated', pairsOf(DATA)),
   range: 'range',
   error: 'error',
 });

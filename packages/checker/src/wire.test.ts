@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '@gyre/history';
-import { DATA, GENERIC_WIRE, OMIT, field, fields, listOf, mapOf, spread, toWire, wireEdn, wireJson, wireKeyword, wireName } from './wire';
+import { EdnList, Keyword, parseEdn, type EdnValue } from '@gyre/history';
+import { DATA, FLOAT32, GENERIC_WIRE, KEYWORD, OMIT, PLAIN, SORTED_MAP, field, fields, listOf, mapOf, pairsOf, seqOf, setOf, spread, toWire, wireEdn, wireJson, wireKeyword, wireName } from './wire';
 
 const op: Op = { index: 3, time: 9, type: 'ok', process: 0, f: 'read', value: { okCount: 1 }, finalRead: true };
 
@@ -102,5 +103,92 @@ describe('results text', () => {
 
   it('prints JSON on one line', () => {
     expect(wireJson(w)).toBe('{"workload":{"valid?":"unknown","anomaly-types":["G1c"],"op":{"f":"read","type":"ok","value":"read"}},"valid?":false,"seed":"read"}');
+  });
+});
+
+describe('results.edn as Maelstrom writes it', () => {
+  interface R {
+    valid: boolean;
+    lost: unknown[];
+    notModels: string[];
+    duplicated: [unknown, number][];
+    latencies: Record<string, number>;
+    outcome: string;
+    msgsPerOp: number;
+    errors: unknown[];
+    known: Op;
+  }
+  const form = fields<R>({
+    valid: 'valid?',
+    lost: field('lost', seqOf(DATA)),
+    notModels: field('not', setOf(DATA)),
+    duplicated: field('duplicated', pairsOf(DATA)),
+    latencies: field('latencies', SORTED_MAP),
+    outcome: field('outcome', KEYWORD),
+    msgsPerOp: field('msgs-per-op', FLOAT32),
+    errors: field('errors', seqOf(PLAIN)),
+    known: 'known',
+  });
+  const body = { type: 'echo_ok', echo: 'hi', in_reply_to: 1 };
+  const txn: Op = { index: 7, time: 5, type: 'ok', process: 1, f: 'txn', value: [['r', 11, null], ['append', 11, 3]], final: true };
+  const r: R = {
+    valid: false,
+    lost: [3, 7],
+    notModels: ['read-committed'],
+    duplicated: [
+      [0, 3],
+      ['a', 2],
+    ],
+    latencies: { '0': 18, '0.5': 40, '0.95': 300, '0.99': 700, '1': 962 },
+    outcome: 'stable',
+    msgsPerOp: 450 / 55,
+    errors: [['Expected a message with :echo', 'hi', 'But received', body]],
+    known: txn,
+  };
+  const toEdn = (v: unknown) => (Array.isArray(v) ? v.map((m) => (Array.isArray(m) ? [new Keyword(m[0] as string), ...m.slice(1)] : m)) : v);
+  const edn = wireEdn(toWire(r, form), { valueToEdn: toEdn });
+
+  it('writes lists, sets, maps keyed by values, sorted quantiles, keywords and single-precision floats', () => {
+    expect(edn).toContain(':lost (3 7)');
+    expect(edn).toContain(':not #{:read-committed}');
+    expect(edn).toContain(':duplicated {0 3, "a" 2}');
+    expect(edn).toContain(':latencies {0 18, 0.5 40, 0.95 300, 0.99 700, 1 962}');
+    expect(edn).toContain(':outcome :stable');
+    // Maelstrom's (float 450/55), as Java prints it; the JSON keeps the double.
+    expect(edn).toContain(':msgs-per-op 8.181818');
+    expect(wireJson(toWire(r, form))).toContain('"msgs-per-op":8.181818181818182');
+  });
+
+  it('keeps message bodies’ strings strings, and writes history ops as history.edn does', () => {
+    expect(edn).toContain('{:type "echo_ok", :echo "hi", :in_reply_to 1}');
+    expect(edn).toContain(':value [[:r 11 nil] [:append 11 3]]');
+    expect(edn).toContain(':final? true');
+    expect(edn).toMatch(/:type :ok/);
+  });
+
+  it('writes empty lists and maps as () and {}', () => {
+    const e = wireEdn(toWire({ ...r, lost: [], duplicated: [] }, form));
+    expect(e).toContain(':lost ()');
+    expect(e).toContain(':duplicated {}');
+  });
+
+  it('reads back as EDN with the same lists and maps', () => {
+    const v = parseEdn(edn) as unknown as { get(k: string): EdnValue };
+    expect(v.get('lost')).toBeInstanceOf(EdnList);
+  });
+
+  it('leaves the JSON and the in-memory result plain data', () => {
+    const w = toWire(r, form) as Record<string, unknown>;
+    expect(Array.isArray(w['lost'])).toBe(true);
+    expect(Object.keys(w['latencies'] as object)).toEqual(['0', '1', '0.5', '0.95', '0.99']);
+    expect(JSON.parse(wireJson(w))['duplicated']).toEqual([
+      [0, 3],
+      ['a', 2],
+    ]);
+  });
+
+  it('writes single-precision floats as Java prints them', () => {
+    const f = (x: number) => wireEdn(toWire({ m: x }, fields<{ m: number }>({ m: field('m', FLOAT32) })));
+    expect([f(0), f(2.08), f(5.818181818), f(81315.37), f(1 / 3), f(26)]).toEqual(['{:m 0.0}', '{:m 2.08}', '{:m 5.818182}', '{:m 81315.37}', '{:m 0.33333334}', '{:m 26.0}']);
   });
 });

@@ -404,11 +404,28 @@ function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions): string 
 export function prettyEdn(v: unknown, opts: PrintEdnOptions = {}, indent = 0, key?: string): string {
   const flat = pr(v, key, opts);
   if (flat.length + indent <= 80 || v === null || typeof v !== 'object' || v instanceof JsonFloat) return flat;
-  if (Array.isArray(v)) {
+  // Sequences: one item per line, under the first (vectors and lists after one character, sets after two).
+  const seq = (open: string, close: string, items: readonly unknown[]) => {
+    const pad = ' '.repeat(indent + open.length);
+    return open + items.map((x, i) => (i === 0 ? '' : pad) + prettyEdn(x, opts, indent + open.length, key)).join('\n') + close;
+  };
+  if (Array.isArray(v)) return seq('[', ']', v);
+  if (v instanceof EdnList) return seq('(', ')', v.items);
+  if (v instanceof EdnSet) return seq('#{', '}', v.items);
+  if (v instanceof EdnMap) {
     const pad = ' '.repeat(indent + 1);
-    return '[' + v.map((x, i) => (i === 0 ? '' : pad) + prettyEdn(x, opts, indent + 1, key)).join('\n') + ']';
+    return (
+      '{' +
+      v.entries
+        .map(([k, x], i) => {
+          const kk = pr(k, key, opts);
+          return (i === 0 ? '' : pad) + kk + ' ' + prettyEdn(x, opts, indent + 2 + kk.length, key);
+        })
+        .join(',\n') +
+      '}'
+    );
   }
-  if (v instanceof EdnTagged || v instanceof EdnSet || v instanceof EdnList || v instanceof EdnMap || v instanceof Keyword) return flat;
+  if (v instanceof EdnTagged || v instanceof Keyword) return flat;
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
   const pad = ' '.repeat(indent + 1);
   return (

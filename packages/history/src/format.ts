@@ -151,30 +151,28 @@ function clip(s: string, n = 120): string {
 const KEYWORD_FIELDS = new Set(['type', 'f']);
 
 /**
- * Converts one op to a line of Jepsen's `history.edn`: `{:index 0, :time 12, :type :invoke, ...}`.
- * `type`, `f`, the `'nemesis'` process, an error name (`'net-timeout'` or the first element of
- * `[name, text]`) print as keywords; `final` prints as `:final?`. `valueToEdn` may rewrite the value
- * (txn workloads turn micro-op names into keywords).
+ * One op as Jepsen's EDN has it, as a value for {@link printEdn} / {@link prettyEdn}: `type`, `f`,
+ * the `'nemesis'` process and an error name (`'net-timeout'` or the first element of
+ * `[name, text]`) become keywords; `final` becomes `final?`. `valueToEdn` may rewrite the value
+ * (txn workloads turn micro-op names into keywords); the value is otherwise kept as it is.
  */
-export function formatOpEdn(op: Op, valueToEdn?: (value: unknown, op: Op) => unknown): string {
-  const parts: string[] = [];
+export function opToEdn(op: Op, valueToEdn?: (value: unknown, op: Op) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(op)) {
     if (v === undefined) continue;
-    if (k === 'final') {
-      parts.push(':final? ' + printEdn(v));
-    } else if (KEYWORD_FIELDS.has(k) && typeof v === 'string') {
-      parts.push(`:${k} ${printEdn(new Keyword(v))}`);
-    } else if (k === 'process') {
-      parts.push(':process ' + (v === 'nemesis' ? ':nemesis' : printEdn(v)));
-    } else if (k === 'error') {
-      parts.push(':error ' + printEdn(errorToEdn(v)));
-    } else if (k === 'value') {
-      parts.push(':value ' + printEdn(valueToEdn ? valueToEdn(v, op) : v));
-    } else {
-      parts.push(`:${k} ${printEdn(v)}`);
-    }
+    if (k === 'final') out['final?'] = v;
+    else if (KEYWORD_FIELDS.has(k) && typeof v === 'string') out[k] = new Keyword(v);
+    else if (k === 'process') out[k] = v === 'nemesis' ? new Keyword('nemesis') : v;
+    else if (k === 'error') out[k] = errorToEdn(v);
+    else if (k === 'value') out[k] = valueToEdn ? valueToEdn(v, op) : v;
+    else out[k] = v;
   }
-  return '{' + parts.join(', ') + '}';
+  return out;
+}
+
+/** One op as a line of Jepsen's `history.edn`: `{:index 0, :time 12, :type :invoke, ...}` ({@link opToEdn}). */
+export function formatOpEdn(op: Op, valueToEdn?: (value: unknown, op: Op) => unknown): string {
+  return printEdn(opToEdn(op, valueToEdn));
 }
 
 function errorToEdn(e: unknown): unknown {

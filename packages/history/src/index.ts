@@ -26,6 +26,7 @@ export {
   HistoryFormatError,
   formatOpJson,
   formatOpEdn,
+  opToEdn,
   formatOpText,
   toOp,
   parseHistoryJsonl,

@@ -12,7 +12,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DATA,
+  FLOAT32,
   OMIT,
+  SORTED_MAP,
   availability,
   availabilityWire,
   compose,
@@ -84,12 +86,12 @@ interface RunAnalysis extends CheckResult {
 }
 
 /** The wire form of `net`: Maelstrom's `send-count`, …, `msgs-per-op`. */
-const netCountsWire: WireForm = fields<NetCountsPerOp>({ sendCount: 'send-count', recvCount: 'recv-count', msgCount: 'msg-count', msgsPerOp: 'msgs-per-op' });
+const netCountsWire: WireForm = fields<NetCountsPerOp>({ sendCount: 'send-count', recvCount: 'recv-count', msgCount: 'msg-count', msgsPerOp: field('msgs-per-op', FLOAT32) });
 const netWire: WireForm = fields<NetResult>({ all: field('all', netCountsWire), clients: field('clients', netCountsWire), servers: field('servers', netCountsWire), valid: 'valid?' });
 const perfWire: WireForm = fields<PerfResult>({
   latencyGraph: field('latency-graph', validOnlyWire),
   rateGraph: field('rate-graph', validOnlyWire),
-  generatorLag: field('generator-lag', fields<LagSummary>({ count: 'count', mean: 'mean', quantiles: 'quantiles', achievedRate: 'achieved-rate' })),
+  generatorLag: field('generator-lag', fields<LagSummary>({ count: 'count', mean: 'mean', quantiles: field('quantiles', SORTED_MAP), achievedRate: 'achieved-rate' })),
   written: spread(mapOf(DATA)),
   valid: 'valid?',
 });
@@ -195,10 +197,14 @@ export function clientInvocations(history: readonly Op[]): number {
   return n;
 }
 
-/** Writes `results.json` and `results.edn` in `dir`, from the results as {@link analyzeHistory} wrote them. */
-export function writeResults(dir: string, results: Record<string, unknown>): void {
+/**
+ * Writes `results.json` and `results.edn` in `dir`, from the results as {@link analyzeHistory}
+ * wrote them; `valueToEdn` is the workload's (its operations' values in results.edn, as in
+ * history.edn).
+ */
+export function writeResults(dir: string, results: Record<string, unknown>, valueToEdn?: (value: unknown, op: Op) => unknown): void {
   writeFileSync(join(dir, 'results.json'), wireJson(results) + '\n');
-  writeFileSync(join(dir, 'results.edn'), wireEdn(results) + '\n');
+  writeFileSync(join(dir, 'results.edn'), wireEdn(results, valueToEdn ? { valueToEdn } : {}) + '\n');
 }
 
 /** `gyre test`'s exit code: 0 valid, 1 invalid, 2 unknown, 255 crashed or interrupted. */

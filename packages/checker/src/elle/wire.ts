@@ -1,5 +1,5 @@
 /** How an Elle-style result is written in Elle's key names (see `../wire`). */
-import { fields, type WireForm } from '../wire';
+import { DATA, field, fields, seqOf, setOf, type WireForm } from '../wire';
 import type { ElleResult } from './core';
 
 /**
@@ -8,9 +8,9 @@ import type { ElleResult } from './core';
  */
 export const elleWire: WireForm = fields<ElleResult>({
   valid: 'valid?',
-  anomalyTypes: 'anomaly-types',
+  anomalyTypes: field('anomaly-types', seqOf(DATA)),
   anomalies: 'anomalies',
-  not: 'not',
-  alsoNot: 'also-not',
+  not: field('not', setOf(DATA)),
+  alsoNot: field('also-not', setOf(DATA)),
   error: 'error',
 });

@@ -76,7 +76,7 @@ export async function analyzeRun(dir: string, o: AnalyzeRunOptions): Promise<Ana
     interrupted: previous['interrupted'] === true,
     crash: typeof previous['error'] === 'string' ? previous['error'] : undefined,
   });
-  writeResults(dir, results);
+  writeResults(dir, results, workload.valueToEdn);
   o.reporter?.info(`Analysed ${history.length} history entries of ${dir}`);
   return { dir, history, results, valid, exitCode: exitCodeFor(valid, false) };
 }
