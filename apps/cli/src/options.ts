@@ -46,6 +46,10 @@ export interface TestOptions {
   store: string;
   /** Gyre: force the live console line on or off (default: on when stderr is a terminal). */
   progress: boolean | undefined;
+  /** Gyre: print every operation as Jepsen's worker lines (`0 :invoke :echo "..."`), as Maelstrom does. */
+  logOps: boolean;
+  /** Print the results map at the end, as Maelstrom does (`--no-print-results` leaves it out). */
+  printResults: boolean;
 }
 
 /** What `parseTestArgs` returns. */
@@ -216,6 +220,13 @@ export const TEST_ROWS: readonly TestRow[] = [
   { long: 'log-stderr', desc: "Echo each node's STDERR to the console.", set: (d) => (d.o.logStderr = true) },
   { long: 'log-net-send', desc: 'Log every message entering the network.', set: (d) => (d.o.logNetSend = true) },
   { long: 'log-net-recv', desc: 'Log every message delivered.', set: (d) => (d.o.logNetRecv = true) },
+  {
+    long: 'log-ops',
+    gyre: true,
+    desc: 'Print every operation as it is invoked and completes, as Jepsen\'s worker lines (0 :invoke :echo "Please echo 35"), as Maelstrom does. They are always in history.txt and gyre.log.',
+    set: (d) => (d.o.logOps = true),
+  },
+  { long: 'no-print-results', gyre: true, desc: 'Leave out the results map (results.edn) that is printed above the summary at the end, as Maelstrom prints it.', set: (d) => (d.o.printResults = false) },
   { long: 'leave-db-running', desc: 'Accepted for compatibility; Gyre always stops its nodes.', set: (d) => (d.o.leaveDbRunning = true) },
   { long: 'logging-json', desc: 'Write the run log (gyre.log) as JSON lines.', set: (d) => (d.o.loggingJson = true) },
   { long: 'username', arg: 'USER', desc: 'Accepted for compatibility; unused.', set: null },
@@ -259,7 +270,7 @@ function binArg(d: TestDraft, word: string, next: string | undefined, warn: (m: 
 /** A fresh draft: what has no default in the table ({@link TEST_ROWS} sets the rest). */
 function testDraft(): TestDraft {
   return {
-    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, seed: undefined, progress: undefined } as Partial<TestOptions> as TestOptions,
+    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, seed: undefined, progress: undefined, logOps: false, printResults: true } as Partial<TestOptions> as TestOptions,
     acc: { nodeFlags: [], nodesList: [], nodesFile: undefined, nodeCount: undefined, consistencyRaw: '', concurrencyRaw: '' },
   };
 }

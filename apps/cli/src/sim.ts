@@ -27,6 +27,7 @@ import {
 } from '@gyre/sim';
 import { formatSummary } from '@gyre/report';
 import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
+import { consoleReporter, resultsMap } from './console';
 import type { Io } from './io';
 import { resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
 import { OUTCOME } from './outcome';
@@ -155,13 +156,14 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
     ...(sim.maxOps !== undefined ? { maxOps: sim.maxOps } : {}),
   };
   const store = resolve(io.cwd, o.store);
-  const reporter = { info: (m: string) => io.err(`INFO  ${m}\n`), warn: (m: string) => io.err(`WARN  ${m}\n`) };
+  const reporter = consoleReporter(io, { logOps: o.logOps, progress: false });
   try {
     if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o.seed, store, argv, io);
     const seed = o.seed ?? String(randomBytes(4).readUInt32BE(0));
     const r = await runSim(await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
     const report = await writeRunReport(r.dir!, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
+    if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');
     io.out(formatSummary(r.results, { dir: r.dir!, color: io.isTTY }) + '\n');
     io.out(`simulated ${r.simSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(2)} s\n`);
     if (sim.checkDeterminism) {

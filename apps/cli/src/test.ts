@@ -4,8 +4,9 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatSummary } from '@gyre/report';
-import { runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
+import { runTest, StoreError } from '@gyre/runner';
 import { parseOrExit, readOptionFile } from './args';
+import { consoleReporter, resultsMap } from './console';
 import type { Io } from './io';
 import { parseTestArgs, TEST_SPEC, type TestOptions } from './options';
 import { writeRunReport } from './report';
@@ -37,7 +38,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
     io.err(storeProblem + '\n');
     return 254;
   }
-  const reporter = consoleReporter(io, o);
+  const reporter = consoleReporter(io, { logOps: o.logOps, progress: o.progress });
   let code = 0;
   for (let i = 0; i < o.testCount; i++) {
     if (io.signal?.aborted) break;
@@ -63,13 +64,14 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
       });
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
-      reporter.done?.();
+      reporter.done();
       io.err(`${e.message}\n`);
       return 255;
     }
-    reporter.done?.();
+    reporter.done();
     const report = await writeRunReport(r.dir, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
+    if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');
     io.out(formatSummary(r.results, { dir: r.dir, color: io.isTTY }) + '\n');
     const health = reliabilitySummary(r.results);
     if (health) io.out(health + '\n');
@@ -128,33 +130,4 @@ function checkStore(store: string, cwd: string): string | undefined {
     return `--store ${store}: the directory ${path} is not writable. Choose another with --store DIR, or fix its permissions.`;
   }
   return undefined;
-}
-
-function consoleReporter(io: Io, o: TestOptions): Reporter & { done?: () => void } {
-  const live = o.progress ?? io.isTTY;
-  let shown = false;
-  const clear = () => {
-    if (shown) {
-      io.err('\r\x1b[2K');
-      shown = false;
-    }
-  };
-  return {
-    info: (m) => {
-      clear();
-      io.err(`INFO  ${m}\n`);
-    },
-    warn: (m) => {
-      clear();
-      io.err(`WARN  ${m}\n`);
-    },
-    status: live
-      ? (s: RunStatus) => {
-          const line = `${s.phase === 'main' ? `${s.elapsed.toFixed(1)}/${s.limit}s` : s.phase}  ok ${s.ok}  fail ${s.fail}  info ${s.info}  ${Math.round(s.msgsPerSecond)} msgs/s${s.fault ? `  fault: ${s.fault}` : ''}`;
-          io.err(`\r\x1b[2K${line}`);
-          shown = true;
-        }
-      : undefined,
-    done: clear,
-  };
 }

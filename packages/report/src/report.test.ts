@@ -152,7 +152,11 @@ describe('formatSummary', () => {
     expect(s).toMatch(/^ {2}messages {5}[\d.]+ per op between servers \([\d,]+ in all\)$/m);
     expect(s).toMatch(/^ {2}latency {6}stable: median 12 ms, p95 48 ms, p99 97 ms, max 153 ms$/m);
     expect(s).toMatch(/^ {2}anomalies {4}workload › lost \(1\): 3$/m);
-    expect(lines[lines.length - 1]).toBe('  see          store/broadcast/x/report.html');
+    expect(lines.slice(-3)).toEqual([
+      '  see          store/broadcast/x/report.html',
+      '  history      store/broadcast/x/history.txt',
+      '  log          store/broadcast/x/gyre.log (also jepsen.log)',
+    ]);
   });
 
   it('is short for a valid run', () => {

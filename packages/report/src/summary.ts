@@ -41,6 +41,8 @@ function n(v: unknown): number | undefined {
  *   latency      stable: median 12 ms, p95 48 ms, p99 97 ms, max 153 ms
  *   anomalies    workload › lost (3): 3, 10, 17
  *   see          store/broadcast/…/report.html
+ *   history      store/broadcast/…/history.txt
+ *   log          store/broadcast/…/gyre.log (also jepsen.log)
  * ```
  */
 export function formatSummary(results: Record<string, unknown> | undefined, options: SummaryOptions = {}): string {
@@ -96,6 +98,10 @@ export function formatSummary(results: Record<string, unknown> | undefined, opti
       }
     }
   }
-  if (options.dir) row('see', `${options.dir}/report.html`);
+  if (options.dir) {
+    row('see', `${options.dir}/report.html`);
+    row('history', `${options.dir}/history.txt`);
+    row('log', `${options.dir}/gyre.log (also jepsen.log)`);
+  }
   return lines.join('\n');
 }

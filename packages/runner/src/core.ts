@@ -85,6 +85,12 @@ export interface Reporter {
   warn(message: string): void;
   /** Live status, when the console supports it (real time only, every 250 ms). */
   status?(s: RunStatus): void;
+  /**
+   * Every operation as it is recorded (nemesis operations included), as Jepsen logs it: `line` is
+   * its history.txt line (`0\t:invoke\t:echo\t"Please echo 35"`), `thread` the worker that ran it
+   * (`worker 0`, or `nemesis`), as in gyre.log.
+   */
+  op?(thread: string, line: string, op: Op): void;
 }
 
 /** A live status snapshot. */
@@ -257,15 +263,21 @@ class Run {
 
     const history = store && { jsonl: store.lines(RUN_FILES.history), txt: store.lines(RUN_FILES.historyText), edn: store.lines(RUN_FILES.historyEdn) };
     this.historyEdn = history?.edn;
+    const opLine = this.reporter.op?.bind(this.reporter);
     this.recorder = new HistoryRecorder({
       ...(this.wl.valueToEdn ? { toEdn: this.wl.valueToEdn } : {}),
-      sinks: history
-        ? {
-            jsonl: (l) => history.jsonl.write(l),
-            txt: (l) => history.txt.write(l),
-            log: (thread, text) => this.logLine('INFO', thread, text),
-          }
-        : {},
+      threads: this.opts.concurrency,
+      sinks: {
+        ...(history ? { jsonl: (l: string) => history.jsonl.write(l), txt: (l: string) => history.txt.write(l) } : {}),
+        ...(history || opLine
+          ? {
+              log: (thread: string, text: string, op: Op) => {
+                this.logLine('INFO', thread, text);
+                opLine?.(thread, text, op);
+              },
+            }
+          : {}),
+      },
     });
     this.nemesis = this.opts.nemesis.length
       ? nemesisPackage({
@@ -480,7 +492,7 @@ class Run {
     if (cfg.clock.kind === 'virtual') results['simulated-seconds'] = clock.now() / 1e9;
     const analysisSeconds = Number(process.hrtime.bigint() - analysisStart) / 1e9;
     if (store) {
-      writeResults(store.dir, results);
+      writeResults(store.dir, results, this.wl.valueToEdn);
       await store.close();
       store.markLatest();
     }

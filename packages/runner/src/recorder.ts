@@ -10,7 +10,7 @@ interface HistorySinks {
   edn?: (line: string) => void;
   txt?: (line: string) => void;
   /** The run log: `thread` is `worker N` or `nemesis`, `text` the op as in history.txt (no newline). */
-  log?: (thread: string, text: string) => void;
+  log?: (thread: string, text: string, op: Op) => void;
 }
 
 /** See {@link HistoryRecorder}. */
@@ -18,6 +18,11 @@ export interface RecorderOptions {
   sinks: HistorySinks;
   /** The workload's `valueToEdn`. */
   toEdn?: (value: unknown, op: Op) => unknown;
+  /**
+   * Worker threads: process `p` runs on worker `p mod threads` (a process that crashed comes back
+   * as `p + threads` on the same worker, as in Jepsen). @defaultValue the process is the worker
+   */
+  threads?: number;
 }
 
 /** Receives every invocation and completion from the interpreter, in history order. */
@@ -41,7 +46,8 @@ export class HistoryRecorder {
     if (sinks.txt || sinks.log) {
       const text = formatOpText(op, toEdn);
       sinks.txt?.(text + '\n');
-      sinks.log?.(typeof op.process === 'number' ? `worker ${op.process}` : 'nemesis', text);
+      const threads = this.opts.threads;
+      sinks.log?.(typeof op.process === 'number' ? `worker ${threads ? op.process % threads : op.process}` : 'nemesis', text, op);
     }
     this.history.push(op);
     if (typeof op.process === 'number') {
