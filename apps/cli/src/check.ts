@@ -10,6 +10,7 @@ import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
 import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
+import { JUnitFile, type JUnitCase, type JUnitFailure } from './junit';
 import { OUTCOME } from './outcome';
 import { didYouMean, OptionError, parseOptions, parseOrExit, usageError, type CommandSpec, type OptionRow } from './args';
 
@@ -31,6 +32,8 @@ export interface CheckArgs {
   model: string | undefined;
   format: HistoryFormat | undefined;
   json: boolean;
+  /** Write a JUnit XML report here, one test case per file. */
+  junit: string | undefined;
   files: string[];
   options: CheckOptions;
   help: boolean;
@@ -89,6 +92,12 @@ const CHECK_ROWS: readonly CheckRow[] = [
       if (!(HISTORY_FORMATS as readonly string[]).includes(v)) throw new OptionError(`--format must be one of ${HISTORY_FORMATS.join(', ')}, got ${JSON.stringify(v)}${didYouMean(v, HISTORY_FORMATS)}`);
       a.format = v as HistoryFormat;
     },
+  },
+  {
+    long: 'junit',
+    arg: 'FILE',
+    desc: 'Also write a JUnit XML report for CI systems: one test case per history file; a failing one carries what the checker found.',
+    set: (a, v) => (a.junit = v),
   },
   { long: 'json', desc: "Print the full result as JSON (one object per file, one per line), with Jepsen's and Elle's key names (valid?, anomaly-types).", set: (a) => (a.json = true) },
   { long: 'consistency-models', short: 'c', arg: 'LIST', scope: ELLE, defText: 'strict-serializable', desc: 'models the history must satisfy, comma-separated.', set: (a, v) => (a.options.consistencyModels = listArg(v)) },
@@ -155,7 +164,7 @@ ${formats}`;
   1    a file is invalid
   2    a file's validity is unknown (and none is invalid)
   254  bad usage, or a file that cannot be read or does not fit the model`,
-  draft: () => ({ model: undefined, format: undefined, json: false, files: [], options: {}, help: false, version: false, given: new Set() }),
+  draft: () => ({ model: undefined, format: undefined, json: false, junit: undefined, files: [], options: {}, help: false, version: false, given: new Set() }),
   positional: (a, word) => a.files.push(word),
 };
 
@@ -230,9 +239,11 @@ function normaliseIndices(ops: Op[]): { ops: Op[]; renumbered: boolean } {
   return { ops, renumbered: false };
 }
 
-/** The result of checking one file. */
+/** The result of checking one file: its exit code, and for the JUnit report what was wrong. */
 interface FileOutcome {
   code: number;
+  /** What the checker said (the lines printed under the file's name), or why the file was not checked. */
+  details?: string;
 }
 
 /**
@@ -253,7 +264,7 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   const fail = (message: string, line?: number): FileOutcome => {
     io.err(`${file}${line ? `:${line}` : ''}: ${message}\n`);
     if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
-    return { code: CHECK_EXIT.usage };
+    return { code: CHECK_EXIT.usage, details: `${file}${line ? `:${line}` : ''}: ${message}` };
   };
   let text: string;
   try {
@@ -289,7 +300,19 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
     io.out(`${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`);
     if (!many) io.out(`\n${OUTCOME[verdict]}\n`);
   }
-  return { code: CHECK_EXIT[verdict] };
+  return { code: CHECK_EXIT[verdict], details: [`${model.name}, ${format}, ${ops.length} history entries`, ...outcome.text].join('\n') };
+}
+
+/** The JUnit case of one checked file. */
+function fileCase(file: string, model: string, r: FileOutcome, seconds: number): JUnitCase {
+  const first = r.details?.split('\n')[1] ?? r.details ?? '';
+  const failure: JUnitFailure | undefined =
+    r.code === CHECK_EXIT.valid
+      ? undefined
+      : r.code === CHECK_EXIT.usage
+        ? { type: 'unreadable', message: r.details ?? 'not checked', text: r.details ?? '' }
+        : { type: r.code === CHECK_EXIT.invalid ? 'invalid' : 'unknown', message: `${r.code === CHECK_EXIT.invalid ? 'INVALID' : 'UNKNOWN'}${first ? `: ${first.trim()}` : ''}`, text: r.details ?? '' };
+  return { name: file, classname: `gyre.check.${model}`, seconds, ...(failure ? { failure } : {}) };
 }
 
 /** `gyre check`: returns the exit code. */
@@ -311,9 +334,12 @@ export async function checkCommand(argv: readonly string[], io: CheckIo): Promis
 
   let code = 0;
   const rank = (c: number) => (c === CHECK_EXIT.usage ? 3 : c === CHECK_EXIT.invalid ? 2 : c === CHECK_EXIT.unknown ? 1 : 0);
+  const junit = args.junit ? new JUnitFile(resolve(io.cwd, args.junit), `gyre check ${model.name}`, ['check', ...argv]) : undefined;
   for (const file of args.files) {
+    const t0 = performance.now();
     const r = checkFile(file, args, model, io, args.files.length > 1);
     if (rank(r.code) > rank(code)) code = r.code;
+    junit?.add(fileCase(file, model.name, r, (performance.now() - t0) / 1000));
   }
   return code;
 }

@@ -50,6 +50,8 @@ export interface TestOptions {
   logOps: boolean;
   /** Print the results map at the end, as Maelstrom does (`--no-print-results` leaves it out). */
   printResults: boolean;
+  /** Gyre: write a JUnit XML report here, one test case per run. */
+  junit: string | undefined;
 }
 
 /** What `parseTestArgs` returns. */
@@ -248,6 +250,13 @@ export const TEST_ROWS: readonly TestRow[] = [
     },
   },
   storeRow((d, v) => (d.o.store = v)),
+  {
+    long: 'junit',
+    arg: 'FILE',
+    gyre: true,
+    desc: 'Write a JUnit XML report for CI systems: one test case per run (with --seeds, per seed); a failing one carries the anomaly summary and the path of its report.html.',
+    set: (d, v) => (d.o.junit = v),
+  },
   { long: 'progress', gyre: true, desc: 'Show the live status line even when not on a terminal.', set: (d) => (d.o.progress = true) },
   { long: 'no-progress', gyre: true, desc: 'Never show the live status line.', set: (d) => (d.o.progress = false) },
 ];
@@ -270,7 +279,7 @@ function binArg(d: TestDraft, word: string, next: string | undefined, warn: (m: 
 /** A fresh draft: what has no default in the table ({@link TEST_ROWS} sets the rest). */
 function testDraft(): TestDraft {
   return {
-    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, seed: undefined, progress: undefined, logOps: false, printResults: true } as Partial<TestOptions> as TestOptions,
+    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, seed: undefined, progress: undefined, logOps: false, printResults: true, junit: undefined } as Partial<TestOptions> as TestOptions,
     acc: { nodeFlags: [], nodesList: [], nodesFile: undefined, nodeCount: undefined, consistencyRaw: '', concurrencyRaw: '' },
   };
 }

@@ -22,12 +22,14 @@ import {
   specConfig,
   summarize,
   sweep,
+  type SeedResult,
   type SimSpec,
   type SweepSummary,
 } from '@gyre/sim';
 import { formatSummary } from '@gyre/report';
 import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
 import { consoleReporter, resultsMap } from './console';
+import { JUnitFile, runCase, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
 import { resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
 import { OUTCOME } from './outcome';
@@ -158,13 +160,20 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   const store = resolve(io.cwd, o.store);
   const reporter = consoleReporter(io, { logOps: o.logOps, progress: false });
   try {
-    if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o.seed, store, argv, io);
+    if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o.seed, store, argv, io, o.junit);
     const seed = o.seed ?? String(randomBytes(4).readUInt32BE(0));
     const r = await runSim(await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
     const report = await writeRunReport(r.dir!, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
     if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');
-    io.out(formatSummary(r.results, { dir: r.dir!, color: io.isTTY }) + '\n');
+    const summary = formatSummary(r.results, { dir: r.dir!, color: io.isTTY });
+    io.out(summary + '\n');
+    if (o.junit) {
+      new JUnitFile(resolve(io.cwd, o.junit), `gyre sim ${workload.name}`, ['sim', ...argv]).add(
+        runCase({ name: workload.name, classname: `gyre.sim.${workload.name}`, seconds: r.wallSeconds, exitCode: r.exitCode, summary, seed, crash: r.crash, reproduce: simCommandLine(spec, seed) }),
+        `${r.dir}/report.html`,
+      );
+    }
     io.out(`simulated ${r.simSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(2)} s\n`);
     if (sim.checkDeterminism) {
       const again = seedResult(await runSim(await specConfig(spec, seed, { keepJournal: true })));
@@ -189,13 +198,16 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   }
 }
 
-async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | undefined, store: string, argv: readonly string[], io: Io): Promise<number> {
+async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | undefined, store: string, argv: readonly string[], io: Io, junitPath: string | undefined): Promise<number> {
   const first = seedOpt === undefined ? 0 : Number(seedOpt);
   const range: { first: number; count: number; shard?: string } = sim.shard ? { ...shardRange(first, sim.seeds!, sim.shard.index, sim.shard.total), shard: `${sim.shard.index}/${sim.shard.total}` } : { first, count: sim.seeds! };
   const seeds = seedRange(range.first, range.count);
   io.err(`INFO  Simulating ${spec.workload} with ${spec.node} over seeds ${range.first}..${range.first + range.count - 1}${range.shard ? ` (shard ${range.shard})` : ''}\n`);
+  const started = new Date();
   let lastShown = 0;
+  let lastPlain = Date.now();
   let failures = 0;
+  const results: SeedResult[] = [];
   const outcome = await sweep({
     spec,
     seeds,
@@ -203,6 +215,7 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | un
     stopOnFailure: sim.stopOnFailure,
     ...(io.signal ? { signal: io.signal } : {}),
     onResult: (r, n) => {
+      if (junitPath) results.push(r);
       if (failed(r)) {
         failures++;
         io.err(`${io.isTTY ? '\r\x1b[2K' : ''}seed ${r.seed}: ${r.exitCode === 1 ? 'INVALID' : r.exitCode === 2 ? 'unknown' : `crashed: ${(r.crash ?? '').split('\n')[0]}`}\n`);
@@ -210,6 +223,10 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | un
       if (io.isTTY && (n - lastShown >= Math.max(1, seeds.length / 100) || n === seeds.length)) {
         lastShown = n;
         io.err(`\r\x1b[2K${n}/${seeds.length} seeds, ${failures} failed`);
+      } else if (!io.isTTY && Date.now() - lastPlain >= SWEEP_STATUS_MS) {
+        // Off a terminal (CI), a plain line now and then, so that the log shows the sweep moving.
+        lastPlain = Date.now();
+        io.err(`INFO  status: ${n}/${seeds.length} seeds, ${failures} failed\n`);
       }
     },
   });
@@ -220,17 +237,49 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | un
   writeFileSync(file, stringifyJson(s) + '\n');
   io.out(formatSweepSummary(s) + '\n');
   io.out(`summary: ${file}\n`);
+  const junit = (recorded?: { seed: string; dir: string }) => junitPath && writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, file, recorded);
   if (s.smallestFailing === null) {
+    junit();
     io.out('\n' + OUTCOME.valid + '\n');
     return 0;
   }
   const seed = s.smallestFailing;
   const rec = await recordRun(spec, seed, store, { argv: ['sim', ...argv] });
   io.out(`smallest failing seed ${seed}: ${rec.dir} (messages.html shows its Lamport diagram)\n`);
+  junit({ seed, dir: rec.dir! });
   if (sim.shrink) await shrinkAndReport(spec, seed, sim, store, io);
   io.out(`reproduce: ${simCommandLine(spec, seed)}\n`);
   io.out('\n' + (s.invalid > 0 ? OUTCOME.invalid : OUTCOME.unknown) + '\n');
   return s.invalid > 0 ? 1 : s.crashed > 0 ? 255 : 2;
+}
+
+/** Real milliseconds between two plain status lines of a sweep off a terminal. */
+const SWEEP_STATUS_MS = 10_000;
+
+/**
+ * Writes the JUnit report of a sweep: one case per seed run, in seed order; a failing seed carries
+ * its anomaly summary and the command that reproduces it, and the seed the sweep recorded in the
+ * store (the smallest failing one) the path of its report.html.
+ */
+function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { first: number; count: number; shard?: string }, results: readonly SeedResult[], argv: readonly string[], summaryFile: string, recorded?: { seed: string; dir: string }): void {
+  const classname = `gyre.sim.${spec.workload}`;
+  const caseOf = (r: SeedResult): JUnitCase => {
+    const what = r.exitCode === 1 ? 'INVALID' : r.exitCode === 2 ? 'UNKNOWN' : 'CRASHED';
+    const message = r.crash ? `crashed: ${r.crash.split('\n')[0]}` : r.anomalies ? summaryMessage(r.anomalies, what) : `${what}: ${r.failures.join(', ')}`;
+    const details = [
+      r.anomalies ?? `${what}${r.failures.length ? ` (failing checkers: ${r.failures.join(', ')})` : ''}`,
+      r.crash ? `\nWhy it crashed:\n${r.crash}` : '',
+      r.seed === recorded?.seed ? `see ${recorded.dir}/report.html` : '',
+      `reproduce: ${simCommandLine(spec, r.seed)}`,
+    ].filter((x) => x !== '');
+    const failure = verdictFailure(r.exitCode, message, details.join('\n'));
+    return { name: `seed ${r.seed}`, classname, seconds: r.wallSeconds, ...(failure ? { failure } : {}) };
+  };
+  const out = [`summary: ${summaryFile}`, ...(recorded ? [`smallest failing seed ${recorded.seed}: ${recorded.dir}/report.html`] : [])];
+  const file = new JUnitFile(path, `gyre sim ${spec.workload}`, ['sim', ...argv], out, started);
+  file.property('seeds', `${range.first}..${range.first + range.count - 1}`);
+  if (range.shard) file.property('shard', range.shard);
+  file.add([...results].sort((a, b) => Number(a.seed) - Number(b.seed)).map(caseOf));
 }
 
 async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, store: string, io: Io): Promise<void> {

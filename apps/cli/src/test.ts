@@ -7,6 +7,7 @@ import { formatSummary } from '@gyre/report';
 import { runTest, StoreError } from '@gyre/runner';
 import { parseOrExit, readOptionFile } from './args';
 import { consoleReporter, resultsMap } from './console';
+import { JUnitFile, runCase } from './junit';
 import type { Io } from './io';
 import { parseTestArgs, TEST_SPEC, type TestOptions } from './options';
 import { writeRunReport } from './report';
@@ -39,6 +40,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
     return 254;
   }
   const reporter = consoleReporter(io, { logOps: o.logOps, progress: o.progress });
+  const junit = o.junit ? new JUnitFile(resolve(io.cwd, o.junit), `gyre test ${workload.name}`, ['test', ...argv]) : undefined;
   let code = 0;
   for (let i = 0; i < o.testCount; i++) {
     if (io.signal?.aborted) break;
@@ -66,13 +68,19 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
       if (!(e instanceof StoreError)) throw e;
       reporter.done();
       io.err(`${e.message}\n`);
+      junit?.add({ name: workload.name, classname: `gyre.test.${workload.name}`, seconds: 0, failure: { type: 'crashed', message: e.message, text: e.message } });
       return 255;
     }
     reporter.done();
     const report = await writeRunReport(r.dir, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
     if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');
-    io.out(formatSummary(r.results, { dir: r.dir, color: io.isTTY }) + '\n');
+    const summary = formatSummary(r.results, { dir: r.dir, color: io.isTTY });
+    io.out(summary + '\n');
+    junit?.add(
+      runCase({ name: o.testCount > 1 ? `${workload.name} #${i + 1}` : workload.name, classname: `gyre.test.${workload.name}`, seconds: r.wallSeconds, exitCode: r.exitCode, summary, seed: r.seed, crash: r.crash }),
+      `${r.dir}/report.html`,
+    );
     const health = reliabilitySummary(r.results);
     if (health) io.out(health + '\n');
     if (r.crash) {

@@ -4,6 +4,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { WORKLOADS, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
+import { formatSummary } from '@gyre/report';
 import { loadInstall } from './loader';
 import { runSim, type RunSize, type SimConfig, type SimResult } from './run';
 
@@ -44,6 +45,8 @@ export interface SeedResult {
   digest: string;
   /** The checkers (top-level keys of results.json) whose verdict was not `true`: what failed. */
   failures: string[];
+  /** For a seed that did not pass: the console summary of its results (verdict, figures, anomalies). */
+  anomalies?: string;
 }
 
 /** The workload of a spec; throws for an unknown name. */
@@ -101,6 +104,7 @@ export function seedResult(r: SimResult, journalHash?: Hash | false): SeedResult
     analysisSeconds: r.analysisSeconds,
     digest: journalHash === false ? '' : runDigest(r, journalHash),
     failures: failingCheckers(r.results),
+    ...(r.exitCode !== 0 ? { anomalies: formatSummary(r.results) } : {}),
   };
 }
 
