@@ -12,6 +12,8 @@ export interface Io {
   cwd: string;
   /** Aborted on the first Ctrl-C (or SIGTERM): stop, keeping what was recorded. */
   signal?: AbortSignal;
+  /** The environment (`gyre sim --shard auto` reads the job engine's variables). @defaultValue `process.env` */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A command: its arguments (after the command's name) in, its exit code out. */

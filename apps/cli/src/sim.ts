@@ -29,6 +29,7 @@ import {
 import { formatSummary } from '@gyre/report';
 import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
 import { consoleReporter, resultsMap } from './console';
+import { ShardError, shardFromEnv, type Shard } from './shard';
 import { JUnitFile, runCase, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
 import { resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
@@ -41,7 +42,8 @@ export interface SimOptions {
   /** The node module. */
   node: string | undefined;
   seeds: number | undefined;
-  shard: { index: number; total: number } | undefined;
+  /** `--shard K/N`, or `--shard auto[/N]` (resolved from the job engine's environment, see shard.ts). */
+  shard: Shard | { auto: true; total?: number } | undefined;
   workers: number | undefined;
   stopOnFailure: boolean;
   shrink: boolean;
@@ -78,11 +80,20 @@ const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
   { long: 'seeds', arg: 'N', desc: 'Run N seeds (SEED, SEED+1, ...) on worker threads and report how many failed and the smallest failing seed.', set: (d, v) => (d.sim.seeds = int('--seeds', v, 1)) },
   {
     long: 'shard',
-    arg: 'K/N',
-    desc: 'Run only the K-th of N contiguous blocks of the seeds (for CI machines); join the summaries with gyre sim merge.',
+    arg: 'K/N|auto',
+    desc:
+      'Run only the K-th of N contiguous blocks of the seeds (for CI machines); join the summaries with gyre sim merge. ' +
+      'auto reads K and N from the job engine: GitLab (CI_NODE_INDEX, CI_NODE_TOTAL), CircleCI (CIRCLE_NODE_INDEX, CIRCLE_NODE_TOTAL), Buildkite (BUILDKITE_PARALLEL_JOB, BUILDKITE_PARALLEL_JOB_COUNT), ' +
+      'or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with the total given as auto/N).',
     set: (d, v) => {
+      const auto = /^auto(?:\/(\d+))?$/.exec(v);
+      if (auto) {
+        if (auto[1] !== undefined && Number(auto[1]) < 1) throw new OptionError(`--shard auto/N needs N ≥ 1, got ${JSON.stringify(v)}`);
+        d.sim.shard = auto[1] === undefined ? { auto: true } : { auto: true, total: Number(auto[1]) };
+        return;
+      }
       const m = /^(\d+)\/(\d+)$/.exec(v);
-      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new OptionError(`--shard must be K/N with 1 ≤ K ≤ N, got ${JSON.stringify(v)}`);
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new OptionError(`--shard must be K/N with 1 ≤ K ≤ N, or auto, got ${JSON.stringify(v)}`);
       d.sim.shard = { index: Number(m[1]), total: Number(m[2]) };
     },
   },
@@ -135,6 +146,14 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   });
   if (typeof parsed === 'number') return parsed;
   const { sim, options: o } = parsed;
+  if (sim.shard && 'auto' in sim.shard) {
+    try {
+      sim.shard = shardFromEnv(io.env ?? process.env, sim.shard.total);
+    } catch (e) {
+      if (!(e instanceof ShardError)) throw e;
+      return usageError(io, SIM_SPEC.command, e.message);
+    }
+  }
   const nodeFile = sim.node ?? o.bin;
   if (!nodeFile) {
     io.err('Expected --node PATH_TO_NODE_MODULE (a .ts or .js file whose default export installs a node; see `gyre sim --help`).\n');
@@ -200,9 +219,10 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
 
 async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | undefined, store: string, argv: readonly string[], io: Io, junitPath: string | undefined): Promise<number> {
   const first = seedOpt === undefined ? 0 : Number(seedOpt);
-  const range: { first: number; count: number; shard?: string } = sim.shard ? { ...shardRange(first, sim.seeds!, sim.shard.index, sim.shard.total), shard: `${sim.shard.index}/${sim.shard.total}` } : { first, count: sim.seeds! };
+  const shard = sim.shard && !('auto' in sim.shard) ? sim.shard : undefined;
+  const range: { first: number; count: number; shard?: string } = shard ? { ...shardRange(first, sim.seeds!, shard.index, shard.total), shard: `${shard.index}/${shard.total}` } : { first, count: sim.seeds! };
   const seeds = seedRange(range.first, range.count);
-  io.err(`INFO  Simulating ${spec.workload} with ${spec.node} over seeds ${range.first}..${range.first + range.count - 1}${range.shard ? ` (shard ${range.shard})` : ''}\n`);
+  io.err(`INFO  Simulating ${spec.workload} with ${spec.node} over seeds ${range.first}..${range.first + range.count - 1}${range.shard ? ` (shard ${range.shard}${shard?.source ? ` from ${shard.source}` : ''})` : ''}\n`);
   const started = new Date();
   let lastShown = 0;
   let lastPlain = Date.now();
