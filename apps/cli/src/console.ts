@@ -20,6 +20,9 @@ export interface ConsoleOptions {
   progress?: boolean | undefined;
 }
 
+/** Said after history.txt in the summary, unless the operations were printed: how to print them. */
+export const LOG_OPS_NOTE = 'every operation; --log-ops prints them as they happen';
+
 /** Seconds (of the run's clock) between two plain status lines when not on a terminal. */
 export const STATUS_EVERY_SECONDS = 5;
 

@@ -28,7 +28,7 @@ import {
 } from '@gyre/sim';
 import { formatSummary } from '@gyre/report';
 import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
-import { consoleReporter, resultsMap } from './console';
+import { consoleReporter, LOG_OPS_NOTE, resultsMap } from './console';
 import { ShardError, shardFromEnv, type Shard } from './shard';
 import { JUnitFile, runCase, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
@@ -185,7 +185,7 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
     const report = await writeRunReport(r.dir!, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
     if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');
-    const summary = formatSummary(r.results, { dir: r.dir!, color: io.isTTY });
+    const summary = formatSummary(r.results, { dir: r.dir!, color: io.isTTY, ...(o.logOps ? {} : { historyNote: LOG_OPS_NOTE }) });
     io.out(summary + '\n');
     if (o.junit) {
       new JUnitFile(resolve(io.cwd, o.junit), `gyre sim ${workload.name}`, ['sim', ...argv]).add(

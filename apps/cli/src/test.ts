@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { formatSummary } from '@gyre/report';
 import { runTest, StoreError } from '@gyre/runner';
 import { parseOrExit, readOptionFile } from './args';
-import { consoleReporter, resultsMap } from './console';
+import { consoleReporter, LOG_OPS_NOTE, resultsMap } from './console';
 import { JUnitFile, runCase } from './junit';
 import type { Io } from './io';
 import { parseTestArgs, TEST_SPEC, type TestOptions } from './options';
@@ -75,7 +75,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
     const report = await writeRunReport(r.dir, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
     if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');
-    const summary = formatSummary(r.results, { dir: r.dir, color: io.isTTY });
+    const summary = formatSummary(r.results, { dir: r.dir, color: io.isTTY, ...(o.logOps ? {} : { historyNote: LOG_OPS_NOTE }) });
     io.out(summary + '\n');
     junit?.add(
       runCase({ name: o.testCount > 1 ? `${workload.name} #${i + 1}` : workload.name, classname: `gyre.test.${workload.name}`, seconds: r.wallSeconds, exitCode: r.exitCode, summary, seed: r.seed, crash: r.crash }),

@@ -14,6 +14,8 @@ export interface SummaryOptions {
   color?: boolean;
   /** Most anomaly lines. @defaultValue 8 */
   maxAnomalies?: number;
+  /** A note after the history.txt path (how to see the operations on the console). @defaultValue none */
+  historyNote?: string;
 }
 
 function get(o: unknown, ...path: string[]): unknown {
@@ -100,7 +102,7 @@ export function formatSummary(results: Record<string, unknown> | undefined, opti
   }
   if (options.dir) {
     row('see', `${options.dir}/report.html`);
-    row('history', `${options.dir}/history.txt`);
+    row('history', `${options.dir}/history.txt${options.historyNote ? ` (${options.historyNote})` : ''}`);
     row('log', `${options.dir}/gyre.log (also jepsen.log)`);
   }
   return lines.join('\n');
