@@ -24,7 +24,7 @@ export interface ConsoleOptions {
 export const LOG_OPS_NOTE = 'every operation; --log-ops prints them as they happen';
 
 /** Seconds (of the run's clock) between two plain status lines when not on a terminal. */
-export const STATUS_EVERY_SECONDS = 5;
+const STATUS_EVERY_SECONDS = 5;
 
 /**
  * The status as one line: where the main phase is against its time limit (`12.5/20s`, or

@@ -30,7 +30,7 @@ interface Engine {
 }
 
 /** The engines `--shard auto` knows, in the order they are looked for. */
-export const SHARD_ENGINES: readonly Engine[] = [
+const SHARD_ENGINES: readonly Engine[] = [
   { name: 'Kubernetes Indexed Job', index: 'JOB_COMPLETION_INDEX', base: 0 },
   { name: 'GitLab', index: 'CI_NODE_INDEX', total: 'CI_NODE_TOTAL', base: 1 },
   { name: 'CircleCI', index: 'CIRCLE_NODE_INDEX', total: 'CIRCLE_NODE_TOTAL', base: 0 },
