@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJUnit as parse, validateJUnit } from '../test/junit-schema';
+import { main } from './main';
 import { junitXml, summaryMessage, verdictFailure, type JUnitSuite } from './junit';
 
 const suite: JUnitSuite = {
@@ -76,5 +77,14 @@ describe('verdictFailure and summaryMessage', () => {
     expect([0, 1, 2, 255].map((c) => verdictFailure(c, 'm', 't')?.type)).toEqual([undefined, 'invalid', 'unknown', 'crashed']);
     expect(summaryMessage('INVALID  broadcast\n  ops          3\n  anomalies    workload › lost (1): 3\n  see          x', 'invalid')).toBe('INVALID  broadcast: workload › lost (1): 3');
     expect(summaryMessage('UNKNOWN', 'unknown')).toBe('UNKNOWN');
+  });
+});
+
+describe('gyre demo --junit', () => {
+  it('is refused: each demo is a gyre test of its own, and one file would keep only the last', async () => {
+    let err = '';
+    const code = await main(['demo', '--junit', 'x.xml'], { out: () => {}, err: (s) => (err += s), isTTY: false, cwd: '/' });
+    expect(code).toBe(254);
+    expect(err).toContain('gyre demo writes no JUnit report; gyre test --junit FILE does');
   });
 });
