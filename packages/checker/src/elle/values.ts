@@ -86,15 +86,14 @@ export class IntList {
 }
 
 /**
- * A hash table from (key id, value) to an integer, for integer values that fit in 32 bits (open
- * addressing over typed arrays, no garbage); other values go to a `Map`.
+ * A hash table from a pair of 32-bit integers (a key id and a value code) to a non-negative
+ * integer: open addressing over one typed array, no garbage.
  */
 export class PairTable {
-  // Entries of three ints side by side (key id, value, stored integer) so a probe touches one cache line.
+  // Entries of three ints side by side (key id, value, stored integer + 1) so a probe touches one cache line.
   private t: Int32Array;
   private mask: number;
   private count = 0;
-  private readonly other = new Map<string, number>();
   constructor(
     expected = 1024,
     private readonly alloc: Alloc = HEAP,
@@ -115,50 +114,35 @@ export class PairTable {
     h ^= h >>> 15;
     return (Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13)) + (b ^ (b >> 31) ^ Math.imul(b >> 16, 0x85ebca77));
   }
-  /** The integer stored for (a, value), or -1. */
-  get(a: number, value: unknown): number {
-    if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
-    if (typeof value === 'number' && (value | 0) === value) {
-      const { t, mask } = this;
-      for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
-        const p = i * 3;
-        const v = t[p + 2]!;
-        if (v === 0) return -1;
-        if (t[p] === a && t[p + 1] === value) return v - 1;
+  /** The integer stored for (a, b), or -1. */
+  get(a: number, b: number): number {
+    const { t, mask } = this;
+    for (let i = PairTable.hash(a, b) & mask; ; i = (i + 1) & mask) {
+      const p = i * 3;
+      const v = t[p + 2]!;
+      if (v === 0) return -1;
+      if (t[p] === a && t[p + 1] === b) return v - 1;
+    }
+  }
+  /** Stores x (≥ 0) for (a, b); returns the previous integer or -1. */
+  set(a: number, b: number, x: number): number {
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
+    const { t, mask } = this;
+    for (let i = PairTable.hash(a, b) & mask; ; i = (i + 1) & mask) {
+      const p = i * 3;
+      const v = t[p + 2]!;
+      if (v === 0) {
+        t[p] = a;
+        t[p + 1] = b;
+        t[p + 2] = x + 1;
+        this.count++;
+        return -1;
+      }
+      if (t[p] === a && t[p + 1] === b) {
+        t[p + 2] = x + 1;
+        return v - 1;
       }
     }
-    return this.other.get(PairTable.otherKey(a, value)) ?? -1;
-  }
-  /** Stores x (≥ 0) for (a, value); returns the previous integer or -1. */
-  set(a: number, value: unknown, x: number): number {
-    if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
-    if (typeof value === 'number' && (value | 0) === value) {
-      if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
-      const { t, mask } = this;
-      for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
-        const p = i * 3;
-        const v = t[p + 2]!;
-        if (v === 0) {
-          t[p] = a;
-          t[p + 1] = value;
-          t[p + 2] = x + 1;
-          this.count++;
-          return -1;
-        }
-        if (t[p] === a && t[p + 1] === value) {
-          t[p + 2] = x + 1;
-          return v - 1;
-        }
-      }
-    }
-    const k = PairTable.otherKey(a, value);
-    const prev = this.other.get(k) ?? -1;
-    this.other.set(k, x);
-    return prev;
-  }
-  private static otherKey(a: number, value: unknown): string {
-    const c = canon(value);
-    return a + (typeof c === 'number' ? '#' : '$') + c;
   }
   private grow(): void {
     const old = this.t;
