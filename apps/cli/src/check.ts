@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
-import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
+import { jepsenModels, linModels, type CheckModel, type CheckOptions, type FileCheck, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
 
 /** What a command writes to (a subset of cli.ts's `Io`). */
@@ -106,6 +106,18 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
       case '--cycle-search-timeout':
         a.options.cycleSearchTimeout = intArg('--cycle-search-timeout', value(), 1);
         break;
+      case '--wfr-keys':
+      case '--wfr-keys?':
+        a.options.wfrKeys = true;
+        break;
+      case '--sequential-keys':
+      case '--sequential-keys?':
+        a.options.sequentialKeys = true;
+        break;
+      case '--linearizable-keys':
+      case '--linearizable-keys?':
+        a.options.linearizableKeys = true;
+        break;
       case '-g':
       case '--group-size':
         a.options.groupSize = intArg('--group-size', value(), 1);
@@ -161,6 +173,23 @@ Options:
                                     [default: strict-serializable].
   -a, --anomalies LIST              Elle: further anomalies that must not occur, comma-separated.
   -s, --cycle-search-timeout MS     Elle: milliseconds of cycle search per component [default: 1000].
+      --wfr-keys                    rw-register: assume a transaction's write of a key comes after
+                                    the version it read of that key. Safe when every key's
+                                    versions are installed one at a time on the version a writer
+                                    read (single-copy or leader-based storage, any isolation level
+                                    from read committed up); not under last-writer-wins merges of
+                                    concurrent writes. Maelstrom's txn-rw-register assumes it.
+      --sequential-keys             rw-register: assume each key is sequentially consistent: every
+                                    process sees a key's versions in one order. Safe when each
+                                    process talks to one up-to-date copy per key (a leader, or
+                                    sticky sessions on a store with session guarantees); not when
+                                    a process's reads may hit a stale replica.
+      --linearizable-keys           rw-register: assume each key is linearizable: a transaction
+                                    invoked after another completed sees that one's versions or
+                                    newer. Safe for strict-serializable stores and per-key
+                                    consensus; not for follower reads or any eventually consistent
+                                    replication. An assumption that does not hold makes false
+                                    anomalies (often cyclic-versions); none is made by default.
       --time-limit SECONDS          Linearizability: give up (verdict unknown) after this long
                                     [default: no limit].
   -g, --group-size N                long-fork: how many keys every read covers [default: not checked].
@@ -235,6 +264,8 @@ interface FileOutcome {
 
 function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean): FileOutcome {
   const path = resolve(io.cwd, file);
+  const fast = model.checkFile?.(path, args.format, args.options);
+  if (fast) return printOutcome(file, args, model, io, many, fast);
   const fail = (message: string, line?: number): FileOutcome => {
     io.err(`${file}${line ? `:${line}` : ''}: ${message}\n`);
     if (args.json) io.out(stringifyJson({ file, model: model.name, valid: null, error: message, ...(line ? { line } : {}) }) + '\n');
@@ -264,12 +295,18 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   const { ops, renumbered } = normaliseIndices(parsed.ops);
   const loc = locator(parsed, ops);
   const outcome = model.run(ops, args.options, loc);
+  const clients = ops.filter((o) => typeof o.process === 'number' && o.type === 'invoke').length;
+  return printOutcome(file, args, model, io, many, { format, entries: ops.length, clients, renumbered, outcome });
+}
+
+/** Prints the outcome of one file (as text or JSON) and returns its exit code. */
+function printOutcome(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean, f: FileCheck): FileOutcome {
+  const { outcome, format } = f;
   const verdict = outcome.valid === true ? 'valid' : outcome.valid === false ? 'invalid' : 'unknown';
   if (args.json) {
-    io.out(stringifyJson({ file, model: model.name, format, ops: ops.length, valid: outcome.valid, result: outcome.result }) + '\n');
+    io.out(stringifyJson({ file, model: model.name, format, ops: f.entries, valid: outcome.valid, result: outcome.result }) + '\n');
   } else {
-    const clients = ops.filter((o) => typeof o.process === 'number' && o.type === 'invoke').length;
-    io.out(`${file}: ${model.name}, ${format}, ${ops.length} history entries (${clients} client operations)${renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
+    io.out(`${file}: ${model.name}, ${format}, ${f.entries} history entries (${f.clients} client operations)${f.renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
     for (const line of outcome.text) io.out(`  ${line}\n`);
     io.out(`${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`);
     if (!many) io.out(`\n${OUTCOME[verdict]}\n`);
@@ -305,6 +342,7 @@ export async function checkCommand(argv: readonly string[], io: CheckIo): Promis
   if (model.family !== 'elle' && (o.consistencyModels || o.anomalies || o.cycleSearchTimeout !== undefined)) {
     return usage(`--consistency-models, --anomalies and --cycle-search-timeout apply to the Elle models (list-append, rw-register), not to ${model.name}.`);
   }
+  if (model.name !== 'rw-register' && (o.wfrKeys || o.sequentialKeys || o.linearizableKeys)) return usage(`--wfr-keys, --sequential-keys and --linearizable-keys apply to --model rw-register only.`);
   if (model.family !== 'linearizability' && o.timeLimit !== undefined) return usage(`--time-limit applies to the linearizability models, not to ${model.name}.`);
   if (model.name !== 'long-fork' && o.groupSize !== undefined) return usage('--group-size applies to --model long-fork only.');
   if (model.name !== 'bank' && (o.negativeBalances || o.totalAmount !== undefined || o.accounts)) return usage('--allow-negative-balances, --total-amount and --accounts apply to --model bank only.');

@@ -10,7 +10,7 @@
  * for reports ({@link TxnHistory.op}).
  */
 import type { Op, OpType } from '@gyre/history';
-import { type Canon, IntList, Interner, canon } from './values';
+import { type Canon, Interner, canon } from './values';
 
 // Op types.
 export const T_INVOKE = 0;
@@ -32,7 +32,7 @@ export const M_WRITE = 3;
 /** The value code of `null` (and of a missing value). */
 export const NIL = -1;
 /** Values 0..SMALL are their own code. */
-const SMALL = 0x3fffffff;
+export const SMALL = 0x3fffffff;
 /** `mopLen` of a read whose value is not a list: the value's code is in `mopValue`. */
 export const SCALAR = -1;
 
@@ -84,35 +84,13 @@ export class ValueCodes {
   }
 }
 
-class Bytes {
-  data: Uint8Array;
-  length = 0;
-  constructor(capacity: number) {
-    this.data = new Uint8Array(Math.max(16, capacity));
-  }
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const d = new Uint8Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = x;
-  }
-}
-class Doubles {
-  data: Float64Array;
-  length = 0;
-  constructor(capacity: number) {
-    this.data = new Float64Array(Math.max(16, capacity));
-  }
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const d = new Float64Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = x;
-  }
+type Column = Uint8Array | Int32Array | Float64Array;
+
+/** A copy of `a` with room for `cap` entries, its first `used` ones kept. */
+function grown<T extends Column>(a: T, used: number, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a.subarray(0, used));
+  return b;
 }
 
 /**
@@ -164,54 +142,89 @@ export interface TxnHistory {
 const MOP_NAMES = ['?', 'r', 'append', 'w'];
 
 /**
- * Builds a {@link TxnHistory} one entry at a time: {@link TxnHistoryBuilder.addOp} for `Op`s, or
- * the begin / micro-op / end calls a reader makes as it scans a line.
+ * Builds a {@link TxnHistory} one entry at a time: {@link TxnHistoryBuilder.addOp} for `Op`s, or,
+ * for a reader, {@link TxnHistoryBuilder.reserve} then direct writes to the columns (micro-ops at
+ * `nMops`, elements at `nElems`) and {@link TxnHistoryBuilder.endOp}.
  */
 export class TxnHistoryBuilder {
   readonly keys = new Interner();
   readonly values = new ValueCodes();
   readonly fs = new Interner();
   private readonly processes = new Interner();
-  readonly type: Bytes;
-  readonly process: IntList;
-  readonly index: Doubles;
-  readonly time: Doubles;
-  readonly isTxn: Bytes;
-  readonly shape: Bytes;
-  readonly f: IntList;
-  readonly line: IntList | undefined;
-  readonly mopStart: IntList;
-  readonly mopKind: Bytes;
-  readonly mopKey: IntList;
-  readonly mopValue: IntList;
-  readonly mopLen: IntList;
-  readonly elems: IntList;
+  nOps = 0;
+  nMops = 0;
+  nElems = 0;
+  private opCap: number;
+  private mopCap: number;
+  private elemCap: number;
+  type: Uint8Array;
+  process: Int32Array;
+  index: Float64Array;
+  time: Float64Array;
+  isTxn: Uint8Array;
+  shape: Uint8Array;
+  f: Int32Array;
+  line: Int32Array | undefined;
+  mopStart: Int32Array;
+  mopKind: Uint8Array;
+  mopKey: Int32Array;
+  mopValue: Int32Array;
+  mopLen: Int32Array;
+  elems: Int32Array;
   /** Ops kept as given (all of them for {@link txnHistory}; the odd ones for a reader). */
   private readonly kept = new Map<number, Op>();
-  private all: readonly Op[] | undefined;
 
   constructor(capacity: { ops?: number; mops?: number; elems?: number; lines?: boolean } = {}) {
-    const ops = capacity.ops ?? 1024;
-    const mops = capacity.mops ?? ops * 2;
-    this.type = new Bytes(ops);
-    this.process = new IntList(ops);
-    this.index = new Doubles(ops);
-    this.time = new Doubles(ops);
-    this.isTxn = new Bytes(ops);
-    this.shape = new Bytes(ops);
-    this.f = new IntList(ops);
-    this.line = capacity.lines ? new IntList(ops) : undefined;
-    this.mopStart = new IntList(ops + 1);
-    this.mopStart.push(0);
-    this.mopKind = new Bytes(mops);
-    this.mopKey = new IntList(mops);
-    this.mopValue = new IntList(mops);
-    this.mopLen = new IntList(mops);
-    this.elems = new IntList(capacity.elems ?? mops * 4);
+    const ops = (this.opCap = Math.max(16, capacity.ops ?? 1024));
+    const mops = (this.mopCap = Math.max(16, capacity.mops ?? ops * 2));
+    const elems = (this.elemCap = Math.max(16, capacity.elems ?? mops * 4));
+    this.type = new Uint8Array(ops);
+    this.process = new Int32Array(ops);
+    this.index = new Float64Array(ops);
+    this.time = new Float64Array(ops);
+    this.isTxn = new Uint8Array(ops);
+    this.shape = new Uint8Array(ops);
+    this.f = new Int32Array(ops);
+    this.line = capacity.lines ? new Int32Array(ops) : undefined;
+    this.mopStart = new Int32Array(ops + 1);
+    this.mopKind = new Uint8Array(mops);
+    this.mopKey = new Int32Array(mops);
+    this.mopValue = new Int32Array(mops);
+    this.mopLen = new Int32Array(mops);
+    this.elems = new Int32Array(elems);
   }
 
   get length(): number {
-    return this.type.length;
+    return this.nOps;
+  }
+
+  /** Makes room for this many more entries, micro-ops and elements. */
+  reserve(ops: number, mops: number, elems: number): void {
+    if (this.nOps + ops > this.opCap) {
+      const n = this.nOps;
+      const cap = (this.opCap = Math.max(this.opCap * 2, n + ops));
+      this.type = grown(this.type, n, cap);
+      this.process = grown(this.process, n, cap);
+      this.index = grown(this.index, n, cap);
+      this.time = grown(this.time, n, cap);
+      this.isTxn = grown(this.isTxn, n, cap);
+      this.shape = grown(this.shape, n, cap);
+      this.f = grown(this.f, n, cap);
+      if (this.line) this.line = grown(this.line, n, cap);
+      this.mopStart = grown(this.mopStart, n + 1, cap + 1);
+    }
+    if (this.nMops + mops > this.mopCap) {
+      const n = this.nMops;
+      const cap = (this.mopCap = Math.max(this.mopCap * 2, n + mops));
+      this.mopKind = grown(this.mopKind, n, cap);
+      this.mopKey = grown(this.mopKey, n, cap);
+      this.mopValue = grown(this.mopValue, n, cap);
+      this.mopLen = grown(this.mopLen, n, cap);
+    }
+    if (this.nElems + elems > this.elemCap) {
+      const cap = (this.elemCap = Math.max(this.elemCap * 2, this.nElems + elems));
+      this.elems = grown(this.elems, this.nElems, cap);
+    }
   }
 
   /** The code of a process value. */
@@ -221,85 +234,85 @@ export class TxnHistoryBuilder {
     return -2 - this.processes.id(p);
   }
 
-  /** Adds a micro-op; returns the shape bits it contributes. */
-  addMop(kind: number, key: number, value: number, len: number): void {
-    this.mopKind.push(kind);
-    this.mopKey.push(key);
-    this.mopValue.push(value);
-    this.mopLen.push(len);
-  }
-
-  /** Ends an entry whose micro-ops (if any) were added since the previous one. */
+  /** Ends an entry whose micro-ops (if any) were written since the previous one (room reserved). */
   endOp(type: number, process: number, index: number, time: number, f: number, isTxn: boolean, shape: number, line = 0): void {
-    this.type.push(type);
-    this.process.push(process);
-    this.index.push(index);
-    this.time.push(time);
-    this.f.push(f);
-    this.isTxn.push(isTxn ? 1 : 0);
-    this.shape.push(shape);
-    this.line?.push(line);
-    this.mopStart.push(this.mopKind.length);
+    const i = this.nOps++;
+    this.type[i] = type;
+    this.process[i] = process;
+    this.index[i] = index;
+    this.time[i] = time;
+    this.f[i] = f;
+    this.isTxn[i] = isTxn ? 1 : 0;
+    this.shape[i] = shape;
+    if (this.line) this.line[i] = line;
+    this.mopStart[i + 1] = this.nMops;
   }
 
-  /** Forgets micro-ops and elements added after the given counts (a line being abandoned). */
-  rollback(mops: number, elems: number): void {
-    this.mopKind.length = mops;
-    this.mopKey.length = mops;
-    this.mopValue.length = mops;
-    this.mopLen.length = mops;
-    this.elems.length = elems;
-  }
-
-  /** Adds an `Op` (kept as it is, for reports). */
+  /** Adds an `Op` (kept as it is, for reports, unless `keep` is false). */
   addOp(op: Op, line = 0, keep = true): void {
-    const i = this.length;
+    const i = this.nOps;
     const value = op.value;
     let shape = 0;
     let isTxn = false;
     if (Array.isArray(value)) {
       isTxn = true;
-      for (let j = 0; j < value.length; j++) shape |= this.addMopValue(value[j]);
-    } else shape = S_NOT_TXN;
+      let elems = 0;
+      for (let j = 0; j < value.length; j++) {
+        const m = value[j];
+        if (Array.isArray(m) && Array.isArray(m[2])) elems += (m[2] as unknown[]).length;
+      }
+      this.reserve(1, value.length, elems);
+      for (let j = 0; j < value.length; j++) shape |= this.addMop(value[j]);
+    } else {
+      this.reserve(1, 0, 0);
+      shape = S_NOT_TXN;
+    }
     const t = typeCode(op.type);
     const time = typeof op.time === 'number' ? op.time : typeof op.time === 'bigint' ? Number(op.time) : NaN;
     this.endOp(t < 0 ? T_INFO : t, this.processCode(op.process), op.index, time, this.fs.id(op.f ?? ''), isTxn, shape, line);
     if (keep) this.kept.set(i, op);
   }
 
-  private addMopValue(m: unknown): number {
+  /** Adds one micro-op (room reserved); returns its shape bits. */
+  private addMop(m: unknown): number {
+    const g = this.nMops++;
     if (!Array.isArray(m) || m.length < 3) {
-      this.addMop(M_OTHER, this.keys.id(null), NIL, 0);
+      this.mopKind[g] = M_OTHER;
+      this.mopKey[g] = this.keys.id(null);
+      this.mopValue[g] = NIL;
+      this.mopLen[g] = SCALAR;
       return S_NOT_TXN | S_OTHER;
     }
     const f = m[0];
     const kind = f === 'r' ? M_READ : f === 'append' ? M_APPEND : f === 'w' ? M_WRITE : M_OTHER;
     let shape = typeof f !== 'string' || m.length !== 3 ? S_NOT_TXN : 0;
     shape |= kind === M_READ ? S_READ : kind === M_APPEND ? S_APPEND : kind === M_WRITE ? S_WRITE : S_OTHER;
-    const k = this.keys.id(m[1]);
+    this.mopKind[g] = kind;
+    this.mopKey[g] = this.keys.id(m[1]);
     const v = m[2];
     if (kind === M_READ && Array.isArray(v)) {
-      const start = this.elems.length;
-      for (let j = 0; j < v.length; j++) this.elems.push(this.values.code(v[j]));
-      this.addMop(kind, k, start, v.length);
+      const start = this.nElems;
+      for (let j = 0; j < v.length; j++) this.elems[this.nElems++] = this.values.code(v[j]);
+      this.mopValue[g] = start;
+      this.mopLen[g] = v.length;
     } else {
       const c = this.values.code(v);
       if (kind === M_WRITE && c === NIL) shape |= S_NIL_WRITE;
-      this.addMop(kind, k, c, SCALAR);
+      this.mopValue[g] = c;
+      this.mopLen[g] = SCALAR;
     }
     return shape;
   }
 
-  /** The history (the builder must not be used afterwards). */
-  finish(ops?: readonly Op[]): TxnHistory {
-    if (ops) this.all = ops;
-    return new Columns(this, this.all, this.kept, this.processes);
-  }
-
   /** Sets every entry's index to its position (for histories whose indices do not increase). */
   renumber(): void {
-    for (let i = 0; i < this.index.length; i++) this.index.data[i] = i;
+    for (let i = 0; i < this.nOps; i++) this.index[i] = i;
     for (const [i, op] of this.kept) if (op.index !== i) this.kept.set(i, { ...op, index: i });
+  }
+
+  /** The history (the builder must not be used afterwards); `all` are the ops it was built from, if any. */
+  finish(all?: readonly Op[]): TxnHistory {
+    return new Columns(this, all, this.kept, this.processes);
   }
 }
 
@@ -330,27 +343,27 @@ class Columns implements TxnHistory {
     private readonly kept: Map<number, Op>,
     private readonly processes: Interner,
   ) {
-    this.length = b.type.length;
-    this.type = b.type.data.subarray(0, this.length);
-    this.process = b.process.data.subarray(0, this.length);
-    this.index = b.index.data.subarray(0, this.length);
-    this.time = b.time.data.subarray(0, this.length);
-    this.isTxn = b.isTxn.data.subarray(0, this.length);
-    this.shape = b.shape.data.subarray(0, this.length);
-    this.f = b.f.data.subarray(0, this.length);
-    if (b.line) this.line = b.line.data.subarray(0, this.length);
-    this.mopStart = b.mopStart.data.subarray(0, this.length + 1);
-    const m = b.mopKind.length;
-    this.mopKind = b.mopKind.data.subarray(0, m);
-    this.mopKey = b.mopKey.data.subarray(0, m);
-    this.mopValue = b.mopValue.data.subarray(0, m);
-    this.mopLen = b.mopLen.data.subarray(0, m);
-    this.elems = b.elems.data.subarray(0, b.elems.length);
+    const n = (this.length = b.nOps);
+    this.type = b.type.subarray(0, n);
+    this.process = b.process.subarray(0, n);
+    this.index = b.index.subarray(0, n);
+    this.time = b.time.subarray(0, n);
+    this.isTxn = b.isTxn.subarray(0, n);
+    this.shape = b.shape.subarray(0, n);
+    this.f = b.f.subarray(0, n);
+    if (b.line) this.line = b.line.subarray(0, n);
+    this.mopStart = b.mopStart.subarray(0, n + 1);
+    const m = b.nMops;
+    this.mopKind = b.mopKind.subarray(0, m);
+    this.mopKey = b.mopKey.subarray(0, m);
+    this.mopValue = b.mopValue.subarray(0, m);
+    this.mopLen = b.mopLen.subarray(0, m);
+    this.elems = b.elems.subarray(0, b.nElems);
     this.keys = b.keys;
     this.values = b.values;
     this.fNames = b.fs;
-    const n = processes.find('nemesis');
-    this.nemesis = n < 0 ? -2 - 0x7fffffff : -2 - n;
+    const nemesis = processes.find('nemesis');
+    this.nemesis = nemesis < 0 ? -2 - 0x7fffffff : -2 - nemesis;
   }
 
   processValue(i: number): unknown {
