@@ -114,10 +114,16 @@ export class PairTable {
     h ^= h >>> 15;
     return (Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13)) + (b ^ (b >> 31) ^ Math.imul(b >> 16, 0x85ebca77));
   }
+  // Collisions are probed with a step of their own (odd, so every slot is reached): the runs of
+  // consecutive slots that keys fill would otherwise merge into long linear probes.
+  private static step(a: number, b: number): number {
+    return (Math.imul(a ^ Math.imul(b, 0x27d4eb2d), 0x165667b1) >>> 7) | 1;
+  }
   /** The integer stored for (a, b), or -1. */
   get(a: number, b: number): number {
     const { t, mask } = this;
-    for (let i = PairTable.hash(a, b) & mask; ; i = (i + 1) & mask) {
+    const step = PairTable.step(a, b);
+    for (let i = PairTable.hash(a, b) & mask; ; i = (i + step) & mask) {
       const p = i * 3;
       const v = t[p + 2]!;
       if (v === 0) return -1;
@@ -128,7 +134,8 @@ export class PairTable {
   set(a: number, b: number, x: number): number {
     if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
     const { t, mask } = this;
-    for (let i = PairTable.hash(a, b) & mask; ; i = (i + 1) & mask) {
+    const step = PairTable.step(a, b);
+    for (let i = PairTable.hash(a, b) & mask; ; i = (i + step) & mask) {
       const p = i * 3;
       const v = t[p + 2]!;
       if (v === 0) {
