@@ -12,7 +12,7 @@ import { type TxnHistory, M_APPEND, M_READ, NIL, SCALAR, txnHistory } from './co
 import { type Analysis, type ElleOptions, type ElleResult, finish, resolveOptions } from './core';
 import { type CycleStep, fmt } from './explain';
 import { type EdgeSource, RW, WR, WW } from './graph';
-import { Arena, PairTable } from './values';
+import { Arena, KeyValueTable } from './values';
 import { FAIL, INFO, OK, type TxnTable, opOf, processSource, realtimeSource, txnTable } from './txn';
 
 class Malformed {
@@ -37,15 +37,17 @@ export function checkListAppend(history: readonly Op[] | TxnHistory, opts: ElleO
   const pre = new Arena(17 * hist.length + 64);
   const h = txnTable(hist, pre);
   let order: EdgeSource | undefined;
-  let orderEdges = 0;
   if (r.graph === 'realtime') order = realtimeSource(h, pre);
   else if (r.graph === 'process') order = processSource(h);
-  order?.(() => orderEdges++);
   const m = h.mops;
-  // Per micro-op columns (25 bytes), the value table, versions (at most two per micro-op: their
-  // writers, readers and lost-update counts), then the graph (edges, offsets), Tarjan and the
-  // cycle search's vertex map.
-  const bytes = 8 * (h.n + 1) + 25 * m + 12 * PairTable.capacity(m) + 12 * 2 * m + 5 * (orderEdges + 2 * m) + 4 * (2 * h.n + 2) + 30 * h.n + 64 * 16;
+  // The value table (per key 16 bytes of ranges, then at most 2 slots per append plus 16 per key;
+  // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (25
+  // bytes), versions (at most two per micro-op: their writers, readers and lost-update counts), then the
+  // graph (edges, offsets), Tarjan and the cycle search's vertex map. Memory asked for but never
+  // written costs nothing, so the real-time edges are not counted first: 16 per transaction are
+  // allowed for, and beyond that the graph takes plain memory.
+  const keys = hist.keys.size;
+  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 25 * m + 12 * 2 * m + 5 * (16 * h.n + 2 * m) + 4 * (2 * h.n + 2) + 30 * h.n + 64 * 16;
   const arena = new Arena(bytes);
   const a = analyze(h, arena);
   if (a instanceof Malformed) return { valid: 'unknown', error: { type: a.type, message: a.message, ...a.detail } };
@@ -67,7 +69,12 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
   const keyValue = (k: number) => H.keys.values[k];
   const value = (c: number) => H.values.value(c);
   // Appends are identified by their micro-op number: (key, value code) → micro-op.
-  const values = new PairTable(M, arena);
+  const values = new KeyValueTable(nk, arena);
+  for (let t = 0; t < n; t++) {
+    const at = h.at[t]!;
+    for (let row = H.mopStart[at]!; row < H.mopStart[at + 1]!; row++) if (H.mopKind[row] === M_APPEND) values.expect(H.mopKey[row]!, H.mopValue[row]!);
+  }
+  values.seal();
   // Each key's longest read so far: its first element in `elems`, its length, its micro-op.
   const longStart = new Int32Array(nk);
   const longLen = new Int32Array(nk);

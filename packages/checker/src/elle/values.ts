@@ -161,6 +161,77 @@ export class PairTable {
   }
 }
 
+/**
+ * A map from (key id, value code) to a non-negative integer, for pairs announced beforehand
+ * ({@link KeyValueTable.expect}, then {@link KeyValueTable.seal}). A key whose values are a narrow
+ * range of small integers (the usual case: 1, 2, 3, ... appended to each key) gets a slice of one
+ * dense array, indexed by value; the others share a {@link PairTable}. Lookups of the dense keys
+ * touch one small array, not a table the size of the history.
+ */
+export class KeyValueTable {
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
+  private readonly count: Int32Array;
+  private readonly base: Int32Array;
+  private dense: Int32Array = new Int32Array(0);
+  private sparse: PairTable | undefined;
+  constructor(
+    keys: number,
+    private readonly alloc: Alloc = HEAP,
+  ) {
+    this.lo = alloc.i32(keys).fill(0x7fffffff);
+    this.hi = alloc.i32(keys).fill(-1);
+    this.count = alloc.i32(keys);
+    this.base = alloc.i32(keys).fill(-1);
+  }
+  /** Announces a pair that {@link KeyValueTable.set} may store. */
+  expect(k: number, v: number): void {
+    if (v < 0) this.count[k] = -0x40000000;
+    else {
+      if (v < this.lo[k]!) this.lo[k] = v;
+      if (v > this.hi[k]!) this.hi[k] = v;
+    }
+    this.count[k]!++;
+  }
+  /** Lays the table out; call once, after every {@link KeyValueTable.expect}. */
+  seal(): void {
+    const { lo, hi, count, base } = this;
+    let dense = 0;
+    let sparse = 0;
+    for (let k = 0; k < count.length; k++) {
+      const c = count[k]!;
+      if (c === 0) continue;
+      const width = hi[k]! - lo[k]! + 1;
+      if (c > 0 && width <= 2 * c + 16) {
+        base[k] = dense;
+        dense += width;
+      } else sparse += c > 0 ? c : c + 0x40000000;
+    }
+    this.dense = this.alloc.i32(dense);
+    if (sparse > 0) this.sparse = new PairTable(sparse, this.alloc);
+  }
+  /** The integer stored for (k, v), or -1. */
+  get(k: number, v: number): number {
+    const b = this.base[k]!;
+    if (b >= 0) {
+      const lo = this.lo[k]!;
+      return v < lo || v > this.hi[k]! ? -1 : this.dense[b + v - lo]! - 1;
+    }
+    return this.sparse ? this.sparse.get(k, v) : -1;
+  }
+  /** Stores x (≥ 0) for an announced (k, v); returns the previous integer or -1. */
+  set(k: number, v: number, x: number): number {
+    const b = this.base[k]!;
+    if (b >= 0) {
+      const i = b + v - this.lo[k]!;
+      const prev = this.dense[i]! - 1;
+      this.dense[i] = x + 1;
+      return prev;
+    }
+    return this.sparse!.set(k, v, x);
+  }
+}
+
 /** Where typed arrays come from: fresh allocations, or slices of one {@link Arena}. */
 export interface Alloc {
   /** A zero-filled Int32Array. */
