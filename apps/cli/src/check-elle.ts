@@ -1,8 +1,8 @@
 /**
  * The Elle models of `gyre check`: list-append and rw-register transactions checked for the
- * anomalies the requested consistency models forbid. A JSON Lines file is streamed straight into
- * the checkers' column-wise history (no op objects); any other file goes through the general
- * reader.
+ * anomalies the requested consistency models forbid. A JSON Lines file, or an EDN file with one
+ * op map per line, is streamed straight into the checkers' column-wise history (no op objects);
+ * any other file goes through the general reader.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import {
@@ -16,6 +16,7 @@ import {
   T_INFO,
   T_INVOKE,
   T_OK,
+  TxnEdnReader,
   TxnJsonlReader,
   TxnReadError,
   type CycleAnomaly,
@@ -104,13 +105,18 @@ function nilWrite(op: Op): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The fast path: JSON Lines streamed into a TxnHistory.
+// The fast path: JSON Lines, or EDN with one op map per line, streamed into a TxnHistory.
 
 const CHUNK = 1 << 20;
+/** EDN whose first form is a map (after blanks and comments): one op per line, most likely. */
+const EDN_MAP_FIRST = /^(?:[\s,]|;[^\n]*\n)*\{/;
 
-/** The history in a JSON Lines file, or undefined when the file is not JSON Lines or has a line the reader refuses. */
-function readJsonl(path: string, format: string | undefined): { hist: TxnHistory; renumbered: boolean } | undefined {
-  if (format !== undefined && format !== 'jsonl') return undefined;
+/**
+ * The history in a JSON Lines or line-per-op EDN file, or undefined when the file is in another
+ * format or has a line the readers refuse.
+ */
+function readLines(path: string, forced: string | undefined): { hist: TxnHistory; format: string; renumbered: boolean } | undefined {
+  if (forced !== undefined && forced !== 'jsonl' && forced !== 'edn') return undefined;
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -122,14 +128,17 @@ function readJsonl(path: string, format: string | undefined): { hist: TxnHistory
     if (!stat.isFile() || stat.size === 0) return undefined;
     const buf = new Uint8Array(Math.min(CHUNK, stat.size));
     let n = readSync(fd, buf, 0, buf.length, null);
-    if (format === undefined && detectFormat(new TextDecoder().decode(buf.subarray(0, Math.min(n, 64 * 1024)))) !== 'jsonl') return undefined;
-    const reader = new TxnJsonlReader({ bytes: stat.size });
+    const head = new TextDecoder().decode(buf.subarray(0, Math.min(n, 64 * 1024)));
+    const format = forced ?? detectFormat(head);
+    if (format === 'edn' && !EDN_MAP_FIRST.test(head)) return undefined;
+    const reader = format === 'jsonl' ? new TxnJsonlReader({ bytes: stat.size }) : format === 'edn' ? new TxnEdnReader({ bytes: stat.size }) : undefined;
+    if (!reader) return undefined;
     while (n > 0) {
       reader.push(n === buf.length ? buf : buf.subarray(0, n));
       n = readSync(fd, buf, 0, buf.length, null);
     }
     const hist = reader.end();
-    return hist.length === 0 ? undefined : { hist, renumbered: reader.renumbered };
+    return hist.length === 0 ? undefined : { hist, format: format!, renumbered: reader.renumbered };
   } catch (e) {
     if (e instanceof TxnReadError) return undefined;
     throw e;
@@ -169,11 +178,12 @@ function columnLocator(hist: TxnHistory): Locator {
 }
 
 /**
- * Checks a JSON Lines file without building ops, when every client op fits the model (`allowed`:
- * the micro-op shape bits it accepts); undefined otherwise, so the general path explains why not.
+ * Checks a JSON Lines or EDN file without building ops, when every client op fits the model
+ * (`allowed`: the micro-op shape bits it accepts); undefined otherwise, so the general path
+ * explains why not.
  */
-function checkJsonlFile(path: string, format: string | undefined, allowed: number, check: (hist: TxnHistory) => ElleResult, opts: CheckOptions): FileCheck | undefined {
-  const read = readJsonl(path, format);
+function checkLinesFile(path: string, format: string | undefined, allowed: number, check: (hist: TxnHistory) => ElleResult, opts: CheckOptions): FileCheck | undefined {
+  const read = readLines(path, format);
   if (!read) return undefined;
   const { hist } = read;
   const refused = ~allowed & 0xff;
@@ -190,7 +200,7 @@ function checkJsonlFile(path: string, format: string | undefined, allowed: numbe
   }
   const r = check(hist);
   const outcome: ModelOutcome = { valid: r.valid, result: r, text: explainElle(r, txns, opts, columnLocator(hist)) };
-  return { format: 'jsonl', entries: hist.length, clients, renumbered: read.renumbered, outcome };
+  return { format: read.format, entries: hist.length, clients, renumbered: read.renumbered, outcome };
 }
 
 /** list-append and rw-register. */
@@ -206,7 +216,7 @@ export const elleModels: CheckModel[] = [
       const r = checkListAppend(history, elleOptions(opts));
       return { valid: r.valid, result: r, text: explainElle(r, completed(history), opts, loc) };
     },
-    checkFile: (path, format, opts) => checkJsonlFile(path, format, S_READ | S_APPEND, (h) => checkListAppend(h, elleOptions(opts)), opts),
+    checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_APPEND, (h) => checkListAppend(h, elleOptions(opts)), opts),
   },
   {
     name: 'rw-register',
@@ -219,6 +229,6 @@ export const elleModels: CheckModel[] = [
       const r = checkRwRegister(history, elleOptions(opts));
       return { valid: r.valid, result: r, text: explainElle(r, completed(history), opts, loc) };
     },
-    checkFile: (path, format, opts) => checkJsonlFile(path, format, S_READ | S_WRITE, (h) => checkRwRegister(h, elleOptions(opts)), opts),
+    checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_WRITE, (h) => checkRwRegister(h, elleOptions(opts)), opts),
   },
 ];

@@ -3,10 +3,11 @@
  * history; every other format goes through the general reader. Both must give the same results,
  * and a file the streaming reader cannot take must get the general reader's message.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { formatOpJson, parseJson, stringifyJson, type Op, type OpType } from '@gyre/history';
+import { dirname, join, resolve } from 'node:path';
+import { checkListAppend } from '@gyre/checker/elle';
+import { formatOpJson, parseHistoryEdn, parseJson, stringifyJson, type Op, type OpType } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
 
@@ -100,6 +101,26 @@ describe('gyre check --model list-append / rw-register: JSON Lines streamed', ()
     expect(wrong.code).toBe(254);
     expect(wrong.err).toMatch(/^wrong\.jsonl:1: the history does not fit --model list-append: .*it holds a "w" micro-op.*--model rw-register/);
   });
+});
+
+/** /work/shared/data, or GYRE_SHARED_DATA. */
+function sharedData(): string {
+  const env = process.env['GYRE_SHARED_DATA'];
+  if (env) return env;
+  for (let d = import.meta.dirname; dirname(d) !== d; d = dirname(d)) if (existsSync(join(d, 'shared', 'data', 'elle'))) return join(d, 'shared', 'data');
+  return resolve(import.meta.dirname, '../../../../shared/data');
+}
+
+describe("gyre check: Elle's EDN histories streamed line by line", () => {
+  for (const name of ['paper-example.edn', 'si-without-g-single.edn', 'huge-scc.edn']) {
+    it(`${name}: the same result as the ops read by parseHistoryEdn (fields in the order Gyre writes them)`, async () => {
+      const path = join(sharedData(), 'elle', name);
+      const r = await check('-m', 'list-append', '--json', path);
+      const o = parseJson(r.out) as { format: string; result: unknown };
+      expect(o.format).toBe('edn');
+      expect(o.result).toEqual(parseJson(stringifyJson(checkListAppend(parseHistoryEdn(readFileSync(path, 'utf8'))))));
+    }, 60_000);
+  }
 });
 
 describe('gyre check --model rw-register', () => {

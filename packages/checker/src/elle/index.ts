@@ -6,7 +6,8 @@
  *   anomaly types found, cases of each (cycles with step-by-step explanations), and the
  *   consistency models they rule out.
  * - {@link TxnHistory} is a history column-wise (integers, no object per op): {@link txnHistory}
- *   builds it from ops, {@link TxnJsonlReader} from the bytes of a JSON Lines file as they are read;
+ *   builds it from ops, {@link TxnJsonlReader} and {@link TxnEdnReader} from the bytes of a JSON
+ *   Lines or line-per-op EDN file as they are read;
  *   both checkers take it in place of the ops.
  * - {@link parseConsistencyModels} reads Maelstrom's `--consistency-models` value;
  *   {@link CONSISTENCY_MODEL_NAMES} lists the names it accepts.
@@ -25,7 +26,7 @@
 export type { ElleOptions, ElleResult, ElleError } from './core';
 export type { TxnHistory } from './compact';
 export { txnHistory, T_INVOKE, T_OK, T_FAIL, T_INFO, S_NOT_TXN, S_READ, S_APPEND, S_WRITE, S_OTHER, S_NIL_WRITE } from './compact';
-export { TxnJsonlReader, TxnReadError } from './read';
+export { TxnJsonlReader, TxnEdnReader, TxnReadError } from './read';
 export { maelstromRwRegisterResult } from './core';
 export { checkListAppend } from './list-append';
 export type { RwRegisterOptions } from './rw-register';
