@@ -164,7 +164,7 @@ function columnLocator(hist: TxnHistory): Locator {
   return {
     at(index) {
       const p = pos(index);
-      const line = p < 0 ? 0 : (hist.line?.[p] ?? 0);
+      const line = p < 0 ? 0 : hist.lineOf(p);
       return line > 0 ? `line ${line}` : `op ${index}`;
     },
     op(index) {

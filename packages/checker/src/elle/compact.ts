@@ -49,6 +49,8 @@ export const S_WRITE = 8;
 export const S_OTHER = 16;
 /** A write `['w', k, null]`. */
 export const S_NIL_WRITE = 32;
+/** The value is a list (a transaction). */
+export const S_LIST = 64;
 
 /** Values interned to integer codes, compared as Clojure does (`5` and `5n` are one value). */
 export class ValueCodes {
@@ -84,7 +86,7 @@ export class ValueCodes {
   }
 }
 
-type Column = Uint8Array | Int32Array | Float64Array;
+type Column = Uint8Array | Uint16Array | Int32Array | Float64Array;
 
 /** A copy of `a` with room for `cap` entries, its first `used` ones kept. */
 function grown<T extends Column>(a: T, used: number, cap: number): T {
@@ -108,9 +110,7 @@ export interface TxnHistory {
   readonly index: Float64Array;
   /** The `time` of each entry (NaN when absent). */
   readonly time: Float64Array;
-  /** 1 when the value is a list (a transaction), else 0. */
-  readonly isTxn: Uint8Array;
-  /** S_* bits of each entry. */
+  /** S_* bits of each entry ({@link S_LIST} when its value is a list, a transaction). */
   readonly shape: Uint8Array;
   readonly mopStart: Int32Array;
   /** M_READ, M_APPEND, M_WRITE or M_OTHER. */
@@ -129,8 +129,8 @@ export interface TxnHistory {
   readonly values: ValueCodes;
   /** The code of the process `'nemesis'` (or -2, which no process has). */
   readonly nemesis: number;
-  /** The file line of each entry, when read from a file. */
-  readonly line?: Int32Array;
+  /** The file line (from 1) of entry i, or 0 when not read from a file. */
+  lineOf(i: number): number;
   /** The entry as an `Op` (the original when there is one, else rebuilt). */
   op(i: number): Op;
   /** A micro-op as an array (`['append', k, v]`), rebuilt from the columns. */
@@ -161,10 +161,12 @@ export class TxnHistoryBuilder {
   process: Int32Array;
   index: Float64Array;
   time: Float64Array;
-  isTxn: Uint8Array;
   shape: Uint8Array;
-  f: Int32Array;
-  line: Int32Array | undefined;
+  f: Uint16Array;
+  /** Lines, as breakpoints: entry `lineAt[j]` and those after it are on consecutive lines from `lineNo[j]`. */
+  private readonly lineAt: number[] | undefined;
+  private readonly lineNo: number[] = [];
+  private lastLine = -1;
   mopStart: Int32Array;
   mopKind: Uint8Array;
   mopKey: Int32Array;
@@ -182,10 +184,9 @@ export class TxnHistoryBuilder {
     this.process = new Int32Array(ops);
     this.index = new Float64Array(ops);
     this.time = new Float64Array(ops);
-    this.isTxn = new Uint8Array(ops);
     this.shape = new Uint8Array(ops);
-    this.f = new Int32Array(ops);
-    this.line = capacity.lines ? new Int32Array(ops) : undefined;
+    this.f = new Uint16Array(ops);
+    this.lineAt = capacity.lines ? [] : undefined;
     this.mopStart = new Int32Array(ops + 1);
     this.mopKind = new Uint8Array(mops);
     this.mopKey = new Int32Array(mops);
@@ -207,10 +208,8 @@ export class TxnHistoryBuilder {
       this.process = grown(this.process, n, cap);
       this.index = grown(this.index, n, cap);
       this.time = grown(this.time, n, cap);
-      this.isTxn = grown(this.isTxn, n, cap);
       this.shape = grown(this.shape, n, cap);
       this.f = grown(this.f, n, cap);
-      if (this.line) this.line = grown(this.line, n, cap);
       this.mopStart = grown(this.mopStart, n + 1, cap + 1);
     }
     if (this.nMops + mops > this.mopCap) {
@@ -235,17 +234,24 @@ export class TxnHistoryBuilder {
   }
 
   /** Ends an entry whose micro-ops (if any) were written since the previous one (room reserved). */
-  endOp(type: number, process: number, index: number, time: number, f: number, isTxn: boolean, shape: number, line = 0): void {
+  endOp(type: number, process: number, index: number, time: number, f: number, shape: number, line = 0): void {
     const i = this.nOps++;
     this.type[i] = type;
     this.process[i] = process;
     this.index[i] = index;
     this.time[i] = time;
     this.f[i] = f;
-    this.isTxn[i] = isTxn ? 1 : 0;
     this.shape[i] = shape;
-    if (this.line) this.line[i] = line;
     this.mopStart[i + 1] = this.nMops;
+    if (this.lineAt && line !== ++this.lastLine) {
+      this.lineAt.push(i);
+      this.lineNo.push((this.lastLine = line));
+    }
+  }
+
+  /** The id of an op's `f`; past 65,535 different ones, 65,535 (the op must then be kept to be rebuilt). */
+  fId(f: string): number {
+    return Math.min(this.fs.id(f), 0xffff);
   }
 
   /** Adds an `Op` (kept as it is, for reports, unless `keep` is false). */
@@ -253,9 +259,8 @@ export class TxnHistoryBuilder {
     const i = this.nOps;
     const value = op.value;
     let shape = 0;
-    let isTxn = false;
     if (Array.isArray(value)) {
-      isTxn = true;
+      shape = S_LIST;
       let elems = 0;
       for (let j = 0; j < value.length; j++) {
         const m = value[j];
@@ -269,8 +274,9 @@ export class TxnHistoryBuilder {
     }
     const t = typeCode(op.type);
     const time = typeof op.time === 'number' ? op.time : typeof op.time === 'bigint' ? Number(op.time) : NaN;
-    this.endOp(t < 0 ? T_INFO : t, this.processCode(op.process), op.index, time, this.fs.id(op.f ?? ''), isTxn, shape, line);
-    if (keep) this.kept.set(i, op);
+    const f = this.fId(op.f ?? '');
+    this.endOp(t < 0 ? T_INFO : t, this.processCode(op.process), op.index, time, f, shape, line);
+    if (keep || f === 0xffff) this.kept.set(i, op);
   }
 
   /** Adds one micro-op (room reserved); returns its shape bits. */
@@ -312,7 +318,7 @@ export class TxnHistoryBuilder {
 
   /** The history (the builder must not be used afterwards); `all` are the ops it was built from, if any. */
   finish(all?: readonly Op[]): TxnHistory {
-    return new Columns(this, all, this.kept, this.processes);
+    return new Columns(this, all, this.kept, this.processes, this.lineAt ? [Int32Array.from(this.lineAt), Int32Array.from(this.lineNo)] : undefined);
   }
 }
 
@@ -322,7 +328,6 @@ class Columns implements TxnHistory {
   readonly process: Int32Array;
   readonly index: Float64Array;
   readonly time: Float64Array;
-  readonly isTxn: Uint8Array;
   readonly shape: Uint8Array;
   readonly mopStart: Int32Array;
   readonly mopKind: Uint8Array;
@@ -333,8 +338,7 @@ class Columns implements TxnHistory {
   readonly keys: Interner;
   readonly values: ValueCodes;
   readonly nemesis: number;
-  readonly line?: Int32Array;
-  private readonly f: Int32Array;
+  private readonly f: Uint16Array;
   private readonly fNames: Interner;
 
   constructor(
@@ -342,16 +346,15 @@ class Columns implements TxnHistory {
     private readonly all: readonly Op[] | undefined,
     private readonly kept: Map<number, Op>,
     private readonly processes: Interner,
+    private readonly lines: [Int32Array, Int32Array] | undefined,
   ) {
     const n = (this.length = b.nOps);
     this.type = b.type.subarray(0, n);
     this.process = b.process.subarray(0, n);
     this.index = b.index.subarray(0, n);
     this.time = b.time.subarray(0, n);
-    this.isTxn = b.isTxn.subarray(0, n);
     this.shape = b.shape.subarray(0, n);
     this.f = b.f.subarray(0, n);
-    if (b.line) this.line = b.line.subarray(0, n);
     this.mopStart = b.mopStart.subarray(0, n + 1);
     const m = b.nMops;
     this.mopKind = b.mopKind.subarray(0, m);
@@ -364,6 +367,19 @@ class Columns implements TxnHistory {
     this.fNames = b.fs;
     const nemesis = processes.find('nemesis');
     this.nemesis = nemesis < 0 ? -2 - 0x7fffffff : -2 - nemesis;
+  }
+
+  lineOf(i: number): number {
+    if (!this.lines) return 0;
+    const [at, no] = this.lines;
+    let lo = 0;
+    let hi = at.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (at[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return at.length === 0 || at[lo]! > i ? 0 : no[lo]! + (i - at[lo]!);
   }
 
   processValue(i: number): unknown {
@@ -389,7 +405,7 @@ class Columns implements TxnHistory {
     const given = this.all ? this.all[i] : this.kept.get(i);
     if (given) return given;
     let value: unknown = null;
-    if (this.isTxn[i]) {
+    if (this.shape[i]! & S_LIST) {
       const mops: unknown[] = [];
       for (let g = this.mopStart[i]!; g < this.mopStart[i + 1]!; g++) mops.push(this.mop(g));
       value = mops;

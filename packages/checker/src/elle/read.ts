@@ -8,7 +8,7 @@
  * as `parseHistoryJsonl` / `parseHistoryEdn` read it, and kept as that op.
  */
 import { EdnMap, EdnTagged, ednToPlain, parseEdnAll, parseJson, toOp } from '@gyre/history';
-import { type TxnHistory, M_APPEND, M_READ, M_WRITE, NIL, S_APPEND, S_NIL_WRITE, S_READ, S_WRITE, SCALAR, SMALL, T_FAIL, T_INFO, T_INVOKE, T_OK, TxnHistoryBuilder } from './compact';
+import { type TxnHistory, M_APPEND, M_READ, M_WRITE, NIL, S_APPEND, S_LIST, S_NIL_WRITE, S_NOT_TXN, S_READ, S_WRITE, SCALAR, SMALL, T_FAIL, T_INFO, T_INVOKE, T_OK, TxnHistoryBuilder } from './compact';
 
 /** A line that is not a history entry; `line` is 1-based. */
 export class TxnReadError extends Error {
@@ -118,16 +118,13 @@ abstract class TxnLineReader {
       this.carryLen = 0;
       s = nl + 1;
     }
-    const n = chunk.length;
-    while (s < n) {
-      const nl = chunk.indexOf(NL, s);
-      if (nl < 0) {
-        this.keep(chunk, s, n);
-        return;
-      }
-      this.line(chunk, s, nl);
-      s = nl + 1;
+    // The complete lines end at the chunk's last newline; the rest waits for the next chunk.
+    const last = chunk.lastIndexOf(NL);
+    if (last >= s) {
+      const bound = last + 1;
+      while (s < bound) s = this.line(chunk, s, bound);
     }
+    if (s < chunk.length) this.keep(chunk, s, chunk.length);
   }
 
   private keep(chunk: Uint8Array, s: number, e: number): void {
@@ -141,24 +138,35 @@ abstract class TxnLineReader {
     this.carryLen = need;
   }
 
-  private line(b: Uint8Array, s: number, e: number): void {
+  /**
+   * Reads the line starting at s, which ends at its newline, or at `bound` if it has none before;
+   * returns where the next line starts.
+   */
+  private line(b: Uint8Array, s: number, bound: number): number {
     this.lineNo++;
     let p = s;
-    while (p < e && isWs(b[p]!)) p++;
-    if (p === e || (this.edn && b[p] === SEMICOLON)) return;
+    while (p < bound && isWs(b[p]!)) p++;
+    if (p === bound || b[p] === NL) return p + 1;
+    if (this.edn && b[p] === SEMICOLON) {
+      const nl = b.indexOf(NL, p);
+      return nl < 0 || nl >= bound ? bound : nl + 1;
+    }
     const B = this.b;
     const mops = B.nMops;
     const elems = B.nElems;
-    // A micro-op takes at least 7 bytes (`[:r 0 0]`), an element at least 2.
-    B.reserve(1, Math.ceil((e - p) / 7) + 1, ((e - p) >> 1) + 1);
-    if (!this.fast(b, p, e)) {
-      B.nMops = mops;
-      B.nElems = elems;
-      const op = toOp(this.slowOp(decoder.decode(b.subarray(s, e)).trim()), B.length);
-      if (typeof op === 'string') throw new TxnReadError(op, this.lineNo);
-      this.index(op.index);
-      B.addOp(op, this.lineNo);
-    }
+    // Room for a usual line; the scanner gives up (and the line is read the slow way) past it.
+    B.reserve(1, 256, 1024);
+    const end = this.fast(b, p, bound);
+    if (end >= 0) return end + 1;
+    B.nMops = mops;
+    B.nElems = elems;
+    let e = b.indexOf(NL, s);
+    if (e < 0 || e > bound) e = bound;
+    const op = toOp(this.slowOp(decoder.decode(b.subarray(s, e)).trim()), B.length);
+    if (typeof op === 'string') throw new TxnReadError(op, this.lineNo);
+    this.index(op.index);
+    B.addOp(op, this.lineNo);
+    return e + 1;
   }
 
   private index(i: number): void {
@@ -172,9 +180,12 @@ abstract class TxnLineReader {
     return p;
   }
 
-  /** Scans one op line from p (its first non-blank byte); false if it is not of the common shape. */
-  private fast(b: Uint8Array, p: number, e: number): boolean {
-    if (b[p] !== LBRACE) return false;
+  /**
+   * Scans one op line from p (its first non-blank byte) up to its newline (or `e`); the position
+   * of that newline (or `e`), or -1 if the line is not of the common shape.
+   */
+  private fast(b: Uint8Array, p: number, e: number): number {
+    if (b[p] !== LBRACE) return -1;
     const B = this.b;
     const edn = this.edn;
     let seen = 0;
@@ -183,85 +194,87 @@ abstract class TxnLineReader {
     let type = -1;
     let process = 0;
     let f = -1;
-    let isTxn = false;
     let shape = 0;
     p = this.skip(b, p + 1, e);
-    if (b[p] === RBRACE) return false;
+    if (b[p] === RBRACE) return -1;
     for (;;) {
       // The field's name: "name": in JSON, :name in EDN.
       if (edn) {
-        if (b[p] !== COLON) return false;
+        if (b[p] !== COLON) return -1;
         p = this.keyword(b, p, e);
-        if (p < 0) return false;
+        if (p < 0) return -1;
       } else {
-        if (b[p] !== QUOTE) return false;
+        if (b[p] !== QUOTE) return -1;
         p = this.string(b, p, e);
-        if (p < 0) return false;
+        if (p < 0) return -1;
         p = this.skip(b, p, e);
-        if (b[p] !== COLON) return false;
+        if (b[p] !== COLON) return -1;
         p++;
       }
       p = this.skip(b, p, e);
       const field = fieldOf(b, this.ns, this.ne - this.ns);
-      if (field === 0 || seen & field) return false;
+      if (field === 0 || seen & field) return -1;
       seen |= field;
       const c = b[p];
       if (c === N && field !== F_TYPE) {
         // null / nil: the default of every field but type.
         p = this.nil(b, p, e);
-        if (p < 0) return false;
+        if (p < 0) return -1;
       } else if (field === F_INDEX || field === F_TIME) {
         p = this.int(b, p, e);
-        if (p < 0) return false;
+        if (p < 0) return -1;
         if (field === F_INDEX) index = this.num;
         else time = this.num;
       } else if (field === F_VALUE) {
-        if (c !== LBRACKET) return false;
-        isTxn = true;
+        if (c !== LBRACKET) return -1;
+        shape = S_LIST;
         p = this.skip(b, p + 1, e);
         while (b[p] !== RBRACKET) {
           p = this.mop(b, p, e);
-          if (p < 0) return false;
+          if (p < 0) return -1;
           shape |= this.mopShape;
           p = this.skip(b, p, e);
           if (!edn && b[p] === COMMA) p = this.skip(b, p + 1, e);
-          else if (!edn && b[p] !== RBRACKET) return false;
+          else if (!edn && b[p] !== RBRACKET) return -1;
         }
         p++;
       } else if (field === F_PROCESS && c !== QUOTE && c !== COLON) {
         p = this.int(b, p, e);
-        if (p < 0) return false;
+        if (p < 0) return -1;
         process = B.processCode(this.num);
       } else {
         // type, f, or a named process: a string, or a keyword in EDN.
         p = this.name(b, p, e);
-        if (p < 0) return false;
+        if (p < 0) return -1;
         const s = this.ns;
         const len = this.ne - s;
         if (field === F_TYPE) {
           type = typeOf(b, s, len);
-          if (type < 0) return false;
+          if (type < 0) return -1;
         } else if (field === F_F) {
           if (len === 3 && b[s] === 116 && b[s + 1] === 120 && b[s + 2] === 110) {
-            if (this.fTxn < 0) this.fTxn = B.fs.id('txn');
+            if (this.fTxn < 0) this.fTxn = B.fId('txn');
             f = this.fTxn;
-          } else f = B.fs.id(this.text(b));
+          } else {
+            f = B.fId(this.text(b));
+            if (f === 0xffff) return -1;
+          }
         } else process = B.processCode(this.text(b));
       }
       p = this.skip(b, p, e);
       if (b[p] === RBRACE) break;
       if (!edn) {
-        if (b[p] !== COMMA) return false;
+        if (b[p] !== COMMA) return -1;
         p = this.skip(b, p + 1, e);
       }
     }
     p = this.skip(b, p + 1, e);
-    if (p !== e || type < 0) return false;
-    if (f < 0) f = B.fs.id('');
+    if ((p !== e && b[p] !== NL) || type < 0) return -1;
+    if (f < 0) f = B.fId('');
     if (index !== index) index = B.length;
     this.index(index);
-    B.endOp(type, process, index, time, f, isTxn, isTxn ? shape : 1, this.lineNo);
-    return true;
+    B.endOp(type, process, index, time, f, shape & S_LIST ? shape : S_NOT_TXN, this.lineNo);
+    return p;
   }
 
   /** One micro-op `[f k v]` at p; the position after it, or -1. */
@@ -285,6 +298,7 @@ abstract class TxnLineReader {
     p = this.separator(b, this.ne, e);
     if (p < 0) return -1;
     let shape = kind === M_READ ? S_READ : kind === M_APPEND ? S_APPEND : S_WRITE;
+    if (B.nMops === B.mopKind.length) return -1;
     const g = B.nMops++;
     B.mopKind[g] = kind;
     B.mopKey[g] = key;
@@ -296,7 +310,7 @@ abstract class TxnLineReader {
       p = this.skip(b, p + 1, e);
       while (b[p] !== RBRACKET) {
         const code = this.scalar(b, p, e, false);
-        if (code === -2) return -1;
+        if (code === -2 || n === elems.length) return -1;
         elems[n++] = code;
         p = this.skip(b, this.ne, e);
         if (!this.edn && b[p] === COMMA) p = this.skip(b, p + 1, e);

@@ -3,7 +3,7 @@
  * every transaction gets a dense integer id (its vertex in the dependency graph).
  */
 import type { Op } from '@gyre/history';
-import { type TxnHistory, NO_PROCESS, T_FAIL, T_INVOKE, T_OK } from './compact';
+import { type TxnHistory, NO_PROCESS, S_LIST, T_FAIL, T_INVOKE, T_OK } from './compact';
 import { type EdgeSource, PROCESS, REALTIME } from './graph';
 import { type Alloc, HEAP } from './values';
 
@@ -54,7 +54,7 @@ export function txnTable(hist: TxnHistory, alloc: Alloc = HEAP): TxnTable {
   const done = alloc.i32(len);
   const invoke = alloc.i32(len);
   const type = alloc.u8(len);
-  const { process, isTxn, mopStart, nemesis } = hist;
+  const { process, shape, mopStart, nemesis } = hist;
   const types = hist.type;
   // Open invocations by process: small non-negative integer processes in an array, others in a map.
   const openSmall: number[] = [];
@@ -92,8 +92,8 @@ export function txnTable(hist: TxnHistory, alloc: Alloc = HEAP): TxnTable {
       if (inv !== undefined) openOther.delete(p);
     }
     let src = i;
-    if (!isTxn[i]) {
-      if (inv === undefined || !isTxn[inv] || ty === T_OK) continue;
+    if (!(shape[i]! & S_LIST)) {
+      if (inv === undefined || !(shape[inv]! & S_LIST) || ty === T_OK) continue;
       src = inv;
     }
     mops += mopStart[src + 1]! - mopStart[src]!;
@@ -107,7 +107,7 @@ export function txnTable(hist: TxnHistory, alloc: Alloc = HEAP): TxnTable {
   for (const i of openOther.values()) unmatched.push(i);
   unmatched.sort((a, b) => a - b);
   for (const i of unmatched) {
-    if (!isTxn[i]) continue;
+    if (!(shape[i]! & S_LIST)) continue;
     mops += mopStart[i + 1]! - mopStart[i]!;
     at[n] = i;
     done[n] = i;
