@@ -318,108 +318,74 @@ export class TxnHistoryBuilder {
 
   /** The history (the builder must not be used afterwards); `all` are the ops it was built from, if any. */
   finish(all?: readonly Op[]): TxnHistory {
-    return new Columns(this, all, this.kept, this.processes, this.lineAt ? [Int32Array.from(this.lineAt), Int32Array.from(this.lineNo)] : undefined);
+    return columns(this, all, this.kept, this.processes, this.lineAt ? [Int32Array.from(this.lineAt), Int32Array.from(this.lineNo)] : undefined);
   }
 }
 
-class Columns implements TxnHistory {
-  readonly length: number;
-  readonly type: Uint8Array;
-  readonly process: Int32Array;
-  readonly index: Float64Array;
-  readonly time: Float64Array;
-  readonly shape: Uint8Array;
-  readonly mopStart: Int32Array;
-  readonly mopKind: Uint8Array;
-  readonly mopKey: Int32Array;
-  readonly mopValue: Int32Array;
-  readonly mopLen: Int32Array;
-  readonly elems: Int32Array;
-  readonly keys: Interner;
-  readonly values: ValueCodes;
-  readonly nemesis: number;
-  private readonly f: Uint16Array;
-  private readonly fNames: Interner;
-
-  constructor(
-    b: TxnHistoryBuilder,
-    private readonly all: readonly Op[] | undefined,
-    private readonly kept: Map<number, Op>,
-    private readonly processes: Interner,
-    private readonly lines: [Int32Array, Int32Array] | undefined,
-  ) {
-    const n = (this.length = b.nOps);
-    this.type = b.type.subarray(0, n);
-    this.process = b.process.subarray(0, n);
-    this.index = b.index.subarray(0, n);
-    this.time = b.time.subarray(0, n);
-    this.shape = b.shape.subarray(0, n);
-    this.f = b.f.subarray(0, n);
-    this.mopStart = b.mopStart.subarray(0, n + 1);
-    const m = b.nMops;
-    this.mopKind = b.mopKind.subarray(0, m);
-    this.mopKey = b.mopKey.subarray(0, m);
-    this.mopValue = b.mopValue.subarray(0, m);
-    this.mopLen = b.mopLen.subarray(0, m);
-    this.elems = b.elems.subarray(0, b.nElems);
-    this.keys = b.keys;
-    this.values = b.values;
-    this.fNames = b.fs;
-    const nemesis = processes.find('nemesis');
-    this.nemesis = nemesis < 0 ? -2 - 0x7fffffff : -2 - nemesis;
-  }
-
-  lineOf(i: number): number {
-    if (!this.lines) return 0;
-    const [at, no] = this.lines;
-    let lo = 0;
-    let hi = at.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (at[mid]! <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return at.length === 0 || at[lo]! > i ? 0 : no[lo]! + (i - at[lo]!);
-  }
-
-  processValue(i: number): unknown {
-    const p = this.process[i]!;
-    return p >= 0 ? p : p === NO_PROCESS ? undefined : this.processes.values[-2 - p];
-  }
-
-  mop(g: number): unknown[] {
-    const kind = this.mopKind[g]!;
-    const key = this.keys.values[this.mopKey[g]!];
-    const len = this.mopLen[g]!;
-    const v = this.mopValue[g]!;
-    let value: unknown;
-    if (kind === M_READ && len !== SCALAR) {
-      const out: unknown[] = new Array(len);
-      for (let j = 0; j < len; j++) out[j] = this.values.value(this.elems[v + j]!);
-      value = out;
-    } else value = this.values.value(v);
-    return [MOP_NAMES[kind], key, value];
-  }
-
-  op(i: number): Op {
-    const given = this.all ? this.all[i] : this.kept.get(i);
-    if (given) return given;
-    let value: unknown = null;
-    if (this.shape[i]! & S_LIST) {
-      const mops: unknown[] = [];
-      for (let g = this.mopStart[i]!; g < this.mopStart[i + 1]!; g++) mops.push(this.mop(g));
-      value = mops;
-    }
-    const op: Op = {
-      index: this.index[i]!,
-      time: this.time[i]!,
-      type: TYPE_NAMES[this.type[i]!]!,
-      process: this.processValue(i) as Op['process'],
-      f: this.fNames.values[this.f[i]!] as string,
-      value,
-    };
-    return op;
-  }
+/** The history a builder holds, as its columns cut to length and the functions over them. */
+function columns(b: TxnHistoryBuilder, all: readonly Op[] | undefined, kept: Map<number, Op>, processes: Interner, lines: [Int32Array, Int32Array] | undefined): TxnHistory {
+  const n = b.nOps;
+  const m = b.nMops;
+  const { keys, values } = b;
+  const f = b.f.subarray(0, n);
+  const nemesis = processes.find('nemesis');
+  const h: TxnHistory = {
+    length: n,
+    type: b.type.subarray(0, n),
+    process: b.process.subarray(0, n),
+    index: b.index.subarray(0, n),
+    time: b.time.subarray(0, n),
+    shape: b.shape.subarray(0, n),
+    mopStart: b.mopStart.subarray(0, n + 1),
+    mopKind: b.mopKind.subarray(0, m),
+    mopKey: b.mopKey.subarray(0, m),
+    mopValue: b.mopValue.subarray(0, m),
+    mopLen: b.mopLen.subarray(0, m),
+    elems: b.elems.subarray(0, b.nElems),
+    keys,
+    values,
+    nemesis: nemesis < 0 ? -2 - 0x7fffffff : -2 - nemesis,
+    lineOf(i) {
+      if (!lines) return 0;
+      const [at, no] = lines;
+      let lo = 0;
+      let hi = at.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (at[mid]! <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      return at.length === 0 || at[lo]! > i ? 0 : no[lo]! + (i - at[lo]!);
+    },
+    processValue(i) {
+      const p = h.process[i]!;
+      return p >= 0 ? p : p === NO_PROCESS ? undefined : processes.values[-2 - p];
+    },
+    mop(g) {
+      const kind = h.mopKind[g]!;
+      const len = h.mopLen[g]!;
+      const v = h.mopValue[g]!;
+      let value: unknown;
+      if (kind === M_READ && len !== SCALAR) {
+        const out: unknown[] = new Array(len);
+        for (let j = 0; j < len; j++) out[j] = values.value(h.elems[v + j]!);
+        value = out;
+      } else value = values.value(v);
+      return [MOP_NAMES[kind], keys.values[h.mopKey[g]!], value];
+    },
+    op(i) {
+      const given = all ? all[i] : kept.get(i);
+      if (given) return given;
+      let value: unknown = null;
+      if (h.shape[i]! & S_LIST) {
+        const mops: unknown[] = [];
+        for (let g = h.mopStart[i]!; g < h.mopStart[i + 1]!; g++) mops.push(h.mop(g));
+        value = mops;
+      }
+      return { index: h.index[i]!, time: h.time[i]!, type: TYPE_NAMES[h.type[i]!]!, process: h.processValue(i) as Op['process'], f: b.fs.values[f[i]!] as string, value };
+    },
+  };
+  return h;
 }
 
 /** The column-wise form of ops already in memory (they are kept and reported as they are). */
