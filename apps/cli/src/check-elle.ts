@@ -11,6 +11,7 @@ import {
   ConsistencyModelError,
   parseConsistencyModels,
   S_APPEND,
+  S_LIST,
   S_READ,
   S_WRITE,
   T_INFO,
@@ -186,7 +187,7 @@ function checkLinesFile(path: string, format: string | undefined, allowed: numbe
   const read = readLines(path, format);
   if (!read) return undefined;
   const { hist } = read;
-  const refused = ~allowed & 0xff;
+  const refused = ~(allowed | S_LIST) & 0xff;
   let clients = 0;
   let txns = 0;
   for (let i = 0; i < hist.length; i++) {

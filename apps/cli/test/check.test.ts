@@ -10,6 +10,7 @@ import { checkListAppend } from '@gyre/checker/elle';
 import { EdnSet, Keyword, formatOpEdn, formatOpJson, parseHistoryEdn, parseJson, stringifyJson, type Op, type OpType, type ProcessId } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
+import { CHECK_MODELS } from '../src/check';
 import { cli, example, gyre } from './helpers';
 
 /** /work/shared/data, or GYRE_SHARED_DATA. */
@@ -516,6 +517,17 @@ describe('gyre check --model list-append / rw-register: JSON Lines streamed', ()
     expect(text.code).toBe(1);
     expect(text.out).toContain('la.jsonl: list-append, jsonl, 11 history entries (5 client operations)');
     expect(text.out).toMatch(/T\d = op \d+, line \d+ \(process/);
+  });
+
+  it('takes JSON Lines and line-per-op EDN files itself, and leaves other formats to the general reader', () => {
+    const model = CHECK_MODELS.get('list-append')!;
+    const edn = LA.map((op) => formatOpEdn(op, (v) => ednValue(v))).join('\n') + '\n';
+    expect(model.checkFile!(join(dir, file('taken.jsonl', jsonl(LA))), undefined, {})).toMatchObject({ format: 'jsonl', entries: 11, clients: 5, outcome: { valid: false } });
+    expect(model.checkFile!(join(dir, file('taken.edn', edn)), undefined, {})).toMatchObject({ format: 'edn', entries: 11, outcome: { valid: false } });
+    expect(model.checkFile!(join(dir, file('left.json', jsonArray(LA))), undefined, {})).toBeUndefined();
+    expect(model.checkFile!(join(dir, file('left.edn', '[' + edn + ']')), undefined, {})).toBeUndefined();
+    const rw = CHECK_MODELS.get('rw-register')!;
+    expect(rw.checkFile!(join(dir, file('rw.jsonl', jsonl(txnOps([[0, 'invoke', [['w', 'x', 1]]], [0, 'ok', [['w', 'x', 1]]], [1, 'invoke', [['r', 'x', null]]], [1, 'ok', [['r', 'x', 1]]]])))), undefined, {})).toMatchObject({ outcome: { valid: true } });
   });
 
   it('reads the lines it cannot scan (escapes, floats, big integers, other fields) as the general reader does, with their lines', async () => {
