@@ -27,36 +27,37 @@ export function same(a: unknown, b: unknown): boolean {
 /** Interns canonical keys as dense integers. */
 export class Interner {
   private readonly ids = new Map<Canon, number>();
-  // Ids of small non-negative integers (-1: none yet), the usual keys, looked up without hashing;
-  // a JS array, so that growing it allocates nothing outside the heap.
+  // Ids of small non-negative integers (-1: none yet), the usual keys, looked up without hashing
+  // (and never put in the map); a JS array, so that growing it allocates nothing outside the heap.
   private readonly small: number[] = [];
   /** The original value of each id (the first one seen). */
   readonly values: unknown[] = [];
   /** The id of `x`, allocating one if needed. */
   id(x: unknown): number {
-    if (typeof x === 'number' && (x & 0xfffff) === x) {
-      const s = this.small[x];
+    const c = typeof x === 'number' ? x : canon(x);
+    if (typeof c === 'number' && (c & 0xfffff) === c) {
+      const s = this.small[c];
       if (s !== undefined && s >= 0) return s;
-      while (this.small.length < x) this.small.push(-1);
-      const i = this.slow(x);
-      this.small[x] = i;
+      while (this.small.length < c) this.small.push(-1);
+      const i = this.values.length;
+      this.values.push(x);
+      this.small[c] = i;
       return i;
     }
-    return this.slow(x);
-  }
-  private slow(x: unknown): number {
-    const c = canon(x);
-    let i = this.ids.get(c);
+    const k = typeof x === 'number' ? canon(x) : c;
+    let i = this.ids.get(k);
     if (i === undefined) {
       i = this.values.length;
-      this.ids.set(c, i);
+      this.ids.set(k, i);
       this.values.push(x);
     }
     return i;
   }
   /** The id of `x`, or -1. */
   find(x: unknown): number {
-    return this.ids.get(canon(x)) ?? -1;
+    const c = canon(x);
+    if (typeof c === 'number' && (c & 0xfffff) === c) return this.small[c] ?? -1;
+    return this.ids.get(c) ?? -1;
   }
   get size(): number {
     return this.values.length;
