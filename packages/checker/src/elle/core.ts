@@ -46,7 +46,7 @@ export interface ElleOptions {
 
 /** Why a history could not be checked at all (malformed input); the result is then `'unknown'`. */
 export interface ElleError {
-  /** `unexpected-txn-micro-op-types`, `duplicate-appends`, `duplicate-writes`, `unknown-consistency-model`. */
+  /** `unexpected-txn-micro-op-types`, `duplicate-appends`, `duplicate-writes`, `nil-write` (rw-register), `unknown-consistency-model`. */
   type: string;
   message: string;
   [detail: string]: unknown;
