@@ -713,16 +713,43 @@ function fallbackCycle(g: Local): { verts: number[]; labs: number[] } | null {
 }
 
 /**
+ * The vertices on no cycle, found by peeling off sinks (Kahn's algorithm, on the edges into each
+ * vertex that the graph stores): `off[v] = 1` for those; null when that is every vertex, so the
+ * graph is acyclic (the usual case, checked without Tarjan's algorithm).
+ */
+function offCycles(graph: Graph, alloc: Alloc): Uint8Array | null {
+  const { n, start, src } = graph;
+  const outDegree = alloc.i32(n);
+  for (let e = 0; e < src.length; e++) outDegree[src[e]!]!++;
+  const queue = alloc.i32(n);
+  let tail = 0;
+  for (let v = 0; v < n; v++) if (outDegree[v] === 0) queue[tail++] = v;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]!;
+    for (let e = start[v]!; e < start[v + 1]!; e++) {
+      const u = src[e]!;
+      if (--outDegree[u]! === 0) queue[tail++] = u;
+    }
+  }
+  if (tail === n) return null;
+  const off = alloc.u8(n);
+  for (let i = 0; i < tail; i++) off[queue[i]!] = 1;
+  return off;
+}
+
+/**
  * Searches each strongly connected component with more than one vertex for cycle anomalies.
  * Vertex numbers in the results are those of `graph`.
  */
 export function searchCycles(graph: Graph, opts: SearchOptions, alloc: Alloc = HEAP): SccResult[] {
-  const comps = tarjan(graph.n, graph.start, graph.src, graph.rel, 0xff, undefined, alloc);
+  const off = offCycles(graph, alloc);
+  if (!off) return [];
+  const comps = tarjan(graph.n, graph.start, graph.src, graph.rel, 0xff, off, alloc);
   const members: number[][] = [];
   const index = new Int32Array(comps.count).fill(-1);
   for (let v = 0; v < graph.n; v++) {
     const c = comps.comp[v]!;
-    if (comps.size[c]! < 2) continue;
+    if (c < 0 || comps.size[c]! < 2) continue;
     if (index[c] === -1) {
       index[c] = members.length;
       members.push([]);

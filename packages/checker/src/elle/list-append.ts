@@ -42,12 +42,12 @@ export function checkListAppend(history: readonly Op[] | TxnHistory, opts: ElleO
   const m = h.mops;
   // The value table (per key 16 bytes of ranges, then at most 2 slots per append plus 16 per key;
   // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (25
-  // bytes), versions (at most two per micro-op: their writers, readers and lost-update counts), then the
-  // graph (edges, offsets), Tarjan and the cycle search's vertex map. Memory asked for but never
-  // written costs nothing, so the real-time edges are not counted first: 16 per transaction are
-  // allowed for, and beyond that the graph takes plain memory.
+  // bytes), versions (at most two per micro-op: their writers, readers and lost-update counts),
+  // then the graph (edges, offsets), the acyclicity check, Tarjan and the cycle search's vertex
+  // map. Memory asked for but never written costs nothing, so the real-time edges are not counted
+  // first: 16 per transaction are allowed for, and beyond that the graph takes plain memory.
   const keys = hist.keys.size;
-  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 25 * m + 12 * 2 * m + 5 * (16 * h.n + 2 * m) + 4 * (2 * h.n + 2) + 30 * h.n + 64 * 16;
+  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 25 * m + 12 * 2 * m + 5 * (16 * h.n + 2 * m) + 4 * (2 * h.n + 2) + 9 * h.n + 30 * h.n + 64 * 16;
   const arena = new Arena(bytes);
   const a = analyze(h, arena);
   if (a instanceof Malformed) return { valid: 'unknown', error: { type: a.type, message: a.message, ...a.detail } };

@@ -1,0 +1,11 @@
+import { statSync, readFileSync } from 'node:fs';
+import { TxnJsonlReader } from '../src/elle/index';
+import { txnTable, realtimeSource } from '../src/elle/txn';
+const file = process.argv[2]!;
+const data = new Uint8Array(readFileSync(file));
+const r = new TxnJsonlReader({ bytes: data.length });
+for (let s = 0; s < data.length; s += 1 << 20) r.push(data.subarray(s, Math.min(data.length, s + (1 << 20))));
+const h = r.end();
+const t = txnTable(h);
+let rt = 0; realtimeSource(t)(() => rt++);
+console.log('txns', t.n, 'mops', t.mops, 'realtime edges', rt, 'per txn', (rt / t.n).toFixed(2), 'elems', h.elems.length);
