@@ -41,13 +41,13 @@ export function checkListAppend(history: readonly Op[] | TxnHistory, opts: ElleO
   else if (r.graph === 'process') order = processSource(h);
   const m = h.mops;
   // The value table (per key 16 bytes of ranges, then at most 2 slots per append plus 16 per key;
-  // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (25
+  // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (21
   // bytes), versions (at most two per micro-op: their writers, readers and lost-update counts),
   // then the graph (edges, offsets), the acyclicity check, Tarjan and the cycle search's vertex
   // map. Memory asked for but never written costs nothing, so the real-time edges are not counted
   // first: 16 per transaction are allowed for, and beyond that the graph takes plain memory.
   const keys = hist.keys.size;
-  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 25 * m + 12 * 2 * m + 5 * (16 * h.n + 2 * m) + 4 * (2 * h.n + 2) + 9 * h.n + 30 * h.n + 64 * 16;
+  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 21 * m + 12 * 2 * m + 5 * (16 * h.n + 2 * m) + 4 * (2 * h.n + 2) + 9 * h.n + 30 * h.n + 64 * 16;
   const arena = new Arena(bytes);
   const a = analyze(h, arena);
   if (a instanceof Malformed) return { valid: 'unknown', error: { type: a.type, message: a.message, ...a.detail } };
@@ -86,7 +86,6 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
   const mopStart = arena.i32(n + 1);
   // Row of the history's micro-op columns = local micro-op number + delta[t].
   const delta = arena.i32(n);
-  const mKey = arena.i32(M);
   const mTxn = arena.i32(M);
   const mFlag = arena.u8(M);
   // For a read: its length. For an append: its position in the key's order (-1 if never read).
@@ -103,6 +102,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     l.push(c);
   };
   const rowOf = (x: number) => x + delta[mTxn[x]!]!;
+  const keyOf = (x: number) => H.mopKey[rowOf(x)]!;
   const mopOf = (x: number) => H.mop(rowOf(x));
   const readValue = (x: number) => mopOf(x)[2] as unknown[];
   const txnOp = (t: number) => H.op(h.at[t]!);
@@ -124,7 +124,6 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
         return new Malformed('unexpected-txn-micro-op-types', 'history contained micro-ops other than appends or reads', { op: txnOp(t), mop: H.mop(row) });
       }
       const k = H.mopKey[row]!;
-      mKey[g] = k;
       mTxn[g] = t;
       if (kind === M_APPEND) {
         const v = H.mopValue[row]!;
@@ -187,12 +186,12 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     let futureSeen = false;
     for (let i = 0; i < len; i++) {
       if (H.mopKind[row0 + i] !== M_READ) continue;
-      const k = mKey[g0 + i]!;
+      const k = H.mopKey[row0 + i]!;
       const [as, al] = readRange(row0 + i);
       let prevRead = -1;
       let anyPrev = false;
       for (let j = i - 1; j >= 0; j--) {
-        if (mKey[g0 + j] !== k) continue;
+        if (H.mopKey[row0 + j] !== k) continue;
         anyPrev = true;
         if (H.mopKind[row0 + j] === M_READ) {
           prevRead = j;
@@ -201,7 +200,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       }
       if (anyPrev) {
         const appended: number[] = [];
-        for (let j = prevRead + 1; j < i; j++) if (mKey[g0 + j] === k && H.mopKind[row0 + j] === M_APPEND) appended.push(H.mopValue[row0 + j]!);
+        for (let j = prevRead + 1; j < i; j++) if (H.mopKey[row0 + j] === k && H.mopKind[row0 + j] === M_APPEND) appended.push(H.mopValue[row0 + j]!);
         const prefix = prevRead >= 0 ? readRange(row0 + prevRead) : null;
         if (!matches(as, al, prefix, appended)) {
           const expected = [...(prefix ? elems.subarray(prefix[0], prefix[0] + prefix[1]) : []), ...appended].map(value);
@@ -210,7 +209,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       }
       let laterAppend = false;
       for (let j = i + 1; j < len; j++) {
-        if (mKey[g0 + j] !== k || H.mopKind[row0 + j] !== M_APPEND) continue;
+        if (H.mopKey[row0 + j] !== k || H.mopKind[row0 + j] !== M_APPEND) continue;
         laterAppend = true;
         if (futureSeen) break;
         const v = H.mopValue[row0 + j]!;
@@ -308,9 +307,9 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     const f = mFlag[x]!;
     if (!(f & READ)) continue;
     const t = mTxn[x]!;
-    const k = mKey[x]!;
+    const row = x + delta[t]!;
+    const k = H.mopKey[row]!;
     const len = mAux[x]!;
-    const row = rowOf(x);
     const start = H.mopLen[row] === SCALAR ? 0 : H.mopValue[row]!;
     let version: number;
     let slot: number;
@@ -359,12 +358,13 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
   for (let x = 0; x < M; x++) {
     if (!(mFlag[x]! & INTERMEDIATE)) continue;
     const t = mTxn[x]!;
-    const k = mKey[x]!;
+    const d = delta[t]!;
+    const k = H.mopKey[x + d]!;
     let first = true;
-    for (let y = mopStart[t]!; y < x; y++) if (mKey[y] === k && mFlag[y]! & APPEND) first = false;
+    for (let y = mopStart[t]!; y < x; y++) if (H.mopKey[y + d] === k && mFlag[y]! & APPEND) first = false;
     if (!first) continue;
     const own: number[] = [];
-    for (let y = x; y < mopStart[t + 1]!; y++) if (mKey[y] === k && mFlag[y]! & APPEND) own.push(y);
+    for (let y = x; y < mopStart[t + 1]!; y++) if (H.mopKey[y + d] === k && mFlag[y]! & APPEND) own.push(y);
     let inOrder = true;
     for (let i = 1; i < own.length && inOrder; i++) {
       const p = mAux[own[i - 1]!]!;
@@ -393,7 +393,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       let key: number | string = v;
       if (v < 0) {
         const row = rowOf(x);
-        key = mKey[x] + ':' + Array.from(elems.subarray(H.mopValue[row]!, H.mopValue[row]! + mAux[x]!)).join(',');
+        key = H.mopKey[row] + ':' + Array.from(elems.subarray(H.mopValue[row]!, H.mopValue[row]! + mAux[x]!)).join(',');
       }
       const l = groups.get(key);
       if (l) l.push(x);
@@ -401,7 +401,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     }
     for (const xs of groups.values()) {
       if (xs.length < 2) continue;
-      add('lost-update', { key: keyValue(mKey[xs[0]!]!), value: readValue(xs[0]!), txns: xs.map((x) => opOf(h, mTxn[x]!)) });
+      add('lost-update', { key: keyValue(keyOf(xs[0]!)), value: readValue(xs[0]!), txns: xs.map((x) => opOf(h, mTxn[x]!)) });
     }
   }
 
@@ -413,7 +413,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
 
   /** The version an append follows: its predecessor in the order, or the last known one. */
   const prevVersion = (s: number): number => {
-    const k = mKey[s]!;
+    const k = keyOf(s);
     const pos = mAux[s]!;
     if (pos === 0) return base[k]!;
     if (pos > 0) return base[k]! + pos;
@@ -493,7 +493,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       }
       if (!(f & APPEND)) continue;
       const mop = mopOf(x);
-      const k = mKey[x]!;
+      const k = keyOf(x);
       const pv = prevVersion(x);
       const pos = pv - base[k]! - 1;
       const prev = pos >= 0 ? elementAt(k, pos) : null;
