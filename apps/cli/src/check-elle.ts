@@ -9,6 +9,7 @@ import {
   checkListAppend,
   checkRwRegister,
   ConsistencyModelError,
+  elleWire,
   parseConsistencyModels,
   S_APPEND,
   S_LIST,
@@ -26,8 +27,8 @@ import {
   type TxnHistory,
 } from '@gyre/checker/elle';
 import type { Op } from '@gyre/history';
-import { show, txn, type CheckModel, type CheckOptions, type FileCheck, type Locator, type ModelOutcome } from './check-models';
-import { detectFormat } from './check-input';
+import { show, txn, type CheckModel, type CheckOptions, type FileCheck, type Locator } from './check-models';
+import { detectFormat, type HistoryFormat } from './check-input';
 
 const isCycle = (c: unknown): c is CycleAnomaly => typeof c === 'object' && c !== null && typeof (c as CycleAnomaly).explanation === 'string' && Array.isArray((c as CycleAnomaly).cycle);
 
@@ -116,7 +117,7 @@ const EDN_MAP_FIRST = /^(?:[\s,]|;[^\n]*\n)*\{/;
  * The history in a JSON Lines or line-per-op EDN file, or undefined when the file is in another
  * format or has a line the readers refuse.
  */
-function readLines(path: string, forced: string | undefined): { hist: TxnHistory; format: string; renumbered: boolean } | undefined {
+function readLines(path: string, forced: HistoryFormat | undefined): { hist: TxnHistory; format: 'jsonl' | 'edn'; renumbered: boolean } | undefined {
   if (forced !== undefined && forced !== 'jsonl' && forced !== 'edn') return undefined;
   let fd: number;
   try {
@@ -139,7 +140,7 @@ function readLines(path: string, forced: string | undefined): { hist: TxnHistory
       n = readSync(fd, buf, 0, buf.length, null);
     }
     const hist = reader.end();
-    return hist.length === 0 ? undefined : { hist, format: format!, renumbered: reader.renumbered };
+    return hist.length === 0 ? undefined : { hist, format: format as 'jsonl' | 'edn', renumbered: reader.renumbered };
   } catch (e) {
     if (e instanceof TxnReadError) return undefined;
     throw e;
@@ -183,7 +184,7 @@ function columnLocator(hist: TxnHistory): Locator {
  * (`allowed`: the micro-op shape bits it accepts); undefined otherwise, so the general path
  * explains why not.
  */
-function checkLinesFile(path: string, format: string | undefined, allowed: number, check: (hist: TxnHistory) => ElleResult, opts: CheckOptions): FileCheck | undefined {
+function checkLinesFile(path: string, format: HistoryFormat | undefined, allowed: number, check: (hist: TxnHistory) => ElleResult, opts: CheckOptions): FileCheck | undefined {
   const read = readLines(path, format);
   if (!read) return undefined;
   const { hist } = read;
@@ -200,7 +201,7 @@ function checkLinesFile(path: string, format: string | undefined, allowed: numbe
     if (hist.shape[i]! & refused) return undefined;
   }
   const r = check(hist);
-  const outcome: ModelOutcome = { valid: r.valid, result: r, text: explainElle(r, txns, opts, columnLocator(hist)) };
+  const outcome: FileCheck['outcome'] = { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, txns, opts, columnLocator(hist)) };
   return { format: read.format, entries: hist.length, clients, renumbered: read.renumbered, outcome };
 }
 
@@ -215,7 +216,7 @@ export const elleModels: CheckModel[] = [
     validateOptions: validateElle,
     run(history, opts, loc) {
       const r = checkListAppend(history, elleOptions(opts));
-      return { valid: r.valid, result: r, text: explainElle(r, completed(history), opts, loc) };
+      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, completed(history), opts, loc) };
     },
     checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_APPEND, (h) => checkListAppend(h, elleOptions(opts)), opts),
   },
@@ -228,7 +229,7 @@ export const elleModels: CheckModel[] = [
     validateOptions: validateElle,
     run(history, opts, loc) {
       const r = checkRwRegister(history, elleOptions(opts));
-      return { valid: r.valid, result: r, text: explainElle(r, completed(history), opts, loc) };
+      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, completed(history), opts, loc) };
     },
     checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_WRITE, (h) => checkRwRegister(h, elleOptions(opts)), opts),
   },

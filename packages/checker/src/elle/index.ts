@@ -28,6 +28,7 @@ export type { TxnHistory } from './compact';
 export { txnHistory, T_INVOKE, T_OK, T_FAIL, T_INFO, S_NOT_TXN, S_LIST, S_READ, S_APPEND, S_WRITE, S_OTHER, S_NIL_WRITE } from './compact';
 export { TxnJsonlReader, TxnEdnReader, TxnReadError } from './read';
 export { maelstromRwRegisterResult } from './core';
+export { elleWire } from './wire';
 export { checkListAppend } from './list-append';
 export type { RwRegisterOptions } from './rw-register';
 export { checkRwRegister } from './rw-register';

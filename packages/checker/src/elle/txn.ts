@@ -28,17 +28,6 @@ export interface TxnTable {
   mops: number;
 }
 
-/** The first micro-op (a row of the history's micro-op columns) of transaction `t`. */
-export function mopBase(h: TxnTable, t: number): number {
-  return h.hist.mopStart[h.at[t]!]!;
-}
-
-/** The number of micro-ops of transaction `t`. */
-export function mopCount(h: TxnTable, t: number): number {
-  const at = h.at[t]!;
-  return h.hist.mopStart[at + 1]! - h.hist.mopStart[at]!;
-}
-
 /** The op that stands for transaction `t` in anomaly reports (its completion). */
 export function opOf(h: TxnTable, t: number): Op {
   return h.hist.op(h.done[t]!);
