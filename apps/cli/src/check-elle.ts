@@ -41,7 +41,7 @@ function withLines(text: string, loc: Locator): string {
 }
 
 /** The explanation of an Elle result; `txns` is the number of completed (ok or info) transactions. */
-export function explainElle(r: ElleResult, txns: number, opts: CheckOptions, loc: Locator): string[] {
+function explainElle(r: ElleResult, txns: number, opts: CheckOptions, loc: Locator): string[] {
   const requested = opts.consistencyModels ? parseConsistencyModels(opts.consistencyModels.join(',')) : ['strict-serializable'];
   const models = requested.join(', ');
   const impossible = new Set([...(r.not ?? []), ...(r.alsoNot ?? [])]);

@@ -19,12 +19,12 @@ export const T_FAIL = 2;
 export const T_INFO = 3;
 const TYPE_NAMES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info'];
 /** The type code of an op type name, or -1. */
-export function typeCode(t: unknown): number {
+function typeCode(t: unknown): number {
   return t === 'invoke' ? T_INVOKE : t === 'ok' ? T_OK : t === 'fail' ? T_FAIL : t === 'info' ? T_INFO : -1;
 }
 
 // Micro-op kinds.
-export const M_OTHER = 0;
+const M_OTHER = 0;
 export const M_READ = 1;
 export const M_APPEND = 2;
 export const M_WRITE = 3;
@@ -53,7 +53,7 @@ export const S_NIL_WRITE = 32;
 export const S_LIST = 64;
 
 /** Values interned to integer codes, compared as Clojure does (`5` and `5n` are one value). */
-export class ValueCodes {
+class ValueCodes {
   private readonly ids = new Map<Canon, number>();
   /** The original of each interned code `-2 - i` (the first one seen). */
   readonly values: unknown[] = [];

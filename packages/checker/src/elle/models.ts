@@ -110,7 +110,7 @@ const MODEL_IMPLIES: Record<string, readonly string[]> = {
  * transaction's appends to a key seen in another order than it made them). Every weakest model
  * forbids them, so every model does.
  */
-export const EVERY_MODEL_ANOMALIES: readonly string[] = ['garbage-read', 'out-of-order-appends'];
+const EVERY_MODEL_ANOMALIES: readonly string[] = ['garbage-read', 'out-of-order-appends'];
 
 // model -> anomalies it forbids beyond what its weaker models forbid.
 const ELLE_FORBIDS: Record<string, readonly string[]> = {

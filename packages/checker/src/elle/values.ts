@@ -16,14 +16,6 @@ export function canon(x: unknown): Canon {
   return '\u0000' + valueKey(x);
 }
 
-/** Clojure-style equality, fast for numbers and strings. */
-export function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  const ta = typeof a;
-  if (ta === typeof b && (ta === 'number' || ta === 'string')) return false;
-  return canon(a) === canon(b);
-}
-
 /** Interns canonical keys as dense integers. */
 export class Interner {
   private readonly ids = new Map<Canon, number>();
