@@ -10,7 +10,7 @@
  * for reports ({@link TxnHistory.op}).
  */
 import type { Op, OpType } from '@gyre/history';
-import { type Canon, Interner, canon } from './values';
+import { type Canon, Interner, canon, offHeap } from './values';
 
 // Op types.
 export const T_INVOKE = 0;
@@ -87,10 +87,20 @@ class ValueCodes {
 }
 
 type Column = Uint8Array | Uint16Array | Int32Array | Float64Array;
+type ColumnType<T extends Column> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * A zero-filled column of `n` entries, off the heap's accounting (a shared buffer where there are
+ * shared buffers: growing ordinary buffers by hundreds of megabytes next to a heap of a million
+ * ops would set off a full collection of that heap again and again).
+ */
+function column<T extends Column>(Type: ColumnType<T>, n: number): T {
+  return new Type(offHeap(n * Type.BYTES_PER_ELEMENT), 0, n);
+}
 
 /** A copy of `a` with room for `cap` entries, its first `used` ones kept. */
 function grown<T extends Column>(a: T, used: number, cap: number): T {
-  const b = new (a.constructor as new (n: number) => T)(cap);
+  const b = column(a.constructor as unknown as ColumnType<T>, cap);
   b.set(a.subarray(0, used));
   return b;
 }
@@ -180,19 +190,19 @@ export class TxnHistoryBuilder {
     const ops = (this.opCap = Math.max(16, capacity.ops ?? 1024));
     const mops = (this.mopCap = Math.max(16, capacity.mops ?? ops * 2));
     const elems = (this.elemCap = Math.max(16, capacity.elems ?? mops * 4));
-    this.type = new Uint8Array(ops);
-    this.process = new Int32Array(ops);
-    this.index = new Float64Array(ops);
-    this.time = new Float64Array(ops);
-    this.shape = new Uint8Array(ops);
-    this.f = new Uint16Array(ops);
+    this.type = column(Uint8Array, ops);
+    this.process = column(Int32Array, ops);
+    this.index = column(Float64Array, ops);
+    this.time = column(Float64Array, ops);
+    this.shape = column(Uint8Array, ops);
+    this.f = column(Uint16Array, ops);
     this.lineAt = capacity.lines ? [] : undefined;
-    this.mopStart = new Int32Array(ops + 1);
-    this.mopKind = new Uint8Array(mops);
-    this.mopKey = new Int32Array(mops);
-    this.mopValue = new Int32Array(mops);
-    this.mopLen = new Int32Array(mops);
-    this.elems = new Int32Array(elems);
+    this.mopStart = column(Int32Array, ops + 1);
+    this.mopKind = column(Uint8Array, mops);
+    this.mopKey = column(Int32Array, mops);
+    this.mopValue = column(Int32Array, mops);
+    this.mopLen = column(Int32Array, mops);
+    this.elems = column(Int32Array, elems);
   }
 
   get length(): number {

@@ -239,6 +239,19 @@ export const HEAP: Alloc = {
   u8: (n) => new Uint8Array(n),
 };
 
+/** A buffer of `bytes`, shared when the platform has shared buffers (see {@link Arena} for why). */
+export function offHeap(bytes: number): ArrayBufferLike {
+  const Shared = (globalThis as { SharedArrayBuffer?: new (n: number) => ArrayBufferLike }).SharedArrayBuffer;
+  if (Shared) {
+    try {
+      return new Shared(bytes);
+    } catch {
+      // fall through to a plain buffer
+    }
+  }
+  return new ArrayBuffer(bytes);
+}
+
 /**
  * One buffer handed out in slices. V8 starts a full garbage collection whenever memory outside
  * the heap grows by some tens of megabytes past its last collection, and with a large history on
@@ -251,17 +264,11 @@ export class Arena implements Alloc {
   private readonly buf: ArrayBufferLike | undefined;
   private off = 0;
   constructor(bytes: number) {
-    const size = Math.max(0, Math.ceil(bytes / 8) * 8);
-    const Shared = (globalThis as { SharedArrayBuffer?: new (n: number) => ArrayBufferLike }).SharedArrayBuffer;
     let buf: ArrayBufferLike | undefined;
     try {
-      buf = Shared ? new Shared(size) : new ArrayBuffer(size);
+      buf = offHeap(Math.max(0, Math.ceil(bytes / 8) * 8));
     } catch {
-      try {
-        buf = new ArrayBuffer(size);
-      } catch {
-        buf = undefined;
-      }
+      buf = undefined;
     }
     this.buf = buf;
   }
