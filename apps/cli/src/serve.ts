@@ -3,6 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { startServer } from '@gyre/report/node';
+import { listRuns } from '@gyre/runner/store';
 import { OptionError, parseCommand, type CommandSpec } from './args';
 import type { Io } from './io';
 import { storeRow } from './options';
@@ -48,7 +49,8 @@ export async function serveCommand(argv: readonly string[], io: Io): Promise<num
   const { host, port, store } = o;
   let server;
   try {
-    server = await startServer({ store: resolve(io.cwd, store), host, port });
+    const root = resolve(io.cwd, store);
+    server = await startServer({ store: root, runs: () => listRuns(root), host, port });
   } catch (e) {
     io.err(`Could not serve on ${host}:${port}: ${(e as Error).message}\n`);
     return 255;

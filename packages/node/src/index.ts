@@ -17,7 +17,7 @@
  * ```
  */
 export type { Handler, HandlerResult, TypedHandler, RpcOptions, EveryOptions, NodeOptions, NodeHost, RequestBody, RequestFields, ReplyBody, ReplyFields } from './node';
-export { Node, createNode, NODE_SEED_VAR, NODE_HOST } from './node';
+export { Node, createNode, NODE_HOST } from './node';
 export type { KvService, ReadOptions, CasOptions, UpdateOptions } from './kv';
 export { KV, TSO, linKv, seqKv, lwwKv, linTso } from './kv';
 export type { LineInput, LineOutput, WritableLike } from './io';
@@ -28,6 +28,7 @@ export type { MemoryTransport, Incoming } from './memory';
 export { memoryTransport } from './memory';
 
 // Re-exported so that a node needs a single import.
+export { NODE_SEED_VAR } from '@gyre/protocol';
 export type { Body, Message, RpcDef, RequestOf, ResponseOf, ErrorCode, ErrorName } from '@gyre/protocol';
 export { RpcError, isRpcError, ErrorCodes, ERRORS, WORKLOAD_RPCS, SERVICE_RPCS, defineRpc } from '@gyre/protocol';
 export type { Clock, TimerHandle, JsonValue, Random } from '@gyre/history';

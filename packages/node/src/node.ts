@@ -4,7 +4,7 @@
  * process on STDIN/STDOUT or in-process under a simulator with virtual time.
  */
 import { parseJson, seededRandom, stringifyJson, type Clock, type Random, type TimerHandle } from '@gyre/history';
-import { RpcError, checkResponse, encodeMessage, type Body, type Message, type RequestOf, type ResponseOf, type RpcDef } from '@gyre/protocol';
+import { NODE_SEED_VAR, RpcError, checkResponse, encodeMessage, type Body, type Message, type RequestOf, type ResponseOf, type RpcDef } from '@gyre/protocol';
 import { nodeClock, realClock, type NodeClock } from './clock';
 import { LineWriter, readLines, type LineInput, type LineOutput } from './io';
 import { KV, TSO } from './kv';
@@ -107,8 +107,6 @@ export interface NodeOptions {
 }
 
 /** The seed of a node's {@link Node.random} when none is given: `GYRE_NODE_SEED`, else random. */
-export const NODE_SEED_VAR = 'GYRE_NODE_SEED';
-
 function defaultSeed(): string {
   const env = (globalThis as { process?: NodeJS.Process }).process?.env?.[NODE_SEED_VAR];
   if (env) return env;

@@ -7,7 +7,7 @@
  */
 export type { WriteReportInput, WriteReportResult } from './write';
 export { writeReport, REPORT_FILES } from './write';
-export type { ServerOptions, GyreServer, RunInfo } from './serve';
-export { startServer, listRuns, parseRunTime } from './serve';
+export type { ServerOptions, GyreServer, RunInfo, ListedRun } from './serve';
+export { startServer } from './serve';
 export type { ZipEntry } from './zip';
 export { writeZip } from './zip';

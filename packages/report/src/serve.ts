@@ -3,7 +3,8 @@
  *
  * - `/` lists runs, newest first, 128 per page (`?after=<workload>/<time>` pages on), each row
  *   coloured by validity, with its key figures and links to the report, results, history, log and
- *   a zip download.
+ *   a zip download. Which runs there are, and in what order, the store's owner says
+ *   ({@link ServerOptions.runs}: `listRuns` of `@gyre/runner/store`).
  * - `/run/<workload>/<time>` is the run's page: its `report.html` (or its directory when there is none).
  * - `/files/<path>` serves a file, or browses a directory (breadcrumbs, tiles with previews).
  * - `/files/<dir>.zip` streams a zip of a directory.
@@ -12,7 +13,7 @@
  * included; anything else is refused with 403 (or 404 when it does not exist) and no content.
  */
 import { createReadStream, type Stats } from 'node:fs';
-import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
@@ -22,10 +23,24 @@ import { verdictOf, type Verdict } from './report';
 import { esc, groupDigits, num } from './text';
 import { writeZip, type ZipEntry } from './zip';
 
+/** A run as the store's owner lists it (`StoredRun` of `@gyre/runner/store` is one). */
+export interface ListedRun {
+  workload: string;
+  /** The run directory's name, below the workload's directory. */
+  name: string;
+  /** Its start time, when known. */
+  time?: Date | undefined;
+}
+
 /** Options of {@link startServer}. */
 export interface ServerOptions {
   /** The store directory. */
   store: string;
+  /**
+   * Lists the store's runs, oldest first: the port to the store's owner (the CLI passes
+   * `() => listRuns(store)` from `@gyre/runner/store`), which decides what a run is and their order.
+   */
+  runs(): Promise<readonly ListedRun[]>;
   /** Interface to bind. @defaultValue "127.0.0.1" (Maelstrom binds 0.0.0.0; see README) */
   host?: string;
   /** Port; 0 picks a free one. @defaultValue 8080 */
@@ -51,25 +66,13 @@ export interface RunInfo {
   name: string;
   /** `workload/name`. */
   path: string;
-  /** Start time parsed from the name, when it parses. */
+  /** Start time, when known. */
   time: Date | undefined;
   valid: Verdict;
   /** `net.servers.msgs-per-op`. */
   msgsPerOp?: number;
   /** Completed client operations (`stats.count`). */
   ops?: number;
-}
-
-const TIME_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.(\d{3}))?([+-]\d{4}|Z)?(?:-\d+)?$/;
-
-/** Parses a run directory name (Jepsen's basic ISO time, as the runner writes it). */
-export function parseRunTime(name: string): Date | undefined {
-  const m = TIME_NAME.exec(name);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, ms, z] = m;
-  const zone = !z || z === 'Z' ? 'Z' : `${z.slice(0, 3)}:${z.slice(3)}`;
-  const t = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms ?? '000'}${zone}`);
-  return Number.isNaN(t.getTime()) ? undefined : t;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -146,7 +149,10 @@ function n(v: unknown): number | undefined {
 /** A store reader with a small cache of run summaries. */
 class Store {
   private readonly cache = new Map<string, Summary>();
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly listed: () => Promise<readonly ListedRun[]>,
+  ) {}
 
   /** Resolves segments to a real path inside the store, or throws {@link Refused}. */
   async resolve(segments: string[]): Promise<{ real: string; st: Stats }> {
@@ -161,25 +167,14 @@ class Store {
     return { real, st: await stat(real) };
   }
 
+  /** The runs, newest first. */
   async runs(): Promise<RunInfo[]> {
+    const listed = await this.listed();
     const out: RunInfo[] = [];
-    let workloads: string[];
-    try {
-      workloads = await readdir(this.root);
-    } catch {
-      return out;
+    for (let i = listed.length - 1; i >= 0; i--) {
+      const r = listed[i]!;
+      out.push({ workload: r.workload, name: r.name, path: `${r.workload}/${r.name}`, time: r.time, valid: 'incomplete' });
     }
-    for (const w of workloads) {
-      const wdir = join(this.root, w);
-      const st = await lstat(wdir).catch(() => undefined);
-      if (!st?.isDirectory()) continue;
-      for (const r of await readdir(wdir).catch(() => [] as string[])) {
-        const rst = await lstat(join(wdir, r)).catch(() => undefined);
-        if (!rst?.isDirectory()) continue;
-        out.push({ workload: w, name: r, path: `${w}/${r}`, time: parseRunTime(r), valid: 'incomplete' });
-      }
-    }
-    out.sort((a, b) => (b.time?.getTime() ?? -Infinity) - (a.time?.getTime() ?? -Infinity) || (a.path < b.path ? 1 : a.path > b.path ? -1 : 0));
     return out;
   }
 
@@ -219,11 +214,6 @@ class Store {
   }
 }
 
-/** The runs of a store, newest first, without their summaries (see {@link startServer}). */
-export async function listRuns(store: string): Promise<RunInfo[]> {
-  return new Store(await realpath(store)).runs();
-}
-
 const UI_CSS = `
 .wrap{max-width:1200px;margin:0 auto;padding:18px 24px 60px}
 header.top{display:flex;align-items:baseline;gap:14px;margin-bottom:14px}
@@ -261,16 +251,8 @@ function href(...segments: string[]): string {
 async function home(store: Store, query: URLSearchParams, pageSize: number): Promise<string> {
   const all = await store.runs();
   const after = query.get('after');
-  let start = 0;
-  if (after) {
-    const i = all.findIndex((r) => r.path === after);
-    if (i >= 0) start = i + 1;
-    else {
-      const t = parseRunTime(after.split('/').pop() ?? '');
-      start = t ? all.findIndex((r) => (r.time?.getTime() ?? -Infinity) < t.getTime()) : all.length;
-      if (start < 0) start = all.length;
-    }
-  }
+  // After a run that is gone, from the newest again.
+  const start = after ? all.findIndex((r) => r.path === after) + 1 : 0;
   const shown = await Promise.all(all.slice(start, start + pageSize).map((r) => store.summary(r)));
   const rows = shown
     .map((r) => {
@@ -477,7 +459,7 @@ async function handle(store: Store, req: IncomingMessage, res: ServerResponse, p
  */
 export async function startServer(options: ServerOptions): Promise<GyreServer> {
   const root = await realpath(options.store);
-  const store = new Store(root);
+  const store = new Store(root, options.runs);
   const pageSize = options.pageSize ?? 128;
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {

@@ -51,7 +51,14 @@ describe.skipIf(missing !== undefined)('in Chromium', () => {
     writeRunFixture(store, 'lin-kv', '20261125T110000.000+0000', { ...valid, results: { ...valid.results, 'valid?': 'unknown' } });
     writeRunFixture(store, 'echo', '20261125T090000.000+0000', { ...valid, incomplete: true });
     linkLatest(store, 'broadcast', INVALID);
-    server = await startServer({ store, port: 0 });
+    // The store's listing, oldest first (what `listRuns` of @gyre/runner/store gives `gyre serve`).
+    const listed = [
+      ['echo', '20261125T090000.000+0000', '09'],
+      ['broadcast', '20261125T100000.000+0000', '10'],
+      ['lin-kv', '20261125T110000.000+0000', '11'],
+      ['broadcast', INVALID, '12'],
+    ].map(([workload, name, hour]) => ({ workload: workload!, name: name!, time: new Date(`2026-11-25T${hour}:00:00Z`) }));
+    server = await startServer({ store, runs: async () => listed, port: 0 });
     browser = await launch();
   });
 

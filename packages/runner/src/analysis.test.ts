@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Op } from '@gyre/history';
 import { echo } from '@gyre/workloads';
 import { describe, expect, it } from 'vitest';
-import { analyzeHistory, exitCodeFor, fileLines, writeResults, type AnalysisInput } from './analysis';
+import { analyzeHistory, exitCodeFor, writeResults, type AnalysisInput } from './analysis';
 
 const options = {
   nodes: ['n0'],
@@ -95,15 +95,5 @@ describe('analyzeHistory', () => {
     writeResults(dir, analyzeHistory({ workload: echo, options, history, net, seed: '1' }).results);
     expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))['valid?']).toBe(true);
     expect(readFileSync(join(dir, 'results.edn'), 'utf8')).toMatch(/:valid\? true/);
-  });
-});
-
-describe('fileLines', () => {
-  it('reads complete lines across chunk boundaries and drops a partial last line', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const path = join(mkdtempSync(join(tmpdir(), 'gyre-fl-')), 'j.jsonl');
-    const lines = Array.from({ length: 30_000 }, (_, i) => `line ${i} ${'€'.repeat(i % 70)}`);
-    writeFileSync(path, lines.join('\n') + '\npartial');
-    expect([...fileLines(path)]).toEqual(lines);
   });
 });

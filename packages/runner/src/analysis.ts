@@ -8,8 +8,8 @@
  * (`statsWire` in @gyre/checker, …); the run-level sections (perf, net, protocol-errors,
  * stdin-drops) and the top-level keys here.
  */
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DATA,
   OMIT,
@@ -28,14 +28,13 @@ import {
   validOnlyWire,
   wireEdn,
   wireJson,
-  wireKeyword,
   type CheckResult,
   type Checker,
   type Validity,
   type WireForm,
 } from '@gyre/checker';
 import type { Op } from '@gyre/history';
-import { netResultFromJournal, type NetCountsPerOp, type NetResult } from '@gyre/net';
+import type { NetCountsPerOp, NetResult } from '@gyre/net';
 import { workloadChecker, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
 import type { LagSummary } from './pace';
 
@@ -196,58 +195,6 @@ export function clientInvocations(history: readonly Op[]): number {
   return n;
 }
 
-/**
- * Maelstrom's `:net` result re-tallied from a journal file (`net-journal/journal.jsonl`), read in
- * chunks so that journals larger than a string can hold are fine. A partial last line (a run
- * killed mid-write) is ignored.
- */
-export function netResultFromJournalFile(path: string, clientInvocations: number): NetResult {
-  return netResultFromJournal(fileLines(path), clientInvocations);
-}
-
-/** The complete lines of a file (without their newlines), read in 1 MiB chunks. */
-export function* fileLines(path: string): Generator<string> {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let rest: Buffer = Buffer.alloc(0);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) return;
-      const chunk = rest.length ? Buffer.concat([rest, buf.subarray(0, n)]) : buf.subarray(0, n);
-      const last = chunk.lastIndexOf(10);
-      if (last === -1) {
-        rest = Buffer.from(chunk);
-        continue;
-      }
-      const text = chunk.toString('utf8', 0, last);
-      rest = Buffer.from(chunk.subarray(last + 1));
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl === -1) {
-          yield text.slice(start);
-          break;
-        }
-        yield text.slice(start, nl);
-        start = nl + 1;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** An `emit` for {@link analyzeHistory} that writes under `dir` and refuses paths that leave it. */
-export function runDirWriter(dir: string): (path: string, content: string) => void {
-  return (path, content) => {
-    const full = join(dir, path);
-    if (!full.startsWith(dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, content);
-  };
-}
-
 /** Writes `results.json` and `results.edn` in `dir`, from the results as {@link analyzeHistory} wrote them. */
 export function writeResults(dir: string, results: Record<string, unknown>): void {
   writeFileSync(join(dir, 'results.json'), wireJson(results) + '\n');
@@ -258,9 +205,3 @@ export function writeResults(dir: string, results: Record<string, unknown>): voi
 export function exitCodeFor(valid: Validity, crashed: boolean): 0 | 1 | 2 | 255 {
   return crashed ? 255 : valid === true ? 0 : valid === false ? 1 : 2;
 }
-
-/**
- * Which string values print as EDN keywords in results.edn.
- * @deprecated Use `wireKeyword` from `@gyre/checker`, which this is.
- */
-export const ednKeyword: (key: string | undefined, value: string) => boolean = wireKeyword;

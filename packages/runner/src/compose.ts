@@ -7,6 +7,9 @@ import type { NemesisPackage } from '@gyre/nemesis';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
 import { pacedStagger, type LagSink } from './pace';
 
+/** The log message that ends the main phase and begins the final one (heal, recovery, final operations). */
+export const RECOVERY_MESSAGE = 'Waiting for recovery...';
+
 /** What {@link composeGenerator} needs. */
 export interface ComposeOptions {
   workload: WorkloadDefinition;
@@ -31,7 +34,7 @@ export interface ComposeOptions {
 
 /**
  * `timeLimit(t, any(clients(stagger(1/rate, workload)), nemesis(faults)))`, then, for workloads
- * with a final phase: heal, log "Waiting for recovery...", sleep, the final operations.
+ * with a final phase: heal, log {@link RECOVERY_MESSAGE}, sleep, the final operations.
  */
 export function composeGenerator(c: ComposeOptions): GenLike {
   const { workload: wl, options: opts, nemesis: nem } = c;
@@ -43,7 +46,7 @@ export function composeGenerator(c: ComposeOptions): GenLike {
   let gen: GenLike = timeLimit(opts.timeLimit, any(clients(main ?? sleep(opts.timeLimit)), onNemesis(nem ? timeLimit(opts.timeLimit, nem.generator) : null)));
   if (wl.final) {
     const finalOps = wl.finalTimeLimit ? timeLimit(wl.finalTimeLimit, clients(wl.final(opts))) : clients(wl.final(opts));
-    gen = phases(gen, nem ? onNemesis(nem.finalGenerator) : null, log('Waiting for recovery...'), sleep(c.recoveryTime), finalOps);
+    gen = phases(gen, nem ? onNemesis(nem.finalGenerator) : null, log(RECOVERY_MESSAGE), sleep(c.recoveryTime), finalOps);
   }
   return gen;
 }

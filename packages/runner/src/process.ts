@@ -75,14 +75,6 @@ const TAIL = 32;
 /** Marks every process Gyre starts, so that descendants that left the process group can be found. */
 export const RUN_MARKER_VAR = 'GYRE_RUN_ID';
 
-/** The seed of a node's own randomness (`node.random` in `@gyre/node`), set for every node process. */
-export const NODE_SEED_VAR = 'GYRE_NODE_SEED';
-
-/** The seed a node gets in a run with seed `seed`: the same in `gyre test`, `gyre replay` and `gyre sim`. */
-export function nodeSeed(seed: string, node: string): string {
-  return `${seed}/node/${node}`;
-}
-
 /** Live processes, so an interrupted run can kill them all synchronously on exit. */
 const live = new Set<NodeProcess>();
 let exitHookInstalled = false;
@@ -439,7 +431,7 @@ export class NodeProcess {
 }
 
 /** Describes an exit in words. */
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitInfo {
+function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitInfo {
   let description: string;
   if (signal) {
     description = `was killed by ${signal}`;

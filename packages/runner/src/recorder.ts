@@ -5,7 +5,7 @@
 import { formatOpEdn, formatOpJson, formatOpText, type Op } from '@gyre/history';
 
 /** Where recorded operations go; each receives one line (with its newline). All optional. */
-export interface HistorySinks {
+interface HistorySinks {
   jsonl?: (line: string) => void;
   edn?: (line: string) => void;
   txt?: (line: string) => void;

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Clock, Random, TimerHandle } from '@gyre/history';
 import { createNode, type Node, type NodeOptions } from '@gyre/node';
-import type { FaultHost } from '@gyre/runner';
+import type { NodeHost } from '@gyre/runner/ports';
 import { NEVER_INPUT } from './program';
 
 /**
@@ -133,7 +133,7 @@ export interface SimNodeOptions {
  * (empty memory), the module installed on it again; {@link kill} drops the current one for good
  * (its timers cancelled, its later output discarded); the directory stays.
  */
-export class SimNode implements FaultHost {
+export class SimNode implements NodeHost {
   private node: Node | undefined;
   private clock: InstanceClock | undefined;
   private incarnation = 0;

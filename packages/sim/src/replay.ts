@@ -9,13 +9,14 @@
  *   compared with what it wrote the first time. A node whose output is a function of its input
  *   (and of `node.random`) gives the same output, so the failure shows again.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHistoryJsonl, parseJson, stringifyJson, type Op } from '@gyre/history';
+import { parseJson, stringifyJson, type Op } from '@gyre/history';
 import type { SendEvent } from '@gyre/net';
 import { isClientId } from '@gyre/protocol';
-import { NODE_SEED_VAR, NodeProcess, RUN_MARKER_VAR, RunStore, nodeSeed, sweepMarked } from '@gyre/runner';
+import { processHosts } from '@gyre/runner/ports';
+import { realClock } from '@gyre/node';
+import { readHistory, readTest, RUN_FILES, RunStore, storeRootOf, type TestRecord } from '@gyre/runner/store';
 import { journalEvents } from './record';
 import { runSim } from './run';
 import { specConfig, type SimSpec } from './spec';
@@ -67,11 +68,8 @@ export interface ReplayOptions {
 
 /** Replays the run in `dir` (see the module comment). */
 export async function replayRun(dir: string, o: ReplayOptions = {}): Promise<ReplayResult> {
-  const testFile = join(dir, 'test.json');
-  if (!existsSync(testFile)) throw new Error(`${dir} is not a run directory (no test.json)`);
-  // Gyre's own file, of plain numbers: JSON.parse keeps 2.5 a number (the lossless parser would make it a JsonFloat).
-  const test = JSON.parse(readFileSync(testFile, 'utf8')) as Record<string, unknown>;
-  const store = o.store ?? join(dir, '..', '..');
+  const test = readTest(dir);
+  const store = o.store ?? storeRootOf(dir);
   if (test['mode'] === 'sim') return replaySim(dir, test, store);
   return replayProcesses(dir, test, store, o);
 }
@@ -87,7 +85,7 @@ export function firstDifference(what: string, expected: string, actual: string):
   return undefined;
 }
 
-async function replaySim(dir: string, test: Record<string, unknown>, store: string): Promise<ReplayResult> {
+async function replaySim(dir: string, test: TestRecord, store: string): Promise<ReplayResult> {
   const options = test['options'] as SimSpec['options'] & { latencyDist: SimSpec['latencyDist']; nemesisInterval: number; recoveryTime: number; nemesisTargets?: SimSpec['nemesisTargets'] };
   const { latencyDist, nemesisInterval, recoveryTime, nemesisTargets, ...workloadOptions } = options;
   const spec: SimSpec = {
@@ -106,8 +104,8 @@ async function replaySim(dir: string, test: Record<string, unknown>, store: stri
   const newDir = r.dir!;
   const read = (d: string, f: string) => (existsSync(join(d, f)) ? readFileSync(join(d, f), 'utf8') : '');
   const divergence =
-    firstDifference('history.jsonl', read(dir, 'history.jsonl'), read(newDir, 'history.jsonl')) ??
-    firstDifference('net-journal/journal.jsonl', read(dir, 'net-journal/journal.jsonl'), read(newDir, 'net-journal/journal.jsonl'));
+    firstDifference(RUN_FILES.history, read(dir, RUN_FILES.history), read(newDir, RUN_FILES.history)) ??
+    firstDifference(RUN_FILES.journal, read(dir, RUN_FILES.journal), read(newDir, RUN_FILES.journal));
   const result: ReplayResult = { mode: 'sim', dir: newDir, identical: divergence === undefined, ...(divergence ? { divergence } : {}) };
   writeFileSync(join(newDir, 'replay.json'), stringifyJson({ replayOf: dir, ...result }) + '\n');
   return result;
@@ -156,14 +154,14 @@ const canonical = (line: string): string => {
   }
 };
 
-async function replayProcesses(dir: string, test: Record<string, unknown>, storeRoot: string, o: ReplayOptions): Promise<ReplayResult> {
+async function replayProcesses(dir: string, test: TestRecord, storeRoot: string, o: ReplayOptions): Promise<ReplayResult> {
   const bin = test['bin'];
   if (typeof bin !== 'string') throw new Error(`${dir} does not record its node binary (test.json has no "bin"): it was made by a Gyre without replay`);
   const binArgs = (test['binArgs'] as string[]) ?? [];
   const nodes = (test['nodes'] as string[]) ?? [];
   const seed = String(test['seed']);
-  const journalFile = join(dir, 'net-journal', 'journal.jsonl');
-  if (!existsSync(journalFile)) throw new Error(`${dir} has no network journal (net-journal/journal.jsonl)`);
+  const journalFile = join(dir, RUN_FILES.journal);
+  if (!existsSync(journalFile)) throw new Error(`${dir} has no network journal (${RUN_FILES.journal})`);
   const nodeSet = new Set(nodes);
   const events = journalEvents(readFileSync(journalFile, 'utf8'));
   const sends = new Map<number, SendEvent>();
@@ -186,21 +184,19 @@ async function replayProcesses(dir: string, test: Record<string, unknown>, store
     }
     if (e.type !== 'send') sends.delete(e.id);
   }
-  const historyFile = join(dir, 'history.jsonl');
-  const history = existsSync(historyFile) ? parseHistoryJsonl(readFileSync(historyFile, 'utf8')) : [];
+  const history = existsSync(join(dir, RUN_FILES.history)) ? readHistory(dir).history : [];
   // Faults first among steps of equal time: a kill recorded at t comes before deliveries at t.
   const all = [...faultSteps(history), ...steps].map((s, i) => ({ s, i }));
   all.sort((a, b) => a.s.time - b.s.time || (a.s.kind === 'deliver' ? 1 : 0) - (b.s.kind === 'deliver' ? 1 : 0) || a.i - b.i);
 
   const store = new RunStore(storeRoot, String(test['name'] ?? 'replay'), new Date());
   const runId = `replay-${process.pid}-${Date.now().toString(36)}`;
-  const work = join(tmpdir(), `gyre-${runId}`);
-  writeFileSync(store.path('test.json'), stringifyJson({ ...test, replayOf: dir, startTime: new Date().toISOString(), runId }) + '\n');
+  store.writeJson('test.json', { ...test, replayOf: dir, startTime: new Date().toISOString(), runId });
   const actual = new Map<string, string[]>(nodes.map((n) => [n, []]));
   /** Per node: how many recorded messages have been matched. */
   const matched = new Map<string, number>(nodes.map((n) => [n, 0]));
   let skipped = 0;
-  const outputs = new Map(nodes.map((n) => [n, store.writer(`node-output/${n}.jsonl`)]));
+  const outputs = new Map(nodes.map((n) => [n, store.lines(`node-output/${n}.jsonl`)]));
   let divergence: Divergence | undefined;
   const check = (node: string, line: string) => {
     actual.get(node)!.push(line);
@@ -222,26 +218,22 @@ async function replayProcesses(dir: string, test: Record<string, unknown>, store
     if (!divergence || (d.time ?? Infinity) < (divergence.time ?? Infinity)) divergence = d;
     matched.set(node, k + 1);
   };
-  const procs = new Map<string, NodeProcess>();
-  for (const node of nodes) {
-    const cwd = join(work, node);
-    mkdirSync(cwd, { recursive: true });
-    procs.set(
-      node,
-      new NodeProcess({
-        id: node,
-        bin,
-        args: binArgs,
-        cwd,
-        stderrFile: store.path('node-logs', `${node}.log`),
-        env: { [RUN_MARKER_VAR]: runId, [NODE_SEED_VAR]: nodeSeed(seed, node) },
-        onLine: (line) => check(node, line),
-      }),
-    );
-  }
+  // The nodes as gyre test hosted them (same per-node seeds), their output compared instead of routed.
+  const ignore = () => {};
+  const hosts = processHosts({ bin, args: binArgs, stopGraceMs: 500, removeWorkDirs: true, runId }).create({
+    nodes,
+    seed,
+    clock: realClock(),
+    store,
+    output: check,
+    badLine: ignore,
+    crash: ignore,
+    info: ignore,
+    warn: ignore,
+  });
   let delivered = 0;
   try {
-    await Promise.all([...procs.values()].map((p) => p.start()));
+    await hosts.startAll();
     o.log?.(`Replaying ${steps.length} deliveries to ${nodes.length} nodes from ${dir}`);
     const t0 = process.hrtime.bigint();
     const sleepUntil = async (ns: number) => {
@@ -256,27 +248,26 @@ async function replayProcesses(dir: string, test: Record<string, unknown>, store
     };
     for (const { s } of all) {
       await sleepUntil(s.time);
-      const p = procs.get(s.node);
-      if (!p) continue;
+      const h = hosts.hosts.get(s.node);
+      if (!h) continue;
       switch (s.kind) {
         case 'deliver':
-          p.write(s.line);
+          h.deliver(s.line);
           delivered++;
           break;
         case 'kill':
           await caughtUp(s.node, s.time);
-          p.killNow();
-          await p.waitExit();
+          await h.kill();
           break;
         case 'start':
-          await p.start();
+          await h.start();
           break;
         case 'pause':
           await caughtUp(s.node, s.time);
-          p.pause();
+          h.pause();
           break;
         case 'resume':
-          p.resume();
+          h.resume();
           break;
       }
     }
@@ -284,10 +275,7 @@ async function replayProcesses(dir: string, test: Record<string, unknown>, store
     const deadline = Date.now() + (o.settleMs ?? 3000);
     while (Date.now() < deadline && nodes.some((n) => matched.get(n)! < expected.get(n)!.length)) await new Promise((r) => setTimeout(r, 20));
   } finally {
-    await Promise.all([...procs.values()].map((p) => p.stop(500)));
-    sweepMarked(runId);
-    for (const p of procs.values()) await p.closeLog();
-    rmSync(work, { recursive: true, force: true });
+    await hosts.stopAll();
   }
   const counts: Record<string, { recorded: number; replayed: number }> = {};
   for (const n of nodes) {
@@ -301,7 +289,7 @@ async function replayProcesses(dir: string, test: Record<string, unknown>, store
     }
   }
   const result: ReplayResult = { mode: 'process', dir: store.dir, identical: divergence === undefined, ...(divergence ? { divergence } : {}), nodes: counts, delivered, skipped };
-  writeFileSync(store.path('replay.json'), stringifyJson({ replayOf: dir, ...result }) + '\n');
+  store.writeJson('replay.json', { replayOf: dir, ...result });
   await store.close();
   store.markLatest();
   return result;

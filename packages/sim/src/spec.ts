@@ -39,7 +39,7 @@ export interface SeedResult {
   /**
    * SHA-256 of the journal (every message, its time and fate) and of the history's skeleton
    * (each operation's index, time, type, process and function; the values are in the journal):
-   * equal digests, identical runs.
+   * equal digests, identical runs. Empty when not computed (`runSeed` with `digest: false`).
    */
   digest: string;
   /** The checkers (top-level keys of results.json) whose verdict was not `true`: what failed. */
@@ -73,7 +73,7 @@ export async function specConfig(spec: SimSpec, seed: string, extra: Partial<Sim
 
 /** Options of {@link runSeed}. */
 export interface RunSeedOptions {
-  /** Compute {@link SeedResult.digest} (the journal is then built and hashed as it goes). @defaultValue true */
+  /** Compute {@link SeedResult.digest} (the journal is then built and hashed as it goes); without it the digest is empty. @defaultValue true */
   digest?: boolean;
 }
 
@@ -81,23 +81,15 @@ export interface RunSeedOptions {
 export async function runSeed(spec: SimSpec, seed: string, o: RunSeedOptions = {}): Promise<SeedResult> {
   const h = o.digest === false ? undefined : createHash('sha256');
   const r = await runSim(await specConfig(spec, seed, h ? { onJournal: (chunk) => void h.update(chunk) } : {}));
-  return seedResult(r, h);
+  return seedResult(r, h ?? false);
 }
 
 /**
  * The data of a {@link SimResult}. `journalHash` is a SHA-256 already fed the journal (see
- * {@link SimConfig.onJournal}); without it, the run's kept journal is hashed.
+ * {@link SimConfig.onJournal}); without it, the run's kept journal is hashed; `false` computes no
+ * digest.
  */
-export function seedResult(r: SimResult, journalHash?: Hash): SeedResult {
-  let h = journalHash;
-  if (!h) {
-    h = createHash('sha256');
-    h.update(r.journal ?? '');
-  }
-  let skeleton = '';
-  for (const op of r.history) skeleton += `${op.index} ${op.time} ${op.type} ${op.process} ${op.f}\n`;
-  h.update('\0');
-  h.update(skeleton);
+export function seedResult(r: SimResult, journalHash?: Hash | false): SeedResult {
   return {
     seed: r.seed,
     valid: r.valid,
@@ -107,9 +99,23 @@ export function seedResult(r: SimResult, journalHash?: Hash): SeedResult {
     simSeconds: r.simSeconds,
     wallSeconds: r.wallSeconds,
     analysisSeconds: r.analysisSeconds,
-    digest: h.digest('hex'),
+    digest: journalHash === false ? '' : runDigest(r, journalHash),
     failures: failingCheckers(r.results),
   };
+}
+
+/** SHA-256 of the journal (fed to `journalHash` as the run went, or kept in `r.journal`) and of the history's skeleton. */
+function runDigest(r: SimResult, journalHash: Hash | undefined): string {
+  let h = journalHash;
+  if (!h) {
+    h = createHash('sha256');
+    h.update(r.journal ?? '');
+  }
+  let skeleton = '';
+  for (const op of r.history) skeleton += `${op.index} ${op.time} ${op.type} ${op.process} ${op.f}\n`;
+  h.update('\0');
+  h.update(skeleton);
+  return h.digest('hex');
 }
 
 /** The top-level results whose `valid?` is not `true` (`workload`, `stats`, …). */

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WORKLOADS } from '@gyre/workloads';
+import type { Node } from '@gyre/node';
+import { WORKLOAD_RPCS } from '@gyre/protocol';
+import { WORKLOADS, type WorkloadDefinition } from '@gyre/workloads';
 import { describe, expect, it } from 'vitest';
 import { loadInstall, runSim } from '../src/index';
 import { workloadOptions } from './options';
@@ -56,5 +58,56 @@ describe('runSim', () => {
     const r = await runSim({ workload: WORKLOADS['echo']!, options: workloadOptions({ timeLimit: 2 }), install: () => { throw new Error('no handlers today'); }, seed: '1' });
     expect(r.exitCode).toBe(255);
     expect(r.crash).toMatch(/Installing node n0 failed: .*no handlers today/);
+  });
+
+  // The three ways runSim had drifted from gyre test's run, before both went through one run core.
+  describe('behaves as gyre test does', () => {
+    /** A node that never answers `echo`, and interrupts the run once one reaches it. */
+    const interruptingNode = (ac: AbortController) => (node: Node) => {
+      node.on('echo', () => {
+        ac.abort();
+      });
+    };
+
+    it('an interrupt closes the open clients: the operation in flight completes at once instead of timing out', async () => {
+      const ac = new AbortController();
+      const r = await runSim({ workload: WORKLOADS['echo']!, options: workloadOptions({ timeLimit: 60, nodeCount: 1 }), install: interruptingNode(ac), seed: '2', signal: ac.signal });
+      expect(r.exitCode).toBe(255);
+      expect(r.crash).toBeUndefined();
+      expect(r.results['interrupted']).toBe(true);
+      const invoke = r.history.find((o) => o.type === 'invoke' && o.process !== 'nemesis')!;
+      const done = r.history.find((o) => o.type !== 'invoke' && o.process === invoke.process)!;
+      expect(done).toMatchObject({ type: 'info', error: expect.stringMatching(/closed/) });
+      // Virtual time, so this is exact: well short of the 5-second client timeout.
+      expect(done.time - invoke.time).toBeLessThan(5e9);
+    });
+
+    it("an interrupt during the workload's setup is an interrupt, not a crash", async () => {
+      const ac = new AbortController();
+      const echo = WORKLOADS['echo']!;
+      const [ECHO] = WORKLOAD_RPCS.echo;
+      const withSetup: WorkloadDefinition = { ...echo, setup: async (ctx) => void (await ctx.rpcOnce('n0', ECHO, { echo: 'set up' })) };
+      const r = await runSim({ workload: withSetup, options: workloadOptions({ nodeCount: 1 }), install: interruptingNode(ac), seed: '2', signal: ac.signal });
+      expect(r.crash).toBeUndefined();
+      expect(r.results['interrupted']).toBe(true);
+      expect(r.exitCode).toBe(255);
+      expect(r.history).toEqual([]);
+    });
+
+    it('exits with gyre test\'s codes: 0 valid, 1 invalid, 255 crashed or interrupted', async () => {
+      const echoing = (wrong: boolean) => (node: Node) => {
+        node.on('echo', (msg) => ({ type: 'echo_ok', echo: wrong ? 'something else' : msg.body['echo'] }));
+      };
+      const run = (install: (node: Node) => void) => runSim({ workload: WORKLOADS['echo']!, options: workloadOptions({ timeLimit: 2, nodeCount: 1 }), install, seed: '4' });
+      const [valid, invalid, crashed] = await Promise.all([
+        run(echoing(false)),
+        run(echoing(true)),
+        run(() => {
+          throw new Error('no');
+        }),
+      ]);
+      expect([valid.valid, invalid.valid]).toEqual([true, false]);
+      expect([valid.exitCode, invalid.exitCode, crashed.exitCode]).toEqual([0, 1, 255]);
+    });
   });
 });

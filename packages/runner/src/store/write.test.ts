@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LineFile, RunStore } from './store';
+import { LineFile, RunStore } from './write';
 
 describe('LineFile', () => {
   it('buffers, flushes on size, on close, and ignores writes after close', () => {
@@ -21,7 +21,7 @@ describe('LineFile', () => {
 
   it('leaves only whole lines on disk when the process exits abruptly', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'gyre-lf-')), 'f.txt');
-    const src = new URL('./store.ts', import.meta.url).pathname;
+    const src = new URL('./write.ts', import.meta.url).pathname;
     const code = `import { LineFile } from ${JSON.stringify(src)};
       const f = new LineFile(${JSON.stringify(path)});
       for (let i = 0; i < 1000; i++) f.write(JSON.stringify({ i, pad: 'x'.repeat(i % 50) }) + '\\n');

@@ -1,11 +1,13 @@
 /**
- * The store: `store/<workload>/<time>/` per run, with the `current` and `latest` links.
+ * Writing the store: `<root>/<workload>/<time>/` per run, with the `current` and `latest` links.
  * Files are written as the run goes, so an interrupted run keeps what it recorded.
  */
-import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, symlinkSync, renameSync, writeSync, type WriteStream } from 'node:fs';
-import { join, relative, dirname } from 'node:path';
+import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join, relative, dirname, sep } from 'node:path';
+import { stringifyJson } from '@gyre/history';
+import { RUN_FILES, nodeLogFile } from './layout';
 
-/** Jepsen's basic ISO time in local time: `20210207T160331.972-0500`. */
+/** Jepsen's basic ISO time in local time: `20210207T160331.972-0500`, the name of a run's directory. */
 export function basicTime(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const off = -d.getTimezoneOffset();
@@ -115,7 +117,6 @@ export class RunStore {
   readonly root: string;
   readonly dir: string;
   readonly workload: string;
-  private streams: WriteStream[] = [];
   private lineFiles: LineFile[] = [];
 
   constructor(root: string, workload: string, start: Date) {
@@ -138,8 +139,8 @@ export class RunStore {
       }
     }
     this.dir = dir;
-    mkdirSync(join(dir, 'node-logs'), { recursive: true });
-    mkdirSync(join(dir, 'net-journal'), { recursive: true });
+    mkdirSync(dirname(join(dir, nodeLogFile('n'))), { recursive: true });
+    mkdirSync(dirname(join(dir, RUN_FILES.journal)), { recursive: true });
     relink(dir, join(root, 'current'));
   }
 
@@ -148,12 +149,9 @@ export class RunStore {
     return join(this.dir, ...parts);
   }
 
-  /** Opens an appending writer for a file in the run directory; closed by {@link close}. */
-  writer(name: string): WriteStream {
-    mkdirSync(dirname(this.path(name)), { recursive: true });
-    const s = createWriteStream(this.path(name), { flags: 'a' });
-    this.streams.push(s);
-    return s;
+  /** Writes a JSON file (one line, losslessly encoded) in the run directory. */
+  writeJson(name: string, value: unknown): void {
+    writeFileSync(this.path(name), stringifyJson(value) + '\n');
   }
 
   /** Opens a {@link LineFile} in the run directory; closed by {@link close}. */
@@ -170,10 +168,18 @@ export class RunStore {
     relink(this.dir, join(this.root, this.workload, 'latest'));
   }
 
-  /** Flushes and closes every writer. */
+  /** Flushes and closes every file opened with {@link lines}. */
   async close(): Promise<void> {
     for (const f of this.lineFiles.splice(0)) f.close();
-    const ss = this.streams.splice(0);
-    await Promise.all(ss.map((s) => new Promise<void>((r) => (s.closed ? r() : s.end(r)))));
   }
+}
+
+/** A writer of files under `dir` (a workload checker's own files) that refuses paths leaving it. */
+export function runDirWriter(dir: string): (path: string, content: string) => void {
+  return (path, content) => {
+    const full = join(dir, path);
+    if (!full.startsWith(dir + sep)) throw new Error(`workload tried to write outside the run directory: ${path}`);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  };
 }

@@ -1,0 +1,522 @@
+/**
+ * The run core: one run of a workload against a cluster, for `gyre test` and `gyre sim` alike, in
+ * named phases (see {@link PHASES}). What differs between the two comes in through ports
+ * (`./ports/types`): the hosts of the nodes, the clock, the store (or none) and the reporter.
+ * A change to a phase, to teardown, to exit codes or to client tracking is made here, once.
+ */
+import type { Validity } from '@gyre/checker';
+import { interpret } from '@gyre/generator';
+import { formatOpEdn, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
+import { nemesisPackage, type NemesisPackage, type NodeSpec } from '@gyre/nemesis';
+import { createRouter, type Router } from '@gyre/net';
+import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
+import { analyzeHistory, exitCodeFor, writeResults, type RunSections } from './analysis';
+import { Client } from './client';
+import { composeGenerator, RECOVERY_MESSAGE } from './compose';
+import { faultTarget } from './faults';
+import { initNode, Interrupted, RunCrash, setupWorkload } from './init';
+import { ProtocolErrors, routeNodeLine } from './output';
+import { LagMeter } from './pace';
+import type { HostFactory, NodeHosts, RunClock } from './ports/types';
+import { HistoryRecorder } from './recorder';
+import { registerServices } from './services';
+import { RUN_FILES } from './store/layout';
+import { RunStore, StoreError, runDirWriter, type LineFile } from './store/write';
+import { createWorkers } from './workers';
+
+/**
+ * The phases of a run, in order. The live ones (start nodes, init with the workload's setup, the
+ * main phase of generator and nemesis, the final phase after recovery) run on the clock port;
+ * teardown and analysis always run, even after a crash or an interrupt.
+ */
+export const PHASES = ['start', 'init', 'main', 'final', 'teardown', 'analysis'] as const;
+
+/** One of {@link PHASES}. */
+export type Phase = (typeof PHASES)[number];
+
+/** What every run needs, however its nodes are hosted. */
+export interface RunCoreConfig {
+  workload: WorkloadDefinition;
+  /** Options the workload sees (nodes, concurrency, rate, time limit, latency, nemesis, …). */
+  options: WorkloadOptions;
+  /** The run's seed: every random choice of the run follows from it. */
+  seed: string;
+  /** @defaultValue 'constant' */
+  latencyDist?: 'constant' | 'uniform' | 'exponential';
+  /** Mean seconds between nemesis operations. @defaultValue 10 */
+  nemesisInterval?: number;
+  /** Which nodes a kill or pause picks from. @defaultValue `['one', 'minority', 'majority', 'all']` */
+  nemesisTargets?: readonly NodeSpec[];
+  /** Seconds to wait before the final phase. @defaultValue 10 */
+  recoveryTime?: number;
+  /** Most main-phase client operations (shrinking). @defaultValue no cap */
+  maxOps?: number;
+  /** Ms (of the run's clock) to wait for `init_ok`. @defaultValue 10000 */
+  initTimeoutMs?: number;
+  /** Log every message sent / received (every body is then decoded). @defaultValue false */
+  logNetSend?: boolean;
+  logNetRecv?: boolean;
+  /** The host port: node processes (`processHosts`) or simulated nodes (`@gyre/sim`). */
+  hosts: HostFactory;
+  /** The clock port: real time (`realTime()`) or virtual time (`@gyre/sim`). */
+  clock: RunClock;
+  /**
+   * The store root: the run writes its directory there (test.json, history, journal, node logs,
+   * results). Without it nothing is written and the history stays in memory.
+   */
+  store?: string;
+  /** Where messages for the person running the test go. @defaultValue silent */
+  reporter?: Reporter;
+  /** Stops the run early (Ctrl-C): it still tears down and analyses what it recorded. */
+  signal?: AbortSignal;
+  /** The command line, recorded in test.json (for `gyre analyze`). @defaultValue [] */
+  argv?: readonly string[];
+  /** Further fields for test.json, after the common ones and the hosts' own. */
+  testJson?: Record<string, unknown>;
+  /** Keep the network journal's text in memory ({@link RunOutcome.journal}). @defaultValue false */
+  keepJournal?: boolean;
+  /** Receives the journal's text in chunks as the run goes (to hash it without keeping it). */
+  onJournal?: (chunk: string) => void;
+}
+
+/** The console side of a run. */
+export interface Reporter {
+  info(message: string): void;
+  warn(message: string): void;
+  /** Live status, when the console supports it (real time only, every 250 ms). */
+  status?(s: RunStatus): void;
+}
+
+/** A live status snapshot. */
+export interface RunStatus {
+  elapsed: number;
+  limit: number;
+  ok: number;
+  fail: number;
+  info: number;
+  msgsPerSecond: number;
+  fault: string | undefined;
+  phase: 'main' | 'recovery' | 'final' | 'analysis';
+}
+
+/** How big a run was (for comparing runs when shrinking). */
+export interface RunSize {
+  /** Client invocations. */
+  ops: number;
+  /** Nemesis operations that injected a fault (start-partition, kill, pause). */
+  faults: number;
+  nodes: number;
+  /** Seconds of the run's clock. */
+  seconds: number;
+  /** Messages sent through the network. */
+  messages: number;
+}
+
+/** The outcome of a run. */
+export interface RunOutcome {
+  seed: string;
+  valid: Validity;
+  /** 0 valid, 1 invalid, 2 unknown, 255 crashed or interrupted. */
+  exitCode: 0 | 1 | 2 | 255;
+  /** The results map, as written to results.json. */
+  results: Record<string, unknown>;
+  /** The recorded history (also in history.jsonl when there is a store). */
+  history: Op[];
+  /** The run directory, when there is a store. */
+  dir: string | undefined;
+  /** Why the run crashed, if it did. */
+  crash?: string;
+  /** The journal's text (with {@link RunCoreConfig.keepJournal}). */
+  journal?: string;
+  /** The phases that began, in order (`final` only for workloads with a final phase that got there). */
+  phases: Phase[];
+  /** Seconds of the run's clock from start to the end of teardown (virtual seconds under `gyre sim`). */
+  seconds: number;
+  /** Real seconds the whole run took. */
+  wallSeconds: number;
+  /** Of which the checkers took this many. */
+  analysisSeconds: number;
+  size: RunSize;
+}
+
+/**
+ * Runs a workload from the first node's start to the written results. Never throws for problems
+ * of the nodes (a crash is an outcome); throws {@link StoreError} when the store cannot be written.
+ */
+export async function runCore(cfg: RunCoreConfig): Promise<RunOutcome> {
+  const run = new Run(cfg);
+  try {
+    await cfg.clock.run(() => run.live());
+  } catch (e) {
+    run.failed(e);
+  } finally {
+    await run.teardown();
+  }
+  return run.analysis();
+}
+
+const quiet: Reporter = { info: () => {}, warn: () => {} };
+
+/** The state of one run, shared by its phases. */
+class Run {
+  private readonly wallStart = process.hrtime.bigint();
+  private readonly wl: WorkloadDefinition;
+  private readonly opts: WorkloadOptions;
+  private readonly nodes: readonly string[];
+  private readonly random: Random;
+  private readonly reporter: Reporter;
+  private readonly store: RunStore | undefined;
+  private readonly runLog: LineFile | undefined;
+  private readonly historyEdn: LineFile | undefined;
+  private readonly clientTimeoutMs: number;
+  private readonly journalChunks: string[] = [];
+  private readonly router: Router;
+  private readonly protocolErrors: ProtocolErrors;
+  private readonly hosts: NodeHosts;
+  private readonly recorder: HistoryRecorder;
+  private readonly nemesis: NemesisPackage | undefined;
+  private readonly lag: LagMeter | undefined;
+  readonly phases: Phase[] = [];
+  /** Stopping early (a crash or an interrupt): no new operations, open clients closed. */
+  private readonly stop = new AbortController();
+  private readonly openClients = new Set<Client>();
+  private crash: string | undefined;
+  private clientSeq = 0;
+  private currentFault: string | undefined;
+  private statusPhase: RunStatus['phase'] = 'main';
+  private statusTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly cfg: RunCoreConfig) {
+    const { clock, seed } = cfg;
+    this.wl = cfg.workload;
+    this.opts = cfg.options;
+    this.nodes = this.opts.nodes;
+    this.random = seededRandom(seed);
+    this.clientTimeoutMs = this.wl.timeout?.(this.opts) ?? 5000;
+    this.reporter = cfg.reporter ?? quiet;
+    this.store = cfg.store === undefined ? undefined : openStore(cfg.store, this.wl.name, clock.startedAt);
+    const store = this.store;
+    this.runLog = store?.lines(RUN_FILES.log);
+    if (store) this.info(`${cfg.hosts.mode === 'sim' ? `Simulating ${this.wl.name}` : `Running ${this.wl.name} test`} with seed ${seed} (replay with --seed ${seed}); store: ${store.dir}`);
+
+    const journalFile = store?.lines(RUN_FILES.journal);
+    const keep = cfg.keepJournal === true;
+    const onJournal = cfg.onJournal;
+    const logNet = cfg.logNetSend || cfg.logNetRecv;
+    this.router = createRouter({
+      clock: clock.clock,
+      random: this.random.fork('net'),
+      latency: { mean: this.opts.latency, dist: cfg.latencyDist ?? 'constant' },
+      ...(journalFile || keep || onJournal
+        ? {
+            journal: (chunk: string) => {
+              journalFile?.write(chunk);
+              if (keep) this.journalChunks.push(chunk);
+              onJournal?.(chunk);
+            },
+          }
+        : {}),
+      log: logNet
+        ? (kind, m) => {
+            if ((kind === 'send' && cfg.logNetSend) || (kind === 'recv' && cfg.logNetRecv)) this.info(`:${kind} ${stringifyJson(m)}`);
+          }
+        : undefined,
+    });
+    registerServices(this.router, this.random.fork('services'), this.warn);
+    // Protocol errors from nodes: counted by kind, the first few of each logged.
+    this.protocolErrors = new ProtocolErrors(this.warn);
+    // With net logging on, every body is printed, so every line is decoded losslessly.
+    const nodeSet = new Set(this.nodes);
+    const isNode = logNet ? undefined : (id: string) => nodeSet.has(id);
+    this.hosts = cfg.hosts.create({
+      nodes: this.nodes,
+      seed,
+      clock: clock.clock,
+      store,
+      output: (node, line) => routeNodeLine(this.router, node, line, this.protocolErrors, isNode),
+      badLine: (node, line, reason) => this.protocolErrors.report(node, 'invalid-utf8', line, reason),
+      crash: this.crashRun,
+      info: this.info,
+      warn: this.warn,
+    });
+    for (const [node, host] of this.hosts.hosts) this.router.register(node, (_m, line) => host.deliver(line));
+    if (store) {
+      const test = {
+        name: this.wl.name,
+        ...(cfg.hosts.mode === 'sim' ? { mode: 'sim' } : {}),
+        argv: cfg.argv ?? [],
+        seed,
+        nodes: this.nodes,
+        concurrency: this.opts.concurrency,
+        startTime: clock.startedAt.toISOString(),
+        ...this.hosts.testJson,
+        ...cfg.testJson,
+      };
+      store.writeJson(RUN_FILES.test, test);
+    }
+
+    const history = store && { jsonl: store.lines(RUN_FILES.history), txt: store.lines(RUN_FILES.historyText), edn: store.lines(RUN_FILES.historyEdn) };
+    this.historyEdn = history?.edn;
+    this.recorder = new HistoryRecorder({
+      ...(this.wl.valueToEdn ? { toEdn: this.wl.valueToEdn } : {}),
+      sinks: history
+        ? {
+            jsonl: (l) => history.jsonl.write(l),
+            txt: (l) => history.txt.write(l),
+            log: (thread, text) => this.logLine('INFO', thread, text),
+          }
+        : {},
+    });
+    this.nemesis = this.opts.nemesis.length
+      ? nemesisPackage({
+          faults: [...this.opts.nemesis],
+          interval: cfg.nemesisInterval ?? 10,
+          nodes: [...this.nodes],
+          random: this.random.fork('nemesis'),
+          ...(cfg.nemesisTargets ? { targets: cfg.nemesisTargets } : {}),
+        })
+      : undefined;
+    // On real time the `--rate` schedule catches up after small delays, and its lag is measured.
+    this.lag = clock.kind === 'real' ? new LagMeter() : undefined;
+    if (cfg.signal?.aborted) this.stopEarly();
+    cfg.signal?.addEventListener('abort', this.stopEarly, { once: true });
+  }
+
+  private logLine(level: string, thread: string, msg: string): void {
+    this.runLog?.write(`${this.cfg.clock.stamp()}\t${level}\t[${thread}] ${msg}\n`);
+  }
+
+  private readonly info = (msg: string): void => {
+    this.logLine('INFO', 'gyre', msg);
+    this.reporter.info(msg);
+  };
+
+  private readonly warn = (msg: string): void => {
+    this.logLine('WARN', 'gyre', msg);
+    this.reporter.warn(msg);
+  };
+
+  private readonly stopEarly = (): void => {
+    if (this.stop.signal.aborted) return;
+    this.stop.abort();
+    // Operations in flight complete at once (as info) instead of waiting for their timeouts.
+    for (const c of [...this.openClients]) c.close();
+  };
+
+  private readonly crashRun = (why: string): void => {
+    if (this.crash !== undefined) return;
+    this.crash = why;
+    this.warn(why);
+    this.stopEarly();
+  };
+
+  private readonly newClient = (node: string, timeoutMs = this.clientTimeoutMs): Client => {
+    const c = new Client(`c${this.clientSeq++}`, node, this.router, this.cfg.clock.clock, timeoutMs, (closed) => this.openClients.delete(closed));
+    if (this.stop.signal.aborted) c.close();
+    else this.openClients.add(c);
+    return c;
+  };
+
+  private readonly initNode = (node: string): Promise<void> =>
+    initNode(node, {
+      nodes: this.nodes,
+      newClient: this.newClient,
+      timeoutMs: this.cfg.initTimeoutMs ?? 10_000,
+      crashed: () => this.crash,
+      stopped: () => this.stop.signal.aborted,
+      hint: (n) => this.hosts.initHint(n),
+    });
+
+  /** The live phases, driven by the clock port. */
+  async live(): Promise<void> {
+    await this.startNodes();
+    await this.init();
+    await this.mainAndFinal();
+  }
+
+  /** Phase "start": every node's first incarnation. */
+  private async startNodes(): Promise<void> {
+    this.phases.push('start');
+    try {
+      await this.hosts.startAll();
+    } catch (e) {
+      throw new RunCrash((e as Error).message);
+    }
+    if (this.crash) throw new RunCrash(this.crash);
+  }
+
+  /** Phase "init": `init` to every node, then the workload's setup. */
+  private async init(): Promise<void> {
+    this.phases.push('init');
+    await Promise.all(this.nodes.map(this.initNode));
+    if (this.crash) throw new RunCrash(this.crash);
+    if (this.stop.signal.aborted) throw new Interrupted();
+    this.info(`All ${this.nodes.length} nodes initialised`);
+    await setupWorkload(this.wl, this.opts, (node) => this.newClient(node), this.info, () => this.stop.signal.aborted && !this.crash);
+  }
+
+  /**
+   * Phases "main" (client operations with the nemesis, up to the time limit) and "final" (heal,
+   * wait for recovery, the final reads): one generator, so that its schedule is Maelstrom's.
+   */
+  private async mainAndFinal(): Promise<void> {
+    this.phases.push('main');
+    const { cfg, wl, opts } = this;
+    const clock = cfg.clock.clock;
+    const gen = composeGenerator({
+      workload: wl,
+      options: opts,
+      nemesis: this.nemesis,
+      random: this.random,
+      recoveryTime: cfg.recoveryTime ?? 10,
+      ...(cfg.maxOps !== undefined ? { maxOps: cfg.maxOps } : {}),
+      ...(this.lag ? { onLag: this.lag.record } : {}),
+    });
+    const target = faultTarget(this.router, this.hosts.hosts, this.initNode);
+    const workers = createWorkers({
+      workload: wl,
+      options: opts,
+      newClient: (node) => this.newClient(node),
+      nemesis: this.nemesis,
+      target,
+      onFault: (f) => (this.currentFault = f),
+      protocolErrors: this.protocolErrors,
+    });
+    this.startStatus();
+    await interpret({
+      generator: gen,
+      clock,
+      random: this.random.fork('generator'),
+      test: { nodes: this.nodes, concurrency: opts.concurrency, seed: cfg.seed, timeLimit: opts.timeLimit },
+      threads: workers.threads,
+      invoke: workers.invoke,
+      record: this.recorder.record,
+      log: (m) => {
+        if (m === RECOVERY_MESSAGE) {
+          this.statusPhase = 'recovery';
+          this.phases.push('final');
+        }
+        this.info(m);
+      },
+      signal: this.stop.signal,
+      keepHistory: false,
+    });
+    workers.closeAll();
+    if (this.crash) throw new RunCrash(this.crash);
+  }
+
+  /** The live status, every 250 ms of real time, when the reporter shows one. */
+  private startStatus(): void {
+    const status = this.reporter.status?.bind(this.reporter);
+    if (!status || this.cfg.clock.kind !== 'real') return;
+    const clock = this.cfg.clock.clock;
+    const start = clock.now();
+    let lastRecv = 0;
+    this.statusTimer = setInterval(() => {
+      const recv = this.router.stats().delivered;
+      status({
+        elapsed: (clock.now() - start) / 1e9,
+        limit: this.opts.timeLimit,
+        ok: this.recorder.ok,
+        fail: this.recorder.fail,
+        info: this.recorder.info,
+        msgsPerSecond: (recv - lastRecv) * 4,
+        fault: this.currentFault,
+        phase: this.statusPhase,
+      });
+      lastRecv = recv;
+    }, 250);
+  }
+
+  /** What ended the live phases early: a crash, an interrupt, or a bug in Gyre. */
+  failed(e: unknown): void {
+    if (e instanceof RunCrash) this.crash ??= e.message;
+    else if (!(e instanceof Interrupted)) this.crash ??= `Gyre broke: ${(e as Error)?.stack ?? e}`;
+  }
+
+  /**
+   * Phase "teardown": always, whatever happened. Every node stopped for good (the hosts' own
+   * steps: processes and their descendants, logs, directories), the network flushed and closed,
+   * history.edn written from the history in memory (EDN printing is costly, and the main phase
+   * is where the harness's time matters; history.jsonl is the live record).
+   */
+  async teardown(): Promise<void> {
+    this.phases.push('teardown');
+    this.cfg.signal?.removeEventListener('abort', this.stopEarly);
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.statusPhase = 'analysis';
+    await this.hosts.stopAll();
+    this.router.flush();
+    this.router.close();
+    const edn = this.historyEdn;
+    if (edn) for (const op of this.recorder.history) edn.write(formatOpEdn(op, this.wl.valueToEdn) + '\n');
+    if (this.crash) this.crash = this.crash.trim();
+  }
+
+  /** Phase "analysis": always, even after a crash or an interrupt, on what was recorded. */
+  async analysis(): Promise<RunOutcome> {
+    this.phases.push('analysis');
+    const { cfg, store, recorder } = this;
+    const clock = cfg.clock.clock;
+    const interrupted = cfg.signal?.aborted === true;
+    if (interrupted) this.warn('Interrupted: checking what was recorded so far.');
+    store?.markLatest();
+    const pe = this.protocolErrors.section();
+    const sections: RunSections = { ...(pe ? { 'protocol-errors': pe } : {}), ...this.hosts.sections() };
+    const history = recorder.history;
+    const analysisStart = process.hrtime.bigint();
+    const { results, valid } = analyzeHistory({
+      workload: this.wl,
+      options: this.opts,
+      history,
+      net: () => this.router.netResult(recorder.invocations),
+      seed: cfg.seed,
+      perf: this.lag && this.lag.count > 0 ? { generatorLag: this.lag.summary() } : {},
+      sections,
+      interrupted,
+      crash: this.crash,
+      ...(store ? { emit: runDirWriter(store.dir) } : {}),
+    });
+    if (cfg.clock.kind === 'virtual') results['simulated-seconds'] = clock.now() / 1e9;
+    const analysisSeconds = Number(process.hrtime.bigint() - analysisStart) / 1e9;
+    if (store) {
+      writeResults(store.dir, results);
+      await store.close();
+      store.markLatest();
+    }
+    const seconds = clock.now() / 1e9;
+    return {
+      seed: cfg.seed,
+      valid,
+      exitCode: exitCodeFor(valid, this.crash !== undefined || interrupted),
+      results,
+      history,
+      dir: store?.dir,
+      ...(this.crash !== undefined ? { crash: this.crash } : {}),
+      ...(cfg.keepJournal ? { journal: this.journalChunks.join('') } : {}),
+      phases: this.phases,
+      seconds,
+      wallSeconds: Number(process.hrtime.bigint() - this.wallStart) / 1e9,
+      analysisSeconds,
+      size: { ops: recorder.invocations, faults: faultCount(history), nodes: this.nodes.length, seconds, messages: this.router.stats().sent },
+    };
+  }
+}
+
+/** A new run directory under `root`, or a {@link StoreError} saying what to do. */
+function openStore(root: string, workload: string, start: Date): RunStore {
+  try {
+    return new RunStore(root, workload, start);
+  } catch (e) {
+    throw new StoreError(`Cannot create a run directory in the store ${root}: ${(e as Error).message}. Is it writable? (--store DIR chooses another)`);
+  }
+}
+
+const FAULTS = new Set(['start-partition', 'kill', 'pause']);
+
+/** Nemesis operations that injected a fault. */
+function faultCount(history: readonly Op[]): number {
+  let n = 0;
+  for (const o of history) if (o.process === 'nemesis' && o.type === 'info' && typeof o.value === 'string' && FAULTS.has(o.f)) n++;
+  return n;
+}

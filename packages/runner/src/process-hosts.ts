@@ -1,0 +1,142 @@
+/**
+ * The host port for real node processes (`gyre test`, and `gyre replay` of a `gyre test` run):
+ * each node a {@link NodeProcess} in its own process group and working directory, marked with the
+ * run's id so that nothing it starts outlives the run.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NODE_SEED_VAR } from '@gyre/protocol';
+import { nodeSeed } from './ports/node-seed';
+import { nodeLogFile } from './store/layout';
+import type { RunSections } from './analysis';
+import type { HostContext, HostFactory, NodeHost, NodeHosts } from './ports/types';
+import { DEFAULT_MAX_PENDING_BYTES, NodeProcess, RUN_MARKER_VAR, sweepMarked, type ExitInfo } from './process';
+
+const DEFAULT_STDIN_QUEUE_MIB = DEFAULT_MAX_PENDING_BYTES / (1024 * 1024);
+
+/** Options of {@link processHosts}. */
+export interface ProcessHostOptions {
+  /** Absolute path of the node binary. */
+  bin: string;
+  /** Arguments for the binary. */
+  args: readonly string[];
+  /** Echo every line a node writes on STDERR as an info message. @defaultValue false */
+  logStderr?: boolean;
+  /** At teardown, ms between SIGTERM and SIGKILL. @defaultValue 1000 */
+  stopGraceMs?: number;
+  /** At teardown, remove the nodes' working directories. @defaultValue false */
+  removeWorkDirs?: boolean;
+  /** The run's marker (`GYRE_RUN_ID`). @defaultValue 16 random hex digits */
+  runId?: string;
+}
+
+/**
+ * Real processes: spawned in their own process groups, each in a fresh working directory under
+ * the temporary directory, STDERR appended to `node-logs/<node>.log` in the run directory (which
+ * the run must have). A node that exits when the nemesis did not kill it crashes the run.
+ */
+export function processHosts(o: ProcessHostOptions): HostFactory {
+  return { mode: 'process', create: (ctx) => createProcessHosts(o, ctx) };
+}
+
+function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts {
+  const store = ctx.store;
+  if (!store) throw new Error('node processes need a run directory for their logs');
+  const runId = o.runId ?? randomBytes(8).toString('hex');
+  const workDir = join(tmpdir(), `gyre-${runId}`);
+  mkdirSync(workDir, { recursive: true });
+  const logOf = (node: string) => store.path(nodeLogFile(node));
+  const expectedDown = new Set<string>();
+  let stopping = false;
+  const procs = new Map<string, NodeProcess>();
+  const hosts = new Map<string, NodeHost>();
+  for (const node of ctx.nodes) {
+    const cwd = join(workDir, node);
+    mkdirSync(cwd, { recursive: true });
+    const proc: NodeProcess = new NodeProcess({
+      id: node,
+      bin: o.bin,
+      args: o.args,
+      cwd,
+      stderrFile: logOf(node),
+      env: { [RUN_MARKER_VAR]: runId, [NODE_SEED_VAR]: nodeSeed(ctx.seed, node) },
+      onLine: (line) => ctx.output(node, line),
+      onBadLine: (line, reason) => ctx.badLine(node, line, reason),
+      onDrop: () =>
+        ctx.warn(
+          `Node ${node} is not reading its STDIN: ${DEFAULT_STDIN_QUEUE_MIB} MiB of messages are waiting for it, so Gyre drops further messages to it ` +
+            `(counted in results.json "stdin-drops"; the journal shows them as delivered).`,
+        ),
+      onStderr: o.logStderr ? (line) => ctx.info(`[${node} stderr] ${line}`) : undefined,
+      onExit: (e: ExitInfo) => {
+        if (expectedDown.has(node) || stopping) return;
+        ctx.crash(crashReport(node, e, proc.tails(), logOf(node)));
+      },
+    });
+    procs.set(node, proc);
+    hosts.set(node, {
+      get running() {
+        return proc.running;
+      },
+      get paused() {
+        return proc.paused;
+      },
+      kill: async () => {
+        expectedDown.add(node);
+        proc.killNow();
+        await proc.waitExit();
+      },
+      start: async () => {
+        await proc.start();
+        expectedDown.delete(node);
+      },
+      pause: () => proc.pause(),
+      resume: () => proc.resume(),
+      deliver: (line) => proc.write(line),
+    });
+  }
+  return {
+    hosts,
+    testJson: { runId, bin: o.bin, binArgs: o.args },
+    startAll: async () => {
+      await Promise.all([...procs.values()].map((p) => p.start()));
+    },
+    initHint: (node) =>
+      `Does it read JSON lines from STDIN and write exactly one JSON message per line to STDOUT, ending each with a newline and flushing? ` +
+      `Its STDERR is in ${logOf(node)}.`,
+    stopAll: async () => {
+      stopping = true;
+      await Promise.all([...procs.values()].map((p) => p.stop(o.stopGraceMs ?? 1000)));
+      sweepMarked(runId);
+      for (const p of procs.values()) await p.closeLog();
+      if (o.removeWorkDirs) rmSync(workDir, { recursive: true, force: true });
+    },
+    sections: (): RunSections => {
+      const drops = [...procs.values()].filter((p) => p.dropped.messages > 0);
+      if (!drops.length) return {};
+      return {
+        'stdin-drops': {
+          valid: true,
+          messageCount: drops.reduce((n, p) => n + p.dropped.messages, 0),
+          byteCount: drops.reduce((n, p) => n + p.dropped.bytes, 0),
+          byNode: Object.fromEntries(drops.map((p) => [p.id, { ...p.dropped }])),
+        },
+      };
+    },
+  };
+}
+
+/** What the person running the test reads when a node exits on its own. */
+function crashReport(node: string, e: ExitInfo, t: { stdout: string[]; stderr: string[] }, log: string): string {
+  return (
+    `Node ${node} crashed: it ${e.description}.\n` +
+    `Its last lines on STDOUT:\n${t.stdout.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
+    `Its last lines on STDERR:\n${t.stderr.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
+    `Full STDERR logs are in ${log}` +
+    (e.outputStillOpen
+      ? `\nIts STDOUT is still open, so something it started is still running. If --bin is a wrapper script, start the real node with \`exec\` so that it replaces the script instead of running in the background.`
+      : '')
+  );
+}

@@ -1,0 +1,20 @@
+/**
+ * @gyre/runner/store: the one owner of the store's layout. A run writes `<root>/<workload>/<time>/`
+ * (test.json, history.jsonl / .edn / .txt, net-journal/journal.jsonl, node-logs/, gyre.log,
+ * results.json / .edn) and points `latest`, `<workload>/latest` and `current` at it.
+ *
+ * - Layout: {@link RUN_FILES}, {@link nodeLogFile}, {@link storeRootOf}.
+ * - Writing: {@link RunStore} (a run's directory and its whole-line files), {@link basicTime}.
+ * - Listing: {@link listRuns} (every run, oldest first), {@link findRun} (by index or path).
+ * - Reading: {@link readTest}, {@link readHistory}, {@link readResults}, {@link netResultFromJournalFile}.
+ * - Re-analysing: {@link analyzeRun} (`gyre analyze`).
+ */
+export { RUN_FILES, nodeLogFile, storeRootOf } from './layout';
+export type { LineFile } from './write';
+export { RunStore, StoreError, basicTime } from './write';
+export type { StoredRun } from './list';
+export { listRuns, findRun, parseRunName } from './list';
+export type { TestRecord, StoredHistory } from './read';
+export { RunReadError, readTest, readHistory, readResults, netResultFromJournalFile } from './read';
+export type { AnalyzeRunOptions, AnalyzedRun } from './analyze';
+export { analyzeRun } from './analyze';
