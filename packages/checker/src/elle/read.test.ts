@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Keyword, formatOpEdn, formatOpJson, parseHistoryEdn, parseHistoryJsonl, seededRandom, stringifyJson, type Op } from '@gyre/history';
+import fc from 'fast-check';
+import { Keyword, formatOpEdn, formatOpJson, parseHistoryEdn, parseHistoryJsonl, reindex, seededRandom, stringifyJson, type Op } from '@gyre/history';
 import { TxnEdnReader, TxnJsonlReader, TxnReadError, checkListAppend, checkRwRegister, txnHistory, type TxnHistory } from './index';
 import { simulate } from './sim';
 
@@ -77,3 +78,79 @@ describe('TxnJsonlReader and TxnEdnReader', () => {
     expect(t.length).toBe(h.length);
   });
 });
+
+describe('TxnJsonlReader and TxnEdnReader on arbitrary lines', () => {
+  // Ops with fields in any order, any spacing, and values of every kind the lossless readers know.
+  const scalar = fc.oneof(
+    fc.integer({ min: -5, max: 40 }),
+    fc.constantFrom(0, -0, 2 ** 31, 2 ** 53 - 1, 1.5, 1e21, 12345678901234567890n, true, false, null),
+    fc.constantFrom('x', 'y"z', 'é', 'a\\b', 'nemesis', ''),
+  );
+  const value = fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.array(fc.array(scalar, { maxLength: 2 }), { maxLength: 2 }));
+  const mop = fc.tuple(fc.constantFrom('r', 'append', 'w', 'cas'), scalar, value);
+  const op = fc.record(
+    {
+      index: fc.oneof(fc.nat(20), fc.constant(1.5)),
+      time: fc.oneof(fc.nat(1e6), fc.constant(null)),
+      type: fc.constantFrom('invoke', 'ok', 'fail', 'info', 'done'),
+      process: fc.oneof(fc.nat(5), fc.constantFrom('nemesis', -3, null)),
+      f: fc.constantFrom('txn', 'read', null),
+      value: fc.oneof(fc.array(mop, { maxLength: 4 }), scalar),
+      node: fc.constant('n1'),
+    },
+    { requiredKeys: ['type'] },
+  );
+  const spaced = (text: string, spaces: number[]) => text.replace(/([,:[\]{}])/g, (c, _m, at: number) => (spaces[at % spaces.length]! > 0 ? c + ' '.repeat(spaces[at % spaces.length]!) : c));
+
+  it('read exactly what parseHistoryJsonl reads, or refuse what it refuses', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(2), { minLength: 1, maxLength: 5 }), (given, spaces) => {
+        const text = given.map((o) => spaced(stringifyJson(o), spaces)).join('\n');
+        let expected: unknown;
+        try {
+          expected = plain(renumbered(parseHistoryJsonl(text)));
+        } catch (e) {
+          expected = e as Error;
+        }
+        let got: unknown;
+        try {
+          got = plain(ops(read(new TxnJsonlReader(), text, 13)));
+        } catch (e) {
+          got = e as Error;
+        }
+        if (expected instanceof Error) expect(got).toBeInstanceOf(TxnReadError);
+        else expect(got).toEqual(expected);
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('read EDN exactly as parseHistoryEdn does, or refuse it', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 6 }), (given) => {
+        const text = given.map((o) => edn(o as unknown as Op)).join('\n');
+        let expected: unknown;
+        try {
+          expected = plain(renumbered(parseHistoryEdn(text)));
+        } catch (e) {
+          expected = e as Error;
+        }
+        let got: unknown;
+        try {
+          got = plain(ops(read(new TxnEdnReader(), text, 13)));
+        } catch (e) {
+          got = e as Error;
+        }
+        if (expected instanceof Error) expect(got).toBeInstanceOf(TxnReadError);
+        else expect(got).toEqual(expected);
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+});
+
+/** Ops renumbered when their indices do not increase, as the readers (and `gyre check`) do. */
+const renumbered = (h: Op[]): Op[] => (h.every((op, i) => i === 0 || op.index > h[i - 1]!.index) ? h : reindex(h));
+
+/** Ops as plain JSON data, compared whatever the order of their fields (big integers and floats as text). */
+const plain = (h: readonly Op[]): unknown => JSON.parse(stringifyJson(h)) as unknown;
