@@ -26,19 +26,21 @@ export const tarballName = (pkg) => `${pkg.name.replace(/^@/, '').replace('/', '
 /** The package.json inside a tarball. */
 export const packedManifest = (file) => JSON.parse(execFileSync('tar', ['-xOzf', file, 'package/package.json'], { encoding: 'utf8' }));
 
-/** The workspace packages a package bundles or depends on, transitively (names). */
+/**
+ * The workspace packages in a package (names): its workspace dependencies and dev dependencies (the
+ * CLI bundles the latter), and what they depend on, transitively.
+ */
 export function workspaceClosure(name, all = workspacePackages()) {
   const byName = new Map(all.map((p) => [p.pkg.name, p.pkg]));
   const seen = new Set();
-  const visit = (n) => {
-    for (const dep of Object.keys({ ...byName.get(n)?.dependencies, ...byName.get(n)?.devDependencies })) {
-      if (byName.has(dep) && !seen.has(dep)) {
-        seen.add(dep);
-        visit(dep);
-      }
+  const visit = (deps) => {
+    for (const dep of Object.keys(deps ?? {})) {
+      if (!byName.has(dep) || seen.has(dep)) continue;
+      seen.add(dep);
+      visit(byName.get(dep).dependencies);
     }
   };
-  visit(name);
+  visit({ ...byName.get(name)?.dependencies, ...byName.get(name)?.devDependencies });
   return seen;
 }
 
@@ -71,6 +73,14 @@ export async function tarballProblems(file, { dir, pkg }, all = workspacePackage
     const workspace = new Set(all.map((p) => p.pkg.name));
     for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies })) {
       if (workspace.has(dep)) problem(`depends on ${dep}, which it must bundle`);
+    }
+    // What the bundled packages import from third parties stays an import: the CLI must depend on it.
+    for (const inside of workspaceClosure(pkg.name, all)) {
+      const bundled = all.find((p) => p.pkg.name === inside).pkg;
+      for (const [dep, range] of Object.entries(bundled.dependencies ?? {})) {
+        if (workspace.has(dep)) continue;
+        if (pkg.dependencies?.[dep] !== range) problem(`${inside}, which it bundles, depends on ${dep}@${range}: ${dir}/package.json must list the same in "dependencies"`);
+      }
     }
     for (const target of new Set(Object.values(manifest.bin))) if (!files.includes(join('package', target))) problem(`bin ${target} is not in the tarball`);
     if (!files.includes('package/dist/worker.js')) problem("dist/worker.js (gyre sim's worker thread) is not in the tarball");
