@@ -46,7 +46,9 @@ export function gyre(args: string[], opts: { timeoutMs?: number; env?: Record<st
       child.kill('SIGKILL');
       reject(new Error(`gyre ${full.join(' ')} did not finish in time.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, opts.timeoutMs ?? 60_000);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': after 'exit' the output may still be in the pipes (a loaded machine
+    // showed an exit 0 with nothing read).
+    child.on('close', (code) => {
       clearTimeout(timer);
       const latest = join(store, 'latest');
       resolvePromise({
