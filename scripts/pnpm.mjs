@@ -17,11 +17,16 @@ function globalPnpmVersion() {
 
 const useGlobal = globalPnpmVersion() === want;
 
+/** Runs `pnpm ...args` (in the repo root unless `opts.cwd` says otherwise) and returns spawnSync's result. */
+export function pnpmSync(args, opts = {}) {
+  const [cmd, argv] = useGlobal ? ['pnpm', args] : ['npx', ['--yes', `pnpm@${want}`, ...args]];
+  const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', COREPACK_ENABLE_STRICT: '0', npm_config_update_notifier: 'false', ...opts.env };
+  return spawnSync(cmd, argv, { cwd: root, ...opts, env });
+}
+
 /** Runs `pnpm ...args` in the repo root, inheriting stdio; exits on failure. */
 export function pnpm(...args) {
-  const [cmd, argv] = useGlobal ? ['pnpm', args] : ['npx', ['--yes', `pnpm@${want}`, ...args]];
-  const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', COREPACK_ENABLE_STRICT: '0' };
-  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env });
+  const r = pnpmSync(args, { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`\n\`pnpm ${args.join(' ')}\` failed (exit ${r.status ?? r.signal}).`);
     process.exit(r.status ?? 1);

@@ -1,31 +1,20 @@
 // Checks that every public package can be released: its manifest, its changelog, the changesets
-// configuration, and `pnpm -r publish --dry-run --no-git-checks`, then packs each package and
-// checks what npm would receive. Needs built packages (`pnpm build`). Exit 0 when all is well.
+// configuration, and `pnpm -r publish --dry-run --no-git-checks`, then packs each package as
+// `npm run pack` does and checks what npm would receive (scripts/pack.mjs). Needs built packages
+// (`pnpm build`). Exit 0 when all is well.
 //
 //   node scripts/release-check.mjs          (or `pnpm release:check`)
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root } from './pnpm.mjs';
-
-// pnpm at the version package.json pins, as scripts/pnpm.mjs runs it.
-const want = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
-let globalPnpm;
-try {
-  globalPnpm = execFileSync('pnpm', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-} catch {
-  globalPnpm = undefined;
-}
-const pnpmRun = (args, opts) => (globalPnpm === want ? spawnSync('pnpm', args, opts) : spawnSync('npx', ['--yes', `pnpm@${want}`, ...args], opts));
+import { packAll, workspaceClosure, workspacePackages } from './pack.mjs';
+import { pnpmSync, root } from './pnpm.mjs';
 
 const problems = [];
 const problem = (m) => problems.push(m);
 const read = (p) => JSON.parse(readFileSync(join(root, p), 'utf8'));
 
-const dirs = ['packages', 'apps'].flatMap((d) => readdirSync(join(root, d)).map((n) => `${d}/${n}`)).filter((d) => existsSync(join(root, d, 'package.json')));
-dirs.push('examples');
-const all = dirs.map((dir) => ({ dir, pkg: read(`${dir}/package.json`) }));
+const all = workspacePackages();
 const pub = all.filter((p) => !p.pkg.private);
 const names = new Set(all.map((p) => p.pkg.name));
 
@@ -34,6 +23,8 @@ const cs = read('.changeset/config.json');
 if ((cs.fixed ?? []).length || (cs.linked ?? []).length) problem('.changeset/config.json: "fixed" and "linked" must be empty so that each package versions independently');
 if (cs.access !== 'public') problem('.changeset/config.json: "access" must be "public" (scoped packages are private on npm by default)');
 for (const ignored of cs.ignore ?? []) if (!names.has(ignored)) problem(`.changeset/config.json: ignores ${ignored}, which is not a workspace package`);
+/** Package name → the pending changesets that bump it. */
+const bumped = new Map();
 for (const f of readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
   const text = readFileSync(join(root, '.changeset', f), 'utf8');
   const front = /^---\n([\s\S]*?)\n---/.exec(text);
@@ -46,6 +37,15 @@ for (const f of readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('
     if (!m) problem(`.changeset/${f}: cannot read "${line}"`);
     else if (!names.has(m[1])) problem(`.changeset/${f}: names ${m[1]}, which is not a workspace package`);
     else if (all.find((p) => p.pkg.name === m[1]).pkg.private && !(cs.ignore ?? []).includes(m[1])) problem(`.changeset/${f}: names private package ${m[1]}`);
+    else bumped.set(m[1], [...(bumped.get(m[1]) ?? []), f]);
+  }
+}
+// The CLI bundles its @gyre packages (dev dependencies, which changesets does not follow): a
+// release that changes one of them must release the CLI too.
+for (const cli of pub.filter((p) => p.pkg.bin)) {
+  const inside = [...workspaceClosure(cli.pkg.name, all)].filter((n) => bumped.has(n));
+  if (inside.length && !bumped.has(cli.pkg.name)) {
+    problem(`.changeset: ${inside.map((n) => `${n} (${bumped.get(n).join(', ')})`).join('; ')} change code that ${cli.pkg.name} bundles, and no changeset bumps ${cli.pkg.name}: add '${cli.pkg.name}': patch (or more) to one`);
   }
 }
 
@@ -65,11 +65,14 @@ for (const { dir, pkg } of pub) {
     const built = target.default && join(root, dir, target.default);
     if (built && !existsSync(built)) problem(`${dir}: ${target.default} is missing: build first (pnpm build)`);
   }
-  for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
-    const inWorkspace = names.has(dep);
-    if (inWorkspace && !String(range).startsWith('workspace:')) problem(`${where}: ${dep} should be "workspace:^", not ${range}`);
-    if (inWorkspace && all.find((p) => p.pkg.name === dep).pkg.private) problem(`${where}: depends on private package ${dep}`);
+  for (const field of ['dependencies', 'devDependencies']) {
+    for (const [dep, range] of Object.entries(pkg[field] ?? {})) {
+      const inWorkspace = names.has(dep);
+      if (inWorkspace && !String(range).startsWith('workspace:')) problem(`${where}: ${field}.${dep} should be "workspace:^", not ${range}`);
+      if (inWorkspace && all.find((p) => p.pkg.name === dep).pkg.private) problem(`${where}: ${field} names private package ${dep}`);
+    }
   }
+  if (pkg.bin) for (const dep of Object.keys(pkg.dependencies ?? {})) if (names.has(dep)) problem(`${where}: ${dep} must be a devDependency: the CLI bundles Gyre's packages (apps/cli/tsup.config.ts)`);
 }
 if (problems.length) {
   console.error(problems.map((p) => `- ${p}`).join('\n'));
@@ -78,31 +81,16 @@ if (problems.length) {
 }
 
 // The dry run itself.
-const dry = pnpmRun(['-r', 'publish', '--dry-run', '--no-git-checks'], { cwd: root, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+const dry = pnpmSync(['-r', 'publish', '--dry-run', '--no-git-checks'], { encoding: 'utf8' });
 const output = `${dry.stdout}\n${dry.stderr}`;
 if (dry.status !== 0) problem(`pnpm -r publish --dry-run failed (exit ${dry.status}):\n${output.slice(-3000)}`);
 for (const { pkg } of pub) if (!output.includes(`+ ${pkg.name}@${pkg.version}`)) problem(`the dry run did not publish ${pkg.name}@${pkg.version}`);
 for (const { pkg } of all.filter((p) => p.pkg.private)) if (output.includes(`+ ${pkg.name}@`)) problem(`the dry run would publish private package ${pkg.name}`);
 
-// What npm would receive.
+// What npm would receive: the tarballs of `npm run pack`, checked as it checks them.
 const out = mkdtempSync(join(tmpdir(), 'gyre-release-'));
 try {
-  for (const { dir, pkg } of pub) {
-    const r = pnpmRun(['pack', '--pack-destination', out], { cwd: join(root, dir), encoding: 'utf8' });
-    if (r.status !== 0) {
-      problem(`${dir}: pnpm pack failed: ${r.stderr}`);
-      continue;
-    }
-    const tarball = join(out, readdirSync(out).find((f) => f.startsWith(pkg.name.replace('@', '').replace('/', '-') + '-' + pkg.version)));
-    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    const manifest = JSON.parse(execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' }));
-    for (const [dep, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies })) {
-      if (String(range).startsWith('workspace:')) problem(`${pkg.name}: the packed manifest still says ${dep}@${range}`);
-    }
-    if (!files.includes('package/CHANGELOG.md')) problem(`${pkg.name}: CHANGELOG.md is not in the tarball`);
-    if (files.some((f) => /\.test\.ts$/.test(f))) problem(`${pkg.name}: the tarball contains tests`);
-    if (!files.some((f) => f.startsWith('package/dist/'))) problem(`${pkg.name}: the tarball has no dist/`);
-  }
+  problems.push(...(await packAll(out)).problems);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

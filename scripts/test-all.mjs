@@ -9,7 +9,8 @@ if (boundaries.status !== 0) process.exit(boundaries.status ?? 1);
 // Unused files, exports and dependencies (knip.jsonc).
 pnpm('run', 'knip');
 pnpm('turbo', 'run', 'build', 'typecheck', '--output-logs=errors-only');
-pnpm('turbo', 'run', 'test', '--concurrency=1', '--output-logs=full');
+// --continue: one CI run shows every package's failures, not only the first.
+pnpm('turbo', 'run', 'test', '--concurrency=1', '--continue', '--output-logs=full');
 // Every public package must pass the publish dry run (manifests, changelogs, packed contents).
 const release = spawnSync(process.execPath, ['scripts/release-check.mjs'], { cwd: root, stdio: 'inherit' });
 if (release.status !== 0) process.exit(release.status ?? 1);

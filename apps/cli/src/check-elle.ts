@@ -1,10 +1,34 @@
 /**
  * The Elle models of `gyre check`: list-append and rw-register transactions checked for the
- * anomalies the requested consistency models forbid.
+ * anomalies the requested consistency models forbid. A JSON Lines file, or an EDN file with one
+ * op map per line, is streamed straight into the checkers' column-wise history (no op objects);
+ * any other file goes through the general reader.
  */
-import { checkListAppend, checkRwRegister, ConsistencyModelError, elleWire, parseConsistencyModels, type CycleAnomaly, type ElleResult } from '@gyre/checker/elle';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import {
+  checkListAppend,
+  checkRwRegister,
+  ConsistencyModelError,
+  elleWire,
+  parseConsistencyModels,
+  S_APPEND,
+  S_LIST,
+  S_READ,
+  S_WRITE,
+  T_INFO,
+  T_INVOKE,
+  T_OK,
+  TxnEdnReader,
+  TxnJsonlReader,
+  TxnReadError,
+  type CycleAnomaly,
+  type ElleResult,
+  type RwRegisterOptions,
+  type TxnHistory,
+} from '@gyre/checker/elle';
 import type { Op } from '@gyre/history';
-import { show, txn, type CheckModel, type CheckOptions, type Locator } from './check-models';
+import { show, txn, type CheckModel, type CheckOptions, type FileCheck, type Locator } from './check-models';
+import { detectFormat, type HistoryFormat } from './check-input';
 
 const isCycle = (c: unknown): c is CycleAnomaly => typeof c === 'object' && c !== null && typeof (c as CycleAnomaly).explanation === 'string' && Array.isArray((c as CycleAnomaly).cycle);
 
@@ -16,13 +40,12 @@ function withLines(text: string, loc: Locator): string {
   });
 }
 
-/** The explanation of an Elle result. */
-function explainElle(r: ElleResult, history: readonly Op[], opts: CheckOptions, loc: Locator): string[] {
+/** The explanation of an Elle result; `txns` is the number of completed (ok or info) transactions. */
+function explainElle(r: ElleResult, txns: number, opts: CheckOptions, loc: Locator): string[] {
   const requested = opts.consistencyModels ? parseConsistencyModels(opts.consistencyModels.join(',')) : ['strict-serializable'];
   const models = requested.join(', ');
   const impossible = new Set([...(r.not ?? []), ...(r.alsoNot ?? [])]);
   const broken = requested.filter((m) => impossible.has(m));
-  const txns = history.filter((o) => o.type === 'ok' || o.type === 'info').length;
   if (r.error) return [`Unknown: the history cannot be checked: ${r.error.message}`];
   if (r.valid === true) return [`No anomaly that ${models} forbids, in ${txns} completed transactions.`];
   const out: string[] = [];
@@ -63,12 +86,123 @@ function validateElle(opts: CheckOptions): string | undefined {
   return undefined;
 }
 
-function elleOptions(opts: CheckOptions) {
+function elleOptions(opts: CheckOptions): RwRegisterOptions {
   return {
     ...(opts.consistencyModels ? { consistencyModels: parseConsistencyModels(opts.consistencyModels.join(',')) } : {}),
     ...(opts.anomalies ? { anomalies: opts.anomalies } : {}),
     ...(opts.cycleSearchTimeout !== undefined ? { cycleSearchTimeout: opts.cycleSearchTimeout } : {}),
+    ...(opts.wfrKeys ? { wfrKeys: true } : {}),
+    ...(opts.sequentialKeys ? { sequentialKeys: true } : {}),
+    ...(opts.linearizableKeys ? { linearizableKeys: true } : {}),
   };
+}
+
+const completed = (history: readonly Op[]) => history.filter((o) => o.type === 'ok' || o.type === 'info').length;
+
+/** A write of nil: rw-register reads nil as the initial state, so such a write is refused. */
+function nilWrite(op: Op): string | undefined {
+  if (!Array.isArray(op.value)) return undefined;
+  const m = (op.value as unknown[][]).find((x) => x[0] === 'w' && (x[2] === null || x[2] === undefined));
+  return m ? `it writes nil to key ${show(m[1], 30)}, which rw-register cannot tell from a key never written (nil is the initial state)` : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path: JSON Lines, or EDN with one op map per line, streamed into a TxnHistory.
+
+const CHUNK = 1 << 20;
+/** EDN whose first form is a map (after blanks and comments): one op per line, most likely. */
+const EDN_MAP_FIRST = /^(?:[\s,]|;[^\n]*\n)*\{/;
+
+/**
+ * The history in a JSON Lines or line-per-op EDN file, or undefined when the file is in another
+ * format or has a line the readers refuse.
+ */
+function readLines(path: string, forced: HistoryFormat | undefined): { hist: TxnHistory; format: 'jsonl' | 'edn'; renumbered: boolean } | undefined {
+  if (forced !== undefined && forced !== 'jsonl' && forced !== 'edn') return undefined;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size === 0) return undefined;
+    const buf = new Uint8Array(Math.min(CHUNK, stat.size));
+    let n = readSync(fd, buf, 0, buf.length, null);
+    const head = new TextDecoder().decode(buf.subarray(0, Math.min(n, 64 * 1024)));
+    const format = forced ?? detectFormat(head);
+    if (format === 'edn' && !EDN_MAP_FIRST.test(head)) return undefined;
+    const reader = format === 'jsonl' ? new TxnJsonlReader({ bytes: stat.size }) : format === 'edn' ? new TxnEdnReader({ bytes: stat.size }) : undefined;
+    if (!reader) return undefined;
+    while (n > 0) {
+      reader.push(n === buf.length ? buf : buf.subarray(0, n));
+      n = readSync(fd, buf, 0, buf.length, null);
+    }
+    const hist = reader.end();
+    return hist.length === 0 ? undefined : { hist, format: format as 'jsonl' | 'edn', renumbered: reader.renumbered };
+  } catch (e) {
+    if (e instanceof TxnReadError) return undefined;
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Points at the entries of a column-wise history: by index, to their file lines. */
+function columnLocator(hist: TxnHistory): Locator {
+  const pos = (index: number): number => {
+    let lo = 0;
+    let hi = hist.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const x = hist.index[mid]!;
+      if (x === index) return mid;
+      if (x < index) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+  return {
+    at(index) {
+      const p = pos(index);
+      const line = p < 0 ? 0 : hist.lineOf(p);
+      return line > 0 ? `line ${line}` : `op ${index}`;
+    },
+    op(index) {
+      const p = pos(index);
+      return p < 0 ? undefined : hist.op(p);
+    },
+    completion() {
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Checks a JSON Lines or EDN file without building ops, when every client op fits the model
+ * (`allowed`: the micro-op shape bits it accepts); undefined otherwise, so the general path
+ * explains why not.
+ */
+function checkLinesFile(path: string, format: HistoryFormat | undefined, allowed: number, check: (hist: TxnHistory) => ElleResult, opts: CheckOptions): FileCheck | undefined {
+  const read = readLines(path, format);
+  if (!read) return undefined;
+  const { hist } = read;
+  const refused = ~(allowed | S_LIST) & 0xff;
+  let clients = 0;
+  let txns = 0;
+  for (let i = 0; i < hist.length; i++) {
+    const ty = hist.type[i]!;
+    if (ty === T_OK || ty === T_INFO) txns++;
+    // Only client ops (numeric processes), invocations and ok completions, must fit.
+    if (ty !== T_INVOKE && ty !== T_OK) continue;
+    if (hist.process[i]! < 0 && typeof hist.processValue(i) !== 'number') continue;
+    if (ty === T_INVOKE) clients++;
+    if (hist.shape[i]! & refused) return undefined;
+  }
+  const r = check(hist);
+  const outcome: FileCheck['outcome'] = { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, txns, opts, columnLocator(hist)) };
+  return { format: read.format, entries: hist.length, clients, renumbered: read.renumbered, outcome };
 }
 
 /** list-append and rw-register. */
@@ -82,19 +216,21 @@ export const elleModels: CheckModel[] = [
     validateOptions: validateElle,
     run(history, opts, loc) {
       const r = checkListAppend(history, elleOptions(opts));
-      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, history, opts, loc) };
+      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, completed(history), opts, loc) };
     },
+    checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_APPEND, (h) => checkListAppend(h, elleOptions(opts)), opts),
   },
   {
     name: 'rw-register',
     summary: "Elle's rw-register: transactions of register reads and writes, checked for isolation anomalies",
     family: 'elle',
-    expects: 'transactions of [w k v] and [r k v] micro-ops',
-    shape: txn(['r', 'w']),
+    expects: 'transactions of [w k v] and [r k v] micro-ops, v never nil in a write',
+    shape: (op) => txn(['r', 'w'])(op) ?? nilWrite(op),
     validateOptions: validateElle,
     run(history, opts, loc) {
       const r = checkRwRegister(history, elleOptions(opts));
-      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, history, opts, loc) };
+      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, completed(history), opts, loc) };
     },
+    checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_WRITE, (h) => checkRwRegister(h, elleOptions(opts)), opts),
   },
 ];

@@ -31,6 +31,7 @@ import {
   type WireForm,
 } from '@gyre/checker';
 import { printEdn, valuesEqual, type Op } from '@gyre/history';
+import type { HistoryFormat } from './check-input';
 
 /** Options of `gyre check` that models read. */
 export interface CheckOptions {
@@ -40,6 +41,12 @@ export interface CheckOptions {
   anomalies?: string[];
   /** Elle: ms of cycle search per strongly connected component. */
   cycleSearchTimeout?: number;
+  /** rw-register: a transaction's writes follow its reads of the same key in the version order. */
+  wfrKeys?: boolean;
+  /** rw-register: each process sees every key's versions in order. */
+  sequentialKeys?: boolean;
+  /** rw-register: real-time order orders every key's versions. */
+  linearizableKeys?: boolean;
   /** long-fork: keys per read. */
   groupSize?: number;
   /** bank: allow negative balances. */
@@ -73,6 +80,18 @@ interface ModelOutcome {
   text: string[];
 }
 
+/** What {@link CheckModel.checkFile} found: the file's format and size, and the outcome. */
+export interface FileCheck {
+  format: HistoryFormat;
+  /** History entries. */
+  entries: number;
+  /** Client invocations. */
+  clients: number;
+  /** True when the file's indices did not increase and entries were renumbered. */
+  renumbered: boolean;
+  outcome: ModelOutcome;
+}
+
 /** One model of `gyre check`. */
 export interface CheckModel {
   name: string;
@@ -85,6 +104,12 @@ export interface CheckModel {
   /** A problem with one client op (an invocation or an ok completion), or undefined when it fits. */
   shape(op: Op): string | undefined;
   run(history: Op[], opts: CheckOptions, loc: Locator): ModelOutcome;
+  /**
+   * A faster way to check a file without building its ops, when the model has one: the outcome,
+   * or undefined when it does not apply (another format, or a file it cannot read; the general
+   * path then reads the file and reports any problem).
+   */
+  checkFile?(path: string, format: HistoryFormat | undefined, opts: CheckOptions): FileCheck | undefined;
   /** A problem with the options, checked before any file is read. */
   validateOptions?(opts: CheckOptions): string | undefined;
 }

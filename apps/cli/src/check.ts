@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { toWire, wireJson, type Validity, type WireForm } from '@gyre/checker';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
-import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
+import { jepsenModels, linModels, type CheckModel, type CheckOptions, type FileCheck, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
 import { JUnitFile, type JUnitCase, type JUnitFailure } from './junit';
 import { OUTCOME } from './outcome';
@@ -65,6 +65,7 @@ function listArg(v: string): string[] {
 const ELLE: Scope = { family: 'elle' };
 const LIN: Scope = { family: 'linearizability' };
 const BANK: Scope = { model: 'bank' };
+const RW: Scope = { model: 'rw-register' };
 
 /**
  * Every option of `gyre check`, in help order. A new option is a row here: its `set` stores the
@@ -103,6 +104,29 @@ const CHECK_ROWS: readonly CheckRow[] = [
   { long: 'consistency-models', short: 'c', arg: 'LIST', scope: ELLE, defText: 'strict-serializable', desc: 'models the history must satisfy, comma-separated.', set: (a, v) => (a.options.consistencyModels = listArg(v)) },
   { long: 'anomalies', short: 'a', arg: 'LIST', scope: ELLE, desc: 'further anomalies that must not occur, comma-separated.', set: (a, v) => (a.options.anomalies = listArg(v)) },
   { long: 'cycle-search-timeout', short: 's', arg: 'MS', scope: ELLE, defText: '1000', desc: 'milliseconds of cycle search per component.', set: (a, v) => (a.options.cycleSearchTimeout = intArg('--cycle-search-timeout', v, 1)) },
+  // Elle's sources of version order for registers (:wfr-keys? and friends). Each is an assumption
+  // about the store; when it does not hold it makes false anomalies (often cyclic-versions).
+  {
+    long: 'wfr-keys',
+    aliases: ['wfr-keys?'],
+    scope: RW,
+    desc: "assume a transaction's write of a key comes after the version it read of that key. Safe when every key's versions are installed one at a time on the version a writer read (single-copy or leader-based storage, any isolation level from read committed up); not under last-writer-wins merges of concurrent writes. Maelstrom's txn-rw-register assumes it.",
+    set: (a) => (a.options.wfrKeys = true),
+  },
+  {
+    long: 'sequential-keys',
+    aliases: ['sequential-keys?'],
+    scope: RW,
+    desc: "assume each key is sequentially consistent: every process sees a key's versions in one order. Safe when each process talks to one up-to-date copy per key (a leader, or sticky sessions on a store with session guarantees); not when a process's reads may hit a stale replica.",
+    set: (a) => (a.options.sequentialKeys = true),
+  },
+  {
+    long: 'linearizable-keys',
+    aliases: ['linearizable-keys?'],
+    scope: RW,
+    desc: "assume each key is linearizable: a transaction invoked after another completed sees that one's versions or newer. Safe for strict-serializable stores and per-key consensus; not for follower reads or eventually consistent replication. An assumption that does not hold makes false anomalies (often cyclic-versions); none is made by default.",
+    set: (a) => (a.options.linearizableKeys = true),
+  },
   {
     long: 'time-limit',
     arg: 'SECONDS',
@@ -261,6 +285,8 @@ function jsonLine(file: string, model: string, outcome: { valid: Validity; resul
 
 function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean): FileOutcome {
   const path = resolve(io.cwd, file);
+  const fast = model.checkFile?.(path, args.format, args.options);
+  if (fast) return printOutcome(file, args, model, io, many, fast);
   const fail = (message: string, line?: number): FileOutcome => {
     io.err(`${file}${line ? `:${line}` : ''}: ${message}\n`);
     if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
@@ -290,12 +316,18 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   const { ops, renumbered } = normaliseIndices(parsed.ops);
   const loc = locator(parsed, ops);
   const outcome = model.run(ops, args.options, loc);
+  const clients = ops.filter((o) => typeof o.process === 'number' && o.type === 'invoke').length;
+  return printOutcome(file, args, model, io, many, { format, entries: ops.length, clients, renumbered, outcome });
+}
+
+/** Prints the outcome of one file (as text or JSON) and returns its exit code. */
+function printOutcome(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean, f: FileCheck): FileOutcome {
+  const { outcome, format } = f;
   const verdict = outcome.valid === true ? 'valid' : outcome.valid === false ? 'invalid' : 'unknown';
   if (args.json) {
-    io.out(jsonLine(file, model.name, { valid: outcome.valid, result: outcome.result, wire: outcome.wire, format, entries: ops.length }) + '\n');
+    io.out(jsonLine(file, model.name, { valid: outcome.valid, result: outcome.result, wire: outcome.wire, format, entries: f.entries }) + '\n');
   } else {
-    const clients = ops.filter((o) => typeof o.process === 'number' && o.type === 'invoke').length;
-    io.out(`${file}: ${model.name}, ${format}, ${ops.length} history entries (${clients} client operations)${renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
+    io.out(`${file}: ${model.name}, ${format}, ${f.entries} history entries (${f.clients} client operations)${f.renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
     for (const line of outcome.text) io.out(`  ${line}\n`);
     io.out(`${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`);
     if (!many) io.out(`\n${OUTCOME[verdict]}\n`);

@@ -1,38 +1,17 @@
 /**
  * `gyre demo`: runs the bundled example nodes across the workloads and prints a summary the way
- * Maelstrom's `demo` does.
+ * Maelstrom's `demo` does. The nodes are the copies the build puts in dist/examples/ (installed
+ * with the package), else the repository's examples/ (running from sources).
  */
-import { existsSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OptionError, parseOptions, parseOrExit, readOptionFile, type CommandSpec } from './args';
 import type { Io } from './io';
 import { resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft, type TestRow } from './options';
+import { DEMOS, type DemoEntry } from './demos';
 import { testCommand } from './test';
-
-/** One demo run: a workload, an example node, and the options it needs. */
-export interface DemoEntry {
-  workload: string;
-  /** Path relative to the repository's examples/ directory. */
-  bin: string;
-  /** Extra `gyre test` arguments. */
-  args: string[];
-}
-
-/** The demo list: one correct example node per workload. */
-export const DEMOS: DemoEntry[] = [
-  { workload: 'echo', bin: 'dist/echo.js', args: [] },
-  { workload: 'echo', bin: 'python/echo.py', args: [] },
-  { workload: 'unique-ids', bin: 'dist/unique-ids.js', args: ['--nemesis', 'partition', '--availability', 'total', '--rate', '1000'] },
-  { workload: 'broadcast', bin: 'dist/broadcast.js', args: ['--nemesis', 'partition'] },
-  { workload: 'g-set', bin: 'dist/g-set.js', args: [] },
-  { workload: 'g-counter', bin: 'dist/g-counter-seqkv.js', args: [] },
-  { workload: 'pn-counter', bin: 'dist/pn-counter.js', args: [] },
-  { workload: 'lin-kv', bin: 'dist/lin-kv-proxy.js', args: ['--concurrency', '10'] },
-  { workload: 'kafka', bin: 'dist/kafka.js', args: ['--node-count', '1', '--concurrency', '2n'] },
-  { workload: 'txn-list-append', bin: 'dist/txn-list-append.js', args: [] },
-  { workload: 'txn-rw-register', bin: 'dist/txn-rw-register.js', args: ['--nemesis', 'partition', '--consistency-models', 'read-committed', '--availability', 'total', '--rate', '100', '--node-count', '2'] },
-];
 
 /** The demo entries whose node exists in `examplesDir`. */
 export function availableDemos(examplesDir: string): { present: DemoEntry[]; missing: DemoEntry[] } {
@@ -99,9 +78,40 @@ export function demoTestArgs(argv: readonly string[], d: DemoEntry, examplesDir:
   return [...options, '-w', d.workload, '--bin', join(examplesDir, d.bin), ...d.args, ...forBinary];
 }
 
-/** Where the repository's examples are, relative to this module (in src/ or dist/). */
-function examplesDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
+/**
+ * Where the example nodes are, for a module in `here`: the copies the build makes next to the
+ * built modules (dist/examples/, also in the published package), else the repository's examples/
+ * (from apps/cli/src or apps/cli/dist). The first that holds any demo node.
+ */
+export function examplesDir(here: string): string {
+  const candidates = [join(here, 'examples'), resolve(here, '../../../examples')];
+  return candidates.find((dir) => availableDemos(dir).present.length > 0) ?? candidates[candidates.length - 1]!;
+}
+
+/**
+ * A directory holding `demos` runnable as they are: `dir` itself when every one is executable (a
+ * clone of the repository), else executable copies in a temporary directory, removed by `done()`.
+ * Package managers drop the executable bit of packed files other than the package's `bin`, so the
+ * copies installed with the package are not executable.
+ */
+export function runnableDemos(dir: string, demos: readonly DemoEntry[]): { dir: string; done: () => void } {
+  const executable = (f: string) => {
+    try {
+      accessSync(f, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (demos.every((d) => executable(join(dir, d.bin)))) return { dir, done: () => {} };
+  const copies = mkdtempSync(join(tmpdir(), 'gyre-demo-'));
+  for (const d of demos) {
+    const to = join(copies, d.bin);
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(join(dir, d.bin), to);
+    chmodSync(to, 0o755);
+  }
+  return { dir: copies, done: () => rmSync(copies, { recursive: true, force: true }) };
 }
 
 /** `gyre demo [test options]`: every bundled example on its workload, then a summary like Maelstrom's. */
@@ -111,20 +121,25 @@ export async function demoCommand(argv: readonly string[], io: Io): Promise<numb
     return { ...p, value: resolveTestDraft(p.draft, (path) => readOptionFile('--nodes-file', resolve(io.cwd, path)), (m) => p.warnings.push(m)) };
   });
   if (typeof parsed === 'number') return parsed;
-  const dir = examplesDir();
+  const dir = examplesDir(dirname(fileURLToPath(import.meta.url)));
   const { present, missing } = availableDemos(dir);
   if (present.length === 0) {
-    io.err(`No example nodes found under ${dir}. Build them first: \`pnpm turbo run build --filter=@gyre/examples\`.\n`);
+    io.err(`No example nodes found under ${dir}. From a clone of the repository, build them first: \`pnpm turbo run build --filter=@gyre/examples\`.\n`);
     return 255;
   }
   for (const m of missing) io.err(`WARN  skipping ${m.workload}: ${m.bin} is not built\n`);
   const outcomes: { name: string; outcome: 'valid' | 'invalid' | 'unknown' | 'crashed' }[] = [];
-  for (const d of present) {
-    const name = `${d.workload} ${d.bin}`;
-    io.err(`\n# ${name}\n`);
-    const code = await testCommand(demoTestArgs(argv, d, dir), io);
-    outcomes.push({ name, outcome: code === 0 ? 'valid' : code === 1 ? 'invalid' : code === 2 ? 'unknown' : 'crashed' });
-    if (io.signal?.aborted) break;
+  const runnable = runnableDemos(dir, present);
+  try {
+    for (const d of present) {
+      const name = `${d.workload} ${d.bin}`;
+      io.err(`\n# ${name}\n`);
+      const code = await testCommand(demoTestArgs(argv, d, runnable.dir), io);
+      outcomes.push({ name, outcome: code === 0 ? 'valid' : code === 1 ? 'invalid' : code === 2 ? 'unknown' : 'crashed' });
+      if (io.signal?.aborted) break;
+    }
+  } finally {
+    runnable.done();
   }
   const section = (title: string, o: string) => {
     const xs = outcomes.filter((x) => x.outcome === o);

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseJson } from '@gyre/history';
 
 export const repo = resolve(import.meta.dirname, '../../..');
@@ -45,7 +46,9 @@ export function gyre(args: string[], opts: { timeoutMs?: number; env?: Record<st
       child.kill('SIGKILL');
       reject(new Error(`gyre ${full.join(' ')} did not finish in time.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, opts.timeoutMs ?? 60_000);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': after 'exit' the output may still be in the pipes (a loaded machine
+    // showed an exit 0 with nothing read).
+    child.on('close', (code) => {
       clearTimeout(timer);
       const latest = join(store, 'latest');
       resolvePromise({
@@ -58,4 +61,42 @@ export function gyre(args: string[], opts: { timeoutMs?: number; env?: Record<st
       });
     });
   });
+}
+
+/**
+ * The packages whose code `node CLI ARGS` loads, in the repository's build or an installed copy of
+ * the package: every module Node resolves is noted by a resolve hook; a chunk of the bundle counts
+ * as the packages its source map names (`packages/<name>/src/…` → `name`, the CLI's own files →
+ * `cli`), a module from node_modules as its package (`zod`). Fails unless the command exits 0.
+ */
+export function packagesLoadedBy(cliPath: string, args: string[], cwd = repo): Set<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'gyre-modules-'));
+  try {
+    const hooks = join(dir, 'hooks.mjs');
+    const log = join(dir, 'modules.txt');
+    writeFileSync(log, '');
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n  return r;\n}\n`,
+    );
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, cliPath, ...args], { cwd, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`node ${cliPath} ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+    const dist = dirname(cliPath);
+    const out = new Set<string>();
+    const packageOf = (path: string) => /^(?:.*\/)?packages\/([^/]+)\/src\//.exec(path)?.[1] ?? /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+    for (const url of readFileSync(log, 'utf8').split('\n')) {
+      if (!url.startsWith('file:')) continue;
+      const file = fileURLToPath(url);
+      if (dirname(file) !== dist) {
+        out.add(packageOf(file) ?? file);
+        continue;
+      }
+      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      for (const source of map.sources) out.add(packageOf(source) ?? 'cli');
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

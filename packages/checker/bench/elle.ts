@@ -1,28 +1,33 @@
 /**
- * Benchmark of the Elle-style list-append checker.
+ * Benchmark of the Elle-style list-append checker, as a library and as the `gyre check` command.
  *
- *   node --conditions=@gyre/source --import tsx bench/elle.ts [--sizes 100000,1000000] [--seed 1]
+ *   node --expose-gc --conditions=@gyre/source --import tsx bench/elle.ts [--sizes 100000,1000000] [--seed 1] [--repeat 5] [--keep DIR]
  *
- * Generates strict-serializable list-append histories with a seeded simulator (10 concurrent
- * clients, 10 active keys, up to 4 micro-ops per transaction, 16 appends per key), checks them
- * under strict-serializable (so real-time edges are built), and prints a Markdown table:
- * transactions per second (wall clock, main thread), process CPU time, memory per transaction,
- * and the time ratio between the largest and smallest size (medians and best of `--repeat` checks,
- * default 5). Then it times Elle's huge-scc.edn.
- *
- * Memory per transaction is (heap used + array buffers, shared ones included, + other off-heap
- * memory) right after the check minus the same right before it (after a full GC), divided by the
- * transaction count: what the check allocated and had not released when it returned. It is read
- * before any GC can reclaim the check's structures, so it bounds their peak from above unless a
- * major GC ran during the check. The resident set growth is shown too.
+ * 1. Generates strict-serializable list-append histories with the seeded simulator (10 concurrent
+ *    clients, 10 active keys, 1–4 micro-ops per transaction, 16 appends per key) and writes each
+ *    as JSON Lines and as EDN (one op map per line, Jepsen's keywords) into a temporary directory,
+ *    removed at the end (`--keep DIR` writes them there instead and reuses them next time).
+ * 2. Whole process, first run: `node apps/cli/dist/cli.js check --model list-append FILE` (the
+ *    CLI must be built), with, measured in the same command, two baselines: `node -e 0` (start-up)
+ *    and a Node process that reads the JSON Lines file and runs the native `JSON.parse` on every
+ *    line. Wall time, CPU time (user + system) and peak RSS of each child (read from
+ *    `process.resourceUsage()` at its exit); the load average before and after each figure.
+ * 3. In process, check only (warmed, median of `--repeat`): `checkListAppend` on the column-wise
+ *    history read from the JSON Lines file (`gyre check`'s path), and on the simulator's `Op`
+ *    objects (the path of a run's own checker and of `gyre analyze`), with the time to read the
+ *    file into columns. Memory per transaction is heap + array buffers + other off-heap memory
+ *    right after the check minus right before it (after a full GC): what the check allocated and
+ *    still held when it returned.
+ * 4. Elle's `huge-scc.edn` (one component of 10,348 transactions), in process.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parseHistoryEdn, seededRandom } from '@gyre/history';
-import { checkListAppend } from '../src/elle/index';
+import { Keyword, formatOpEdn, formatOpJson, parseHistoryEdn, seededRandom, type Op } from '@gyre/history';
+import { TxnJsonlReader, checkListAppend, type TxnHistory } from '../src/elle/index';
 import { simulate } from '../src/elle/sim';
 
 setFlagsFromString('--expose-gc');
@@ -36,107 +41,227 @@ function arg(name: string, dflt: string): string {
 const sizes = arg('sizes', '100000,1000000').split(',').map(Number);
 const seed = arg('seed', '1');
 const repeat = Number(arg('repeat', '5'));
+const keep = arg('keep', '');
+const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'gyre-bench-elle-'));
+mkdirSync(dir, { recursive: true });
+const CLI = resolve(import.meta.dirname, '../../../apps/cli/dist/cli.js');
 
-interface Row {
-  name: string;
-  txns: number;
+const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const load = () => loadavg()[0]!.toFixed(1);
+
+/** Writes ops one per line, in batches (a 1M-op history is too big for one string). */
+function writeLines(path: string, history: readonly Op[], line: (op: Op) => string): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let i = 0; i < history.length; i += 10_000) writeSync(fd, history.slice(i, i + 10_000).map(line).join('\n') + '\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+const ednLine = (op: Op) => formatOpEdn(op, (v) => (Array.isArray(v) ? v.map((m) => (Array.isArray(m) ? [new Keyword(m[0] as string), m[1], m[2]] : m)) : v));
+
+// ---------------------------------------------------------------------------------------------
+// Whole process.
+
+/** Reports the child's resource usage on fd 3 when it exits. */
+const USAGE_HOOK =
+  'data:text/javascript,' +
+  encodeURIComponent('import{writeSync}from"node:fs";process.on("exit",()=>{try{writeSync(3,JSON.stringify(process.resourceUsage()))}catch{}});');
+
+interface ProcessRun {
   wall: number;
-  best?: number;
   cpu: number;
-  bytes: number;
   rss: number;
-  valid: unknown;
+  code: number | null;
+  out: string;
+  loadBefore: string;
+  loadAfter: string;
 }
 
-/** Heap, all array buffers (shared ones are not in `external`), and other off-heap memory. */
+function run(args: string[]): ProcessRun {
+  const loadBefore = load();
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', USAGE_HOOK, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 28, encoding: 'utf8' });
+  const wall = performance.now() - t0;
+  const usage = JSON.parse((r.output[3] as string | null) || '{}') as { userCPUTime?: number; systemCPUTime?: number; maxRSS?: number };
+  return {
+    wall,
+    cpu: ((usage.userCPUTime ?? NaN) + (usage.systemCPUTime ?? NaN)) / 1000,
+    rss: (usage.maxRSS ?? NaN) * 1024,
+    code: r.status,
+    out: (r.stdout ?? '') + (r.stderr ?? ''),
+    loadBefore,
+    loadAfter: load(),
+  };
+}
+
+const PARSE_ALL =
+  'const fs=require("fs");const t=fs.readFileSync(process.argv[1],"utf8");let n=0,s=0;for(;;){let e=t.indexOf("\\n",s);if(e<0)e=t.length;if(e>s){JSON.parse(t.slice(s,e));n++}if(e>=t.length)break;s=e+1}if(n===0)process.exit(1)';
+
+interface Row {
+  what: string;
+  txns: number;
+  r: ProcessRun;
+  base?: ProcessRun;
+}
+const processRows: Row[] = [];
+
+// ---------------------------------------------------------------------------------------------
+// In process.
+
 function footprint(m: NodeJS.MemoryUsage): number {
   return m.heapUsed + m.arrayBuffers + Math.max(0, m.external - m.arrayBuffers);
 }
 
-function measure(name: string, history: Parameters<typeof checkListAppend>[0], txns: number): Row {
+interface Check {
+  wall: number;
+  best: number;
+  cpu: number;
+  bytes: number;
+  valid: unknown;
+}
+
+/** Median wall time, CPU time and memory of `repeat` checks (after one to warm up). */
+function measure(check: () => { valid: unknown }): Check {
+  check();
+  const runs: Check[] = [];
+  for (let i = 0; i < repeat; i++) {
+    gc();
+    gc();
+    const m0 = process.memoryUsage();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const res = check();
+    const wall = performance.now() - t0;
+    const c1 = process.cpuUsage(c0);
+    const m1 = process.memoryUsage();
+    runs.push({ wall, best: wall, cpu: (c1.user + c1.system) / 1000, bytes: footprint(m1) - footprint(m0), valid: res.valid });
+  }
+  const byWall = [...runs].sort((a, b) => a.wall - b.wall);
+  return { ...byWall[Math.floor(runs.length / 2)]!, best: byWall[0]!.wall, bytes: runs[0]!.bytes };
+}
+
+function readColumns(path: string): TxnHistory {
+  const reader = new TxnJsonlReader({ bytes: statSync(path).size });
+  const fd = openSync(path, 'r');
+  const buf = new Uint8Array(1 << 20);
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) reader.push(n === buf.length ? buf : buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return reader.end();
+}
+
+interface InRow {
+  txns: number;
+  read: number;
+  columns: Check;
+  ops: Check;
+  load: string;
+}
+const inRows: InRow[] = [];
+
+// ---------------------------------------------------------------------------------------------
+
+const haveCli = existsSync(CLI);
+const idle = haveCli ? run(['-e', '0']) : undefined;
+for (const n of sizes) {
+  const jsonl = join(dir, `list-append-${n}-seed-${seed}.jsonl`);
+  const edn = join(dir, `list-append-${n}-seed-${seed}.edn`);
+  let history: Op[] | undefined;
+  const generate = () => (history ??= simulate(seededRandom(`${seed}/${n}`), { txns: n, concurrency: 10 }));
+  if (!existsSync(jsonl) || !existsSync(edn)) {
+    const t0 = performance.now();
+    writeLines(jsonl, generate(), formatOpJson);
+    writeLines(edn, generate(), ednLine);
+    process.stderr.write(`generated ${fmt(n)} transactions in ${fmt((performance.now() - t0) / 1000, 1)} s: ${jsonl} (${fmt(statSync(jsonl).size / 1e6)} MB), .edn (${fmt(statSync(edn).size / 1e6)} MB)\n`);
+  }
+  // In process on the simulator's ops first (then they are dropped: a heap of a million op objects
+  // would slow down everything after it).
+  const onOps = ((ops: Op[]) => measure(() => checkListAppend(ops)))(generate());
+  history = undefined;
   gc();
-  gc();
-  const m0 = process.memoryUsage();
-  const c0 = process.cpuUsage();
+  if (haveCli) {
+    for (const [what, file] of [
+      ['JSON Lines', jsonl],
+      ['EDN', edn],
+    ] as const) {
+      const r = run([CLI, 'check', '--model', 'list-append', file]);
+      if (r.code !== 0) throw new Error(`gyre check ${file} exited ${r.code}:\n${r.out.slice(-2000)}`);
+      const base = what === 'JSON Lines' ? run(['-e', PARSE_ALL, jsonl]) : undefined;
+      processRows.push({ what, txns: n, r, ...(base ? { base } : {}) });
+      process.stderr.write(`gyre check ${what} ${fmt(n)}: ${fmt(r.wall / 1000, 2)} s\n`);
+    }
+  }
+  // In process on the columns read from the file.
   const t0 = performance.now();
-  const res = checkListAppend(history);
-  const wall = performance.now() - t0;
-  const c1 = process.cpuUsage(c0);
-  const m1 = process.memoryUsage();
-  return {
-    name,
-    txns,
-    wall,
-    cpu: (c1.user + c1.system) / 1000,
-    bytes: footprint(m1) - footprint(m0),
-    rss: m1.rss - m0.rss,
-    valid: res.valid,
-  };
+  const columns = readColumns(jsonl);
+  const read = performance.now() - t0;
+  const onColumns = measure(() => checkListAppend(columns));
+  inRows.push({ txns: n, read, columns: onColumns, ops: onOps, load: load() });
+  process.stderr.write(`in process ${fmt(n)}: columns ${fmt(onColumns.wall / 1000, 2)} s, ops ${fmt(onOps.wall / 1000, 2)} s\n`);
 }
 
 function sharedData(): string | undefined {
   const env = process.env['GYRE_SHARED_DATA'];
   if (env) return env;
-  const here = import.meta.dirname;
-  const direct = resolve(here, '../../../../shared/data');
-  if (existsSync(join(direct, 'elle'))) return direct;
-  for (let d = here; dirname(d) !== d; d = dirname(d)) if (existsSync(join(d, 'shared/data/elle'))) return join(d, 'shared/data');
+  for (let d = import.meta.dirname; dirname(d) !== d; d = dirname(d)) if (existsSync(join(d, 'shared/data/elle'))) return join(d, 'shared/data');
   return undefined;
 }
-
-const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-const rows: Row[] = [];
-for (const n of sizes) {
-  const t0 = performance.now();
-  const history = simulate(seededRandom(`${seed}/${n}`), { txns: n, concurrency: 10 });
-  const gen = performance.now() - t0;
-  process.stderr.write(`generated ${fmt(n)} transactions (${fmt(history.length)} ops) in ${fmt(gen / 1000, 1)} s\n`);
-  if (rows.length === 0) {
-    // Warm the JIT on the first size, then measure.
-    checkListAppend(history);
-  }
-  // Median time of `repeat` checks; memory from the first.
-  const runs = Array.from({ length: repeat }, () => measure(`generated, ${fmt(n)} txns`, history, n));
-  const byWall = [...runs].sort((a, b) => a.wall - b.wall);
-  const row = { ...byWall[Math.floor(runs.length / 2)]!, bytes: runs[0]!.bytes, rss: runs[0]!.rss, best: byWall[0]!.wall };
-  process.stderr.write(`checked in ${runs.map((r) => fmt(r.wall / 1000, 2)).join(', ')} s: valid ${String(row.valid)}\n`);
-  rows.push(row);
-}
-
 const data = sharedData();
 let huge: { wall: number; types: string; txns: number } | undefined;
 if (data) {
   const h = parseHistoryEdn(readFileSync(join(data, 'elle', 'huge-scc.edn'), 'utf8'));
-  checkListAppend(h);
-  const runs: number[] = [];
   let types = '';
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
+  const c = measure(() => {
     const res = checkListAppend(h);
-    runs.push(performance.now() - t0);
     types = `${String(res.valid)}: ${(res.anomalyTypes ?? []).join(', ')}`;
-  }
-  runs.sort((a, b) => a - b);
-  huge = { wall: runs[2]!, types, txns: h.filter((op) => op.type !== 'invoke').length };
+    return res;
+  });
+  huge = { wall: c.wall, types, txns: h.filter((op) => op.type !== 'invoke').length };
 }
+if (!keep) rmSync(dir, { recursive: true, force: true });
 
-const cpu = cpus()[0]?.model ?? 'unknown CPU';
-console.log(`Machine: ${cpus().length} × ${cpu}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-console.log('| history | transactions | check, median (s) | best (s) | process CPU (s) | txn/s (median) | txn/s (best) | txn/s (CPU time) | memory / txn | RSS growth / txn | valid |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-for (const r of rows) {
-  const best = r.best ?? r.wall;
-  console.log(
-    `| ${r.name} | ${fmt(r.txns)} | ${fmt(r.wall / 1000, 2)} | ${fmt(best / 1000, 2)} | ${fmt(r.cpu / 1000, 2)} | ${fmt(r.txns / (r.wall / 1000))} | ${fmt(r.txns / (best / 1000))} | ${fmt(r.txns / (r.cpu / 1000))} | ${fmt(r.bytes / r.txns)} B | ${fmt(r.rss / r.txns)} B | ${String(r.valid)} |`,
+// ---------------------------------------------------------------------------------------------
+// Report.
+
+const out: string[] = [];
+out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; seed ${seed}.`);
+out.push('');
+if (!haveCli) out.push(`Whole process: skipped (build the CLI first: ${CLI} is missing).`);
+else {
+  out.push(`Whole process, first run (\`gyre check --model list-append FILE\`, exit 0, valid). Baselines measured in the same command: \`node -e 0\` took ${fmt(idle!.wall)} ms wall, ${fmt(idle!.rss / 1e6)} MB; "JSON.parse" is a Node process that reads the same JSON Lines file and runs the native JSON.parse on every line.`);
+  out.push('');
+  out.push('| input | transactions | gyre check wall (s) | CPU (s) | txn/s (wall) | peak RSS | RSS / txn | JSON.parse wall (s) | ratio to JSON.parse | load avg before → after |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const { what, txns, r } of processRows) {
+    const base = processRows.find((x) => x.txns === txns && x.base)?.base;
+    out.push(
+      `| ${what} | ${fmt(txns)} | ${fmt(r.wall / 1000, 2)} | ${fmt(r.cpu / 1000, 2)} | ${fmt(txns / (r.wall / 1000))} | ${fmt(r.rss / 1e6)} MB | ${fmt(r.rss / txns)} B | ${base ? fmt(base.wall / 1000, 2) : ''} | ${base ? fmt(r.wall / base.wall, 2) : ''} | ${r.loadBefore} → ${r.loadAfter} |`,
+    );
+  }
+}
+out.push('');
+out.push(`In process, warmed, median of ${repeat} (best in parentheses); "read" is the first read of the JSON Lines file into columns.`);
+out.push('');
+out.push('| transactions | read (s) | check, columns (s) | CPU (s) | txn/s | memory / txn | check, Op objects (s) | CPU (s) | memory / txn | load avg |');
+out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const r of inRows) {
+  const c = r.columns;
+  const o = r.ops;
+  out.push(
+    `| ${fmt(r.txns)} | ${fmt(r.read / 1000, 2)} | ${fmt(c.wall / 1000, 2)} (${fmt(c.best / 1000, 2)}) | ${fmt(c.cpu / 1000, 2)} | ${fmt(r.txns / (c.wall / 1000))} | ${fmt(c.bytes / r.txns)} B | ${fmt(o.wall / 1000, 2)} (${fmt(o.best / 1000, 2)}) | ${fmt(o.cpu / 1000, 2)} | ${fmt(o.bytes / r.txns)} B | ${r.load} |`,
   );
 }
-if (rows.length >= 2) {
-  const first = rows[0]!;
-  const last = rows[rows.length - 1]!;
-  console.log(
-    `\nTime ratio ${fmt(last.txns)} / ${fmt(first.txns)} transactions: ${fmt(last.wall / first.wall, 1)} (medians), ${fmt((last.best ?? last.wall) / (first.best ?? first.wall), 1)} (best); linear would be ${fmt(last.txns / first.txns, 1)}`,
+if (inRows.length >= 2) {
+  const a = inRows[0]!;
+  const b = inRows[inRows.length - 1]!;
+  out.push('');
+  out.push(
+    `Ratio ${fmt(b.txns)} / ${fmt(a.txns)} transactions, check on columns: ${fmt(b.columns.cpu / a.columns.cpu, 1)} by CPU time, ${fmt(b.columns.wall / a.columns.wall, 1)} by wall time (medians); linear would be ${fmt(b.txns / a.txns, 1)}.`,
   );
 }
-if (huge) console.log(`\nhuge-scc.edn (${fmt(huge.txns)} transactions, one SCC): ${fmt(huge.wall)} ms (median of 5), ${huge.types}`);
-else console.log('\nhuge-scc.edn: shared data not found (set GYRE_SHARED_DATA)');
+out.push('');
+out.push(huge ? `huge-scc.edn (${fmt(huge.txns)} transactions, one SCC), in process: ${fmt(huge.wall)} ms (median of ${repeat}), ${huge.types}` : 'huge-scc.edn: shared data not found (set GYRE_SHARED_DATA)');
+console.log(out.join('\n'));

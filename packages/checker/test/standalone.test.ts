@@ -1,17 +1,19 @@
 /**
  * The checker alone: @gyre/checker and @gyre/history packed as they would be published, installed
- * into an empty project with npm (offline: they need nothing else), then the five-line example of
- * the README run in Node and, bundled for browsers by esbuild, in headless Chromium.
+ * into an empty project with the repository README's command (npm, offline: they need nothing
+ * else), then the five-line example of this package's README run in Node and, bundled for
+ * browsers by esbuild, in headless Chromium. (apps/cli/test/packed.test.ts does the same for the
+ * CLI, the SDK and a workload plugin.)
  *
  * Builds the two packages first when their dist is older than their sources (under turbo they are
  * already built). GYRE_SKIP_STANDALONE=1 skips it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const here = import.meta.dirname;
 const packages = resolve(here, '../..');
@@ -23,6 +25,14 @@ function readmeExample(): string {
   const m = /## Standalone[\s\S]*?```js\n([\s\S]*?)```/.exec(readme);
   if (!m) throw new Error('packages/checker/README.md has no ```js example under "## Standalone"');
   return m[1]!;
+}
+
+/** The root README's command that installs the two from `npm run pack`'s tarballs in `../gyre/packed/`. */
+function readmeInstall(): string {
+  const readme = readFileSync(resolve(packages, '../README.md'), 'utf8');
+  const lines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).filter((l) => /^npm install( \.\.\/gyre\/packed\/gyre-(history|checker)-\*\.tgz)+$/.test(l));
+  if (lines.length !== 1) throw new Error(`README.md: expected one line installing ../gyre/packed/gyre-history-*.tgz and gyre-checker-*.tgz, found ${lines.length}`);
+  return lines[0]!;
 }
 
 const skip = process.env['GYRE_SKIP_STANDALONE'] === '1';
@@ -51,23 +61,25 @@ function ensureBuilt(dir: string): void {
 }
 
 function run(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
 }
 
 describe.skipIf(skip)('@gyre/checker and @gyre/history on their own', () => {
   beforeAll(() => {
-    const tarballs = join(work, 'tarballs');
-    mkdirSync(tarballs);
+    // Where the README's command finds them: ../gyre/packed/, as `npm run pack` leaves them.
+    const tarballs = join(work, 'gyre', 'packed');
+    mkdirSync(tarballs, { recursive: true });
     for (const pkg of ['history', 'checker']) {
       ensureBuilt(join(packages, pkg));
       run('pnpm', ['pack', '--pack-destination', tarballs], join(packages, pkg));
     }
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-gyre-checker', private: true, type: 'module' }, null, 2));
-    const files = readdirSync(tarballs).map((f) => join(tarballs, f));
-    run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...files], project);
+    run('sh', ['-c', readmeInstall()], project);
     writeFileSync(join(project, 'check.mjs'), readmeExample());
   }, 300_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('installs with nothing but the two packages', () => {
     const modules = readdirSync(join(project, 'node_modules')).filter((f) => !f.startsWith('.'));
@@ -109,7 +121,7 @@ describe.skipIf(skip)('@gyre/checker and @gyre/history on their own', () => {
     const code = bundle.outputFiles[0]!.text;
     expect(code).not.toMatch(/from ["']node:/);
     const { chromium } = await import('playwright-core');
-    const profile = mkdtempSync(join(tmpdir(), 'gyre-chromium-'));
+    const profile = mkdtempSync(join(work, 'chromium-'));
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
     try {
       const page = await context.newPage();

@@ -46,7 +46,7 @@ export interface ElleOptions {
 
 /** Why a history could not be checked at all (malformed input); the result is then `'unknown'`. */
 export interface ElleError {
-  /** `unexpected-txn-micro-op-types`, `duplicate-appends`, `duplicate-writes`, `unknown-consistency-model`. */
+  /** `unexpected-txn-micro-op-types`, `duplicate-appends`, `duplicate-writes`, `nil-write` (rw-register), `unknown-consistency-model`. */
   type: string;
   message: string;
   [detail: string]: unknown;
@@ -135,7 +135,7 @@ export function finish(h: TxnTable, analysis: Analysis, r: Resolved, alloc: Allo
     if (!l) anomalies.set(type, (l = []));
     l.push(c);
   };
-  const indexOf = (t: number) => h.history[h.done[t]!]!.index;
+  const indexOf = (t: number) => h.hist.index[h.done[t]!]!;
   for (const s of sccs) {
     for (const c of s.exists) add(c.type, { ...c, scc: c.scc.map(indexOf).sort((a, b) => a - b) });
     if (s.timeout) add('cycle-search-timeout', s.timeout);

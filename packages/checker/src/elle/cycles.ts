@@ -18,7 +18,11 @@
  *   whether the last edge was rw, whether a variant edge was seen. Its walks may repeat a vertex;
  *   those are split into simple cycles, and the search moves on when none has the wanted type.
  *
- * Each edge is read as one relation (see {@link label}), so every cycle has exactly one type.
+ * An edge keeps every relation it has: a search may use it under any of them, and reads it in the
+ * cycle it reports as the first relation (see {@link label}) the search allows there (anchors as
+ * the relation they were chosen for). So an edge that is both an anti-dependency and a real-time
+ * edge closes a real-time cycle where only real-time edges are allowed. Every reported cycle has
+ * exactly one type.
  * The search of one SCC has a time budget; when it runs out the SCC reports
  * `cycle-search-timeout`, the cycle-exists cases and a fallback cycle, never a false "valid".
  */
@@ -212,7 +216,7 @@ class Local {
       }
     }
     const lab = new Uint8Array(m);
-    for (let e = 0; e < m; e++) lab[e] = label(rel[e]!);
+    for (let e = 0; e < m; e++) lab[e] = label(rel[e]! & DATA);
     const inStart = new Int32Array(n + 1);
     for (let e = 0; e < m; e++) inStart[dst[e]! + 1]!++;
     for (let v = 0; v < n; v++) inStart[v + 1]! += inStart[v]!;
@@ -231,25 +235,25 @@ class Local {
     this.queue = new Int32Array(n);
   }
 
-  /** Component ids of the projection onto edges whose label is in `mask`. */
+  /** Component ids of the projection onto edges with a relation in `mask`. */
   comps(mask: number): Int32Array {
     let c = this.compCache.get(mask);
     if (!c) {
-      c = tarjan(this.n, this.start, this.dst, this.lab, mask).comp;
+      c = tarjan(this.n, this.start, this.dst, this.rel, mask).comp;
       this.compCache.set(mask, c);
     }
     return c;
   }
 
-  /** True when some edge has exactly label `l`. */
-  hasLabel(l: number): boolean {
-    for (let e = 0; e < this.lab.length; e++) if (this.lab[e] === l) return true;
+  /** True when some edge has relation `r`. */
+  hasRelation(r: number): boolean {
+    for (let e = 0; e < this.rel.length; e++) if (this.rel[e]! & r) return true;
     return false;
   }
 
   /**
    * Breadth-first search from `sources` to the first vertex with `target[v] === targetStamp`,
-   * over edges labelled in `mask` that stay in component `c` of `comp`, never entering `avoid`.
+   * over edges with a relation in `mask` that stay in component `c` of `comp`, never entering `avoid`.
    * Returns the path's edges (from a source to the target), or null, or TIMEOUT.
    */
   bfs(
@@ -263,7 +267,7 @@ class Local {
     budget: Budget,
   ): number[] | null | typeof TIMEOUT {
     const s = ++this.stamp;
-    const { seen, parent, queue, start, dst, lab } = this;
+    const { seen, parent, queue, start, dst, rel } = this;
     let head = 0;
     let tail = 0;
     for (let i = 0; i < sources.length; i++) {
@@ -278,7 +282,7 @@ class Local {
       if (budget.tick()) return TIMEOUT;
       const v = queue[head++]!;
       for (let e = start[v]!; e < start[v + 1]!; e++) {
-        if ((lab[e]! & mask) === 0) continue;
+        if ((rel[e]! & mask) === 0) continue;
         const w = dst[e]!;
         if (seen[w] === s || w === avoid || (comp !== null && comp[w] !== c)) continue;
         seen[w] = s;
@@ -299,9 +303,12 @@ class Local {
     return null;
   }
 
-  /** A cycle from a list of edges forming a closed walk. */
-  cycleOf(edges: readonly number[]): { verts: number[]; labs: number[] } {
-    return { verts: edges.map((e) => this.src[e]!), labs: edges.map((e) => this.lab[e]!) };
+  /**
+   * A cycle from a list of edges forming a closed walk, each read as its first relation in
+   * `mask`, except the first `anchors` edges, read as `anchor`.
+   */
+  cycleOf(edges: readonly number[], mask: number, anchors = 0, anchor = 0): { verts: number[]; labs: number[] } {
+    return { verts: edges.map((e) => this.src[e]!), labs: edges.map((e, i) => (i < anchors ? anchor : label(this.rel[e]! & mask))) };
   }
 }
 
@@ -330,7 +337,7 @@ function searchAnchored(g: Local, mask: number, anchor: number, budget: Budget):
   let best: number[] | null = null;
   let tries = 0;
   for (let e = 0; e < g.lab.length && tries < 8; e++) {
-    if (g.lab[e] !== anchor) continue;
+    if (anchor & DATA ? g.lab[e] !== anchor : (g.rel[e]! & anchor) === 0) continue;
     const u = g.src[e]!;
     const v = g.dst[e]!;
     if (comp[u] !== comp[v]) continue;
@@ -341,7 +348,7 @@ function searchAnchored(g: Local, mask: number, anchor: number, budget: Budget):
     if (best) tries++;
     if (best && best.length <= 2) break;
   }
-  if (best) return g.cycleOf(best);
+  if (best) return g.cycleOf(best, mask, 1, anchor);
   return budget.expired ? TIMEOUT : null;
 }
 
@@ -375,13 +382,13 @@ function searchSingle(g: Local, mask: number, budget: Budget): Found {
       if (best && ++tries >= 8) break;
     } else if (cv > cu) anchors.push(e);
   }
-  if (best) return g.cycleOf(best);
+  if (best) return g.cycleOf(best, mask, 1, RW);
   if (budget.expired) return TIMEOUT;
   if (anchors.length === 0) return null;
   // Condensation edges, grouped by source component.
   const dStart = new Int32Array(count + 1);
   for (let e = 0; e < g.lab.length; e++) {
-    if ((g.lab[e]! & mask) === 0) continue;
+    if ((g.rel[e]! & mask) === 0) continue;
     const a = comp[g.src[e]!]!;
     if (a !== comp[g.dst[e]!]) dStart[a + 1]!++;
   }
@@ -389,7 +396,7 @@ function searchSingle(g: Local, mask: number, budget: Budget): Found {
   const fill = dStart.slice(0, count);
   const dDst = new Int32Array(dStart[count]!);
   for (let e = 0; e < g.lab.length; e++) {
-    if ((g.lab[e]! & mask) === 0) continue;
+    if ((g.rel[e]! & mask) === 0) continue;
     const a = comp[g.src[e]!]!;
     const b = comp[g.dst[e]!]!;
     if (a !== b) dDst[fill[a]!++] = b;
@@ -424,8 +431,8 @@ function searchSingle(g: Local, mask: number, budget: Budget): Found {
       const cv = comp[g.dst[e]!]!;
       if (reach[comp[g.src[e]!]!]! & (1 << bit[cv]!)) {
         const r = close(e);
-        if (r === TIMEOUT) return best ? g.cycleOf(best) : TIMEOUT;
-        if (best) return g.cycleOf(best);
+        if (r === TIMEOUT) return best ? g.cycleOf(best, mask, 1, RW) : TIMEOUT;
+        if (best) return g.cycleOf(best, mask, 1, RW);
       }
     }
     i = j;
@@ -471,7 +478,7 @@ function searchAdjacentRw(g: Local, mask: number, budget: Budget): Found {
     // With an empty path the source itself is a target: u = v.
     const v = path.length > 0 ? first : sources.find((s) => target[s] === stamp)!;
     const u = path.length > 0 ? last : v;
-    return g.cycleOf([inRw[u]!, outEdge.get(v)!, ...path]);
+    return g.cycleOf([inRw[u]!, outEdge.get(v)!, ...path], mask, 2, RW);
   }
   return null;
 }
@@ -481,7 +488,7 @@ function searchNonadjacent(g: Local, variant: number, budget: Budget): Found {
   const mask = DATA | variant;
   const a = WW | WR | variant;
   // Start vertices: those on a cycle of the extension graph (a-edges, each optionally followed by one rw edge).
-  const ext = extensionGraph(g.n, g.start, g.dst, g.lab, a, RW);
+  const ext = extensionGraph(g.n, g.start, g.dst, g.rel, a, RW);
   const extComp = tarjan(g.n, ext.start, ext.dst, ext.bits, 1);
   const candidates: number[] = ext.loops.map(([x]) => x);
   for (let v = 0; v < g.n; v++) if (extComp.size[extComp.comp[v]!]! > 1) candidates.push(v);
@@ -512,8 +519,8 @@ function searchNonadjacent(g: Local, variant: number, budget: Budget): Found {
       const lastRw = (st >> 1) & 1;
       const xs = st & 1;
       for (let e = g.start[v]!; e < g.start[v + 1]!; e++) {
-        const l = g.lab[e]!;
-        if ((l & mask) === 0) continue;
+        const l = label(g.rel[e]! & mask);
+        if (l === 0) continue;
         const w = g.dst[e]!;
         if (comp[w] !== c) continue;
         let nrwc = rwc;
@@ -533,7 +540,7 @@ function searchNonadjacent(g: Local, variant: number, budget: Budget): Found {
               x = parentNode[x]!;
             }
             edges.reverse();
-            const found = simpleCycleOfType(g, edges, variant === 0 ? 'G-nonadjacent' : 'G-nonadjacent' + suffix(variant));
+            const found = simpleCycleOfType(g, edges, mask, variant === 0 ? 'G-nonadjacent' : 'G-nonadjacent' + suffix(variant));
             if (found) return found;
           }
           continue;
@@ -555,8 +562,8 @@ function suffix(variant: number): string {
 }
 
 /** The walk itself if it is a simple cycle of `type`, else a simple sub-cycle of that type, else null. */
-function simpleCycleOfType(g: Local, edges: readonly number[], type: string): { verts: number[]; labs: number[] } | null {
-  const whole = g.cycleOf(edges);
+function simpleCycleOfType(g: Local, edges: readonly number[], mask: number, type: string): { verts: number[]; labs: number[] } | null {
+  const whole = g.cycleOf(edges, mask);
   const pos = new Map<number, number>();
   let simple = true;
   for (let i = 0; i < whole.verts.length; i++) {
@@ -576,14 +583,14 @@ function simpleCycleOfType(g: Local, edges: readonly number[], type: string): { 
     if (i !== undefined) {
       const cyc = stack.splice(i);
       for (const ce of cyc) at.delete(g.src[ce]!);
-      const c = g.cycleOf(cyc);
+      const c = g.cycleOf(cyc, mask);
       if (classifyCycle(c.labs) === type) return c;
     }
     at.set(v, stack.length);
     stack.push(e);
   }
   if (stack.length > 0) {
-    const c = g.cycleOf(stack);
+    const c = g.cycleOf(stack, mask);
     if (classifyCycle(c.labs) === type) return c;
   }
   return null;
@@ -690,7 +697,7 @@ function fallbackCycle(g: Local): { verts: number[]; labs: number[] } | null {
       for (let i = g.inStart[s]!; i < g.inStart[s + 1]!; i++) {
         const e = g.inEdge[i]!;
         const u = g.src[e]!;
-        if ((g.lab[e]! & mask) && comp[u] === comp[s] && !inEdgeOf.has(u)) {
+        if ((g.rel[e]! & mask) && comp[u] === comp[s] && !inEdgeOf.has(u)) {
           inEdgeOf.set(u, e);
           target[u] = 1;
         }
@@ -698,7 +705,7 @@ function fallbackCycle(g: Local): { verts: number[]; labs: number[] } | null {
       const path = g.bfs([s], target, 1, mask, comp, comp[s]!, -1, never);
       if (path && path !== TIMEOUT) {
         const u = path.length > 0 ? g.dst[path[path.length - 1]!]! : s;
-        return g.cycleOf([...path, inEdgeOf.get(u)!]);
+        return g.cycleOf([...path, inEdgeOf.get(u)!], mask);
       }
     }
   }
@@ -706,16 +713,43 @@ function fallbackCycle(g: Local): { verts: number[]; labs: number[] } | null {
 }
 
 /**
+ * The vertices on no cycle, found by peeling off sinks (Kahn's algorithm, on the edges into each
+ * vertex that the graph stores): `off[v] = 1` for those; null when that is every vertex, so the
+ * graph is acyclic (the usual case, checked without Tarjan's algorithm).
+ */
+function offCycles(graph: Graph, alloc: Alloc): Uint8Array | null {
+  const { n, start, src } = graph;
+  const outDegree = alloc.i32(n);
+  for (let e = 0; e < src.length; e++) outDegree[src[e]!]!++;
+  const queue = alloc.i32(n);
+  let tail = 0;
+  for (let v = 0; v < n; v++) if (outDegree[v] === 0) queue[tail++] = v;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]!;
+    for (let e = start[v]!; e < start[v + 1]!; e++) {
+      const u = src[e]!;
+      if (--outDegree[u]! === 0) queue[tail++] = u;
+    }
+  }
+  if (tail === n) return null;
+  const off = alloc.u8(n);
+  for (let i = 0; i < tail; i++) off[queue[i]!] = 1;
+  return off;
+}
+
+/**
  * Searches each strongly connected component with more than one vertex for cycle anomalies.
  * Vertex numbers in the results are those of `graph`.
  */
 export function searchCycles(graph: Graph, opts: SearchOptions, alloc: Alloc = HEAP): SccResult[] {
-  const comps = tarjan(graph.n, graph.start, graph.src, graph.rel, 0xff, undefined, alloc);
+  const off = offCycles(graph, alloc);
+  if (!off) return [];
+  const comps = tarjan(graph.n, graph.start, graph.src, graph.rel, 0xff, off, alloc);
   const members: number[][] = [];
   const index = new Int32Array(comps.count).fill(-1);
   for (let v = 0; v < graph.n; v++) {
     const c = comps.comp[v]!;
-    if (comps.size[c]! < 2) continue;
+    if (c < 0 || comps.size[c]! < 2) continue;
     if (index[c] === -1) {
       index[c] = members.length;
       members.push([]);
@@ -741,8 +775,8 @@ function searchScc(g: Local, opts: SearchOptions): SccResult {
   const cycles: FoundCycle[] = [];
   const skip = new Set(impossible);
   const searched: string[] = [];
-  const hasProcess = g.hasLabel(PROCESS);
-  const hasRealtime = g.hasLabel(REALTIME);
+  const hasProcess = g.hasRelation(PROCESS);
+  const hasRealtime = g.hasRelation(REALTIME);
   for (const type of CYCLE_ANOMALY_TYPES) {
     if (skip.has(type)) continue;
     const { base, variant } = parseType(type);

@@ -98,7 +98,7 @@ export function explainCycle(h: TxnTable, found: FoundCycle, explainPair: PairEx
     let step: CycleStep | null = null;
     if (rel === REALTIME) {
       const aOp = ops[i]!;
-      const bInv = h.history[h.invoke[b]!]!;
+      const bInv = h.hist.op(h.invoke[b]!);
       const dt = typeof aOp.time === 'number' && typeof bInv.time === 'number' && bInv.time > aOp.time ? ` ${seconds(bInv.time - aOp.time)} s` : '';
       step = {
         type: 'realtime',
@@ -115,7 +115,7 @@ export function explainCycle(h: TxnTable, found: FoundCycle, explainPair: PairEx
     steps.push(step ?? { type: relName(rel), text: `${an} precedes ${bn} (${relName(rel)})` });
   }
   const lines = [`${found.type}: a cycle of ${n} transactions.`, 'Let:'];
-  for (let i = 0; i < n; i++) lines.push(`  ${names[i]} = ${describeOp(ops[i]!, h.history[h.at[found.verts[i]!]!]!.value as unknown[])}`);
+  for (let i = 0; i < n; i++) lines.push(`  ${names[i]} = ${describeOp(ops[i]!, h.hist.op(h.at[found.verts[i]!]!).value as unknown[])}`);
   lines.push('Then:');
   for (let i = 0; i < n; i++) {
     const last = i === n - 1;

@@ -5,6 +5,10 @@
  *   values are lists of micro-ops and return an Elle-style result: `{ valid: true }`, or the
  *   anomaly types found, cases of each (cycles with step-by-step explanations), and the
  *   consistency models they rule out.
+ * - {@link TxnHistory} is a history column-wise (integers, no object per op): {@link txnHistory}
+ *   builds it from ops, {@link TxnJsonlReader} and {@link TxnEdnReader} from the bytes of a JSON
+ *   Lines or line-per-op EDN file as they are read;
+ *   both checkers take it in place of the ops.
  * - {@link parseConsistencyModels} reads Maelstrom's `--consistency-models` value;
  *   {@link CONSISTENCY_MODEL_NAMES} lists the names it accepts.
  * - {@link renderCycleSvg} draws a cycle; {@link maelstromRwRegisterResult} applies Maelstrom's
@@ -20,6 +24,9 @@
  * ```
  */
 export type { ElleOptions, ElleResult, ElleError } from './core';
+export type { TxnHistory } from './compact';
+export { txnHistory, T_INVOKE, T_OK, T_FAIL, T_INFO, S_NOT_TXN, S_LIST, S_READ, S_APPEND, S_WRITE, S_OTHER, S_NIL_WRITE } from './compact';
+export { TxnJsonlReader, TxnEdnReader, TxnReadError } from './read';
 export { maelstromRwRegisterResult } from './core';
 export { elleWire } from './wire';
 export { checkListAppend } from './list-append';

@@ -232,3 +232,70 @@ describe('list-append: verdicts and options', () => {
     expect(checkListAppend(h)).toEqual({ valid: true });
   });
 });
+
+/** The weakest models: an anomaly they all forbid rules out every model. */
+const EVERY_WEAKEST = ['1SR', 'monotonic-reads', 'monotonic-writes', 'read-uncommitted', 'read-your-writes', 'view-serializable', 'writes-follow-reads'];
+
+describe('list-append: reads no execution could give', () => {
+  it('a read of an element nobody appended is a garbage read, invalid under every model', () => {
+    const h = serialHistory(ok(a('x', 1)), ok(r('x', [1, 7])));
+    for (const model of ['strict-serializable', 'read-uncommitted', 'monotonic-reads', 'view-serializable']) {
+      const res = checkListAppend(h, { consistencyModels: [model] });
+      expect(res.valid, model).toBe(false);
+      // (Models without real-time order see no dependency at all here: an empty graph too.)
+      expect((res.anomalyTypes ?? []).filter((t) => t !== 'empty-transaction-graph'), model).toEqual(['garbage-read']);
+    }
+    const res = checkListAppend(h);
+    expect(res.not).toEqual(EVERY_WEAKEST);
+    expect(res.alsoNot).toContain('serializable');
+    // Which read, which value, and that nobody appended it.
+    expect(res.anomalies!['garbage-read']).toEqual([{ op: h[3], mop: ['r', 'x', [1, 7]], key: 'x', elements: [7] }]);
+  });
+
+  it('an element appended by a failed transaction is G1a, by an info one a possible read, by none a garbage read', () => {
+    expect(checkListAppend(serialHistory(fail(a('x', 7)), ok(r('x', [7])))).anomalyTypes).toEqual(['G1a', 'empty-transaction-graph']);
+    expect(checkListAppend(serialHistory(info(a('x', 7)), ok(r('x', [7])))).valid).toBe(true);
+    // Garbage in a read that is not a prefix of the others is found too.
+    const res = checkListAppend(concurrentHistory(ok(a('x', 1), a('x', 2)), ok(r('x', [1, 2])), ok(r('x', [2, 8]))));
+    expect(res.anomalyTypes).toContain('garbage-read');
+    expect(res.anomalies!['garbage-read']).toMatchObject([{ elements: [8] }]);
+  });
+
+  it("a transaction's appends read in another order than it made them: out-of-order-appends", () => {
+    const h = concurrentHistory(ok(a('x', 1), a('x', 2), a('x', 3)), ok(r('x', [2, 1, 3])));
+    for (const model of ['strict-serializable', 'serializable', 'read-uncommitted']) {
+      const res = checkListAppend(h, { consistencyModels: [model] });
+      expect(res.valid, model).toBe(false);
+      expect(res.anomalyTypes, model).toEqual(['out-of-order-appends']);
+    }
+    const res = checkListAppend(h);
+    expect(res.not).toEqual(EVERY_WEAKEST);
+    expect(res.anomalies!['out-of-order-appends']).toEqual([{ key: 'x', op: h[2], values: [1, 2, 3], reader: h[3], mop: ['r', 'x', [2, 1, 3]] }]);
+  });
+
+  it('a later append seen without an earlier one of the same transaction is out of order too; in order is valid', () => {
+    // (1 then comes after 2, so the reader also missed it: a G-single with the appender.)
+    const skipped = checkListAppend(concurrentHistory(ok(a('x', 1), a('x', 2)), ok(r('x', [2]))));
+    expect(skipped.anomalyTypes).toEqual(['G-single', 'out-of-order-appends']);
+    expect(checkListAppend(concurrentHistory(ok(a('x', 1), a('x', 2), a('x', 3)), ok(r('x', [1, 2, 3])))).valid).toBe(true);
+    // Reading only the first of them is an intermediate read (G1b, with its G-single), not an order problem.
+    expect(checkListAppend(concurrentHistory(ok(a('x', 1), a('x', 2)), ok(r('x', [1])))).anomalyTypes).toEqual(['G-single', 'G1b']);
+  });
+});
+
+describe('list-append: edges with several relations', () => {
+  it('an edge that is both rw and real-time closes a real-time cycle, so no cycle-exists comes without a concrete cycle', () => {
+    // T0 read y up to 1 and did not see T3's append of 2 (rw), and completed before T3 was
+    // invoked (real-time); T3's append of 2 to x is in T0's read (wr). Read as rw only, the edge
+    // left "strong-PL-2-cycle-exists" with no cycle to show.
+    const h = historyOf(
+      [on(0, r('x', [1, 2]), r('y', [1]), r('x', [1, 2])), on(1, a('x', 1), r('z', [])), info(a('y', 1), a('z', 1)), { p: 3, type: 'info', mops: [a('x', 2), a('y', 2), r('y', null)] }],
+      ['i1', 'c1', 'i2', 'c2', 'i0', 'c0', 'i3', 'c3'],
+    );
+    const res = checkListAppend(h);
+    expect(res.valid).toBe(false);
+    expect(res.anomalyTypes).toEqual(['G-single', 'G1c-realtime']);
+    const c = cycle(res, 'G1c-realtime');
+    expect(c.steps.map((s) => s.type)).toEqual(['wr', 'realtime']);
+  });
+});

@@ -4,19 +4,16 @@
  * key's version order. The longest read of each key is taken as its order; every other read must
  * be a prefix of it (`incompatible-order` otherwise). From the orders come ww, wr and rw edges.
  *
- * Everything is stored column-wise with integer ids (transactions, keys, append slots, versions)
- * and the input ops are re-read instead of copied, so memory stays at a few hundred bytes per
- * transaction.
+ * Everything is stored column-wise with integer ids (transactions, keys, append slots, versions,
+ * value codes) over a {@link TxnHistory}, so memory stays at a few hundred bytes per transaction.
  */
 import type { Op } from '@gyre/history';
-import { valueKey } from '@gyre/history';
+import { type TxnHistory, M_APPEND, M_READ, NIL, SCALAR, txnHistory } from './compact';
 import { type Analysis, type ElleOptions, type ElleResult, finish, resolveOptions } from './core';
 import { type CycleStep, fmt } from './explain';
 import { type EdgeSource, RW, WR, WW } from './graph';
-import { Arena, type Canon, Interner, PairTable, canon, same } from './values';
+import { Arena, KeyValueTable } from './values';
 import { FAIL, INFO, OK, type TxnTable, opOf, processSource, realtimeSource, txnTable } from './txn';
-
-const EMPTY: readonly unknown[] = [];
 
 class Malformed {
   constructor(
@@ -29,24 +26,28 @@ class Malformed {
 /**
  * Checks a list-append history (Elle's `elle.list-append/check`). Ops may be any client ops whose
  * value is a list of micro-ops; `:info` transactions count as possibly committed, `:fail` ones as
- * aborted. Reads of `null` by ok transactions are the empty list; by info ones, unknown.
+ * aborted. Reads of `null` by ok transactions are the empty list; by info ones, unknown. The
+ * history may also be given column-wise (a {@link TxnHistory}, as the file readers build it).
  */
-export function checkListAppend(history: readonly Op[], opts: ElleOptions = {}): ElleResult {
+export function checkListAppend(history: readonly Op[] | TxnHistory, opts: ElleOptions = {}): ElleResult {
   const r = resolveOptions(opts);
   if ('valid' in r) return r;
+  const hist = Array.isArray(history) ? txnHistory(history as readonly Op[]) : (history as TxnHistory);
   // Transactions and the real-time event index: 17 bytes per op.
-  const pre = new Arena(17 * history.length + 64);
-  const h = txnTable(history, pre);
+  const pre = new Arena(17 * hist.length + 64);
+  const h = txnTable(hist, pre);
   let order: EdgeSource | undefined;
-  let orderEdges = 0;
   if (r.graph === 'realtime') order = realtimeSource(h, pre);
   else if (r.graph === 'process') order = processSource(h);
-  order?.(() => orderEdges++);
   const m = h.mops;
-  // Per micro-op columns (25 bytes), the value table, versions (at most two per micro-op: their
-  // writers, readers and lost-update counts), then the graph (edges, offsets), Tarjan and the
-  // cycle search's vertex map.
-  const bytes = 4 * (h.n + 1) + 25 * m + 12 * PairTable.capacity(m) + 12 * 2 * m + 5 * (orderEdges + 2 * m) + 4 * (2 * h.n + 2) + 30 * h.n + 64 * 16;
+  // The value table (per key 16 bytes of ranges, then at most 2 slots per append plus 16 per key;
+  // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (21
+  // bytes), versions (at most two per micro-op: their writers, readers and lost-update counts),
+  // then the graph (edges, offsets), the acyclicity check, Tarjan and the cycle search's vertex
+  // map. Memory asked for but never written costs nothing, so the real-time edges are not counted
+  // first: 16 per transaction are allowed for, and beyond that the graph takes plain memory.
+  const keys = hist.keys.size;
+  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 21 * m + 12 * 2 * m + 5 * (16 * h.n + 2 * m) + 4 * (2 * h.n + 2) + 9 * h.n + 30 * h.n + 64 * 16;
   const arena = new Arena(bytes);
   const a = analyze(h, arena);
   if (a instanceof Malformed) return { valid: 'unknown', error: { type: a.type, message: a.message, ...a.detail } };
@@ -60,18 +61,31 @@ const INTERMEDIATE = 4;
 const BAD = 8;
 
 function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
-  const { n, type, history } = h;
+  const { n, type } = h;
+  const H = h.hist;
+  const { elems } = H;
   const M = h.mops;
-  const keys = new Interner();
-  // Appends are identified by their micro-op number: (key, value) → micro-op.
-  const values = new PairTable(M, arena);
-  const longest: (readonly unknown[])[] = [];
-  const keyHasFail: number[] = [];
-  const lastAppTxn: number[] = [];
-  const lastAppMop: number[] = [];
-  const incompatibleSeen: number[] = [];
+  const nk = H.keys.size;
+  const keyValue = (k: number) => H.keys.values[k];
+  const value = (c: number) => H.values.value(c);
+  // Appends are identified by their micro-op number: (key, value code) → micro-op.
+  const values = new KeyValueTable(nk, arena);
+  for (let t = 0; t < n; t++) {
+    const at = h.at[t]!;
+    for (let row = H.mopStart[at]!; row < H.mopStart[at + 1]!; row++) if (H.mopKind[row] === M_APPEND) values.expect(H.mopKey[row]!, H.mopValue[row]!);
+  }
+  values.seal();
+  // Each key's longest read so far: its first element in `elems`, its length, its micro-op.
+  const longStart = new Int32Array(nk);
+  const longLen = new Int32Array(nk);
+  const longMop = new Int32Array(nk).fill(-1);
+  const keyHasFail = new Uint8Array(nk);
+  const lastAppTxn = new Int32Array(nk).fill(-1);
+  const lastAppMop = new Int32Array(nk).fill(-1);
+  const incompatibleSeen = new Uint8Array(nk);
   const mopStart = arena.i32(n + 1);
-  const mKey = arena.i32(M);
+  // Row of the history's micro-op columns = local micro-op number + delta[t].
+  const delta = arena.i32(n);
   const mTxn = arena.i32(M);
   const mFlag = arena.u8(M);
   // For a read: its length. For an append: its position in the key's order (-1 if never read).
@@ -87,40 +101,39 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     if (!l) anomalies.set(t, (l = []));
     l.push(c);
   };
+  const rowOf = (x: number) => x + delta[mTxn[x]!]!;
+  const keyOf = (x: number) => H.mopKey[rowOf(x)]!;
+  const mopOf = (x: number) => H.mop(rowOf(x));
+  const readValue = (x: number) => mopOf(x)[2] as unknown[];
+  const txnOp = (t: number) => H.op(h.at[t]!);
 
-  // Pass 1, the only one over every op: micro-op shapes, keys, appends, the order of each key
+  // Pass 1, the only one over every micro-op: shapes, keys, appends, the order of each key
   // (reads must extend one another), and the checks within one transaction.
   let g = 0;
   for (let t = 0; t < n; t++) {
     mopStart[t] = g;
-    const op = history[h.at[t]!]!;
-    const mops = op.value as readonly unknown[];
+    const row0 = H.mopStart[h.at[t]!]!;
+    delta[t] = row0 - g;
     const ty = type[t]!;
-    const len = mops.length;
+    const len = H.mopStart[h.at[t]! + 1]! - row0;
     const g0 = g;
     for (let i = 0; i < len; i++, g++) {
-      const mop = mops[i];
-      if (!Array.isArray(mop) || mop.length < 3 || (mop[0] !== 'append' && mop[0] !== 'r')) {
-        return new Malformed('unexpected-txn-micro-op-types', 'history contained micro-ops other than appends or reads', { op, mop });
+      const row = row0 + i;
+      const kind = H.mopKind[row]!;
+      if (kind !== M_APPEND && kind !== M_READ) {
+        return new Malformed('unexpected-txn-micro-op-types', 'history contained micro-ops other than appends or reads', { op: txnOp(t), mop: H.mop(row) });
       }
-      const k = keys.id(mop[1]);
-      mKey[g] = k;
+      const k = H.mopKey[row]!;
       mTxn[g] = t;
-      if (k === longest.length) {
-        longest.push(EMPTY);
-        keyHasFail.push(0);
-        lastAppTxn.push(-1);
-        lastAppMop.push(-1);
-        incompatibleSeen.push(0);
-      }
-      if (mop[0] === 'append') {
+      if (kind === M_APPEND) {
+        const v = H.mopValue[row]!;
         mFlag[g] = APPEND;
         mAux[g] = -1;
-        if (values.set(k, mop[2], g) !== -1) {
-          return new Malformed('duplicate-appends', `value ${fmt(mop[2])} appended to key ${fmt(mop[1])} more than once`, {
-            op,
-            key: mop[1],
-            value: mop[2],
+        if (values.set(k, v, g) !== -1) {
+          return new Malformed('duplicate-appends', `value ${fmt(value(v))} appended to key ${fmt(keyValue(k))} more than once`, {
+            op: txnOp(t),
+            key: keyValue(k),
+            value: value(v),
           });
         }
         if (ty === FAIL) keyHasFail[k] = 1;
@@ -128,73 +141,82 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
         lastAppTxn[k] = t;
         lastAppMop[k] = g;
       } else if (ty !== FAIL) {
-        let v = mop[2] as readonly unknown[] | null | undefined;
-        if (v === null || v === undefined) {
+        let vl = H.mopLen[row]!;
+        const vs = H.mopValue[row]!;
+        if (vl === SCALAR) {
+          if (vs !== NIL) return new Malformed('unexpected-txn-micro-op-types', 'a read of a list-append key returned something other than a list', { op: txnOp(t), mop: H.mop(row) });
           if (ty === INFO) continue;
-          v = EMPTY;
-        } else if (!Array.isArray(v)) {
-          return new Malformed('unexpected-txn-micro-op-types', 'a read of a list-append key returned something other than a list', { op, mop });
+          vl = 0;
         }
-        const L = longest[k]!;
-        const vl = v.length;
-        const lim = vl < L.length ? vl : L.length;
+        const ls = longStart[k]!;
+        const ll = longLen[k]!;
+        const lim = vl < ll ? vl : ll;
         let j = 0;
-        if (v !== L) while (j < lim && (v[j] === L[j] || same(v[j], L[j]))) j++;
+        if (vs !== ls) while (j < lim && elems[vs + j] === elems[ls + j]) j++;
         else j = lim;
         mFlag[g] = READ;
         mAux[g] = vl;
         if (j === lim) {
-          if (vl > L.length) longest[k] = v;
+          if (vl > ll) {
+            longStart[k] = vs;
+            longLen[k] = vl;
+            longMop[k] = g;
+          }
         } else {
           mFlag[g] = READ | BAD;
           if (!incompatibleSeen[k]) {
             incompatibleSeen[k] = 1;
-            add('incompatible-order', { key: mop[1], values: [v, L] });
+            add('incompatible-order', { key: keyValue(k), values: [readValue(g), mopOf(longMop[k]!)[2]] });
           }
         }
       }
     }
-    if (ty === OK) withinTxn(op, mops as readonly unknown[][], g0);
+    if (ty === OK) withinTxn(t, g0, row0, len);
   }
   mopStart[n] = g;
 
+  /** The elements of a read row, or none for a null read. */
+  function readRange(row: number): [number, number] {
+    const l = H.mopLen[row]!;
+    return l === SCALAR ? [0, 0] : [H.mopValue[row]!, l];
+  }
+
   /** Internal consistency, future reads, and read-then-append candidates for lost updates. */
-  function withinTxn(op: Op, mops: readonly unknown[][], g0: number): void {
-    const len = mops.length;
+  function withinTxn(t: number, g0: number, row0: number, len: number): void {
     let futureSeen = false;
     for (let i = 0; i < len; i++) {
-      const mop = mops[i]!;
-      if (mop[0] !== 'r') continue;
-      const k = mKey[g0 + i]!;
-      const arr = (mop[2] ?? EMPTY) as readonly unknown[];
+      if (H.mopKind[row0 + i] !== M_READ) continue;
+      const k = H.mopKey[row0 + i]!;
+      const [as, al] = readRange(row0 + i);
       let prevRead = -1;
       let anyPrev = false;
       for (let j = i - 1; j >= 0; j--) {
-        if (mKey[g0 + j] !== k) continue;
+        if (H.mopKey[row0 + j] !== k) continue;
         anyPrev = true;
-        if (mops[j]![0] === 'r') {
+        if (H.mopKind[row0 + j] === M_READ) {
           prevRead = j;
           break;
         }
       }
       if (anyPrev) {
-        const appended: unknown[] = [];
-        for (let j = prevRead + 1; j < i; j++) if (mKey[g0 + j] === k && mops[j]![0] === 'append') appended.push(mops[j]![2]);
-        const prefix = prevRead >= 0 ? ((mops[prevRead]![2] ?? EMPTY) as readonly unknown[]) : null;
-        if (!matches(arr, prefix, appended)) {
-          add('internal', { op, mop, expected: prefix ? [...prefix, ...appended] : appended, ...(prefix ? {} : { prefixUnknown: true }) });
+        const appended: number[] = [];
+        for (let j = prevRead + 1; j < i; j++) if (H.mopKey[row0 + j] === k && H.mopKind[row0 + j] === M_APPEND) appended.push(H.mopValue[row0 + j]!);
+        const prefix = prevRead >= 0 ? readRange(row0 + prevRead) : null;
+        if (!matches(as, al, prefix, appended)) {
+          const expected = [...(prefix ? elems.subarray(prefix[0], prefix[0] + prefix[1]) : []), ...appended].map(value);
+          add('internal', { op: H.op(h.at[t]!), mop: H.mop(row0 + i), expected, ...(prefix ? {} : { prefixUnknown: true }) });
         }
       }
       let laterAppend = false;
       for (let j = i + 1; j < len; j++) {
-        if (mKey[g0 + j] !== k || mops[j]![0] !== 'append') continue;
+        if (H.mopKey[row0 + j] !== k || H.mopKind[row0 + j] !== M_APPEND) continue;
         laterAppend = true;
         if (futureSeen) break;
-        const v = mops[j]![2];
-        for (const e of arr) {
-          if (same(e, v)) {
+        const v = H.mopValue[row0 + j]!;
+        for (let e = 0; e < al; e++) {
+          if (elems[as + e] === v) {
             futureSeen = true;
-            add('future-read', { op, mop, element: v });
+            add('future-read', { op: H.op(h.at[t]!), mop: H.mop(row0 + i), element: value(v) });
             break;
           }
         }
@@ -203,37 +225,49 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     }
   }
 
-  const nk = keys.size;
+  function matches(as: number, al: number, prefix: [number, number] | null, appended: readonly number[]): boolean {
+    if (prefix) {
+      if (al !== prefix[1] + appended.length) return false;
+      for (let j = 0; j < prefix[1]; j++) if (elems[as + j] !== elems[prefix[0] + j]) return false;
+    } else if (al < appended.length) return false;
+    const off = al - appended.length;
+    for (let j = 0; j < appended.length; j++) if (elems[as + off + j] !== appended[j]) return false;
+    return true;
+  }
 
   // Pass 2: versions. Key k has versions base[k] (its initial state) and base[k] + 1 + p for the
-  // p-th distinct element of its order.
-  const base: number[] = new Array(nk);
-  const orderLen: number[] = new Array(nk);
-  const firstDup: number[] = new Array(nk).fill(0x7fffffff);
+  // p-th distinct element of its order. Elements no transaction appended are garbage; the first
+  // one's position in the longest read is remembered, so reads past it are checked for them.
+  const base = new Int32Array(nk);
+  const orderLen = new Int32Array(nk);
+  const firstDup = new Int32Array(nk).fill(0x7fffffff);
+  const firstGarbage = new Int32Array(nk).fill(0x7fffffff);
   const rawToPos = new Map<number, number[]>();
   const posToRaw = new Map<number, number[]>();
   let nv = 0;
-  for (let k = 0; k < nk; k++) nv += 1 + longest[k]!.length;
+  for (let k = 0; k < nk; k++) nv += 1 + longLen[k]!;
   const versionSlot = arena.i32(nv).fill(-1);
   nv = 0;
   for (let k = 0; k < nk; k++) {
     base[k] = nv++;
-    const L = longest[k]!;
+    const ls = longStart[k]!;
+    const ll = longLen[k]!;
     let distinct = 0;
-    let garbage: Map<Canon, number> | undefined;
+    let garbage: Map<number, number> | undefined;
     let r2p: number[] | undefined;
     let p2r: number[] | undefined;
-    for (let j = 0; j < L.length; j++) {
-      const s = values.get(k, L[j]);
+    for (let j = 0; j < ll; j++) {
+      const e = elems[ls + j]!;
+      const s = values.get(k, e);
       let dupOf = -1;
       if (s >= 0) {
         if (mAux[s]! >= 0) dupOf = mAux[s]!;
       } else {
+        if (j < firstGarbage[k]!) firstGarbage[k] = j;
         garbage ??= new Map();
-        const c = canon(L[j]);
-        const x = garbage.get(c);
+        const x = garbage.get(e);
         if (x !== undefined) dupOf = x;
-        else garbage.set(c, distinct);
+        else garbage.set(e, distinct);
       }
       if (dupOf >= 0) {
         if (!r2p) {
@@ -266,9 +300,6 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     }
   }
 
-  const mopOf = (x: number) => (history[h.at[mTxn[x]!]!]!.value as unknown[][])[x - mopStart[mTxn[x]!]!]!;
-  const readValue = (x: number) => (mopOf(x)[2] ?? EMPTY) as readonly unknown[];
-
   // Pass 3: reads, from the columns of pass 1: the version each observed, its writer, the readers
   // of each version, and the per-read anomalies.
   const readHead = arena.i32(nv).fill(-1);
@@ -276,8 +307,10 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     const f = mFlag[x]!;
     if (!(f & READ)) continue;
     const t = mTxn[x]!;
-    const k = mKey[x]!;
+    const row = x + delta[t]!;
+    const k = H.mopKey[row]!;
     const len = mAux[x]!;
+    const start = H.mopLen[row] === SCALAR ? 0 : H.mopValue[row]!;
     let version: number;
     let slot: number;
     if (!(f & BAD)) {
@@ -290,8 +323,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
         slot = versionSlot[version]!;
       }
     } else {
-      const arr = readValue(x);
-      slot = values.get(k, arr[len - 1]);
+      slot = values.get(k, elems[start + len - 1]!);
       version = slot >= 0 && mAux[slot]! >= 0 ? base[k]! + 1 + mAux[slot]! : -1;
     }
     mVer[x] = version;
@@ -301,19 +333,53 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       readHead[version] = x;
     }
     if (len > 1 && (f & BAD || len > firstDup[k]!)) {
-      const dups = duplicates(readValue(x));
-      if (dups) add('duplicate-elements', { op: opOf(h, t), mop: mopOf(x), duplicates: dups });
+      const dups = duplicates(elems.subarray(start, start + len));
+      if (dups) add('duplicate-elements', { op: opOf(h, t), mop: mopOf(x), duplicates: dups.map(([c, count]) => [value(c), count]) });
     }
     if (type[t] !== OK) continue;
+    if (f & BAD || len > firstGarbage[k]!) {
+      const garbage: unknown[] = [];
+      for (let j = f & BAD ? 0 : firstGarbage[k]!; j < len; j++) if (values.get(k, elems[start + j]!) < 0) garbage.push(value(elems[start + j]!));
+      if (garbage.length > 0) add('garbage-read', { op: opOf(h, t), mop: mopOf(x), key: keyValue(k), elements: garbage });
+    }
     if (slot >= 0 && mFlag[slot]! & INTERMEDIATE && mTxn[slot] !== t) {
-      add('G1b', { op: opOf(h, t), mop: mopOf(x), writer: opOf(h, mTxn[slot]!), element: readValue(x)[len - 1] });
+      add('G1b', { op: opOf(h, t), mop: mopOf(x), writer: opOf(h, mTxn[slot]!), element: value(elems[start + len - 1]!) });
     }
     if (keyHasFail[k]) {
-      for (const e of readValue(x)) {
-        const s = values.get(k, e);
-        if (s >= 0 && type[mTxn[s]!] === FAIL) add('G1a', { op: opOf(h, t), mop: mopOf(x), writer: opOf(h, mTxn[s]!), element: e });
+      for (let j = 0; j < len; j++) {
+        const s = values.get(k, elems[start + j]!);
+        if (s >= 0 && type[mTxn[s]!] === FAIL) add('G1a', { op: opOf(h, t), mop: mopOf(x), writer: opOf(h, mTxn[s]!), element: value(elems[start + j]!) });
       }
     }
+  }
+
+  // A transaction's appends to one key must appear in its own order: in the key's order, each
+  // append after its predecessor in the transaction (an append never read comes after all read ones).
+  for (let x = 0; x < M; x++) {
+    if (!(mFlag[x]! & INTERMEDIATE)) continue;
+    const t = mTxn[x]!;
+    const d = delta[t]!;
+    const k = H.mopKey[x + d]!;
+    let first = true;
+    for (let y = mopStart[t]!; y < x; y++) if (H.mopKey[y + d] === k && mFlag[y]! & APPEND) first = false;
+    if (!first) continue;
+    const own: number[] = [];
+    for (let y = x; y < mopStart[t + 1]!; y++) if (H.mopKey[y + d] === k && mFlag[y]! & APPEND) own.push(y);
+    let inOrder = true;
+    for (let i = 1; i < own.length && inOrder; i++) {
+      const p = mAux[own[i - 1]!]!;
+      const q = mAux[own[i]!]!;
+      if (q >= 0 && (p < 0 || p > q)) inOrder = false;
+    }
+    if (inOrder) continue;
+    const reader = longMop[k]!;
+    add('out-of-order-appends', {
+      key: keyValue(k),
+      op: opOf(h, t),
+      values: own.map((y) => value(H.mopValue[rowOf(y)]!)),
+      reader: opOf(h, mTxn[reader]!),
+      mop: mopOf(reader),
+    });
   }
 
   // Lost updates: two committed transactions read the same version of a key and both appended to it.
@@ -324,26 +390,30 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     for (const x of luRead) {
       const v = mVer[x]!;
       if (v >= 0 && count[v]! < 2) continue;
-      const key: number | string = v >= 0 ? v : mKey[x] + ':' + valueKey(readValue(x));
+      let key: number | string = v;
+      if (v < 0) {
+        const row = rowOf(x);
+        key = H.mopKey[row] + ':' + Array.from(elems.subarray(H.mopValue[row]!, H.mopValue[row]! + mAux[x]!)).join(',');
+      }
       const l = groups.get(key);
       if (l) l.push(x);
       else groups.set(key, [x]);
     }
     for (const xs of groups.values()) {
       if (xs.length < 2) continue;
-      add('lost-update', { key: keys.values[mKey[xs[0]!]!], value: readValue(xs[0]!), txns: xs.map((x) => opOf(h, mTxn[x]!)) });
+      add('lost-update', { key: keyValue(keyOf(xs[0]!)), value: readValue(xs[0]!), txns: xs.map((x) => opOf(h, mTxn[x]!)) });
     }
   }
 
-  /** The raw element at distinct position `pos` of key k's order. */
+  /** The value at distinct position `pos` of key k's order. */
   function elementAt(k: number, pos: number): unknown {
     const p2r = posToRaw.get(k);
-    return longest[k]![p2r ? p2r[pos]! : pos];
+    return value(elems[longStart[k]! + (p2r ? p2r[pos]! : pos)]!);
   }
 
   /** The version an append follows: its predecessor in the order, or the last known one. */
   const prevVersion = (s: number): number => {
-    const k = mKey[s]!;
+    const k = keyOf(s);
     const pos = mAux[s]!;
     if (pos === 0) return base[k]!;
     if (pos > 0) return base[k]! + pos;
@@ -363,7 +433,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       const t2Type = type[t2]!;
       const v = elementAt(k, p);
       if (t2Type === OK) {
-        if (t1Type === FAIL) add('dirty-update', { key: keys.values[k], values: [...vs, v], txns: [opOf(h, t1), opOf(h, t2)] });
+        if (t1Type === FAIL) add('dirty-update', { key: keyValue(k), values: [...vs, v], txns: [opOf(h, t1), opOf(h, t2)] });
         t1 = t2;
         t1Type = OK;
         vs = [v];
@@ -410,7 +480,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
         const slot = mSlot[x]!;
         if (!(f & READ) || slot < 0 || mTxn[slot] !== a) continue;
         const mop = mopOf(x);
-        const arr = readValue(x);
+        const arr = mop[2] as unknown[];
         const v = arr[arr.length - 1];
         return {
           type: 'wr',
@@ -423,7 +493,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       }
       if (!(f & APPEND)) continue;
       const mop = mopOf(x);
-      const k = mKey[x]!;
+      const k = keyOf(x);
       const pv = prevVersion(x);
       const pos = pv - base[k]! - 1;
       const prev = pos >= 0 ? elementAt(k, pos) : null;
@@ -457,27 +527,15 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
   return { anomalies, edges, explain };
 }
 
-function duplicates(arr: readonly unknown[]): [unknown, number][] | null {
-  const counts = new Map<Canon, { v: unknown; n: number }>();
+/** The elements that occur more than once, with their counts; null if none does. */
+function duplicates(arr: Int32Array): [number, number][] | null {
+  const counts = new Map<number, number>();
   let any = false;
   for (const e of arr) {
-    const c = canon(e);
-    const x = counts.get(c);
-    if (x) {
-      x.n++;
-      any = true;
-    } else counts.set(c, { v: e, n: 1 });
+    const c = counts.get(e);
+    if (c !== undefined) any = true;
+    counts.set(e, (c ?? 0) + 1);
   }
   if (!any) return null;
-  return [...counts.values()].filter((x) => x.n > 1).map((x) => [x.v, x.n]);
-}
-
-function matches(arr: readonly unknown[], prefix: readonly unknown[] | null, appended: readonly unknown[]): boolean {
-  if (prefix) {
-    if (arr.length !== prefix.length + appended.length) return false;
-    for (let j = 0; j < prefix.length; j++) if (!same(arr[j], prefix[j])) return false;
-  } else if (arr.length < appended.length) return false;
-  const off = arr.length - appended.length;
-  for (let j = 0; j < appended.length; j++) if (!same(arr[off + j], appended[j])) return false;
-  return true;
+  return [...counts].filter(([, c]) => c > 1);
 }

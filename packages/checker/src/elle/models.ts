@@ -104,8 +104,16 @@ const MODEL_IMPLIES: Record<string, readonly string[]> = {
   PRAM: ['monotonic-reads', 'monotonic-writes', 'read-your-writes'],
 };
 
+/**
+ * Anomalies no consistency model allows, because no execution of the transactions could show
+ * them: `garbage-read` (a read of a value no transaction wrote) and `out-of-order-appends` (a
+ * transaction's appends to a key seen in another order than it made them). Every weakest model
+ * forbids them, so every model does.
+ */
+const EVERY_MODEL_ANOMALIES: readonly string[] = ['garbage-read', 'out-of-order-appends'];
+
 // model -> anomalies it forbids beyond what its weaker models forbid.
-const FORBIDS: Record<string, readonly string[]> = {
+const ELLE_FORBIDS: Record<string, readonly string[]> = {
   'causal-cerone': ['internal', 'G1a'],
   'cursor-stability': ['G1', 'G-cursor', 'lost-update'],
   'monotonic-view': ['G1', 'G-monotonic'],
@@ -141,6 +149,14 @@ const FORBIDS: Record<string, readonly string[]> = {
   'strong-session-serializable': ['G1-process', 'G2-process', 'strong-session-serializable-cycle-exists'],
   'update-serializable': ['G1', 'G-update'],
 };
+
+/** Elle's table, with {@link EVERY_MODEL_ANOMALIES} forbidden by each model that implies no other. */
+const FORBIDS: Record<string, readonly string[]> = (() => {
+  const out: Record<string, readonly string[]> = { ...ELLE_FORBIDS };
+  const all = new Set([...Object.keys(MODEL_IMPLIES), ...Object.values(MODEL_IMPLIES).flat(), ...Object.keys(ELLE_FORBIDS)]);
+  for (const m of all) if (!MODEL_IMPLIES[m]) out[m] = [...(out[m] ?? []), ...EVERY_MODEL_ANOMALIES];
+  return out;
+})();
 
 /** Adya's name (and Elle's canonical name) for each model that has one. */
 const ADYA: Record<string, string> = {

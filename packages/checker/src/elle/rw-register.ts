@@ -12,10 +12,11 @@
  * Version edges become ww and rw edges between transactions; wr edges come from reads directly.
  */
 import type { Op } from '@gyre/history';
-import { type Analysis, type ElleOptions, type ElleResult, finish, resolveOptions } from './core';
+import { type TxnHistory, M_READ, M_WRITE, NIL, NO_PROCESS, SCALAR, txnHistory } from './compact';
+import { type Analysis, type ElleError, type ElleOptions, type ElleResult, finish, resolveOptions } from './core';
 import { type CycleStep, fmt } from './explain';
 import { EdgeList, RW, WR, WW, listSource, tarjan } from './graph';
-import { type Canon, IntList, Interner, canon } from './values';
+import { IntList, PairTable } from './values';
 import { FAIL, OK, type TxnTable, opOf, txnTable } from './txn';
 
 /** Options of {@link checkRwRegister}. */
@@ -37,33 +38,38 @@ export interface RwRegisterOptions extends ElleOptions {
   linearizableKeys?: boolean;
 }
 
-/** The canonical form standing for the initial `null` state. */
-const NIL: Canon = '\u0000nil';
-
-/** An external read (first read of a key, before any write of it) or external (final) write. */
+/** An external read (first read of a key, before any write of it) or external (final) write: key id, value code, micro-op position. */
 interface Ext {
   k: number;
-  c: Canon;
-  v: unknown;
+  c: number;
   i: number;
 }
 
 /**
  * Checks an rw-register history (Elle's `elle.rw-register/check`): G1a, G1b, internal,
- * lost-update, cyclic-versions and dependency cycles.
+ * future-read, garbage-read, lost-update, cyclic-versions and dependency cycles. The history may
+ * also be given column-wise (a {@link TxnHistory}).
  */
-export function checkRwRegister(history: readonly Op[], opts: RwRegisterOptions = {}): ElleResult {
+export function checkRwRegister(history: readonly Op[] | TxnHistory, opts: RwRegisterOptions = {}): ElleResult {
   const r = resolveOptions(opts);
   if ('valid' in r) return r;
-  const h = txnTable(history);
+  const hist = Array.isArray(history) ? txnHistory(history as readonly Op[]) : (history as TxnHistory);
+  const h = txnTable(hist);
   const a = analyze(h, opts);
   if ('error' in a) return { valid: 'unknown', error: a.error };
   return finish(h, a, r);
 }
 
-function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { type: string; message: string; [k: string]: unknown } } {
-  const { n, type, history } = h;
-  const keys = new Interner();
+type VersionGraphs = Map<number, Set<number>>[];
+
+function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: ElleError } {
+  const { n, type } = h;
+  const H = h.hist;
+  const keyValue = (k: number) => H.keys.values[k];
+  const value = (c: number) => H.values.value(c);
+  /** The value code of a micro-op (a read of a list is interned as one value). */
+  const codeOf = (row: number) => (H.mopKind[row] === M_READ && H.mopLen[row] !== SCALAR ? H.values.code(H.mop(row)[2]) : H.mopValue[row]!);
+  const txnOp = (t: number) => H.op(h.at[t]!);
   const extR: Ext[][] = new Array(n);
   const extW: Ext[][] = new Array(n);
   const anomalies = new Map<string, unknown[]>();
@@ -72,44 +78,69 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
     if (!l) anomalies.set(t, (l = []));
     l.push(c);
   };
-  const failed = new Map<string, number>();
-  const intermediate = new Map<string, number>();
-  const kv = (k: number, c: Canon) => k + (typeof c === 'number' ? '#' : '$') + c;
+  // (key, value) → a transaction that wrote it: any, failed, or not as its last write of the key.
+  const written = new PairTable();
+  const failed = new PairTable();
+  const intermediate = new PairTable();
 
   for (let t = 0; t < n; t++) {
-    const op = history[h.at[t]!]!;
-    const mops = op.value as readonly unknown[];
+    const row0 = H.mopStart[h.at[t]!]!;
+    const len = H.mopStart[h.at[t]! + 1]! - row0;
     const reads: Ext[] = [];
     const writes = new Map<number, Ext>();
     const readKeys = new Set<number>();
-    const state = new Map<number, { c: Canon; v: unknown }>();
+    const state = new Map<number, number>();
+    const seen = new Map<number, Map<number, number>>();
     let internalSeen = false;
-    for (let i = 0; i < mops.length; i++) {
-      const mop = mops[i];
-      if (!Array.isArray(mop) || mop.length < 3 || (mop[0] !== 'w' && mop[0] !== 'r')) {
-        return { error: { type: 'unexpected-txn-micro-op-types', message: 'history contained micro-ops other than writes or reads', op, mop } };
+    let futureSeen = false;
+    for (let i = 0; i < len; i++) {
+      const row = row0 + i;
+      const kind = H.mopKind[row]!;
+      if (kind !== M_WRITE && kind !== M_READ) {
+        return { error: { type: 'unexpected-txn-micro-op-types', message: 'history contained micro-ops other than writes or reads', op: txnOp(t), mop: H.mop(row) } };
       }
-      const k = keys.id(mop[1]);
-      const v = mop[2];
-      const c = v === null || v === undefined ? NIL : canon(v);
-      if (mop[0] === 'w') {
+      const k = H.mopKey[row]!;
+      const c = codeOf(row);
+      if (kind === M_WRITE) {
+        if (c === NIL) {
+          const op = txnOp(t);
+          return {
+            error: {
+              type: 'nil-write',
+              message: `op ${op.index} writes nil to key ${fmt(keyValue(k))}; an rw-register reads nil as the initial state, so a write of nil cannot be told from it`,
+              op,
+              mop: H.mop(row),
+            },
+          };
+        }
         const prev = writes.get(k);
-        if (prev) intermediate.set(kv(k, prev.c), t);
-        writes.set(k, { k, c, v, i });
-        if (type[t] === FAIL) failed.set(kv(k, c), t);
-        state.set(k, { c, v: v ?? null });
+        if (prev) intermediate.set(k, prev.c, t);
+        writes.set(k, { k, c, i });
+        written.set(k, c, t);
+        if (type[t] === FAIL) failed.set(k, c, t);
+        state.set(k, c);
+        const r = seen.get(k)?.get(c);
+        if (r !== undefined && type[t] === OK && !futureSeen) {
+          futureSeen = true;
+          add('future-read', { op: txnOp(t), mop: H.mop(row0 + r), element: value(c) });
+        }
       } else {
         if (!writes.has(k) && !readKeys.has(k)) {
           readKeys.add(k);
-          reads.push({ k, c, v, i });
+          reads.push({ k, c, i });
+        }
+        if (c !== NIL) {
+          let m = seen.get(k);
+          if (!m) seen.set(k, (m = new Map()));
+          if (!m.has(c)) m.set(c, i);
         }
         if (type[t] === OK) {
           const s = state.get(k);
-          if (s !== undefined && s.c !== c && !internalSeen) {
+          if (s !== undefined && s !== c && !internalSeen) {
             internalSeen = true;
-            add('internal', { op, mop, expected: s.v });
+            add('internal', { op: txnOp(t), mop: H.mop(row), expected: value(s) });
           }
-          state.set(k, { c, v: v ?? null });
+          state.set(k, c);
         }
       }
     }
@@ -117,32 +148,34 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
     extW[t] = type[t] === FAIL ? [] : [...writes.values()];
   }
 
-  // G1a, G1b (ok reads of failed or intermediate writes) and lost updates.
+  // G1a, G1b (ok reads of failed or intermediate writes), garbage reads (of values nobody wrote)
+  // and lost updates.
   const lost = new Map<string, { key: unknown; value: unknown; ts: number[] }>();
   for (let t = 0; t < n; t++) {
     if (type[t] !== OK) continue;
-    const op = history[h.at[t]!]!;
-    const mops = op.value as readonly unknown[][];
-    const firstRead = new Map<number, Ext>();
+    const row0 = H.mopStart[h.at[t]!]!;
+    const len = H.mopStart[h.at[t]! + 1]! - row0;
+    const firstRead = new Map<number, number>();
     const wrote = new Set<number>();
-    for (let i = 0; i < mops.length; i++) {
-      const mop = mops[i]!;
-      const k = keys.find(mop[1]);
-      const c = mop[2] === null || mop[2] === undefined ? NIL : canon(mop[2]);
-      if (mop[0] === 'r') {
-        const f = failed.get(kv(k, c));
-        if (f !== undefined) add('G1a', { op: opOf(h, t), mop, writer: opOf(h, f) });
-        const w = intermediate.get(kv(k, c));
-        if (w !== undefined && w !== t) add('G1b', { op: opOf(h, t), mop, writer: opOf(h, w) });
-        if (!firstRead.has(k) && !wrote.has(k)) firstRead.set(k, { k, c, v: mop[2], i });
+    for (let i = 0; i < len; i++) {
+      const row = row0 + i;
+      const k = H.mopKey[row]!;
+      const c = codeOf(row);
+      if (H.mopKind[row] === M_READ) {
+        const f = failed.get(k, c);
+        if (f >= 0) add('G1a', { op: opOf(h, t), mop: H.mop(row), writer: opOf(h, f) });
+        const w = intermediate.get(k, c);
+        if (w >= 0 && w !== t) add('G1b', { op: opOf(h, t), mop: H.mop(row), writer: opOf(h, w) });
+        if (c !== NIL && written.get(k, c) < 0) add('garbage-read', { op: opOf(h, t), mop: H.mop(row), key: keyValue(k), value: value(c) });
+        if (!firstRead.has(k) && !wrote.has(k)) firstRead.set(k, c);
       } else if (!wrote.has(k)) {
         wrote.add(k);
         const r = firstRead.get(k);
-        if (r) {
-          const g = kv(k, r.c);
+        if (r !== undefined) {
+          const g = k + ':' + r;
           const l = lost.get(g);
           if (l) l.ts.push(t);
-          else lost.set(g, { key: mop[1], value: r.v ?? null, ts: [t] });
+          else lost.set(g, { key: keyValue(k), value: value(r), ts: [t] });
         }
       }
     }
@@ -151,11 +184,13 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
     if (l.ts.length > 1) add('lost-update', { key: l.key, value: l.value, txns: l.ts.map((t) => opOf(h, t)) });
   }
 
-  // Indices of external reads and writes by committed transactions.
+  // Indices of external writes by transactions that may have committed (ok and info), and of
+  // external reads by committed ones.
   const writersOf = new Map<string, number[]>();
   const readersOf = new Map<string, number[]>();
+  const kv = (k: number, c: number) => k + ':' + c;
   for (let t = 0; t < n; t++) {
-    if (type[t] !== OK) continue;
+    if (type[t] === FAIL) continue;
     for (const w of extW[t]!) push(writersOf, kv(w.k, w.c), t);
     for (const r of extR[t]!) push(readersOf, kv(r.k, r.c), t);
   }
@@ -169,9 +204,9 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
         return {
           error: {
             type: 'duplicate-writes',
-            message: `key ${fmt(keys.values[r.k])} had value ${fmt(r.v)} written by more than one transaction`,
-            key: keys.values[r.k],
-            value: r.v,
+            message: `key ${fmt(keyValue(r.k))} had value ${fmt(value(r.c))} written by more than one transaction`,
+            key: keyValue(r.k),
+            value: value(r.c),
             ops: ws.map((w) => opOf(h, w)),
           },
         };
@@ -181,22 +216,22 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
   }
 
   // Version graphs, one source at a time.
-  const nk = keys.size;
-  const graphs: Map<Canon, Set<Canon>>[] = Array.from({ length: nk }, () => new Map());
+  const nk = H.keys.size;
+  const graphs: VersionGraphs = Array.from({ length: nk }, () => new Map());
   const sources: string[] = [];
-  const link = (gs: Map<Canon, Set<Canon>>[], k: number, a: Canon, b: Canon) => {
+  const link = (gs: VersionGraphs, k: number, a: number, b: number) => {
     if (a === b) return;
     const g = gs[k]!;
     let s = g.get(a);
     if (!s) g.set(a, (s = new Set()));
     s.add(b);
   };
-  const trySource = (name: string, fill: (gs: Map<Canon, Set<Canon>>[]) => void) => {
+  const trySource = (name: string, fill: (gs: VersionGraphs) => void) => {
     const next = graphs.map((g) => new Map([...g].map(([a, s]) => [a, new Set(s)])));
     fill(next);
-    const cycles = versionCycles(next, keys.values);
+    const cycles = versionCycles(next);
     if (cycles.length > 0) {
-      for (const c of cycles) add('cyclic-versions', { ...c, sources: [...sources, name] });
+      for (const c of cycles) add('cyclic-versions', { key: keyValue(c.key), scc: c.scc.map(value), sources: [...sources, name] });
       return;
     }
     sources.push(name);
@@ -220,9 +255,9 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
     });
   }
   // A transaction's last and first version of each key it interacted with (reads only count when ok).
-  const lastOf = (t: number, k: number): Canon | undefined =>
+  const lastOf = (t: number, k: number): number | undefined =>
     extW[t]!.find((w) => w.k === k)?.c ?? (type[t] === OK ? extR[t]!.find((r) => r.k === k)?.c : undefined);
-  const firstOf = (t: number, k: number): Canon | undefined =>
+  const firstOf = (t: number, k: number): number | undefined =>
     (type[t] === OK ? extR[t]!.find((r) => r.k === k)?.c : undefined) ?? extW[t]!.find((w) => w.k === k)?.c;
   const touched = (t: number): number[] => [...new Set([...extW[t]!.map((w) => w.k), ...extR[t]!.map((r) => r.k)])];
   if (opts.sequentialKeys) {
@@ -230,10 +265,10 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
       const last = new Map<string, number>();
       for (let t = 0; t < n; t++) {
         if (type[t] === FAIL) continue;
-        const p = history[h.done[t]!]!.process;
-        if (p === undefined || p === null) continue;
+        const p = H.process[h.done[t]!]!;
+        if (p === NO_PROCESS) continue;
         for (const k of touched(t)) {
-          const id = String(p) + '/' + k;
+          const id = p + '/' + k;
           const a = last.get(id);
           if (a !== undefined) {
             const x = lastOf(a, k);
@@ -272,11 +307,11 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
         if (w) {
           return {
             type: 'wr',
-            key: keys.values[r.k],
-            value: r.v,
+            key: keyValue(r.k),
+            value: value(r.c),
             aMopIndex: w.i,
             bMopIndex: r.i,
-            text: `${bn} read key ${fmt(keys.values[r.k])} = ${fmt(r.v)}, which ${an} wrote`,
+            text: `${bn} read key ${fmt(keyValue(r.k))} = ${fmt(value(r.c))}, which ${an} wrote`,
           };
         }
       }
@@ -288,14 +323,16 @@ function analyze(h: TxnTable, opts: RwRegisterOptions): Analysis | { error: { ty
       if (!next) continue;
       const y = extW[b]!.find((w) => w.k === x.k && next.has(w.c));
       if (!y) continue;
-      const key = fmt(keys.values[x.k]);
+      const key = fmt(keyValue(x.k));
+      const xv = value(x.c);
+      const yv = value(y.c);
       const text =
         rel === WW
-          ? `${an} set key ${key} to ${fmt(x.v)}, and ${bn} set it to ${fmt(y.v)}, which came later in the version order`
+          ? `${an} set key ${key} to ${fmt(xv)}, and ${bn} set it to ${fmt(yv)}, which came later in the version order`
           : x.c === NIL
-            ? `${an} read key ${key} in its initial state (nil), and ${bn} set it to ${fmt(y.v)}, which came later`
-            : `${an} read key ${key} = ${fmt(x.v)}, and ${bn} set it to ${fmt(y.v)}, which came later in the version order`;
-      return { type: rel === WW ? 'ww' : 'rw', key: keys.values[x.k], value: x.v ?? null, nextValue: y.v, aMopIndex: x.i, bMopIndex: y.i, text };
+            ? `${an} read key ${key} in its initial state (nil), and ${bn} set it to ${fmt(yv)}, which came later`
+            : `${an} read key ${key} = ${fmt(xv)}, and ${bn} set it to ${fmt(yv)}, which came later in the version order`;
+      return { type: rel === WW ? 'ww' : 'rw', key: keyValue(x.k), value: xv, nextValue: yv, aMopIndex: x.i, bMopIndex: y.i, text };
     }
     return null;
   };
@@ -309,15 +346,15 @@ function push<K>(m: Map<K, number[]>, k: K, t: number): void {
   else m.set(k, [t]);
 }
 
-/** Cycles in each key's version graph, as `{ key, scc }` with the values involved. */
-function versionCycles(graphs: Map<Canon, Set<Canon>>[], keyValues: unknown[]): { key: unknown; scc: unknown[] }[] {
-  const out: { key: unknown; scc: unknown[] }[] = [];
+/** Cycles in each key's version graph, as the key id and the value codes involved. */
+function versionCycles(graphs: VersionGraphs): { key: number; scc: number[] }[] {
+  const out: { key: number; scc: number[] }[] = [];
   for (let k = 0; k < graphs.length; k++) {
     const g = graphs[k]!;
     if (g.size === 0) continue;
-    const ids = new Map<Canon, number>();
-    const names: Canon[] = [];
-    const id = (c: Canon) => {
+    const ids = new Map<number, number>();
+    const names: number[] = [];
+    const id = (c: number) => {
       let i = ids.get(c);
       if (i === undefined) {
         i = names.length;
@@ -340,7 +377,7 @@ function versionCycles(graphs: Map<Canon, Set<Canon>>[], keyValues: unknown[]): 
     const d = new Int32Array(src.length);
     for (let e = 0; e < src.length; e++) d[fill[src.data[e]!]!++] = dst.data[e]!;
     const comps = tarjan(nv, start, d, new Uint8Array(src.length).fill(1), 1);
-    const members = new Map<number, Canon[]>();
+    const members = new Map<number, number[]>();
     for (let v = 0; v < nv; v++) {
       const c = comps.comp[v]!;
       if (comps.size[c]! < 2) continue;
@@ -348,18 +385,9 @@ function versionCycles(graphs: Map<Canon, Set<Canon>>[], keyValues: unknown[]): 
       if (l) l.push(names[v]!);
       else members.set(c, [names[v]!]);
     }
-    for (const vs of members.values()) out.push({ key: keyValues[k], scc: vs.map(decanon) });
+    for (const vs of members.values()) out.push({ key: k, scc: vs });
   }
   return out;
-}
-
-/** Back from a canonical value to a plain one, for reports. */
-function decanon(c: Canon): unknown {
-  if (c === NIL) return null;
-  if (typeof c === 'number') return c;
-  if (c.startsWith('\u0000\u0000')) return c.slice(2);
-  if (c.startsWith('\u0000')) return c.slice(1);
-  return c;
 }
 
 /**
@@ -369,11 +397,11 @@ function decanon(c: Canon): unknown {
 function realtimeVersions(
   h: TxnTable,
   touched: (t: number) => number[],
-  lastOf: (t: number, k: number) => Canon | undefined,
-  firstOf: (t: number, k: number) => Canon | undefined,
-  link: (k: number, a: Canon, b: Canon) => void,
+  lastOf: (t: number, k: number) => number | undefined,
+  firstOf: (t: number, k: number) => number | undefined,
+  link: (k: number, a: number, b: number) => void,
 ): void {
-  const event = new Int32Array(h.history.length).fill(-1);
+  const event = new Int32Array(h.hist.length).fill(-1);
   for (let t = 0; t < h.n; t++) {
     if (h.type[t] === FAIL) continue;
     if (h.invoke[t]! >= 0) event[h.invoke[t]!] = t;

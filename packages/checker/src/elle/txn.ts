@@ -3,6 +3,7 @@
  * every transaction gets a dense integer id (its vertex in the dependency graph).
  */
 import type { Op } from '@gyre/history';
+import { type TxnHistory, NO_PROCESS, S_LIST, T_FAIL, T_INVOKE, T_OK } from './compact';
 import { type EdgeSource, PROCESS, REALTIME } from './graph';
 import { type Alloc, HEAP } from './values';
 
@@ -12,7 +13,7 @@ export const FAIL = 2;
 
 /** The transactions of a history. Ids are assigned in completion order; open invocations come last. */
 export interface TxnTable {
-  history: readonly Op[];
+  hist: TxnHistory;
   /** Number of transactions. */
   n: number;
   /** History position of the op whose value is the transaction (the completion, or the invocation if it has no usable value). */
@@ -29,36 +30,38 @@ export interface TxnTable {
 
 /** The op that stands for transaction `t` in anomaly reports (its completion). */
 export function opOf(h: TxnTable, t: number): Op {
-  return h.history[h.done[t]!]!;
+  return h.hist.op(h.done[t]!);
 }
 
 /**
  * Pairs invocations with completions by process and keeps the pairs whose value is a list (a
  * transaction); nemesis operations are skipped. Ops may lack `process` (they then pair in order).
  */
-export function txnTable(history: readonly Op[], alloc: Alloc = HEAP): TxnTable {
-  const len = history.length;
+export function txnTable(hist: TxnHistory, alloc: Alloc = HEAP): TxnTable {
+  const len = hist.length;
   const at = alloc.i32(len);
   const done = alloc.i32(len);
   const invoke = alloc.i32(len);
   const type = alloc.u8(len);
+  const { process, shape, mopStart, nemesis } = hist;
+  const types = hist.type;
   // Open invocations by process: small non-negative integer processes in an array, others in a map.
   const openSmall: number[] = [];
-  const openOther = new Map<unknown, number>();
+  const openOther = new Map<number, number>();
   const unmatched: number[] = [];
   let n = 0;
   let mops = 0;
   for (let i = 0; i < len; i++) {
-    const op = history[i]!;
-    const p = op.process;
-    const small = typeof p === 'number' && (p & 0xfffff) === p;
-    if (op.type === 'invoke') {
+    const p = process[i]!;
+    const small = p >= 0;
+    const ty = types[i]!;
+    if (ty === T_INVOKE) {
       if (small) {
         while (openSmall.length <= p) openSmall.push(-1);
         const prev = openSmall[p]!;
         if (prev >= 0) unmatched.push(prev);
         openSmall[p] = i;
-      } else if (p !== 'nemesis') {
+      } else if (p !== nemesis) {
         const prev = openOther.get(p);
         if (prev !== undefined) unmatched.push(prev);
         openOther.set(p, i);
@@ -73,38 +76,35 @@ export function txnTable(history: readonly Op[], alloc: Alloc = HEAP): TxnTable 
         openSmall[p] = -1;
       }
     } else {
-      if (p === 'nemesis') continue;
+      if (p === nemesis) continue;
       inv = openOther.get(p);
       if (inv !== undefined) openOther.delete(p);
     }
     let src = i;
-    let value = op.value;
-    if (!Array.isArray(value)) {
-      if (inv === undefined || !Array.isArray(history[inv]!.value) || op.type === 'ok') continue;
+    if (!(shape[i]! & S_LIST)) {
+      if (inv === undefined || !(shape[inv]! & S_LIST) || ty === T_OK) continue;
       src = inv;
-      value = history[inv]!.value;
     }
-    mops += (value as unknown[]).length;
+    mops += mopStart[src + 1]! - mopStart[src]!;
     at[n] = src;
     done[n] = i;
     invoke[n] = inv ?? -1;
-    type[n] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
+    type[n] = ty === T_OK ? OK : ty === T_FAIL ? FAIL : INFO;
     n++;
   }
   for (const i of openSmall) if (i >= 0) unmatched.push(i);
   for (const i of openOther.values()) unmatched.push(i);
   unmatched.sort((a, b) => a - b);
   for (const i of unmatched) {
-    const value = history[i]!.value;
-    if (!Array.isArray(value)) continue;
-    mops += value.length;
+    if (!(shape[i]! & S_LIST)) continue;
+    mops += mopStart[i + 1]! - mopStart[i]!;
     at[n] = i;
     done[n] = i;
     invoke[n] = i;
     type[n] = INFO;
     n++;
   }
-  return { history, n, at: at.subarray(0, n), done: done.subarray(0, n), invoke: invoke.subarray(0, n), type: type.subarray(0, n), mops };
+  return { hist, n, at: at.subarray(0, n), done: done.subarray(0, n), invoke: invoke.subarray(0, n), type: type.subarray(0, n), mops };
 }
 
 /**
@@ -115,8 +115,8 @@ export function txnTable(history: readonly Op[], alloc: Alloc = HEAP): TxnTable 
  * Indeterminate (info) transactions get incoming edges only; failed ones none.
  */
 export function realtimeSource(h: TxnTable, alloc: Alloc = HEAP): EdgeSource {
-  const { n, history } = h;
-  const event = alloc.i32(history.length).fill(-1);
+  const { n } = h;
+  const event = alloc.i32(h.hist.length).fill(-1);
   for (let t = 0; t < n; t++) {
     if (h.type[t] === FAIL) continue;
     const inv = h.invoke[t]!;
@@ -147,11 +147,11 @@ export function realtimeSource(h: TxnTable, alloc: Alloc = HEAP): EdgeSource {
 /** Process edges: each ok or info transaction follows the previous one of its process. */
 export function processSource(h: TxnTable): EdgeSource {
   return (emit) => {
-    const last = new Map<unknown, number>();
+    const last = new Map<number, number>();
     for (let t = 0; t < h.n; t++) {
       if (h.type[t] === FAIL) continue;
-      const p = h.history[h.done[t]!]!.process;
-      if (p === undefined || p === null) continue;
+      const p = h.hist.process[h.done[t]!]!;
+      if (p === NO_PROCESS) continue;
       const prev = last.get(p);
       if (prev !== undefined) emit(prev, t, PROCESS);
       last.set(p, t);

@@ -16,47 +16,40 @@ export function canon(x: unknown): Canon {
   return '\u0000' + valueKey(x);
 }
 
-/** Clojure-style equality, fast for numbers and strings. */
-export function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  const ta = typeof a;
-  if (ta === typeof b && (ta === 'number' || ta === 'string')) return false;
-  return canon(a) === canon(b);
-}
-
 /** Interns canonical keys as dense integers. */
 export class Interner {
   private readonly ids = new Map<Canon, number>();
-  // Ids of small non-negative integers (-1: none yet), the usual keys, looked up without hashing;
-  // a JS array, so that growing it allocates nothing outside the heap.
+  // Ids of small non-negative integers (-1: none yet), the usual keys, looked up without hashing
+  // (and never put in the map); a JS array, so that growing it allocates nothing outside the heap.
   private readonly small: number[] = [];
   /** The original value of each id (the first one seen). */
   readonly values: unknown[] = [];
   /** The id of `x`, allocating one if needed. */
   id(x: unknown): number {
-    if (typeof x === 'number' && (x & 0xfffff) === x) {
-      const s = this.small[x];
+    const c = typeof x === 'number' ? x : canon(x);
+    if (typeof c === 'number' && (c & 0xfffff) === c) {
+      const s = this.small[c];
       if (s !== undefined && s >= 0) return s;
-      while (this.small.length < x) this.small.push(-1);
-      const i = this.slow(x);
-      this.small[x] = i;
+      while (this.small.length < c) this.small.push(-1);
+      const i = this.values.length;
+      this.values.push(x);
+      this.small[c] = i;
       return i;
     }
-    return this.slow(x);
-  }
-  private slow(x: unknown): number {
-    const c = canon(x);
-    let i = this.ids.get(c);
+    const k = typeof x === 'number' ? canon(x) : c;
+    let i = this.ids.get(k);
     if (i === undefined) {
       i = this.values.length;
-      this.ids.set(c, i);
+      this.ids.set(k, i);
       this.values.push(x);
     }
     return i;
   }
   /** The id of `x`, or -1. */
   find(x: unknown): number {
-    return this.ids.get(canon(x)) ?? -1;
+    const c = canon(x);
+    if (typeof c === 'number' && (c & 0xfffff) === c) return this.small[c] ?? -1;
+    return this.ids.get(c) ?? -1;
   }
   get size(): number {
     return this.values.length;
@@ -86,15 +79,14 @@ export class IntList {
 }
 
 /**
- * A hash table from (key id, value) to an integer, for integer values that fit in 32 bits (open
- * addressing over typed arrays, no garbage); other values go to a `Map`.
+ * A hash table from a pair of 32-bit integers (a key id and a value code) to a non-negative
+ * integer: open addressing over one typed array, no garbage.
  */
 export class PairTable {
-  // Entries of three ints side by side (key id, value, stored integer) so a probe touches one cache line.
+  // Entries of three ints side by side (key id, value, stored integer + 1) so a probe touches one cache line.
   private t: Int32Array;
   private mask: number;
   private count = 0;
-  private readonly other = new Map<string, number>();
   constructor(
     expected = 1024,
     private readonly alloc: Alloc = HEAP,
@@ -115,50 +107,42 @@ export class PairTable {
     h ^= h >>> 15;
     return (Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13)) + (b ^ (b >> 31) ^ Math.imul(b >> 16, 0x85ebca77));
   }
-  /** The integer stored for (a, value), or -1. */
-  get(a: number, value: unknown): number {
-    if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
-    if (typeof value === 'number' && (value | 0) === value) {
-      const { t, mask } = this;
-      for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
-        const p = i * 3;
-        const v = t[p + 2]!;
-        if (v === 0) return -1;
-        if (t[p] === a && t[p + 1] === value) return v - 1;
+  // Collisions are probed with a step of their own (odd, so every slot is reached): the runs of
+  // consecutive slots that keys fill would otherwise merge into long linear probes.
+  private static step(a: number, b: number): number {
+    return (Math.imul(a ^ Math.imul(b, 0x27d4eb2d), 0x165667b1) >>> 7) | 1;
+  }
+  /** The integer stored for (a, b), or -1. */
+  get(a: number, b: number): number {
+    const { t, mask } = this;
+    const step = PairTable.step(a, b);
+    for (let i = PairTable.hash(a, b) & mask; ; i = (i + step) & mask) {
+      const p = i * 3;
+      const v = t[p + 2]!;
+      if (v === 0) return -1;
+      if (t[p] === a && t[p + 1] === b) return v - 1;
+    }
+  }
+  /** Stores x (≥ 0) for (a, b); returns the previous integer or -1. */
+  set(a: number, b: number, x: number): number {
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
+    const { t, mask } = this;
+    const step = PairTable.step(a, b);
+    for (let i = PairTable.hash(a, b) & mask; ; i = (i + step) & mask) {
+      const p = i * 3;
+      const v = t[p + 2]!;
+      if (v === 0) {
+        t[p] = a;
+        t[p + 1] = b;
+        t[p + 2] = x + 1;
+        this.count++;
+        return -1;
+      }
+      if (t[p] === a && t[p + 1] === b) {
+        t[p + 2] = x + 1;
+        return v - 1;
       }
     }
-    return this.other.get(PairTable.otherKey(a, value)) ?? -1;
-  }
-  /** Stores x (≥ 0) for (a, value); returns the previous integer or -1. */
-  set(a: number, value: unknown, x: number): number {
-    if (typeof value === 'bigint' && value >= -2147483648n && value <= 2147483647n) value = Number(value);
-    if (typeof value === 'number' && (value | 0) === value) {
-      if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
-      const { t, mask } = this;
-      for (let i = PairTable.hash(a, value) & mask; ; i = (i + 1) & mask) {
-        const p = i * 3;
-        const v = t[p + 2]!;
-        if (v === 0) {
-          t[p] = a;
-          t[p + 1] = value;
-          t[p + 2] = x + 1;
-          this.count++;
-          return -1;
-        }
-        if (t[p] === a && t[p + 1] === value) {
-          t[p + 2] = x + 1;
-          return v - 1;
-        }
-      }
-    }
-    const k = PairTable.otherKey(a, value);
-    const prev = this.other.get(k) ?? -1;
-    this.other.set(k, x);
-    return prev;
-  }
-  private static otherKey(a: number, value: unknown): string {
-    const c = canon(value);
-    return a + (typeof c === 'number' ? '#' : '$') + c;
   }
   private grow(): void {
     const old = this.t;
@@ -167,6 +151,77 @@ export class PairTable {
     this.mask = cap - 1;
     this.count = 0;
     for (let p = 0; p < old.length; p += 3) if (old[p + 2]! !== 0) this.set(old[p]!, old[p + 1]!, old[p + 2]! - 1);
+  }
+}
+
+/**
+ * A map from (key id, value code) to a non-negative integer, for pairs announced beforehand
+ * ({@link KeyValueTable.expect}, then {@link KeyValueTable.seal}). A key whose values are a narrow
+ * range of small integers (the usual case: 1, 2, 3, ... appended to each key) gets a slice of one
+ * dense array, indexed by value; the others share a {@link PairTable}. Lookups of the dense keys
+ * touch one small array, not a table the size of the history.
+ */
+export class KeyValueTable {
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
+  private readonly count: Int32Array;
+  private readonly base: Int32Array;
+  private dense: Int32Array = new Int32Array(0);
+  private sparse: PairTable | undefined;
+  constructor(
+    keys: number,
+    private readonly alloc: Alloc = HEAP,
+  ) {
+    this.lo = alloc.i32(keys).fill(0x7fffffff);
+    this.hi = alloc.i32(keys).fill(-1);
+    this.count = alloc.i32(keys);
+    this.base = alloc.i32(keys).fill(-1);
+  }
+  /** Announces a pair that {@link KeyValueTable.set} may store. */
+  expect(k: number, v: number): void {
+    if (v < 0) this.count[k] = -0x40000000;
+    else {
+      if (v < this.lo[k]!) this.lo[k] = v;
+      if (v > this.hi[k]!) this.hi[k] = v;
+    }
+    this.count[k]!++;
+  }
+  /** Lays the table out; call once, after every {@link KeyValueTable.expect}. */
+  seal(): void {
+    const { lo, hi, count, base } = this;
+    let dense = 0;
+    let sparse = 0;
+    for (let k = 0; k < count.length; k++) {
+      const c = count[k]!;
+      if (c === 0) continue;
+      const width = hi[k]! - lo[k]! + 1;
+      if (c > 0 && width <= 2 * c + 16) {
+        base[k] = dense;
+        dense += width;
+      } else sparse += c > 0 ? c : c + 0x40000000;
+    }
+    this.dense = this.alloc.i32(dense);
+    if (sparse > 0) this.sparse = new PairTable(sparse, this.alloc);
+  }
+  /** The integer stored for (k, v), or -1. */
+  get(k: number, v: number): number {
+    const b = this.base[k]!;
+    if (b >= 0) {
+      const lo = this.lo[k]!;
+      return v < lo || v > this.hi[k]! ? -1 : this.dense[b + v - lo]! - 1;
+    }
+    return this.sparse ? this.sparse.get(k, v) : -1;
+  }
+  /** Stores x (≥ 0) for an announced (k, v); returns the previous integer or -1. */
+  set(k: number, v: number, x: number): number {
+    const b = this.base[k]!;
+    if (b >= 0) {
+      const i = b + v - this.lo[k]!;
+      const prev = this.dense[i]! - 1;
+      this.dense[i] = x + 1;
+      return prev;
+    }
+    return this.sparse!.set(k, v, x);
   }
 }
 
@@ -184,6 +239,19 @@ export const HEAP: Alloc = {
   u8: (n) => new Uint8Array(n),
 };
 
+/** A buffer of `bytes`, shared when the platform has shared buffers (see {@link Arena} for why). */
+export function offHeap(bytes: number): ArrayBufferLike {
+  const Shared = (globalThis as { SharedArrayBuffer?: new (n: number) => ArrayBufferLike }).SharedArrayBuffer;
+  if (Shared) {
+    try {
+      return new Shared(bytes);
+    } catch {
+      // fall through to a plain buffer
+    }
+  }
+  return new ArrayBuffer(bytes);
+}
+
 /**
  * One buffer handed out in slices. V8 starts a full garbage collection whenever memory outside
  * the heap grows by some tens of megabytes past its last collection, and with a large history on
@@ -196,17 +264,11 @@ export class Arena implements Alloc {
   private readonly buf: ArrayBufferLike | undefined;
   private off = 0;
   constructor(bytes: number) {
-    const size = Math.max(0, Math.ceil(bytes / 8) * 8);
-    const Shared = (globalThis as { SharedArrayBuffer?: new (n: number) => ArrayBufferLike }).SharedArrayBuffer;
     let buf: ArrayBufferLike | undefined;
     try {
-      buf = Shared ? new Shared(size) : new ArrayBuffer(size);
+      buf = offHeap(Math.max(0, Math.ceil(bytes / 8) * 8));
     } catch {
-      try {
-        buf = new ArrayBuffer(size);
-      } catch {
-        buf = undefined;
-      }
+      buf = undefined;
     }
     this.buf = buf;
   }
