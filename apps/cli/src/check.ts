@@ -332,7 +332,7 @@ function printOutcome(file: string, args: CheckArgs, model: CheckModel, io: Chec
     io.out(`${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`);
     if (!many) io.out(`\n${OUTCOME[verdict]}\n`);
   }
-  return { code: CHECK_EXIT[verdict], details: [`${model.name}, ${format}, ${ops.length} history entries`, ...outcome.text].join('\n') };
+  return { code: CHECK_EXIT[verdict], details: [`${model.name}, ${format}, ${f.entries} history entries`, ...outcome.text].join('\n') };
 }
 
 /** The JUnit case of one checked file. */
