@@ -31,8 +31,10 @@ export interface LinearizableOptions<S = any> {
    */
   maxCacheEntries?: number;
   /**
-   * Cap on the memo's size in bytes per partition (an entry costs about 16 bytes plus one bit per op
-   * of the partition); the effective entry cap is the smaller of the two.
+   * Cap on the memo's size in bytes per partition. An entry costs about 24 bytes plus its key: the
+   * linearized set, stored whole (a bit per op) for partitions of up to 128 ops, else as the window
+   * of ops above the longest fully linearized prefix (a bit per op that overlaps the earliest
+   * pending one, and one per indeterminate op from the first one never linearized).
    * @defaultValue 512 MiB
    */
   maxCacheBytes?: number;
@@ -190,13 +192,13 @@ function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSte
     ret[i] = ops[i]!.retPos;
   }
   const search = new Search(aut, inv, ret);
-  const perEntry = 16 + 4 * Math.max(1, (ops.length + 31) >>> 5);
-  const limits: Limits = { deadline, now: ctx.now, maxEntries: Math.max(1, Math.min(ctx.maxEntries, Math.floor(ctx.maxBytes / perEntry))) };
-  // A portfolio of candidate orders with growing step budgets: how fast a linearization is found
-  // depends a lot on the order, and each run keeps what the others proved to fail.
+  const limits: Limits = { deadline, now: ctx.now, maxEntries: ctx.maxEntries, maxBytes: ctx.maxBytes };
+  // A portfolio of candidate orders with growing budgets of wasted steps: how fast a linearization
+  // is found depends a lot on the order, and each run keeps what the others proved to fail. A run
+  // that keeps going deeper is not stopped.
   for (let budget = 1000; ; budget *= 3) {
     for (const order of PORTFOLIO) {
-      const outcome = search.run(limits, { order, stepLimit: Math.min(budget, maxSteps - search.steps) });
+      const outcome = search.run(limits, { order, wasteLimit: budget, stepLimit: maxSteps - search.steps });
       if (outcome !== BUDGET || search.steps >= maxSteps) return { outcome, search };
     }
   }

@@ -1,5 +1,6 @@
 import type { Automaton } from './automaton';
 import { zobrist } from './hash';
+import { LinSet, WindowMemo, type Memo } from './memo';
 
 /** How a search ended. */
 export const VALID = 1;
@@ -27,6 +28,8 @@ export interface Limits {
   now: () => number;
   /** Cap on memoised configurations. */
   maxEntries: number;
+  /** Cap on the memo's bytes. @defaultValue Infinity */
+  maxBytes?: number;
 }
 
 /** Options for one run of a {@link Search}. */
@@ -35,93 +38,14 @@ export interface RunOptions {
   order?: Order;
   /** Stop after this many steps with {@link BUDGET}. @defaultValue Infinity */
   stepLimit?: number;
+  /**
+   * Stop with {@link BUDGET} once this many steps did not deepen the run's deepest configuration
+   * (backtracking, rejected candidates, memo hits): a run that keeps making progress is never
+   * stopped by it. @defaultValue Infinity
+   */
+  wasteLimit?: number;
   /** Do not stop at a full linearisation: report the state of each, and explore them all. */
   collect?: (state: number) => void;
-}
-
-/**
- * Memo of visited configurations (linearised set, state id): open addressing over a pool of
- * bitsets, keyed by an incremental Zobrist hash of the set mixed with a per-state key.
- */
-class ConfigCache {
-  count = 0;
-  private mask = 255;
-  private table: Int32Array;
-  private hashes: Int32Array;
-  private stateOf: Int32Array;
-  private bits: Uint32Array;
-  constructor(
-    private readonly words: number,
-    private readonly maxEntries: number,
-  ) {
-    const buf = new ArrayBuffer((256 + 128 + 128 + 128 * words) * 4);
-    this.table = new Int32Array(buf, 0, 256);
-    this.hashes = new Int32Array(buf, 1024, 128);
-    this.stateOf = new Int32Array(buf, 1536, 128);
-    this.bits = new Uint32Array(buf, 2048, 128 * words);
-  }
-
-  /** The new entry's index if (set, state) was added; -1 if already present; -2 if the cache is full. */
-  add(set: Uint32Array, state: number, h: number): number {
-    const W = this.words;
-    const table = this.table;
-    const mask = this.mask;
-    let i = h & mask;
-    for (;;) {
-      const e1 = table[i]!;
-      if (e1 === 0) break;
-      const e = e1 - 1;
-      if (this.hashes[e] === h && this.stateOf[e] === state) {
-        const bits = this.bits;
-        const base = e * W;
-        let w = 0;
-        while (w < W && bits[base + w] === set[w]) w++;
-        if (w === W) return -1;
-      }
-      i = (i + 1) & mask;
-    }
-    const e = this.count;
-    if (e >= this.maxEntries) return -2;
-    if (e >= this.hashes.length) this.growPool();
-    this.hashes[e] = h;
-    this.stateOf[e] = state;
-    this.bits.set(set, e * W);
-    table[i] = e + 1;
-    this.count = e + 1;
-    if (this.count * 2 > mask) this.rehash();
-    return e;
-  }
-
-  /** Forgets an entry (it will never match again). */
-  kill(e: number): void {
-    this.stateOf[e] = -1;
-  }
-
-  private growPool(): void {
-    const cap = Math.min(this.hashes.length * 2, Math.max(this.maxEntries, 1));
-    const h = new Int32Array(cap);
-    h.set(this.hashes);
-    this.hashes = h;
-    const s = new Int32Array(cap);
-    s.set(this.stateOf);
-    this.stateOf = s;
-    const b = new Uint32Array(cap * this.words);
-    b.set(this.bits);
-    this.bits = b;
-  }
-
-  private rehash(): void {
-    const size = (this.mask + 1) * 2;
-    const mask = size - 1;
-    const t = new Int32Array(size);
-    for (let e = 0; e < this.count; e++) {
-      let i = this.hashes[e]! & mask;
-      while (t[i] !== 0) i = (i + 1) & mask;
-      t[i] = e + 1;
-    }
-    this.table = t;
-    this.mask = mask;
-  }
 }
 
 let zobristTable = new Int32Array(0);
@@ -163,15 +87,20 @@ export class Search {
   private readonly stackUrgent: Int32Array;
   private readonly stackForced: Uint8Array;
   private readonly best: Int32Array;
-  private readonly set: Uint32Array;
+  /** How many entries of `best` agree with the stack of the current run. */
+  private bestSame = 0;
+  private readonly set: LinSet;
   private readonly determinate: number;
-  readonly words: number;
 
   steps = 0;
-  private cache: ConfigCache | undefined;
+  private cache: Memo | undefined;
   private readonly callOf: Int32Array;
   get cacheEntries(): number {
     return this.cache?.count ?? 0;
+  }
+  /** Bytes held by the memo. */
+  get cacheBytes(): number {
+    return this.cache?.bytes ?? 0;
   }
   /** Length of the longest linearised prefix found. */
   bestDepth = 0;
@@ -190,11 +119,13 @@ export class Search {
    * @param aut - the compiled model over the ops
    * @param inv - each op's call position (distinct, any increasing scale)
    * @param ret - each op's return position, or -1 for an op that never returned
+   * @param memo - makes the memo (tests compare memos)
    */
   constructor(
     readonly aut: Automaton,
     inv: ArrayLike<number>,
     ret: ArrayLike<number>,
+    private readonly memo: (n: number, limits: Limits) => Memo = (n, limits) => new WindowMemo(n, limits.maxEntries, limits.maxBytes ?? Infinity),
   ) {
     const n = aut.n;
     this.n = n;
@@ -209,10 +140,8 @@ export class Search {
     }
     this.E = E;
     this.determinate = det;
-    const W = Math.max(1, (n + 31) >>> 5);
-    this.words = W;
     // One buffer for every array of the search.
-    const ints = det + E + 2 * n + 2 * (E + 2) + 5 * n + W;
+    const ints = det + E + 2 * n + 2 * (E + 2) + 5 * n;
     const buf = new ArrayBuffer(ints * 4 + E + 2 * n);
     let off = 0;
     const i32 = (len: number): Int32Array => {
@@ -231,8 +160,6 @@ export class Search {
     this.stackEntry = i32(n);
     this.stackUrgent = i32(n);
     this.best = i32(n);
-    this.set = new Uint32Array(buf, off, W);
-    off += W * 4;
     this.isCall = new Uint8Array(buf, off, E);
     this.readOnly = new Uint8Array(buf, off + E, n);
     this.stackForced = new Uint8Array(buf, off + E + n, n);
@@ -262,11 +189,11 @@ export class Search {
       if (this.isCall[j]) this.callOf[this.evOp[j]!] = j;
       else this.retOf[this.evOp[j]!] = j;
     }
+    this.set = new LinSet(n, ret);
     this.head = E;
     this.tail = E + 1;
     this.zob = zobristKeys(n);
-    const ro = aut.model.readOnly;
-    if (ro) for (let i = 0; i < n; i++) this.readOnly[i] = ro.call(aut.model, aut.ops[i]!) ? 1 : 0;
+    this.readOnly.set(aut.readOnly);
   }
 
   private reset(): void {
@@ -342,13 +269,15 @@ export class Search {
     const { next, prev, evOp, isCall, retOf, zob, head, tail, aut, readOnly } = this;
     const order = options.order ?? FORWARD;
     const collect = options.collect;
-    const W = this.words;
-    const cache = (this.cache ??= new ConfigCache(W, limits.maxEntries));
+    const cache = (this.cache ??= this.memo(this.n, limits));
     const { set, stackEv, stackState, stackForced, stackEntry, stackUrgent, best } = this;
-    set.fill(0);
+    set.clear();
+    this.bestSame = 0;
     const { deadline, now } = limits;
     const timed = deadline < Infinity;
     const stepLimit = options.stepLimit ?? Infinity;
+    const wasteLimit = options.wasteLimit ?? Infinity;
+    let deepest = 0;
     let checkMask = 15;
     let lastCheck = timed ? now() : 0;
     let remaining = this.determinate;
@@ -370,7 +299,7 @@ export class Search {
     let fresh = true;
     let outcome: Outcome;
     for (;;) {
-      if (++steps > stepLimit) {
+      if (++steps > stepLimit || steps - deepest > wasteLimit) {
         for (let d = 0; d < depth; d++) cache.kill(stackEntry[d]!);
         outcome = BUDGET;
         break;
@@ -416,9 +345,7 @@ export class Search {
       }
       if (pushEntry >= 0) {
         const op = evOp[pushEntry]!;
-        const w = op >>> 5;
-        const bit = 1 << (op & 31);
-        set[w]! |= bit;
+        set.add(op);
         const nh = h ^ zob[op]!;
         const added = cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
         if (added >= 0) {
@@ -442,9 +369,11 @@ export class Search {
             next[rp] = rn;
             remaining--;
           }
+          if (depth > deepest) deepest = depth;
           if (depth > this.bestDepth) {
             this.bestDepth = depth;
-            for (let d = 0; d < depth; d++) best[d] = evOp[stackEv[d]!]!;
+            for (let d = this.bestSame; d < depth; d++) best[d] = evOp[stackEv[d]!]!;
+            this.bestSame = depth;
             pendingFail = true;
           }
           if (remaining === 0) {
@@ -458,7 +387,7 @@ export class Search {
           fresh = true;
           continue;
         }
-        set[w]! &= ~bit;
+        set.remove(op);
         if (added === -2) {
           outcome = CACHE_FULL;
           break;
@@ -481,10 +410,11 @@ export class Search {
       while (more) {
         if (depth === 0) break;
         depth--;
+        if (this.bestSame > depth) this.bestSame = depth;
         const e = stackEv[depth]!;
         state = stackState[depth]!;
         const op = evOp[e]!;
-        set[op >>> 5]! &= ~(1 << (op & 31));
+        set.remove(op);
         h ^= zob[op]!;
         const r = retOf[op]!;
         if (r >= 0) {

@@ -1,0 +1,253 @@
+/**
+ * The memo of visited search configurations (linearized set, state), and the linearized set itself.
+ *
+ * A configuration's linearized set is kept in two forms: a bitset over all ops (`full`), and two
+ * windows, one over the determinate ops and one over the indeterminate ones, each numbered in
+ * invocation order. Every op below a window's `low` is linearized and none at or above its `high`
+ * is, so a window's words from `low` to `high` describe its part of the set exactly. The
+ * determinate window is no wider than the ops that overlap the earliest pending determinate op, so
+ * for a long history at bounded concurrency a memo entry costs a few words, not a bit per op.
+ */
+
+/** The linearized set of the current configuration, updated as ops are linearized and undone. */
+export class LinSet {
+  /** Bit per op (op ids). */
+  readonly full: Uint32Array;
+  /** Bit per determinate op, then per indeterminate op, each in invocation order. */
+  readonly parts: [Window, Window];
+  private readonly slot: Int32Array;
+  private readonly part: Uint8Array;
+
+  /** @param ret - for each of the `n` ops, its return position, or -1 when it has none (indeterminate) */
+  constructor(n: number, ret: ArrayLike<number>) {
+    this.full = new Uint32Array(Math.max(1, (n + 31) >>> 5));
+    this.slot = new Int32Array(n);
+    this.part = new Uint8Array(n);
+    let d = 0;
+    let i = 0;
+    for (let op = 0; op < n; op++) {
+      if (ret[op]! >= 0) this.slot[op] = d++;
+      else {
+        this.slot[op] = i++;
+        this.part[op] = 1;
+      }
+    }
+    this.parts = [new Window(d), new Window(i)];
+  }
+
+  add(op: number): void {
+    this.full[op >>> 5]! |= 1 << (op & 31);
+    this.parts[this.part[op]!]!.add(this.slot[op]!);
+  }
+
+  remove(op: number): void {
+    this.full[op >>> 5]! &= ~(1 << (op & 31));
+    this.parts[this.part[op]!]!.remove(this.slot[op]!);
+  }
+
+  clear(): void {
+    this.full.fill(0);
+    this.parts[0].clear();
+    this.parts[1].clear();
+  }
+}
+
+/** A set of small integers with every member below `low` and none at or above `high`. */
+class Window {
+  readonly bits: Uint32Array;
+  /** The smallest non-member. */
+  low = 0;
+  /** One past the largest member, or `low` when there is none above it. */
+  high = 0;
+  constructor(size: number) {
+    this.bits = new Uint32Array(Math.max(1, (size + 31) >>> 5));
+  }
+
+  add(i: number): void {
+    const bits = this.bits;
+    bits[i >>> 5]! |= 1 << (i & 31);
+    if (i >= this.high) this.high = i + 1;
+    if (i === this.low) {
+      const high = this.high;
+      let low = i + 1;
+      while (low < high) {
+        const word = bits[low >>> 5]!;
+        if ((low & 31) === 0 && word === 0xffffffff) low += 32;
+        else if ((word & (1 << (low & 31))) !== 0) low++;
+        else break;
+      }
+      this.low = low;
+    }
+  }
+
+  remove(i: number): void {
+    const bits = this.bits;
+    bits[i >>> 5]! &= ~(1 << (i & 31));
+    if (i < this.low) this.low = i;
+    if (i + 1 === this.high) {
+      const low = this.low;
+      let high = i;
+      while (high > low) {
+        const word = bits[(high - 1) >>> 5]!;
+        if ((high & 31) === 0 && word === 0) high -= 32;
+        else if ((word & (1 << ((high - 1) & 31))) === 0) high--;
+        else break;
+      }
+      this.high = high;
+    }
+  }
+
+  clear(): void {
+    this.bits.fill(0);
+    this.low = 0;
+    this.high = 0;
+  }
+}
+
+/** A memo of configurations: adds (set, state) unless present. */
+export interface Memo {
+  /** Entries added. */
+  readonly count: number;
+  /** Bytes held (an estimate for reference memos). */
+  readonly bytes: number;
+  /**
+   * Adds the configuration; returns its entry (>= 0) if it was new, -1 if it was already there,
+   * -2 if the memo is full.
+   * @param hash - a hash of (set, state), equal for equal configurations
+   */
+  add(set: LinSet, state: number, hash: number): number;
+  /** Forgets an entry: it will never match again. */
+  kill(entry: number): void;
+}
+
+/** Sets of at most this many words are stored whole; larger ones by their two windows. */
+const WHOLE_WORDS = 4;
+
+/**
+ * Open addressing over entries that are appended to flat pools: per entry its hash, state and the
+ * offset of its key words; the key is the whole bitset for small op counts, else
+ * `[lowWordD, lenD, lowWordI, wordsD..., wordsI...]` (the windows from the word holding `low` to the
+ * word holding `high - 1`). The key is a function of the set, and the set of the key, so equal keys
+ * mean equal sets.
+ */
+export class WindowMemo implements Memo {
+  count = 0;
+  private mask = 255;
+  /** Slot i: `table[2i]` the entry's hash, `table[2i + 1]` the entry + 1 (0 when empty). */
+  private table = new Int32Array(512);
+  private stateOf = new Int32Array(128);
+  /** Key of entry e: pool[off[e] .. off[e + 1]). */
+  private off = new Int32Array(129);
+  private pool: Uint32Array;
+  private key: Uint32Array;
+  private readonly whole: boolean;
+
+  constructor(
+    n: number,
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {
+    const W = Math.max(1, (n + 31) >>> 5);
+    this.whole = W <= WHOLE_WORDS;
+    this.key = new Uint32Array(this.whole ? W : 3 + 2 * W + 2);
+    this.pool = new Uint32Array(128 * Math.min(W, 8));
+  }
+
+  get bytes(): number {
+    return this.table.length * 4 + this.stateOf.length * 8 + this.pool.length * 4;
+  }
+
+  add(set: LinSet, state: number, h: number): number {
+    let key: Uint32Array;
+    let K: number;
+    if (this.whole) {
+      key = set.full;
+      K = key.length;
+    } else {
+      key = this.key;
+      const [d, i] = set.parts;
+      const d0 = d.low >>> 5;
+      const dn = ((d.high + 31) >>> 5) - d0;
+      const i0 = i.low >>> 5;
+      const iN = ((i.high + 31) >>> 5) - i0;
+      key[0] = d0;
+      key[1] = dn;
+      key[2] = i0;
+      let k = 3;
+      for (let w = 0; w < dn; w++) key[k++] = d.bits[d0 + w]!;
+      for (let w = 0; w < iN; w++) key[k++] = i.bits[i0 + w]!;
+      K = k;
+    }
+    const table = this.table;
+    const mask = this.mask;
+    const pool = this.pool;
+    const off = this.off;
+    let slot = h & mask;
+    for (;;) {
+      const e1 = table[2 * slot + 1]!;
+      if (e1 === 0) break;
+      if (table[2 * slot] === h) {
+        const e = e1 - 1;
+        const base = off[e]!;
+        if (this.stateOf[e] === state && off[e + 1]! - base === K) {
+          let w = 0;
+          while (w < K && pool[base + w] === key[w]) w++;
+          if (w === K) return -1;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    const e = this.count;
+    const end = off[e]!;
+    if (e >= this.maxEntries || this.bytes + 32 + K * 4 > this.maxBytes) return -2;
+    if (e + 1 >= this.stateOf.length) this.growEntries();
+    if (end + K > this.pool.length) this.growPool(end + K);
+    this.stateOf[e] = state;
+    const p = this.pool;
+    for (let w = 0; w < K; w++) p[end + w] = key[w]!;
+    this.off[e + 1] = end + K;
+    table[2 * slot] = h;
+    table[2 * slot + 1] = e + 1;
+    this.count = e + 1;
+    if (this.count * 2 > mask) this.rehash();
+    return e;
+  }
+
+  kill(e: number): void {
+    this.stateOf[e] = -1;
+  }
+
+  private growEntries(): void {
+    const cap = this.stateOf.length * 2;
+    const s = new Int32Array(cap);
+    s.set(this.stateOf);
+    this.stateOf = s;
+    const o = new Int32Array(cap + 1);
+    o.set(this.off);
+    this.off = o;
+  }
+
+  private growPool(need: number): void {
+    const p = new Uint32Array(Math.max(need, this.pool.length * 2));
+    p.set(this.pool);
+    this.pool = p;
+  }
+
+  private rehash(): void {
+    const old = this.table;
+    const size = (this.mask + 1) * 2;
+    const mask = size - 1;
+    const t = new Int32Array(2 * size);
+    for (let j = 0; j < old.length; j += 2) {
+      const e1 = old[j + 1]!;
+      if (e1 === 0) continue;
+      const h = old[j]!;
+      let i = h & mask;
+      while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
+      t[2 * i] = h;
+      t[2 * i + 1] = e1;
+    }
+    this.table = t;
+    this.mask = mask;
+  }
+}
