@@ -4,6 +4,7 @@ import type { Validity } from '../validity';
 import { Automaton } from './automaton';
 import type { LinOp, Model } from './model';
 import { describeLinOp } from './models';
+import type { Memo } from './memo';
 import { prepare, relax, renumber, type Partition, type PreparedOp } from './prepare';
 import { BUDGET, CACHE_FULL, FORWARD, INVALID, REVERSE, Search, TIMEOUT, URGENT, VALID, type Limits, type Order, type Outcome } from './search';
 
@@ -175,15 +176,17 @@ export interface LinearizableResult {
 const defaultNow = (): number => globalThis.performance.now();
 
 /** Search configuration shared by the partition checks. */
-interface Ctx {
+export interface Ctx {
   model: Model<any, any>;
   now: () => number;
   maxEntries: number;
   maxBytes: number;
+  /** Makes each search's memo (tests compare memos). @defaultValue a `WindowMemo` */
+  memo?: (n: number, limits: Limits) => Memo;
 }
 
 /** Checks one partition's ops; returns the outcome and the search (for its evidence). */
-function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSteps = Infinity): { outcome: Outcome; search: Search } {
+export function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSteps = Infinity): { outcome: Outcome; search: Search } {
   const aut = new Automaton(ctx.model, ops);
   const inv = new Float64Array(ops.length);
   const ret = new Float64Array(ops.length);
@@ -191,7 +194,7 @@ function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSte
     inv[i] = ops[i]!.invPos;
     ret[i] = ops[i]!.retPos;
   }
-  const search = new Search(aut, inv, ret);
+  const search = new Search(aut, inv, ret, ctx.memo);
   const limits: Limits = { deadline, now: ctx.now, maxEntries: ctx.maxEntries, maxBytes: ctx.maxBytes };
   // A portfolio of candidate orders with growing budgets of wasted steps: how fast a linearization
   // is found depends a lot on the order, and each run keeps what the others proved to fail. A run

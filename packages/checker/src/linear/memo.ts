@@ -53,7 +53,7 @@ export class LinSet {
 }
 
 /** A set of small integers with every member below `low` and none at or above `high`. */
-class Window {
+export class Window {
   readonly bits: Uint32Array;
   /** The smallest non-member. */
   low = 0;
@@ -146,9 +146,10 @@ export class WindowMemo implements Memo {
     n: number,
     private readonly maxEntries: number,
     private readonly maxBytes: number,
+    wholeWords = WHOLE_WORDS,
   ) {
     const W = Math.max(1, (n + 31) >>> 5);
-    this.whole = W <= WHOLE_WORDS;
+    this.whole = W <= wholeWords;
     this.key = new Uint32Array(this.whole ? W : 3 + 2 * W + 2);
     this.pool = new Uint32Array(128 * Math.min(W, 8));
   }

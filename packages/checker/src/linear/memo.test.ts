@@ -1,0 +1,280 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseJepsenLog, parseKvTrace, type Op } from '@gyre/history';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkOps, type Ctx } from './linearizable';
+import { LinSet, WindowMemo, type Memo } from './memo';
+import type { Model } from './model';
+import { casRegister, linKv, register, stringKv } from './models';
+import { prepare } from './prepare';
+import { VALID, INVALID } from './search';
+import { crashedWrites, linKvHistory } from './sim';
+
+/** The plain memo the window memo must behave exactly like: the whole set and the state, as a string. */
+class ReferenceMemo implements Memo {
+  private readonly keys = new Map<string, number>();
+  private readonly byEntry: string[] = [];
+  count = 0;
+  bytes = 0;
+  constructor(private readonly maxEntries = Infinity) {}
+  add(set: LinSet, state: number): number {
+    const k = `${state}:${set.full.join(',')}`;
+    if (this.keys.has(k)) return -1;
+    if (this.count >= this.maxEntries) return -2;
+    this.keys.set(k, this.count);
+    this.byEntry.push(k);
+    return this.count++;
+  }
+  kill(e: number): void {
+    if (this.keys.get(this.byEntry[e]!) === e) this.keys.delete(this.byEntry[e]!);
+  }
+}
+
+/** Each window's low and high from scratch: the smallest non-member, and one past the largest member (at least low). */
+function windowsOf(members: ReadonlySet<number>, ret: readonly number[]): [number, number][] {
+  const parts: number[][] = [[], []];
+  ret.forEach((r, op) => parts[r >= 0 ? 0 : 1]!.push(op));
+  return parts.map((ops) => {
+    let low = 0;
+    while (low < ops.length && members.has(ops[low]!)) low++;
+    let high = low;
+    ops.forEach((op, i) => {
+      if (members.has(op) && i + 1 > high) high = i + 1;
+    });
+    return [low, high];
+  });
+}
+
+/**
+ * Random op counts with random determinacy, and random toggles of membership: single ops (near the
+ * low end when `dense`, as the search's are) and runs of adds that fill whole words.
+ */
+const toggles = fc
+  .record({
+    n: fc.integer({ min: 1, max: 200 }),
+    indeterminate: fc.constantFrom(0, 0.1, 0.5, 0.9, 1),
+    seed: fc.nat(),
+    steps: fc.array(fc.tuple(fc.nat(), fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 70 }))), { minLength: 1, maxLength: 60 }),
+    dense: fc.boolean(),
+  })
+  .map(({ n, indeterminate, seed, steps, dense }) => {
+    let x = seed | 1;
+    const rand = (): number => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 2 ** 32;
+    };
+    const ret = Array.from({ length: n }, (_, i) => (rand() < indeterminate ? -1 : i));
+    const members = new Set<number>();
+    const ops: number[] = [];
+    for (const [s, len] of steps) {
+      const at = dense ? s % Math.min(n, 40) : s % n;
+      if (len === 1) {
+        ops.push(at);
+        if (members.has(at)) members.delete(at);
+        else members.add(at);
+      } else {
+        for (let op = at; op < Math.min(n, at + len); op++) {
+          if (members.has(op)) continue;
+          members.add(op);
+          ops.push(op);
+        }
+      }
+    }
+    return { n, ret, ops };
+  });
+
+describe('LinSet', () => {
+  it('keeps each window exact: every member below low, none at or above high', () => {
+    fc.assert(
+      fc.property(toggles, ({ n, ret, ops }) => {
+        const set = new LinSet(n, ret);
+        const members = new Set<number>();
+        for (const op of ops) {
+          if (members.has(op)) {
+            members.delete(op);
+            set.remove(op);
+          } else {
+            members.add(op);
+            set.add(op);
+          }
+          const [d, i] = windowsOf(members, ret);
+          const got = [set.parts[0].low, set.parts[0].high, set.parts[1].low, set.parts[1].high];
+          if (got.join() !== [...d, ...i].join()) expect(got).toEqual([...d, ...i]);
+          for (let o = 0; o < n; o++) if (((set.full[o >>> 5]! >>> (o & 31)) & 1) !== (members.has(o) ? 1 : 0)) expect({ op: o, member: !members.has(o) }).toBe('in the bitset as in the set');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('WindowMemo', () => {
+  it('says "new" exactly when the plain memo does, on random sets and states, with entries forgotten', () => {
+    fc.assert(
+      fc.property(toggles, fc.array(fc.nat(3), { minLength: 4200, maxLength: 4200 }), fc.integer({ min: 0, max: 8 }), ({ n, ret, ops }, states, wholeWords) => {
+        const set = new LinSet(n, ret);
+        const memo = new WindowMemo(n, Infinity, Infinity, wholeWords);
+        const ref = new ReferenceMemo();
+        const members = new Set<number>();
+        let h = 0;
+        const live: number[][] = [];
+        ops.forEach((op, k) => {
+          if (members.has(op)) {
+            members.delete(op);
+            set.remove(op);
+          } else {
+            members.add(op);
+            set.add(op);
+          }
+          h ^= Math.imul(op + 1, 0x9e3779b9);
+          const state = states[k]!;
+          // A weak hash, so that different sets often collide and the keys themselves must tell them apart.
+          const a = memo.add(set, state, (h & 7) ^ state);
+          const b = ref.add(set, state);
+          expect(a >= 0).toBe(b >= 0);
+          if (a >= 0) live.push([a, b]);
+          if (k % 17 === 16 && live.length > 0) {
+            const [x, y] = live.splice(k % live.length, 1)[0]!;
+            memo.kill(x!);
+            ref.kill(y!);
+          }
+        });
+        expect(memo.count).toBe(ref.count);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** A set from a description per part: every op below `low`, plus a few more near it (a word apart, say). */
+const structuredSets = fc.record({
+  n: fc.integer({ min: 1, max: 160 }),
+  split: fc.constantFrom('alternate', 'halves', 'determinate', 'indeterminate'),
+  sets: fc.array(
+    fc.tuple(
+      fc.constantFrom(0, 1, 2, 31, 32, 33, 63, 64, 65, 96),
+      fc.subarray([1, 2, 3, 31, 32, 33, 63, 64]),
+      fc.constantFrom(0, 1, 2, 31, 32, 33, 63, 64, 65, 96),
+      fc.subarray([1, 2, 3, 31, 32, 33, 63, 64]),
+    ),
+    { minLength: 2, maxLength: 40 },
+  ),
+});
+
+describe('WindowMemo keys', () => {
+  it('are equal exactly when the sets are, even when every hash collides', () => {
+    fc.assert(
+      fc.property(structuredSets, ({ n, split, sets }) => {
+        const ret = Array.from({ length: n }, (_, i) =>
+          (split === 'alternate' ? i % 2 === 0 : split === 'halves' ? i < n / 2 : split === 'determinate') ? i : -1,
+        );
+        const parts: number[][] = [[], []];
+        ret.forEach((r, op) => parts[r >= 0 ? 0 : 1]!.push(op));
+        const memo = new WindowMemo(n, Infinity, Infinity, 0);
+        const ref = new ReferenceMemo();
+        for (const [dLow, dMore, iLow, iMore] of sets) {
+          const set = new LinSet(n, ret);
+          const ops = new Set<number>();
+          [[dLow, dMore, parts[0]!] as const, [iLow, iMore, parts[1]!] as const].forEach(([low, more, part]) => {
+            for (let k = 0; k < Math.min(low, part.length); k++) ops.add(part[k]!);
+            for (const m of more) if (low + m < part.length) ops.add(part[low + m]!);
+          });
+          for (const op of ops) set.add(op);
+          expect(memo.add(set, 0, 0) >= 0).toBe(ref.add(set, 0) >= 0);
+        }
+        expect(memo.count).toBe(ref.count);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+/** Every partition checked with the window memo (windows forced on) and with the plain memo: the searches must be the same. */
+function compareSearches(history: readonly Op[], model: Model<any, any>): { valid: number; invalid: number } {
+  const base = { model, now: () => 0, maxEntries: Infinity, maxBytes: Infinity };
+  const windowed: Ctx = { ...base, memo: (n) => new WindowMemo(n, Infinity, Infinity, 0) };
+  const plain: Ctx = { ...base, memo: () => new ReferenceMemo() };
+  let valid = 0;
+  let invalid = 0;
+  for (const p of prepare(history, model).partitions) {
+    const a = checkOps(windowed, p.ops, Infinity);
+    const b = checkOps(plain, p.ops, Infinity);
+    expect(a.outcome).toBe(b.outcome);
+    expect(a.search.steps).toBe(b.search.steps);
+    expect(a.search.cacheEntries).toBe(b.search.cacheEntries);
+    expect([...a.search.bestPath]).toEqual([...b.search.bestPath]);
+    expect(a.search.witness && [...a.search.witness]).toEqual(b.search.witness && [...b.search.witness]);
+    if (a.outcome === VALID) valid++;
+    if (a.outcome === INVALID) invalid++;
+  }
+  return { valid, invalid };
+}
+
+describe('searches with the window memo and with a plain memo are the same search', () => {
+  it('on random lin-kv histories with crashes, failures and lies', () => {
+    let valid = 0;
+    let invalid = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          ops: fc.integer({ min: 10, max: 300 }),
+          keys: fc.integer({ min: 1, max: 3 }),
+          processes: fc.integer({ min: 1, max: 8 }),
+          values: fc.integer({ min: 2, max: 6 }),
+          infoRate: fc.constantFrom(0, 0.02, 0.1),
+          lieRate: fc.constantFrom(0, 0, 0.005, 0.03),
+          seed: fc.nat().map(String),
+        }),
+        (o) => {
+          const r = compareSearches(linKvHistory(o), linKv());
+          valid += r.valid;
+          invalid += r.invalid;
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(valid).toBeGreaterThan(50);
+    expect(invalid).toBeGreaterThan(20);
+  });
+
+  it('on crashed writes, where the search tries every subset', () => {
+    for (const n of [6, 9]) {
+      expect(compareSearches(crashedWrites(n), register())).toEqual({ valid: 0, invalid: 1 });
+      expect(compareSearches(crashedWrites(n, true), register())).toEqual({ valid: 1, invalid: 0 });
+    }
+  });
+});
+
+function sharedData(): string | undefined {
+  const env = process.env['GYRE_SHARED_DATA'];
+  if (env) return env;
+  for (let dir = import.meta.dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'shared', 'data', 'README.md'))) return join(dir, 'shared', 'data');
+  }
+  return undefined;
+}
+
+describe('the same search on the reference histories, with their known verdicts', () => {
+  const data = sharedData()!;
+  const LINEARIZABLE = new Set('002 005 007 018 025 031 038 045 048 049 051 053 056 067 075 076 080 087 092 098 100 101 102'.split(' '));
+
+  it('the 102 etcd logs (cas-register)', () => {
+    const logs = readdirSync(join(data, 'etcd')).filter((f) => /^etcd_\d{3}\.log$/.test(f) && f !== 'etcd_095.log');
+    expect(logs).toHaveLength(102);
+    for (const f of logs) {
+      const r = compareSearches(parseJepsenLog(readFileSync(join(data, 'etcd', f), 'utf8')), casRegister());
+      expect(r, f).toEqual(LINEARIZABLE.has(f.slice(5, 8)) ? { valid: 1, invalid: 0 } : { valid: 0, invalid: 1 });
+    }
+  });
+
+  it('the kv traces c10-ok and c10-bad (string kv per key)', () => {
+    const ok = compareSearches(parseKvTrace(readFileSync(join(data, 'kv', 'c10-ok.txt'), 'utf8')), stringKv());
+    expect(ok.invalid).toBe(0);
+    expect(ok.valid).toBeGreaterThan(1);
+    const bad = compareSearches(parseKvTrace(readFileSync(join(data, 'kv', 'c10-bad.txt'), 'utf8')), stringKv());
+    expect(bad.invalid).toBeGreaterThan(0);
+  });
+});
