@@ -64,8 +64,12 @@ export interface LinearizableOptions<S = any> {
   maxStates?: number;
 }
 
-/** Why a verdict is `'unknown'`. */
-export type UnknownCause = 'timeout' | 'cache-limit' | 'not-checked';
+/**
+ * Why a verdict is `'unknown'`: the time or memo budget ran out, the partition was not checked (an
+ * earlier one was invalid), or there was no operation to check (`'no-operations'`: a history of
+ * nemesis entries, failed ops and unanswered reads only; a verdict on nothing is not valid).
+ */
+export type UnknownCause = 'timeout' | 'cache-limit' | 'not-checked' | 'no-operations';
 
 /** A state with its text. */
 export interface DescribedState {
@@ -156,7 +160,8 @@ export interface PartitionResult {
  * The result of {@link linearizable}.
  *
  * - `valid`: `true` when every partition has a linearization; `false` when one has none; `'unknown'`
- *   when a partition ran out of time or cache (see `cause`) and none was found invalid.
+ *   when a partition ran out of time or cache (see `cause`) and none was found invalid, or when
+ *   there was no operation to check (cause `'no-operations'`).
  * - `partitions`: one entry per partition, in the order checked (smallest first).
  * - `failure`: evidence for the first invalid partition (see {@link LinearFailure}).
  */
@@ -261,6 +266,7 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
       if (!options.allPartitions) stop = true;
     }
   }
+  if (prepared.opCount === 0) cause = 'no-operations';
   const valid: Validity = anyFalse ? false : cause ? 'unknown' : true;
   const out: LinearizableResult = { valid, model: options.model.name, opCount: prepared.opCount, failedOps: prepared.failed, partitions: results };
   if (valid === 'unknown') out.cause = cause;

@@ -48,14 +48,14 @@ export interface Prepared {
 /**
  * Pairs invocations with completions (per process, in history order), drops `fail`ed ops and
  * indeterminate read-only ops, builds {@link LinOp}s and splits them by the model's partition key.
- * Non-client entries (the nemesis) are ignored.
+ * The nemesis's entries are ignored; every other process is a client, whatever its id (`3`, `"c0"`).
  */
 export function prepare(history: readonly Op[], model: Model<any, any>): Prepared {
   const open = new Map<ProcessId, number>();
   const completionOf = new Int32Array(history.length).fill(-1);
   for (let j = 0; j < history.length; j++) {
     const op = history[j]!;
-    if (typeof op.process !== 'number') continue;
+    if (op.process === 'nemesis') continue;
     if (op.type === 'invoke') open.set(op.process, j);
     else {
       const i = open.get(op.process);
@@ -73,7 +73,7 @@ export function prepare(history: readonly Op[], model: Model<any, any>): Prepare
   let opCount = 0;
   for (let j = 0; j < history.length; j++) {
     const inv = history[j]!;
-    if (inv.type !== 'invoke' || typeof inv.process !== 'number') continue;
+    if (inv.type !== 'invoke' || inv.process === 'nemesis') continue;
     const c = completionOf[j]!;
     const completion = c >= 0 ? history[c] : undefined;
     if (completion?.type === 'fail') {
