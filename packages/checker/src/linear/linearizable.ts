@@ -46,11 +46,13 @@ export interface LinearizableOptions<S = any> {
    */
   allPartitions?: boolean;
   /**
-   * Gather evidence for the first invalid partition: the failing op, a shrunk stretch, the states
-   * before the failing op. The longest prefix is always reported.
+   * Gather evidence for the first invalid partition (`true`), or for every invalid partition checked
+   * (`'all'`, see `failures`): the failing op, a shrunk stretch, the states before the failing op.
+   * With `false`, `failure` is built from the search alone (the op that blocked the longest prefix
+   * and the state after it), at no extra cost. The longest prefix is always reported.
    * @defaultValue true
    */
-  explain?: boolean;
+  explain?: boolean | 'all';
   /**
    * Time budget in milliseconds for gathering evidence; it never extends past `timeLimit`. When it
    * runs out the evidence is still sound, only less small (`stretch.truncated`, `statesTruncated`).
@@ -164,6 +166,7 @@ export interface PartitionResult {
  *   there was no operation to check (cause `'no-operations'`).
  * - `partitions`: one entry per partition, in the order checked (smallest first).
  * - `failure`: evidence for the first invalid partition (see {@link LinearFailure}).
+ * - `failures`: with `explain: 'all'`, evidence for every invalid partition, in the order checked.
  */
 export interface LinearizableResult {
   valid: Validity;
@@ -176,6 +179,7 @@ export interface LinearizableResult {
   failedOps: number;
   partitions: PartitionResult[];
   failure?: LinearFailure;
+  failures?: LinearFailure[];
 }
 
 const defaultNow = (): number => globalThis.performance.now();
@@ -243,6 +247,7 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
   const parts = prepared.partitions.map((p, order) => ({ p, order })).sort((a, b) => a.p.ops.length - b.p.ops.length || a.order - b.order);
   const results: PartitionResult[] = [];
   let failure: LinearFailure | undefined;
+  const failures: LinearFailure[] = [];
   let stop = false;
   let anyFalse = false;
   let cause: UnknownCause | undefined;
@@ -262,7 +267,8 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
     results.push(r);
     if (outcome === INVALID) {
       anyFalse = true;
-      if (!failure) failure = explain(ctx, p, search, options, deadline);
+      if (!failure) failures.push((failure = explain(ctx, p, search, options, deadline)));
+      else if (options.explain === 'all') failures.push(explain(ctx, p, search, options, deadline));
       if (!options.allPartitions) stop = true;
     }
   }
@@ -271,6 +277,7 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
   const out: LinearizableResult = { valid, model: options.model.name, opCount: prepared.opCount, failedOps: prepared.failed, partitions: results };
   if (valid === 'unknown') out.cause = cause;
   if (failure) out.failure = failure;
+  if (options.explain === 'all') out.failures = failures;
   return out;
 }
 
