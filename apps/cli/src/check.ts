@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
-import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
+import { jepsenModels, linModels, type CheckModel, type CheckOptions, type ExplainMode, type Locator, type ModelOutcome } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
 
 /** What a command writes to (a subset of cli.ts's `Io`). */
@@ -35,6 +35,8 @@ export interface CheckArgs {
   model: string | undefined;
   format: HistoryFormat | undefined;
   json: boolean;
+  /** `--explain all`: explain every failing key of every file. */
+  explainAll: boolean;
   files: string[];
   options: CheckOptions;
   help: boolean;
@@ -56,7 +58,7 @@ function listArg(v: string): string[] {
 
 /** Parses the arguments after `check`; throws a usage error with a message. */
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-  const a: CheckArgs = { model: undefined, format: undefined, json: false, files: [], options: {}, help: false };
+  const a: CheckArgs = { model: undefined, format: undefined, json: false, explainAll: false, files: [], options: {}, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -94,6 +96,12 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
       case '--json':
         a.json = true;
         break;
+      case '--explain': {
+        const v = value();
+        if (v !== 'first' && v !== 'all') throw new UsageError(`--explain must be first or all, got ${JSON.stringify(v)}`);
+        a.explainAll = v === 'all';
+        break;
+      }
       case '-c':
       case '--consistency-models':
         a.options.consistencyModels = listArg(value());
@@ -156,7 +164,11 @@ ${formats}
 Options:
   -m, --model MODEL                 The model to check against (required).
   -f, --format FORMAT               The file format: ${HISTORY_FORMATS.join(', ')}.
-      --json                        Print the full result as JSON (one object per file, one per line).
+      --json                        Print the full result as JSON (one object per file, one per line),
+                                    every failing key explained.
+      --explain first|all           Linearizability: explain in full the first failing key of the
+                                    first failing file (first; later ones in brief), or every
+                                    failing key of every file (all) [default: first].
   -c, --consistency-models LIST     Elle: models the history must satisfy, comma-separated
                                     [default: strict-serializable].
   -a, --anomalies LIST              Elle: further anomalies that must not occur, comma-separated.
@@ -201,9 +213,12 @@ function locator(parsed: ParsedHistory, history: Op[]): Locator {
   };
 }
 
+/** Every process but the nemesis is a client, whatever its id (`3`, `"c0"`, `:c0`). */
+const isClient = (op: Op): boolean => op.process !== 'nemesis';
+
 /** Why a history does not fit a model: the first client op that does not, with a hint. */
 export function shapeMismatch(model: CheckModel, history: readonly Op[], lines: readonly number[]): { message: string; line: number } | undefined {
-  const fits = (m: CheckModel, op: Op) => typeof op.process !== 'number' || (op.type !== 'invoke' && op.type !== 'ok') || m.shape(op) === undefined;
+  const fits = (m: CheckModel, op: Op) => !isClient(op) || (op.type !== 'invoke' && op.type !== 'ok') || m.shape(op) === undefined;
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
     if (fits(model, op)) continue;
@@ -228,12 +243,14 @@ function normaliseIndices(ops: Op[]): { ops: Op[]; renumbered: boolean } {
   return { ops, renumbered: false };
 }
 
+const NO_CLIENTS = 'the history has no client operation (no invocation by a process other than the nemesis), so there is nothing to check';
+
 /** The result of checking one file. */
 interface FileOutcome {
   code: number;
 }
 
-function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean): FileOutcome {
+function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean, explain: ExplainMode): FileOutcome {
   const path = resolve(io.cwd, file);
   const fail = (message: string, line?: number): FileOutcome => {
     io.err(`${file}${line ? `:${line}` : ''}: ${message}\n`);
@@ -261,14 +278,26 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   if (parsed.ops.length === 0) return fail(`no operations found in this ${format} file`);
   const mismatch = shapeMismatch(model, parsed.ops, parsed.lines);
   if (mismatch) return fail(mismatch.message, mismatch.line);
+  if (model.family === 'jepsen') {
+    // Jepsen's checkers count only integer processes as clients; a named one would be skipped silently.
+    const i = parsed.ops.findIndex((o) => isClient(o) && typeof o.process !== 'number');
+    if (i >= 0) {
+      const op = parsed.ops[i]!;
+      return fail(`operation ${op.index} is by process ${JSON.stringify(op.process)}: --model ${model.name}, like Jepsen's checker, counts only integer processes as clients (and "nemesis" as the fault injector). Number the client processes.`, parsed.lines[i]);
+    }
+  }
   const { ops, renumbered } = normaliseIndices(parsed.ops);
+  let clients = 0;
+  for (const o of ops) if (o.type === 'invoke' && isClient(o)) clients++;
   const loc = locator(parsed, ops);
-  const outcome = model.run(ops, args.options, loc);
+  const outcome: ModelOutcome =
+    clients === 0
+      ? { valid: 'unknown', result: { valid: 'unknown', error: NO_CLIENTS }, text: [`Unknown: ${NO_CLIENTS}.`] }
+      : model.run(ops, { ...args.options, explain }, loc);
   const verdict = outcome.valid === true ? 'valid' : outcome.valid === false ? 'invalid' : 'unknown';
   if (args.json) {
     io.out(stringifyJson({ file, model: model.name, format, ops: ops.length, valid: outcome.valid, result: outcome.result }) + '\n');
   } else {
-    const clients = ops.filter((o) => typeof o.process === 'number' && o.type === 'invoke').length;
     io.out(`${file}: ${model.name}, ${format}, ${ops.length} history entries (${clients} client operations)${renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
     for (const line of outcome.text) io.out(`  ${line}\n`);
     io.out(`${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`);
@@ -306,6 +335,7 @@ export async function checkCommand(argv: readonly string[], io: CheckIo): Promis
     return usage(`--consistency-models, --anomalies and --cycle-search-timeout apply to the Elle models (list-append, rw-register), not to ${model.name}.`);
   }
   if (model.family !== 'linearizability' && o.timeLimit !== undefined) return usage(`--time-limit applies to the linearizability models, not to ${model.name}.`);
+  if (model.family !== 'linearizability' && args.explainAll) return usage(`--explain applies to the linearizability models, not to ${model.name} (whose results are always explained in full).`);
   if (model.name !== 'long-fork' && o.groupSize !== undefined) return usage('--group-size applies to --model long-fork only.');
   if (model.name !== 'bank' && (o.negativeBalances || o.totalAmount !== undefined || o.accounts)) return usage('--allow-negative-balances, --total-amount and --accounts apply to --model bank only.');
   const validationError = model.validateOptions?.(o);
@@ -313,8 +343,11 @@ export async function checkCommand(argv: readonly string[], io: CheckIo): Promis
 
   let code = 0;
   const rank = (c: number) => (c === CHECK_EXIT.usage ? 3 : c === CHECK_EXIT.invalid ? 2 : c === CHECK_EXIT.unknown ? 1 : 0);
+  // Explanations cost more than verdicts: in full for the first failing file only, unless asked.
+  let explained = false;
   for (const file of args.files) {
-    const r = checkFile(file, args, model, io, args.files.length > 1);
+    const r = checkFile(file, args, model, io, args.files.length > 1, args.explainAll || args.json ? 'all' : explained ? 'brief' : 'first');
+    if (r.code === CHECK_EXIT.invalid) explained = true;
     if (rank(r.code) > rank(code)) code = r.code;
   }
   return code;
