@@ -192,6 +192,8 @@ export interface Ctx {
   maxBytes: number;
   /** Makes each search's memo (tests compare memos). @defaultValue a `WindowMemo` */
   memo?: (n: number, limits: Limits) => Memo;
+  /** See `RunOptions.subsume` (tests turn it off). @defaultValue true */
+  subsume?: boolean;
 }
 
 /** Checks one partition's ops; returns the outcome and the search (for its evidence). */
@@ -210,7 +212,7 @@ export function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number,
   // that keeps going deeper is not stopped.
   for (let budget = 1000; ; budget *= 3) {
     for (const order of PORTFOLIO) {
-      const outcome = search.run(limits, { order, wasteLimit: budget, stepLimit: maxSteps - search.steps });
+      const outcome = search.run(limits, { order, wasteLimit: budget, stepLimit: maxSteps - search.steps, subsume: ctx.subsume ?? true });
       if (outcome !== BUDGET || search.steps >= maxSteps) return { outcome, search };
     }
   }

@@ -17,6 +17,8 @@ export class LinSet {
   readonly parts: [Window, Window];
   private readonly slot: Int32Array;
   private readonly part: Uint8Array;
+  /** The op of each indeterminate slot. */
+  readonly indeterminate: Int32Array;
 
   /** @param ret - for each of the `n` ops, its return position, or -1 when it has none (indeterminate) */
   constructor(n: number, ret: ArrayLike<number>) {
@@ -33,6 +35,8 @@ export class LinSet {
       }
     }
     this.parts = [new Window(d), new Window(i)];
+    this.indeterminate = new Int32Array(i);
+    for (let op = 0; op < n; op++) if (this.part[op] === 1) this.indeterminate[this.slot[op]!] = op;
   }
 
   add(op: number): void {
@@ -116,6 +120,8 @@ export interface Memo {
    * @param hash - a hash of (set, state), equal for equal configurations
    */
   add(set: LinSet, state: number, hash: number): number;
+  /** The entry of the configuration, or -1. */
+  find(set: LinSet, state: number, hash: number): number;
   /** Forgets an entry: it will never match again. */
   kill(entry: number): void;
 }
@@ -156,6 +162,44 @@ export class WindowMemo implements Memo {
 
   get bytes(): number {
     return this.table.length * 4 + this.stateOf.length * 8 + this.pool.length * 4;
+  }
+
+  find(set: LinSet, state: number, h: number): number {
+    const K = this.keyOf(set);
+    const key = this.whole ? set.full : this.key;
+    const table = this.table;
+    const mask = this.mask;
+    const pool = this.pool;
+    const off = this.off;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const e1 = table[2 * slot + 1]!;
+      if (e1 === 0) return -1;
+      if (table[2 * slot] !== h) continue;
+      const e = e1 - 1;
+      const base = off[e]!;
+      if (this.stateOf[e] === state && off[e + 1]! - base === K) {
+        let w = 0;
+        while (w < K && pool[base + w] === key[w]) w++;
+        if (w === K) return e;
+      }
+    }
+  }
+
+  private keyOf(set: LinSet): number {
+    if (this.whole) return set.full.length;
+    const key = this.key;
+    const [d, i] = set.parts;
+    const d0 = d.low >>> 5;
+    const dn = ((d.high + 31) >>> 5) - d0;
+    const i0 = i.low >>> 5;
+    const iN = ((i.high + 31) >>> 5) - i0;
+    key[0] = d0;
+    key[1] = dn;
+    key[2] = i0;
+    let k = 3;
+    for (let w = 0; w < dn; w++) key[k++] = d.bits[d0 + w]!;
+    for (let w = 0; w < iN; w++) key[k++] = i.bits[i0 + w]!;
+    return k;
   }
 
   add(set: LinSet, state: number, h: number): number {

@@ -46,7 +46,21 @@ export interface RunOptions {
   wasteLimit?: number;
   /** Do not stop at a full linearisation: report the state of each, and explore them all. */
   collect?: (state: number) => void;
+  /**
+   * Skip a configuration when the same one less some indeterminate ops is known to fail
+   * ({@link Search.subsumed}). @defaultValue true
+   */
+  subsume?: boolean;
 }
+
+/** How many of the latest linearized indeterminate ops {@link Search.subsumed} tries leaving out. */
+const SUBSUME_TRIES = 16;
+
+/**
+ * Past this many memo entries {@link Search.subsumed} stops: its lookups then miss the processor's
+ * caches and cost more than the configurations they spare (measured on the crashed-write cases).
+ */
+const SUBSUME_MAX_ENTRIES = 1 << 17;
 
 let zobristTable = new Int32Array(0);
 
@@ -252,6 +266,47 @@ export class Search {
   }
 
   private urgent = -1;
+  private subsume = true;
+
+  /**
+   * Is the configuration just reached (the current set, in `state`) known to fail because the same
+   * set less some indeterminate ops failed in the same state? Leaving an op that never returned
+   * unlinearized only widens the choices, so whatever fails with fewer of them fails with more.
+   * Only fully explored entries count (not those on the stack); a few ops are tried, not subsets.
+   */
+  private subsumed(cache: Memo, pushed: number, state: number, h: number, depth: number): boolean {
+    const set = this.set;
+    const win = set.parts[1];
+    if (win.high === 0 || !this.subsume || cache.count > SUBSUME_MAX_ENTRIES) return false;
+    const key = this.aut.stateKey[state]!;
+    const from = Math.max(0, win.high - SUBSUME_TRIES);
+    for (let i = win.high - 1; i >= from; i--) {
+      if ((win.bits[i >>> 5]! & (1 << (i & 31))) === 0) continue;
+      const op = set.indeterminate[i]!;
+      if (op === pushed) continue;
+      set.remove(op);
+      const e = cache.find(set, state, h ^ this.zob[op]! ^ key);
+      set.add(op);
+      if (e >= 0 && e !== this.rootEntry && !this.onStack(e, depth)) return true;
+    }
+    return false;
+  }
+
+  /** Is memo entry `e` one of the stack's (entries on the stack increase with depth)? */
+  private onStack(e: number, depth: number): boolean {
+    const s = this.stackEntry;
+    let lo = 0;
+    let hi = depth;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]! < e) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < depth && s[lo] === e;
+  }
+
+  /** The memo entry of the empty configuration in a `collect` run (explored last, so never done before the end). */
+  private rootEntry = -1;
 
   /** Forgets the memo of visited configurations (before a run with a different meaning). */
   resetCache(): void {
@@ -288,8 +343,10 @@ export class Search {
     let pendingFail = this.bestDepth === 0;
     if (this.bestDepth === 0) this.failState = state;
     this.witness = undefined;
+    this.subsume = options.subsume ?? true;
+    this.rootEntry = -1;
     if (collect) {
-      cache.add(set, state, aut.stateKey[state]!);
+      this.rootEntry = cache.add(set, state, aut.stateKey[state]!);
       if (remaining === 0) collect(state);
     } else if (remaining === 0) {
       this.witness = new Int32Array(0);
@@ -347,7 +404,7 @@ export class Search {
         const op = evOp[pushEntry]!;
         set.add(op);
         const nh = h ^ zob[op]!;
-        const added = cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
+        const added = this.subsumed(cache, op, pushState, nh, depth) ? -1 : cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
         if (added >= 0) {
           stackEv[depth] = pushEntry;
           stackState[depth] = state;
