@@ -53,6 +53,11 @@ export interface RunOptions {
   subsume?: boolean;
 }
 
+/** `Memo.add`'s answer for a configuration not memoised (see `stackChain`): new, with no entry. */
+const NOT_MEMOISED = -3;
+/** A `stackChain` value above every event. */
+const CHAINLESS = 0x7fffffff;
+
 /** How many of the latest linearized indeterminate ops {@link Search.subsumed} tries leaving out. */
 const SUBSUME_TRIES = 16;
 
@@ -99,6 +104,12 @@ export class Search {
   private readonly stackState: Int32Array;
   private readonly stackEntry: Int32Array;
   private readonly stackUrgent: Int32Array;
+  /**
+   * While the stack's ops are a chain in real time (each returned before the next was called), the
+   * return event of the last, else `CHAINLESS`: a configuration reached by extending a chain with an
+   * op called after that return is reached by no other path, so it is not memoised.
+   */
+  private readonly stackChain: Int32Array;
   private readonly stackForced: Uint8Array;
   private readonly best: Int32Array;
   /** How many entries of `best` agree with the stack of the current run. */
@@ -155,7 +166,7 @@ export class Search {
     this.E = E;
     this.determinate = det;
     // One buffer for every array of the search.
-    const ints = det + E + 2 * n + 2 * (E + 2) + 5 * n;
+    const ints = det + E + 2 * n + 2 * (E + 2) + 6 * n + 1;
     const buf = new ArrayBuffer(ints * 4 + E + 2 * n);
     let off = 0;
     const i32 = (len: number): Int32Array => {
@@ -173,6 +184,7 @@ export class Search {
     this.stackState = i32(n);
     this.stackEntry = i32(n);
     this.stackUrgent = i32(n);
+    this.stackChain = i32(n + 1);
     this.best = i32(n);
     this.isCall = new Uint8Array(buf, off, E);
     this.readOnly = new Uint8Array(buf, off + E, n);
@@ -325,7 +337,8 @@ export class Search {
     const order = options.order ?? FORWARD;
     const collect = options.collect;
     const cache = (this.cache ??= this.memo(this.n, limits));
-    const { set, stackEv, stackState, stackForced, stackEntry, stackUrgent, best } = this;
+    const { set, stackEv, stackState, stackForced, stackEntry, stackUrgent, stackChain, best } = this;
+    stackChain[0] = -1;
     set.clear();
     this.bestSame = 0;
     const { deadline, now } = limits;
@@ -357,7 +370,7 @@ export class Search {
     let outcome: Outcome;
     for (;;) {
       if (++steps > stepLimit || steps - deepest > wasteLimit) {
-        for (let d = 0; d < depth; d++) cache.kill(stackEntry[d]!);
+        for (let d = 0; d < depth; d++) if (stackEntry[d]! >= 0) cache.kill(stackEntry[d]!);
         outcome = BUDGET;
         break;
       }
@@ -404,9 +417,11 @@ export class Search {
         const op = evOp[pushEntry]!;
         set.add(op);
         const nh = h ^ zob[op]!;
-        const added = this.subsumed(cache, op, pushState, nh, depth) ? -1 : cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
-        if (added >= 0) {
+        const chain = stackChain[depth]! < pushEntry;
+        const added = chain ? NOT_MEMOISED : this.subsumed(cache, op, pushState, nh, depth) ? -1 : cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
+        if (added >= 0 || added === NOT_MEMOISED) {
           stackEv[depth] = pushEntry;
+          stackChain[depth + 1] = chain && retOf[op]! >= 0 ? retOf[op]! : CHAINLESS;
           stackState[depth] = state;
           stackForced[depth] = forced;
           stackEntry[depth] = added;
