@@ -188,27 +188,37 @@ Exit codes:
   254  bad usage, or a file that cannot be read or does not fit the model`;
 }
 
-/** Builds the op locator for a parsed history. */
+/** Builds the op locator for a parsed history (only explanations use it; it builds nothing up front). */
 function locator(parsed: ParsedHistory, history: Op[]): Locator {
-  const pos = new Map<number, number>();
-  history.forEach((op, i) => {
-    if (!pos.has(op.index)) pos.set(op.index, i);
-  });
-  const partner = pairIndex(history);
+  let partner: Int32Array | undefined;
+  /** The position of the op with this history index, or -1 (indices increase: see normaliseIndices). */
+  const position = (index: number): number => {
+    if (history[index]?.index === index) return index;
+    let lo = 0;
+    let hi = history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (history[mid]!.index < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return history[lo]?.index === index ? lo : -1;
+  };
   return {
     at(index) {
-      const p = pos.get(index);
-      const line = p === undefined ? 0 : (parsed.lines[p] ?? 0);
+      const p = position(index);
+      const line = p < 0 ? 0 : (parsed.lines[p] ?? 0);
       return line > 0 ? `line ${line}` : `op ${index}`;
     },
     op(index) {
-      const p = pos.get(index);
-      return p === undefined ? undefined : history[p];
+      const p = position(index);
+      return p < 0 ? undefined : history[p];
     },
     completion(index) {
-      const p = pos.get(index);
-      const q = p === undefined ? -1 : partner[p]!;
-      return q >= 0 && q > p! ? history[q] : undefined;
+      const p = position(index);
+      if (p < 0) return undefined;
+      partner ??= pairIndex(history);
+      const q = partner[p]!;
+      return q > p ? history[q] : undefined;
     },
   };
 }
