@@ -3,7 +3,7 @@
  * and Knossos's command line. Reads Gyre's JSON Lines, JSON arrays, Jepsen / Maelstrom EDN, the
  * Jepsen etcd logs and Porcupine's kv traces.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
@@ -269,10 +269,10 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   };
   let text: string;
   try {
-    if (statSync(path).isDirectory()) return fail('is a directory, not a history file');
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return fail('is a directory, not a history file');
     return fail(code === 'ENOENT' ? `no such file (looked for ${path})` : `cannot read: ${(e as Error).message}`);
   }
   if (text.trim() === '') return fail('the file is empty: there is no history to check');

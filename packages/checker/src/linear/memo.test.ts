@@ -17,6 +17,7 @@ class ReferenceMemo implements Memo {
   private readonly byEntry: string[] = [];
   count = 0;
   bytes = 0;
+  readonly whole = true;
   constructor(private readonly maxEntries = Infinity) {}
   add(set: LinSet, state: number): number {
     const k = `${state}:${set.full.join(',')}`;

@@ -114,6 +114,8 @@ export interface Memo {
   readonly count: number;
   /** Bytes held (an estimate for reference memos). */
   readonly bytes: number;
+  /** True when the memo keys a configuration by `LinSet.full` alone (its windows need not be kept up to date for `find`). */
+  readonly whole: boolean;
   /**
    * Adds the configuration; returns its entry (>= 0) if it was new, -1 if it was already there,
    * -2 if the memo is full.
@@ -146,7 +148,7 @@ export class WindowMemo implements Memo {
   private off = new Int32Array(129);
   private pool: Uint32Array;
   private key: Uint32Array;
-  private readonly whole: boolean;
+  readonly whole: boolean;
 
   constructor(
     n: number,

@@ -296,9 +296,18 @@ export class Search {
       if ((win.bits[i >>> 5]! & (1 << (i & 31))) === 0) continue;
       const op = set.indeterminate[i]!;
       if (op === pushed) continue;
-      set.remove(op);
-      const e = cache.find(set, state, h ^ this.zob[op]! ^ key);
-      set.add(op);
+      let e: number;
+      if (cache.whole) {
+        // Only the bitset matters to the memo: flip the bit, not the windows.
+        const bit = 1 << (op & 31);
+        set.full[op >>> 5]! ^= bit;
+        e = cache.find(set, state, h ^ this.zob[op]! ^ key);
+        set.full[op >>> 5]! ^= bit;
+      } else {
+        set.remove(op);
+        e = cache.find(set, state, h ^ this.zob[op]! ^ key);
+        set.add(op);
+      }
       if (e >= 0 && e !== this.rootEntry && !this.onStack(e, depth)) return true;
     }
     return false;
