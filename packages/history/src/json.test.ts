@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sameDecoded } from './test-values';
 import { JsonFloat, JsonSyntaxError, compareValues, needsLosslessJson, parseJson, parseJsonLossless, stringifyJson, valueKey, valuesEqual } from './json';
 
 describe('lossless JSON', () => {
@@ -89,19 +90,6 @@ describe('value equality and order', () => {
   });
 });
 
-/** Equal as decoded values: same types (bigint, JsonFloat, -0 apart from 0), same own keys in the same order, same prototypes. */
-function sameDecoded(a: unknown, b: unknown): boolean {
-  if (typeof a !== typeof b) return false;
-  if (typeof a === 'number') return Object.is(a, b);
-  if (a === null || typeof a !== 'object') return a === b;
-  if (b === null) return false;
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  if (a instanceof JsonFloat) return Object.is(a.value, (b as JsonFloat).value);
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameDecoded(x, (b as unknown[])[i]));
-  const ka = Object.getOwnPropertyNames(a);
-  const kb = Object.getOwnPropertyNames(b);
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameDecoded((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
 
 describe('the fast path of parseJson (native JSON.parse when needsLosslessJson says it is safe)', () => {
   const num = fc.oneof(

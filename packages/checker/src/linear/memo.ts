@@ -167,7 +167,38 @@ export class WindowMemo implements Memo {
   }
 
   find(set: LinSet, state: number, h: number): number {
-    const K = this.keyOf(set);
+    const r = this.probe(set, state, h);
+    return r >= 0 ? r : -1;
+  }
+
+  add(set: LinSet, state: number, h: number): number {
+    const r = this.probe(set, state, h);
+    if (r >= 0) return -1;
+    const slot = -r - 1;
+    const K = this.keyLength;
+    const key = this.whole ? set.full : this.key;
+    const e = this.count;
+    const end = this.off[e]!;
+    if (e >= this.maxEntries || this.bytes + 32 + K * 4 > this.maxBytes) return -2;
+    if (e + 1 >= this.stateOf.length) this.growEntries();
+    if (end + K > this.pool.length) this.growPool(end + K);
+    this.stateOf[e] = state;
+    const p = this.pool;
+    for (let w = 0; w < K; w++) p[end + w] = key[w]!;
+    this.off[e + 1] = end + K;
+    this.table[2 * slot] = h;
+    this.table[2 * slot + 1] = e + 1;
+    this.count = e + 1;
+    if (this.count * 2 > this.mask) this.rehash();
+    return e;
+  }
+
+  /** Length of the key built by the last {@link probe}. */
+  private keyLength = 0;
+
+  /** Builds the key of (set, state) and looks it up: its entry, or -(slot + 1) for the empty slot where it belongs. */
+  private probe(set: LinSet, state: number, h: number): number {
+    const K = (this.keyLength = this.keyOf(set));
     const key = this.whole ? set.full : this.key;
     const table = this.table;
     const mask = this.mask;
@@ -175,7 +206,7 @@ export class WindowMemo implements Memo {
     const off = this.off;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const e1 = table[2 * slot + 1]!;
-      if (e1 === 0) return -1;
+      if (e1 === 0) return -slot - 1;
       if (table[2 * slot] !== h) continue;
       const e = e1 - 1;
       const base = off[e]!;
@@ -187,6 +218,7 @@ export class WindowMemo implements Memo {
     }
   }
 
+  /** Writes the window key of `set` into `key` (unless keys are whole sets); returns its length. */
   private keyOf(set: LinSet): number {
     if (this.whole) return set.full.length;
     const key = this.key;
@@ -202,62 +234,6 @@ export class WindowMemo implements Memo {
     for (let w = 0; w < dn; w++) key[k++] = d.bits[d0 + w]!;
     for (let w = 0; w < iN; w++) key[k++] = i.bits[i0 + w]!;
     return k;
-  }
-
-  add(set: LinSet, state: number, h: number): number {
-    let key: Uint32Array;
-    let K: number;
-    if (this.whole) {
-      key = set.full;
-      K = key.length;
-    } else {
-      key = this.key;
-      const [d, i] = set.parts;
-      const d0 = d.low >>> 5;
-      const dn = ((d.high + 31) >>> 5) - d0;
-      const i0 = i.low >>> 5;
-      const iN = ((i.high + 31) >>> 5) - i0;
-      key[0] = d0;
-      key[1] = dn;
-      key[2] = i0;
-      let k = 3;
-      for (let w = 0; w < dn; w++) key[k++] = d.bits[d0 + w]!;
-      for (let w = 0; w < iN; w++) key[k++] = i.bits[i0 + w]!;
-      K = k;
-    }
-    const table = this.table;
-    const mask = this.mask;
-    const pool = this.pool;
-    const off = this.off;
-    let slot = h & mask;
-    for (;;) {
-      const e1 = table[2 * slot + 1]!;
-      if (e1 === 0) break;
-      if (table[2 * slot] === h) {
-        const e = e1 - 1;
-        const base = off[e]!;
-        if (this.stateOf[e] === state && off[e + 1]! - base === K) {
-          let w = 0;
-          while (w < K && pool[base + w] === key[w]) w++;
-          if (w === K) return -1;
-        }
-      }
-      slot = (slot + 1) & mask;
-    }
-    const e = this.count;
-    const end = off[e]!;
-    if (e >= this.maxEntries || this.bytes + 32 + K * 4 > this.maxBytes) return -2;
-    if (e + 1 >= this.stateOf.length) this.growEntries();
-    if (end + K > this.pool.length) this.growPool(end + K);
-    this.stateOf[e] = state;
-    const p = this.pool;
-    for (let w = 0; w < K; w++) p[end + w] = key[w]!;
-    this.off[e + 1] = end + K;
-    table[2 * slot] = h;
-    table[2 * slot + 1] = e + 1;
-    this.count = e + 1;
-    if (this.count * 2 > mask) this.rehash();
-    return e;
   }
 
   kill(e: number): void {

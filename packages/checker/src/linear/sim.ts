@@ -56,6 +56,18 @@ export function linKvHistory(options: LinKvSimOptions): Op[] {
   const emit = (type: Op['type'], process: number, f: string, value: unknown): void => {
     h.push({ index: h.length, time: h.length * 1000, type, process, f, value });
   };
+  /** The op takes effect now. */
+  const apply = (q: Pending): void => {
+    q.applied = true;
+    const cur = store.get(q.key) ?? null;
+    if (q.f === 'read') q.result = cur;
+    else if (q.f === 'write') store.set(q.key, q.arg as number);
+    else {
+      const [from, to] = q.arg as [number, number];
+      q.matched = cur === from;
+      if (q.matched) store.set(q.key, to);
+    }
+  };
   while (invoked < options.ops || open > 0) {
     const s = rng.int(procs);
     const q = slots[s];
@@ -72,39 +84,19 @@ export function linKvHistory(options: LinKvSimOptions): Op[] {
       continue;
     }
     if (!q.applied && rng.chance(0.5)) {
-      q.applied = true;
-      const cur = store.get(q.key) ?? null;
-      if (q.f === 'read') q.result = cur;
-      else if (q.f === 'write') store.set(q.key, q.arg as number);
-      else {
-        const [from, to] = q.arg as [number, number];
-        q.matched = cur === from;
-        if (q.matched) store.set(q.key, to);
-      }
+      apply(q);
       continue;
     }
     slots[s] = undefined;
     open--;
     if (infoRate > 0 && rng.chance(infoRate)) {
-      if (!q.applied && q.f !== 'read' && rng.chance(0.5)) {
-        if (q.f === 'write') store.set(q.key, q.arg as number);
-        else if ((store.get(q.key) ?? null) === (q.arg as [number, number])[0]) store.set(q.key, (q.arg as [number, number])[1]);
-      }
+      // A crashed op may or may not take effect.
+      if (!q.applied && rng.chance(0.5)) apply(q);
       emit('info', q.process, q.f, [q.key, q.arg]);
       ids[s] = next++;
       continue;
     }
-    if (!q.applied) {
-      // Take effect now, at the last moment.
-      const cur = store.get(q.key) ?? null;
-      if (q.f === 'read') q.result = cur;
-      else if (q.f === 'write') store.set(q.key, q.arg as number);
-      else {
-        const [from, to] = q.arg as [number, number];
-        q.matched = cur === from;
-        if (q.matched) store.set(q.key, to);
-      }
-    }
+    if (!q.applied) apply(q); // at the last moment
     const lie = lieRate > 0 && rng.chance(lieRate);
     if (q.f === 'read') {
       if (lie) emit('ok', q.process, 'read', [q.key, ((q.result ?? 0) + 1) % values]);
