@@ -10,7 +10,8 @@ import { defineConfig } from 'tsup';
  * their TypeScript sources (the `@gyre/source` condition), so no other package must be built first.
  *
  * The guide's staged code, `guide/<chapter>/<stage>.ts`, is bundled the same way to
- * `dist/guide/<chapter>/<stage>.js`.
+ * `dist/guide/<chapter>/<stage>.js`, except chapter 0's: it is a project of its own, run from a
+ * copy outside this repository (apps/cli/test/guide.test.ts), with its own #! line.
  */
 const dir = import.meta.dirname;
 const entry = Object.fromEntries(
@@ -20,7 +21,7 @@ const entry = Object.fromEntries(
 );
 const guideDir = join(dir, 'guide');
 for (const f of existsSync(guideDir) ? readdirSync(guideDir, { recursive: true, encoding: 'utf8' }) : []) {
-  if (!f.endsWith('.ts') || f.endsWith('.test.ts') || f.endsWith('.d.ts')) continue;
+  if (!f.endsWith('.ts') || f.endsWith('.test.ts') || f.endsWith('.d.ts') || f.startsWith('00-')) continue;
   const rel = relative(dir, join(guideDir, f)).replaceAll('\\', '/');
   entry[rel.slice(0, -3)] = rel;
 }

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extract, guideFiles, parseSpec, processGuide, render, root } from '../../scripts/guide.mjs';
+import { checkListings, codeLines, extract, guideFiles, parseSpec, processGuide, render, root, shownLines } from '../../scripts/guide.mjs';
 
 describe('the include mechanism', () => {
   const files: Record<string, string> = {
@@ -55,7 +55,55 @@ describe('the include mechanism', () => {
   });
 });
 
+describe('whole programs from the listings', () => {
+  const files: Record<string, string> = {
+    'p.ts': ['/** A program. */', "import { x } from 'x';", '', '// #region a', 'const a = 1; // one', '// #endregion', '', '// #region b', 'const b = 2;', '/*', ' * c', ' */', 'x(a, b);', '// #endregion', ''].join('\n'),
+    'q.ts': ['/** The next stage. */', "import { x } from 'x';", '', '// #region a', 'const a = 10;', '// #endregion', '', 'const b = 2;', 'x(a, b);', ''].join('\n'),
+  };
+  const read = (p: string) => files[p]!;
+  /** A guide of one chapter whose Markdown is `lines`; `checkListings` of it. */
+  const check = (...lines: string[]) => {
+    const r = render(lines.join('\n'), read);
+    expect(r.problems).toEqual([]);
+    return checkListings([{ file: 'g.md', ...r, drift: false, includeSpans: r.includeSpans.map((x) => ({ ...x, file: 'g.md' })) }], read);
+  };
+  const run = ['<!-- run: it -->', '```sh', 'gyre test --bin examples/dist/p.js', '```'];
+
+  it('knows which lines are code', () => {
+    expect(codeLines(files['p.ts']!)).toEqual([2, 5, 9, 13]);
+    expect(shownLines(files['p.ts']!, 'p.ts#b')).toEqual([9, 10, 11, 12, 13]);
+    expect(shownLines(files['p.ts']!, 'p.ts')).toEqual([1, 2, 3, 5, 7, 9, 10, 11, 12, 13]);
+  });
+
+  it('accepts a program shown whole, in parts in order, and ignores programs no command runs', () => {
+    expect(check('<!-- include: p.ts -->', '```ts', '```', ...run)).toEqual([]);
+    expect(check('<!-- include: p.ts:1-2 -->', '```ts', '```', '<!-- include: p.ts#a -->', '```ts', '```', '<!-- include: p.ts#b -->', '```ts', '```', ...run)).toEqual([]);
+    expect(check('<!-- include: p.ts#b -->', '```ts', '```')).toEqual([]);
+  });
+
+  it('names the lines of code no listing shows, and listings out of the file\'s order', () => {
+    expect(check('<!-- include: p.ts#b -->', '```ts', '```', ...run)).toEqual([
+      'p.ts: lines 2, 5 are in no listing: a reader who copies the listings does not get the whole program',
+    ]);
+    const [problem] = check('<!-- include: p.ts:1-2 -->', '```ts', '```', '<!-- include: p.ts#b -->', '```ts', '```', '<!-- include: p.ts#a -->', '```ts', '```', ...run);
+    expect(problem).toMatch(/^p\.ts: listing p\.ts#a \(g\.md\) comes before or overlaps p\.ts#b/);
+  });
+
+  it('asks of a program that builds on another only what it adds or changes', () => {
+    const guide = ['<!-- include: p.ts -->', '```ts', '```', '<!-- builds-on: p.ts -->'];
+    const runs = ['<!-- run: q -->', '```sh', 'gyre test --bin examples/dist/q.js', '```'];
+    expect(check(...guide, '<!-- include: q.ts#a -->', '```ts', '```', ...run, ...runs)).toEqual([]);
+    expect(check(...guide, '<!-- include: q.ts:2-2 -->', '```ts', '```', ...run, ...runs)).toEqual([
+      'q.ts: lines 5 are in no listing (of what it adds to p.ts): a reader who copies the listings does not get the whole program',
+    ]);
+  });
+});
+
 describe('docs/guide', () => {
+  it('shows every program it runs whole: copied in order, the listings are the program (or all a stage adds)', () => {
+    expect(checkListings(processGuide())).toEqual([]);
+  });
+
   it('every listing is exactly its file', () => {
     const report = processGuide();
     expect(report.length).toBeGreaterThanOrEqual(10);

@@ -8,58 +8,56 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { formatOpEdn, parseHistoryJsonl, parseJson, type Op } from '@gyre/history';
 import { formatSummary } from '@gyre/report';
 import { analyzeHistory, clientInvocations, exitCodeFor, netResultFromJournalFile, writeResults } from '@gyre/runner';
-import { readOptionFile, type Io } from './cli';
-import { OptionError, parseTestArgs, workloadOptions } from './options';
+import { OptionError, parseCommand, readOptionFile, usageError, type CommandSpec } from './args';
+import type { Io } from './io';
+import { parseTestArgs, storeRow, workloadOptions } from './options';
 import { writeRunReport } from './report';
-import { outcomeLine, reliabilitySummary } from './summary';
+import { outcomeLine } from './outcome';
+import { reliabilitySummary } from './summary';
 import { loadWorkload } from './workloads';
 
-const HELP = `Usage: gyre analyze [-t/--test INDEX_OR_PATH] [--store DIR]
+/** The options of `gyre analyze`. */
+interface AnalyzeOptions {
+  test: string;
+  store: string;
+}
 
-Re-runs the checkers on a stored run and rewrites its results.json and results.edn.
-
-  -t, --test INDEX_OR_PATH   Which run: an index into the store's runs in time order (0 is the
-                             oldest, -1 the latest, -2 the one before), or a run directory.
-                             [default: -1]
-      --store DIR            The store. [default: store]
-
-Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad options or no such run.`;
+/** `gyre analyze`'s table. */
+export const ANALYZE_SPEC: CommandSpec<AnalyzeOptions> = {
+  command: 'gyre analyze',
+  usage: 'Usage: gyre analyze [-t/--test INDEX_OR_PATH] [--store DIR]\n\nRe-runs the checkers on a stored run and rewrites its results.json and results.edn.',
+  sections: [
+    {
+      title: 'Options',
+      rows: [
+        {
+          long: 'test',
+          short: 't',
+          arg: 'INDEX_OR_PATH',
+          def: '-1',
+          desc: "Which run: an index into the store's runs in time order (0 is the oldest, -1 the latest, -2 the one before), or a run directory.",
+          set: (d, v) => (d.test = v),
+        },
+        storeRow((d, v) => (d.store = v)),
+      ],
+    },
+  ],
+  footer: 'Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad options or no such run.',
+  draft: () => ({}) as AnalyzeOptions,
+};
 
 /** Runs `gyre analyze` and returns the exit code. */
 export async function analyzeCommand(argv: readonly string[], io: Io): Promise<number> {
-  let test = '-1';
-  let store = 'store';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
-    if (name === '-h' || name === '--help') {
-      io.out(HELP + '\n');
-      return 0;
-    }
-    if (name === '-t' || name === '--test' || name === '--store') {
-      const v = inline ?? argv[++i];
-      if (v === undefined) return usage(io, `Missing argument for "${name}"`);
-      if (name === '--store') store = v;
-      else test = v;
-      continue;
-    }
-    return usage(io, `Unknown option: ${JSON.stringify(a)}`);
-  }
-  const root = resolve(io.cwd, store);
-  const dir = findRun(root, test, io.cwd);
-  if (typeof dir !== 'string') return usage(io, dir.error);
+  const o = parseCommand(ANALYZE_SPEC, argv, io);
+  if (typeof o === 'number') return o;
+  const root = resolve(io.cwd, o.store);
+  const dir = findRun(root, o.test, io.cwd);
+  if (typeof dir !== 'string') return usageError(io, ANALYZE_SPEC.command, dir.error);
   return analyzeRun(dir, io);
 }
 
-function usage(io: Io, message: string): number {
-  io.err(`${message}\n\n${HELP}\n`);
-  return 254;
-}
-
 /** The run directories in a store, oldest first. */
-export function listRuns(root: string): string[] {
+function listRuns(root: string): string[] {
   const runs: { dir: string; start: string }[] = [];
   let workloads: string[];
   try {
@@ -88,7 +86,7 @@ export function listRuns(root: string): string[] {
 }
 
 /** Resolves `-t INDEX_OR_PATH` to a run directory. */
-export function findRun(root: string, test: string, cwd: string): string | { error: string } {
+function findRun(root: string, test: string, cwd: string): string | { error: string } {
   if (/^-?\d+$/.test(test)) {
     const runs = listRuns(root);
     if (runs.length === 0) return { error: `No runs in the store ${root}.` };
@@ -111,7 +109,7 @@ function isDir(p: string): boolean {
 }
 
 /** Re-analyses the run in `dir`, prints the summary and outcome, and returns 0, 1 or 2 (254 when the run cannot be read). */
-export async function analyzeRun(dir: string, io: Io): Promise<number> {
+async function analyzeRun(dir: string, io: Io): Promise<number> {
   let testJson: Record<string, unknown>;
   try {
     testJson = parseJson(readFileSync(join(dir, 'test.json'), 'utf8')) as Record<string, unknown>;
@@ -175,13 +173,6 @@ export async function analyzeRun(dir: string, io: Io): Promise<number> {
   } catch {
     // no previous results (the run was killed before its analysis)
   }
-  const sections: Record<string, Record<string, unknown>> = {};
-  for (const k of ['protocol-errors', 'stdin-drops']) {
-    const v = previous[k];
-    if (v && typeof v === 'object') sections[k] = v as Record<string, unknown>;
-  }
-  const prevPerf = previous['perf'] as Record<string, unknown> | undefined;
-  const perf = prevPerf && prevPerf['generator-lag'] ? { 'generator-lag': prevPerf['generator-lag'] } : {};
   const journalPath = join(dir, 'net-journal', 'journal.jsonl');
   const { results, valid } = analyzeHistory({
     workload,
@@ -195,8 +186,7 @@ export async function analyzeRun(dir: string, io: Io): Promise<number> {
     },
     net: () => netResultFromJournalFile(journalPath, clientInvocations(history)),
     seed,
-    perf,
-    sections,
+    previous,
     interrupted: previous['interrupted'] === true,
     crash: typeof previous['error'] === 'string' ? previous['error'] : undefined,
   });

@@ -2,7 +2,7 @@
  * The Elle models of `gyre check`: list-append and rw-register transactions checked for the
  * anomalies the requested consistency models forbid.
  */
-import { checkListAppend, checkRwRegister, ConsistencyModelError, parseConsistencyModels, type CycleAnomaly, type ElleResult } from '@gyre/checker/elle';
+import { checkListAppend, checkRwRegister, ConsistencyModelError, elleWire, parseConsistencyModels, type CycleAnomaly, type ElleResult } from '@gyre/checker/elle';
 import type { Op } from '@gyre/history';
 import { show, txn, type CheckModel, type CheckOptions, type Locator } from './check-models';
 
@@ -17,7 +17,7 @@ function withLines(text: string, loc: Locator): string {
 }
 
 /** The explanation of an Elle result. */
-export function explainElle(r: ElleResult, history: readonly Op[], opts: CheckOptions, loc: Locator): string[] {
+function explainElle(r: ElleResult, history: readonly Op[], opts: CheckOptions, loc: Locator): string[] {
   const requested = opts.consistencyModels ? parseConsistencyModels(opts.consistencyModels.join(',')) : ['strict-serializable'];
   const models = requested.join(', ');
   const impossible = new Set([...(r.not ?? []), ...(r.alsoNot ?? [])]);
@@ -82,7 +82,7 @@ export const elleModels: CheckModel[] = [
     validateOptions: validateElle,
     run(history, opts, loc) {
       const r = checkListAppend(history, elleOptions(opts));
-      return { valid: r.valid, result: r, text: explainElle(r, history, opts, loc) };
+      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, history, opts, loc) };
     },
   },
   {
@@ -94,7 +94,7 @@ export const elleModels: CheckModel[] = [
     validateOptions: validateElle,
     run(history, opts, loc) {
       const r = checkRwRegister(history, elleOptions(opts));
-      return { valid: r.valid, result: r, text: explainElle(r, history, opts, loc) };
+      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, history, opts, loc) };
     },
   },
 ];

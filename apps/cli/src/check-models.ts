@@ -4,24 +4,32 @@
  */
 import {
   bank,
+  bankWire,
   casRegister,
   counter,
   counterBounds,
+  counterBoundsWire,
+  counterWire,
   fifoQueue,
   linearizable,
+  linearizableWire,
   linKv,
   longFork,
+  longForkWire,
   multiRegister,
   mutex,
   register,
   set,
   setFull,
+  setFullWire,
+  setWire,
   stringKv,
   unorderedQueue,
   type LinearFailure,
   type LinearizableResult,
   type Model,
   type Validity,
+  type WireForm,
 } from '@gyre/checker';
 import { printEdn, valuesEqual, type Op } from '@gyre/history';
 
@@ -58,10 +66,12 @@ export interface Locator {
 }
 
 /** A model's verdict and what to tell a person about it. */
-export interface ModelOutcome {
+interface ModelOutcome {
   valid: Validity;
   /** The checker's full result, for `--json`. */
   result: unknown;
+  /** How `--json` writes it: the result type's wire form (Jepsen's key names). */
+  wire: WireForm;
   /** The explanation, one line per entry (no trailing newlines). */
   text: string[];
 }
@@ -102,7 +112,7 @@ function kindOf(op: Op): string {
 }
 
 /** A shape check for ops with one of these functions and no transaction values. */
-export function flat(fs: readonly string[], value?: (op: Op) => string | undefined): (op: Op) => string | undefined {
+function flat(fs: readonly string[], value?: (op: Op) => string | undefined): (op: Op) => string | undefined {
   return (op) => {
     if (isNonEmptyTxn(op.value)) return `it is ${kindOf(op)}, but this model's ops are not transactions`;
     if (!fs.includes(op.f)) return `its function is ${op.f === '' ? 'missing' : `"${op.f}"`}, but this model's are ${fs.join(', ')}`;
@@ -144,7 +154,7 @@ function pairText(loc: Locator, index: number): string {
 export type ExplainMode = 'first' | 'all' | 'brief';
 
 /** The explanation of a linearizability result. */
-export function explainLinear(r: LinearizableResult, loc: Locator, timeLimit: number | undefined, mode: ExplainMode = 'first'): string[] {
+function explainLinear(r: LinearizableResult, loc: Locator, timeLimit: number | undefined, mode: ExplainMode = 'first'): string[] {
   const parts = r.partitions.length;
   const size = `${r.opCount} operations${parts > 1 ? ` on ${parts} keys, each checked on its own` : ''}${r.failedOps ? `; ${r.failedOps} failed ones ignored` : ''}`;
   if (r.valid === true) return [`Linearizable (${size}): each operation can be given a moment between its invocation and its completion such that, in that order, they are a legal run of the ${r.model} model.`];
@@ -204,13 +214,6 @@ function fullFailure(r: LinearizableResult, f: LinearFailure, loc: Locator): str
   return out;
 }
 
-/** The result of {@link linearizable} as plain data: model states can be cyclic objects, so only their text is kept. */
-function linearJson(r: LinearizableResult): unknown {
-  if (!r.failure) return r;
-  const plain = (f: LinearFailure) => ({ ...f, states: f.states.map((s) => ({ description: s.description })) });
-  return { ...r, failure: plain(r.failure), ...(r.failures ? { failures: r.failures.map(plain) } : {}) };
-}
-
 function linModel(name: string, summary: string, expects: string, shape: (op: Op) => string | undefined, model: () => Model<any, any>): CheckModel {
   return {
     name,
@@ -226,7 +229,7 @@ function linModel(name: string, summary: string, expects: string, shape: (op: Op
         allPartitions: mode === 'all',
         explain: mode === 'all' ? 'all' : mode === 'first',
       });
-      return { valid: r.valid, result: linearJson(r), text: explainLinear(r, loc, opts.timeLimit, mode) };
+      return { valid: r.valid, result: r, wire: linearizableWire, text: explainLinear(r, loc, opts.timeLimit, mode) };
     },
   };
 }
@@ -258,7 +261,7 @@ export const jepsenModels: CheckModel[] = [
         if (r.recoveredCount) text.push(`Recovered (add not acknowledged, present anyway; fine): ${r.recoveredCount}: ${list(r.recovered)}`);
         if (r.valid) text.push('Every acknowledged element is in the final read, and nothing unexpected is.');
       }
-      return { valid: r.valid, result: r, text };
+      return { valid: r.valid, result: r, wire: setWire, text };
     },
   },
   {
@@ -269,16 +272,16 @@ export const jepsenModels: CheckModel[] = [
     shape: flat(['add', 'broadcast', 'read'], (op) => (op.type === 'ok' && op.f === 'read' && !Array.isArray(op.value) ? `its read value ${show(op.value, 40)} is not a set or list` : undefined)),
     run(history, _opts, loc) {
       const r = setFull(history, history.some((o) => o.f === 'broadcast') ? { addF: 'broadcast' } : {});
-      const valid = r['valid?'];
-      const text = [`${r['attempt-count']} elements attempted: ${r['stable-count']} stable, ${r['lost-count']} lost, ${r['never-read-count']} never read, ${r['stale-count']} stale.`];
-      if (r['lost-count']) {
+      const valid = r.valid;
+      const text = [`${r.attemptCount} elements attempted: ${r.stableCount} stable, ${r.lostCount} lost, ${r.neverReadCount} never read, ${r.staleCount} stale.`];
+      if (r.lostCount) {
         text.push(`Lost (seen or acknowledged, then missing from every later read): ${list(r.lost)}`);
       }
-      if (r['duplicated-count']) text.push(`Read more than once by a single read: ${r.duplicated.map(([v, n]) => `${show(v)} ×${n}`).join(', ')}`);
+      if (r.duplicatedCount) text.push(`Read more than once by a single read: ${r.duplicated.map(([v, n]) => `${show(v)} ×${n}`).join(', ')}`);
       if (valid === 'unknown') text.push('Unknown: no element was ever read after its add completed.');
       else if (valid === true) text.push('No element was lost.');
-      for (const w of r['worst-stale'].slice(0, 3)) text.push(`Stale: ${show(w.element)} took ${w['stable-latency']} ms to become visible to every read${w.known ? ` (known at ${loc.at(w.known.index)})` : ''}.`);
-      return { valid, result: r, text };
+      for (const w of r.worstStale.slice(0, 3)) text.push(`Stale: ${show(w.element)} took ${w.stableLatency} ms to become visible to every read${w.known ? ` (known at ${loc.at(w.known.index)})` : ''}.`);
+      return { valid, result: r, wire: setFullWire, text };
     },
   },
   {
@@ -296,11 +299,11 @@ export const jepsenModels: CheckModel[] = [
         // A Maelstrom g-counter / pn-counter history: reads during the run may lag (the counters are
         // eventually consistent); only the final reads must be right.
         const m = counter(history);
-        const text = [`Maelstrom's counter rule (the history has final reads): ${m['final-reads'].length} final reads, each must be a sum the adds could have produced: ${m.acceptable.map(([a, b]) => (a === b ? `${a}` : `${a}..${b}`)).join(', ')}.`];
+        const text = [`Maelstrom's counter rule (the history has final reads): ${m.finalReads.length} final reads, each must be a sum the adds could have produced: ${m.acceptable.map(([a, b]) => (a === b ? `${a}` : `${a}..${b}`)).join(', ')}.`];
         if (m.error) text.push(`Unknown: ${m.error}.`);
         for (const e of (m.errors ?? []).slice(0, 10)) text.push(`${loc.at(e.index)}: process ${String(e.process)} finally read ${show(e.value)}, which no combination of the adds gives.`);
-        if (m['valid?'] === true) text.push('Every final read is possible.');
-        return { valid: m['valid?'], result: m, text };
+        if (m.valid === true) text.push('Every final read is possible.');
+        return { valid: m.valid, result: m, wire: counterWire, text };
       }
       const r = counterBounds(history);
       const text = [`${r.readCount} reads checked.`];
@@ -308,7 +311,7 @@ export const jepsenModels: CheckModel[] = [
       for (const e of r.errors.slice(0, 10)) text.push(`${loc.at(e.op.index)}: process ${String(e.op.process)} read ${e.value}, but while that read ran the counter was between ${e.lower} and ${e.upper}.`);
       if (r.errors.length > 10) text.push(`… and ${r.errors.length - 10} more bad reads (see --json).`);
       if (r.valid === true) text.push('Every read lies within its bounds.');
-      return { valid: r.valid, result: r, text };
+      return { valid: r.valid, result: r, wire: counterBoundsWire, text };
     },
   },
   {
@@ -341,7 +344,7 @@ export const jepsenModels: CheckModel[] = [
         text.push(`${type}: ${s.count} read${s.count > 1 ? 's' : ''}; the first, ${loc.at(e.op.index)}: ${detail}: ${show(e.op.value, 120)}`);
       }
       if (r.valid === true) text.push('Every read conserves the total' + (opts.negativeBalances ? '.' : ' and no balance is negative.'));
-      return { valid: r.valid, result: r, text };
+      return { valid: r.valid, result: r, wire: bankWire, text };
     },
   },
   {
@@ -362,7 +365,7 @@ export const jepsenModels: CheckModel[] = [
       }
       if (r.forks.length > 10) text.push(`… and ${r.forks.length - 10} more forks (see --json).`);
       if (r.valid === true) text.push('Every group’s reads agree on one order of inserts.');
-      return { valid: r.valid, result: r, text };
+      return { valid: r.valid, result: r, wire: longForkWire, text };
     },
   },
 ];

@@ -5,10 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { GENERIC_WIRE, toWire, wireJson, type Validity, type WireForm } from '@gyre/checker';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
-import { jepsenModels, linModels, type CheckModel, type CheckOptions, type ExplainMode, type Locator, type ModelOutcome } from './check-models';
+import { jepsenModels, linModels, type CheckModel, type CheckOptions, type ExplainMode, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
+import { OUTCOME } from './outcome';
+import { didYouMean, OptionError, parseOptions, parseOrExit, usageError, type CommandSpec, type OptionRow } from './args';
 
 /** What a command writes to (a subset of cli.ts's `Io`). */
 export interface CheckIo {
@@ -23,13 +26,6 @@ export const CHECK_MODELS: ReadonlyMap<string, CheckModel> = new Map([...linMode
 /** Exit codes of `gyre check`. */
 export const CHECK_EXIT = { valid: 0, invalid: 1, unknown: 2, usage: 254 } as const;
 
-/** The outcome lines Maelstrom prints (cli.ts's OUTCOME, repeated here to avoid an import cycle). */
-const OUTCOME = {
-  valid: 'Everything looks good! ヽ(‘ー`)ノ',
-  invalid: 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻',
-  unknown: 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ',
-} as const;
-
 /** Parsed command line of `gyre check`. */
 export interface CheckArgs {
   model: string | undefined;
@@ -40,12 +36,21 @@ export interface CheckArgs {
   files: string[];
   options: CheckOptions;
   help: boolean;
+  version: boolean;
+  /** The long names of the options given on the command line. */
+  given: ReadonlySet<string>;
 }
 
-class UsageError extends Error {}
+/** The models an option applies to: a family of models, or one model. */
+type Scope = { family: CheckModel['family'] } | { model: string };
+
+/** A row of `gyre check`'s table; `scope` limits it to some models (refused with the others). */
+export interface CheckRow extends OptionRow<CheckArgs> {
+  scope?: Scope;
+}
 
 function intArg(name: string, v: string, min = 0): number {
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name} must be an integer${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new OptionError(`${name} must be an integer${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
@@ -56,101 +61,97 @@ function listArg(v: string): string[] {
     .filter((s) => s !== '');
 }
 
-/** Parses the arguments after `check`; throws a usage error with a message. */
-export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-  const a: CheckArgs = { model: undefined, format: undefined, json: false, explainAll: false, files: [], options: {}, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      a.files.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      a.files.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('-') && v !== '-')) throw new UsageError(`Missing argument for "${flag}"`);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        a.help = true;
-        break;
-      case '-m':
-      case '--model':
-        a.model = value();
-        break;
-      case '-f':
-      case '--format': {
-        const v = value();
-        if (!(HISTORY_FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${HISTORY_FORMATS.join(', ')}, got ${JSON.stringify(v)}`);
-        a.format = v as HistoryFormat;
-        break;
-      }
-      case '--json':
-        a.json = true;
-        break;
-      case '--explain': {
-        const v = value();
-        if (v !== 'first' && v !== 'all') throw new UsageError(`--explain must be first or all, got ${JSON.stringify(v)}`);
-        a.explainAll = v === 'all';
-        break;
-      }
-      case '-c':
-      case '--consistency-models':
-        a.options.consistencyModels = listArg(value());
-        break;
-      case '-a':
-      case '--anomalies':
-        a.options.anomalies = listArg(value());
-        break;
-      case '-s':
-      case '--cycle-search-timeout':
-        a.options.cycleSearchTimeout = intArg('--cycle-search-timeout', value(), 1);
-        break;
-      case '-g':
-      case '--group-size':
-        a.options.groupSize = intArg('--group-size', value(), 1);
-        break;
-      case '-n':
-      case '--allow-negative-balances':
-      case '--negative-balances':
-        a.options.negativeBalances = true;
-        break;
-      case '-o':
-      case '--total-amount': {
-        const v = value();
-        if (!/^-?\d+$/.test(v)) throw new UsageError(`--total-amount must be an integer, got ${JSON.stringify(v)}`);
-        a.options.totalAmount = Number(v);
-        break;
-      }
-      case '--accounts':
-        a.options.accounts = listArg(value());
-        break;
-      case '--time-limit': {
-        const v = value();
-        if (!/^(\d+\.?\d*|\.\d+)$/.test(v) || Number(v) <= 0) throw new UsageError(`--time-limit must be a positive number of seconds, got ${JSON.stringify(v)}`);
-        a.options.timeLimit = Number(v);
-        break;
-      }
-      default:
-        throw new UsageError(`Unknown option: ${JSON.stringify(arg)}`);
-    }
-  }
-  return a;
+const ELLE: Scope = { family: 'elle' };
+const LIN: Scope = { family: 'linearizability' };
+const BANK: Scope = { model: 'bank' };
+
+/**
+ * Every option of `gyre check`, in help order. A new option is a row here: its `set` stores the
+ * value in `options` (a field of {@link CheckOptions} the models read), and its `scope` says which
+ * models it applies to.
+ */
+const CHECK_ROWS: readonly CheckRow[] = [
+  {
+    long: 'model',
+    short: 'm',
+    arg: 'MODEL',
+    desc: 'The model to check against (required).',
+    set: (a, v) => {
+      if (!CHECK_MODELS.has(v)) throw new OptionError(`Unknown model ${JSON.stringify(v)}: expected one of ${[...CHECK_MODELS.keys()].join(', ')}${didYouMean(v, CHECK_MODELS.keys())}`);
+      a.model = v;
+    },
+  },
+  {
+    long: 'format',
+    short: 'f',
+    arg: 'FORMAT',
+    defText: 'detected from the content',
+    desc: `The file format: ${HISTORY_FORMATS.join(', ')}.`,
+    set: (a, v) => {
+      if (!(HISTORY_FORMATS as readonly string[]).includes(v)) throw new OptionError(`--format must be one of ${HISTORY_FORMATS.join(', ')}, got ${JSON.stringify(v)}${didYouMean(v, HISTORY_FORMATS)}`);
+      a.format = v as HistoryFormat;
+    },
+  },
+  { long: 'json', desc: "Print the full result as JSON (one object per file, one per line), with Jepsen's and Elle's key names (valid?, anomaly-types); every failing key explained.", set: (a) => (a.json = true) },
+  { long: 'consistency-models', short: 'c', arg: 'LIST', scope: ELLE, defText: 'strict-serializable', desc: 'models the history must satisfy, comma-separated.', set: (a, v) => (a.options.consistencyModels = listArg(v)) },
+  { long: 'anomalies', short: 'a', arg: 'LIST', scope: ELLE, desc: 'further anomalies that must not occur, comma-separated.', set: (a, v) => (a.options.anomalies = listArg(v)) },
+  { long: 'cycle-search-timeout', short: 's', arg: 'MS', scope: ELLE, defText: '1000', desc: 'milliseconds of cycle search per component.', set: (a, v) => (a.options.cycleSearchTimeout = intArg('--cycle-search-timeout', v, 1)) },
+  {
+    long: 'time-limit',
+    arg: 'SECONDS',
+    scope: LIN,
+    defText: 'no limit',
+    desc: 'give up (verdict unknown) after this long.',
+    set: (a, v) => {
+      if (!/^(\d+\.?\d*|\.\d+)$/.test(v) || Number(v) <= 0) throw new OptionError(`--time-limit must be a positive number of seconds, got ${JSON.stringify(v)}`);
+      a.options.timeLimit = Number(v);
+    },
+  },
+  {
+    long: 'explain',
+    arg: 'first|all',
+    scope: LIN,
+    defText: 'first',
+    desc: 'explain in full the first failing key of the first failing file, later ones in brief (first), or every failing key of every file (all).',
+    set: (a, v) => {
+      if (v !== 'first' && v !== 'all') throw new OptionError(`--explain must be first or all, got ${JSON.stringify(v)}`);
+      a.explainAll = v === 'all';
+    },
+  },
+  { long: 'group-size', short: 'g', arg: 'N', scope: { model: 'long-fork' }, defText: 'not checked', desc: 'how many keys every read covers.', set: (a, v) => (a.options.groupSize = intArg('--group-size', v, 1)) },
+  { long: 'allow-negative-balances', short: 'n', aliases: ['negative-balances'], scope: BANK, desc: 'negative balances are allowed.', set: (a) => (a.options.negativeBalances = true) },
+  {
+    long: 'total-amount',
+    short: 'o',
+    arg: 'N',
+    scope: BANK,
+    defText: "the first read's",
+    desc: 'the total every read must show.',
+    set: (a, v) => {
+      if (!/^-?\d+$/.test(v)) throw new OptionError(`--total-amount must be an integer, got ${JSON.stringify(v)}`);
+      a.options.totalAmount = Number(v);
+    },
+  },
+  { long: 'accounts', arg: 'LIST', scope: BANK, defText: "the first read's", desc: 'the account ids.', set: (a, v) => (a.options.accounts = listArg(v)) },
+];
+
+/** What a scope's rows say in the help, and its name in messages. */
+function scopeName(s: Scope, forHelp: boolean): string {
+  if ('model' in s) return forHelp ? s.model : `--model ${s.model}`;
+  if (s.family === 'linearizability') return forHelp ? 'Linearizability' : 'the linearizability models';
+  const names = [...CHECK_MODELS.values()].filter((m) => m.family === s.family).map((m) => m.name);
+  return forHelp ? (s.family === 'elle' ? 'Elle' : 'Jepsen') : `the ${s.family === 'elle' ? 'Elle' : 'Jepsen'} models (${names.join(', ')})`;
 }
 
-/** The help text of `gyre check`. */
-export function checkHelp(): string {
-  const models = [...CHECK_MODELS.values()].map((m) => `  ${m.name.padEnd(16)} ${m.summary}`).join('\n');
-  const formats = HISTORY_FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_DOCS[f]}`).join('\n');
-  return `Usage: gyre check --model MODEL [OPTIONS ...] FILE [FILE ...]
+const sameScope = (a: Scope, b: Scope) => ('model' in a ? 'model' in b && a.model === b.model : 'family' in b && a.family === b.family);
+
+/** `gyre check`'s spec: its help lists the models and formats, then the table. */
+export const CHECK_SPEC: CommandSpec<CheckArgs> = {
+  command: 'gyre check',
+  usage: () => {
+    const models = [...CHECK_MODELS.values()].map((m) => `  ${m.name.padEnd(16)} ${m.summary}`).join('\n');
+    const formats = HISTORY_FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_DOCS[f]}`).join('\n');
+    return `Usage: gyre check --model MODEL [OPTIONS ...] FILE [FILE ...]
 
 Checks recorded histories against a model, without running anything: histories from Gyre or
 Maelstrom runs, from Jepsen tests, or from your own tools.
@@ -159,33 +160,35 @@ Models:
 ${models}
 
 Formats (detected from the content; --format forces one):
-${formats}
-
-Options:
-  -m, --model MODEL                 The model to check against (required).
-  -f, --format FORMAT               The file format: ${HISTORY_FORMATS.join(', ')}.
-      --json                        Print the full result as JSON (one object per file, one per line),
-                                    every failing key explained.
-      --explain first|all           Linearizability: explain in full the first failing key of the
-                                    first failing file (first; later ones in brief), or every
-                                    failing key of every file (all) [default: first].
-  -c, --consistency-models LIST     Elle: models the history must satisfy, comma-separated
-                                    [default: strict-serializable].
-  -a, --anomalies LIST              Elle: further anomalies that must not occur, comma-separated.
-  -s, --cycle-search-timeout MS     Elle: milliseconds of cycle search per component [default: 1000].
-      --time-limit SECONDS          Linearizability: give up (verdict unknown) after this long
-                                    [default: no limit].
-  -g, --group-size N                long-fork: how many keys every read covers [default: not checked].
-  -n, --allow-negative-balances     bank: negative balances are allowed.
-  -o, --total-amount N              bank: the total every read must show [default: the first read's].
-      --accounts LIST               bank: the account ids [default: the first read's].
-  -h, --help                        Print this help.
-
-Exit codes:
+${formats}`;
+  },
+  sections: [{ title: 'Options', rows: CHECK_ROWS.map((r) => (r.scope ? { ...r, desc: `${scopeName(r.scope, true)}: ${r.desc}` } : r)) }],
+  footer: `Exit codes:
   0    every file is valid
   1    a file is invalid
   2    a file's validity is unknown (and none is invalid)
-  254  bad usage, or a file that cannot be read or does not fit the model`;
+  254  bad usage, or a file that cannot be read or does not fit the model`,
+  draft: () => ({ model: undefined, format: undefined, json: false, explainAll: false, files: [], options: {}, help: false, version: false, given: new Set() }),
+  positional: (a, word) => a.files.push(word),
+};
+
+/** Parses the arguments after `check`; throws an {@link OptionError} with a message. */
+export function parseCheckArgs(argv: readonly string[]): CheckArgs {
+  const p = parseOptions(CHECK_SPEC, argv);
+  return { ...p.draft, help: p.help, version: p.version, given: p.given };
+}
+
+/** Options given that do not apply to the model: a message naming them (every option of their scope), or undefined. */
+function outOfScope(model: CheckModel, given: ReadonlySet<string>): string | undefined {
+  for (const row of CHECK_ROWS) {
+    const s = row.scope;
+    if (!s || !given.has(row.long) || ('model' in s ? s.model === model.name : s.family === model.family)) continue;
+    const names = CHECK_ROWS.filter((r) => r.scope && sameScope(r.scope, s)).map((r) => `--${r.long}`);
+    const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+    const verb = names.length === 1 ? 'applies' : 'apply';
+    return 'model' in s ? `${list} ${verb} to ${scopeName(s, false)} only.` : `${list} ${verb} to ${scopeName(s, false)}, not to ${model.name}.`;
+  }
+  return undefined;
 }
 
 /** Builds the op locator for a parsed history (only explanations use it; it builds nothing up front). */
@@ -260,11 +263,24 @@ interface FileOutcome {
   code: number;
 }
 
+/**
+ * One line of `--json`: the checker's result itself, with Jepsen's and Elle's key names at the top
+ * level (`valid?`, `anomaly-types`, ...), as elle-cli prints it, so tools written for elle-cli or
+ * Maelstrom read it unchanged; then where it came from (`file`, `model`, `format`,
+ * `history-entries`). A file that could not be checked gives `valid?` null and its `error`.
+ */
+function jsonLine(file: string, model: string, outcome: { valid: Validity; result: unknown; wire: WireForm; format: HistoryFormat; entries: number } | { error: string; line?: number }): string {
+  if ('error' in outcome) return wireJson({ 'valid?': null, file, model, error: outcome.error, ...(outcome.line ? { line: outcome.line } : {}) });
+  const written = toWire(outcome.result, outcome.wire);
+  const body = written !== null && typeof written === 'object' && !Array.isArray(written) ? (written as Record<string, unknown>) : { result: written };
+  return wireJson({ 'valid?': outcome.valid, ...body, file, model: body['model'] ?? model, format: outcome.format, 'history-entries': outcome.entries });
+}
+
 function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean, explain: ExplainMode): FileOutcome {
   const path = resolve(io.cwd, file);
   const fail = (message: string, line?: number): FileOutcome => {
     io.err(`${file}${line ? `:${line}` : ''}: ${message}\n`);
-    if (args.json) io.out(stringifyJson({ file, model: model.name, valid: null, error: message, ...(line ? { line } : {}) }) + '\n');
+    if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
     return { code: CHECK_EXIT.usage };
   };
   let text: string;
@@ -300,13 +316,13 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   let clients = 0;
   for (const o of ops) if (o.type === 'invoke' && isClient(o)) clients++;
   const loc = locator(parsed, ops);
-  const outcome: ModelOutcome =
+  const outcome: ReturnType<CheckModel['run']> =
     clients === 0
-      ? { valid: 'unknown', result: { valid: 'unknown', error: NO_CLIENTS }, text: [`Unknown: ${NO_CLIENTS}.`] }
+      ? { valid: 'unknown', result: { valid: 'unknown', error: NO_CLIENTS }, wire: GENERIC_WIRE, text: [`Unknown: ${NO_CLIENTS}.`] }
       : model.run(ops, { ...args.options, explain }, loc);
   const verdict = outcome.valid === true ? 'valid' : outcome.valid === false ? 'invalid' : 'unknown';
   if (args.json) {
-    io.out(stringifyJson({ file, model: model.name, format, ops: ops.length, valid: outcome.valid, result: outcome.result }) + '\n');
+    io.out(jsonLine(file, model.name, { valid: outcome.valid, result: outcome.result, wire: outcome.wire, format, entries: ops.length }) + '\n');
   } else {
     io.out(`${file}: ${model.name}, ${format}, ${ops.length} history entries (${clients} client operations)${renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
     for (const line of outcome.text) io.out(`  ${line}\n`);
@@ -318,36 +334,18 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
 
 /** `gyre check`: returns the exit code. */
 export async function checkCommand(argv: readonly string[], io: CheckIo): Promise<number> {
-  let args: CheckArgs;
-  try {
-    args = parseCheckArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`${e.message}\n\nRun \`gyre check --help\` for every option.\n`);
-      return CHECK_EXIT.usage;
-    }
-    throw e;
-  }
-  if (args.help) {
-    io.out(checkHelp() + '\n');
-    return 0;
-  }
-  const usage = (m: string) => {
-    io.err(`${m}\n\nRun \`gyre check --help\` for every option.\n`);
-    return CHECK_EXIT.usage;
-  };
+  const args = parseOrExit(CHECK_SPEC, io, () => {
+    const a = parseCheckArgs(argv);
+    return { help: a.help, version: a.version, warnings: [], value: a };
+  });
+  if (typeof args === 'number') return args;
+  const usage = (m: string) => usageError(io, CHECK_SPEC.command, m);
   if (args.files.length === 0) return usage('Expected a history FILE to check.');
   if (args.model === undefined) return usage(`Expected --model MODEL: one of ${[...CHECK_MODELS.keys()].join(', ')}.`);
-  const model = CHECK_MODELS.get(args.model);
-  if (!model) return usage(`Unknown model ${JSON.stringify(args.model)}: expected one of ${[...CHECK_MODELS.keys()].join(', ')}.`);
+  const model = CHECK_MODELS.get(args.model)!;
   const o = args.options;
-  if (model.family !== 'elle' && (o.consistencyModels || o.anomalies || o.cycleSearchTimeout !== undefined)) {
-    return usage(`--consistency-models, --anomalies and --cycle-search-timeout apply to the Elle models (list-append, rw-register), not to ${model.name}.`);
-  }
-  if (model.family !== 'linearizability' && o.timeLimit !== undefined) return usage(`--time-limit applies to the linearizability models, not to ${model.name}.`);
-  if (model.family !== 'linearizability' && args.explainAll) return usage(`--explain applies to the linearizability models, not to ${model.name} (whose results are always explained in full).`);
-  if (model.name !== 'long-fork' && o.groupSize !== undefined) return usage('--group-size applies to --model long-fork only.');
-  if (model.name !== 'bank' && (o.negativeBalances || o.totalAmount !== undefined || o.accounts)) return usage('--allow-negative-balances, --total-amount and --accounts apply to --model bank only.');
+  const scopeError = outOfScope(model, args.given);
+  if (scopeError) return usage(scopeError);
   const validationError = model.validateOptions?.(o);
   if (validationError) return usage(validationError);
 

@@ -101,6 +101,23 @@ describe('gyre test options, Maelstrom rules (maelstrom.md §4.2)', () => {
     expect(warnings[0]).toMatch(/Did you mean "--nemesis"\?/);
   });
 
+  it('parses every Gossip Glomers command line as published (ecosystem.md)', () => {
+    const lines: [string, Partial<Record<string, unknown>>][] = [
+      ['-w echo --bin ~/go/bin/maelstrom-echo --node-count 1 --time-limit 10', { workload: 'echo', nodes: ['n0'], timeLimit: 10 }],
+      ['-w unique-ids --bin ~/go/bin/maelstrom-unique-ids --time-limit 30 --rate 1000 --node-count 3 --availability total --nemesis partition', { workload: 'unique-ids', rate: 1000, availability: 'total', nemesis: ['partition'], concurrency: 3 }],
+      ['-w broadcast --bin ~/go/bin/maelstrom-broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100', { workload: 'broadcast', latency: 100, concurrency: 25, topology: 'grid' }],
+      ['-w g-counter --bin ~/go/bin/maelstrom-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition', { workload: 'g-counter', nemesis: ['partition'] }],
+      ['-w kafka --bin ~/go/bin/maelstrom-kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000', { workload: 'kafka', concurrency: 4, concurrencySpec: '2n' }],
+      ['-w txn-rw-register --bin ~/go/bin/maelstrom-txn --node-count 1 --time-limit 20 --rate 1000 --concurrency 2n --consistency-models read-uncommitted --availability total', { consistencyModels: ['read-uncommitted'], concurrency: 2 }],
+      ['-w lin-kv --bin ./node --topology tree4 --latency-dist=exponential --latency=5 --nemesis=partition,kill', { topology: 'tree4', latencyDist: 'exponential', latency: 5, nemesis: ['partition', 'kill'] }],
+    ];
+    for (const [line, expected] of lines) {
+      const { options, warnings } = parse(line);
+      expect([line, warnings]).toEqual([line, []]);
+      expect(options).toMatchObject({ ...expected, bin: line.split(' ')[3] });
+    }
+  });
+
   it('parses --consistency-models in Maelstrom\'s spelling and with plain commas', () => {
     expect(splitModels('read-committed , serializable')).toEqual(['read-committed', 'serializable']);
     expect(splitModels('a,b')).toEqual(['a', 'b']);

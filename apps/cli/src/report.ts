@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Op } from '@gyre/history';
 import { readJournal } from '@gyre/net';
-import { writeReport } from '@gyre/report';
+import { writeReport } from '@gyre/report/node';
 
 /** Lines of a text file without holding a split array of all of them at once. */
 function* lines(text: string): Generator<string> {

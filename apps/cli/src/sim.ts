@@ -1,6 +1,6 @@
 /**
- * `gyre sim`, `gyre sim merge` and `gyre replay`: deterministic simulation of TypeScript nodes
- * (see @gyre/sim), on the same options as `gyre test`.
+ * `gyre sim` and `gyre sim merge`: deterministic simulation of TypeScript nodes (see @gyre/sim),
+ * on the same options as `gyre test`.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,6 @@ import {
   formatSweepSummary,
   mergeSummaries,
   recordRun,
-  replayRun,
   runSim,
   seedRange,
   seedResult,
@@ -27,10 +26,11 @@ import {
   type SweepSummary,
 } from '@gyre/sim';
 import { formatSummary } from '@gyre/report';
-import type { Io } from './cli';
-import { OUTCOME } from './summary';
+import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
+import type { Io } from './io';
+import { resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
+import { OUTCOME } from './outcome';
 import { writeRunReport } from './report';
-import { OptionError, optionsHelp, parseTestArgs } from './options';
 import { workloadFor } from './workloads';
 
 /** Options of `gyre sim` beyond those of `gyre test`. */
@@ -48,120 +48,90 @@ export interface SimOptions {
   summary: string | undefined;
 }
 
-/** `gyre sim`'s own options, for the help. */
-export const SIM_OPTIONS: [string, string][] = [
-  ['--node FILE', 'The node module (.ts or .js, written with @gyre/node): its default export (node, args) => void installs the handlers. --bin works too. A --node value that is not a path is a node id, as in gyre test.'],
-  ['--seed SEED', 'The run\'s seed (random when absent; printed). With --seeds: the first seed, an integer (default 0).'],
-  ['--seeds N', 'Run N seeds (SEED, SEED+1, ...) on worker threads and report how many failed and the smallest failing seed.'],
-  ['--shard K/N', 'Run only the K-th of N contiguous blocks of the seeds (for CI machines); join the summaries with gyre sim merge.'],
-  ['--workers N', `Worker threads for --seeds. [default: the machine's cores, here ${availableParallelism()}]`],
-  ['--stop-on-failure', 'With --seeds: hand out no more seeds once one has failed.'],
-  ['--shrink', 'Search for a smaller failing run (fewer operations, faults, nodes, less time) from the failing seed, and write it with its report.'],
-  ['--shrink-budget N', 'Most runs the shrinking may make. [default: 1000]'],
-  ['--max-ops N', 'At most N client operations in the main phase (shrunk runs use it).'],
-  ['--check-determinism', 'Run the seed twice and fail if the histories or journals differ.'],
-  ['--summary FILE', 'Where --seeds writes its summary. [default: STORE/sweeps/WORKLOAD-TIME.json]'],
-];
-
 const looksLikePath = (v: string) => /[/\\]/.test(v) || /\.[cm]?[jt]sx?$/.test(v);
+const int = (name: string, v: string, min: number): number => {
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new OptionError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  return Number(v);
+};
 
-/** Splits `gyre sim` arguments into its own options and those of `gyre test`. */
-export function parseSimArgs(argv: readonly string[]): { sim: SimOptions; rest: string[] } {
-  const sim: SimOptions = { node: undefined, seeds: undefined, shard: undefined, workers: undefined, stopOnFailure: false, shrink: false, shrinkBudget: 1000, maxOps: undefined, checkDeterminism: false, summary: undefined };
-  const rest: string[] = [];
-  const int = (name: string, v: string | undefined, min: number): number => {
-    if (v === undefined || !/^\d+$/.test(v) || Number(v) < min) throw new OptionError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v ?? '')}`);
-    return Number(v);
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
-    const value = () => inline ?? argv[++i];
-    switch (name) {
-      case '--node':
-      case '-n': {
-        const v = inline ?? argv[i + 1];
-        if (v !== undefined && looksLikePath(v)) {
-          sim.node = v;
-          if (inline === undefined) i++;
-        } else rest.push(a);
-        break;
-      }
-      case '--seeds':
-        sim.seeds = int('--seeds', value(), 1);
-        break;
-      case '--shard': {
-        const v = value() ?? '';
-        const m = /^(\d+)\/(\d+)$/.exec(v);
-        if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new OptionError(`--shard must be K/N with 1 ≤ K ≤ N, got ${JSON.stringify(v)}`);
-        sim.shard = { index: Number(m[1]), total: Number(m[2]) };
-        break;
-      }
-      case '--workers':
-        sim.workers = int('--workers', value(), 0);
-        break;
-      case '--stop-on-failure':
-        sim.stopOnFailure = true;
-        break;
-      case '--shrink':
-        sim.shrink = true;
-        break;
-      case '--shrink-budget':
-        sim.shrinkBudget = int('--shrink-budget', value(), 1);
-        break;
-      case '--max-ops':
-        sim.maxOps = int('--max-ops', value(), 1);
-        break;
-      case '--check-determinism':
-        sim.checkDeterminism = true;
-        break;
-      case '--summary':
-        sim.summary = value();
-        break;
-      default:
-        rest.push(a);
-    }
-  }
-  if (sim.shard && sim.seeds === undefined) throw new OptionError('--shard needs --seeds');
-  return { sim, rest };
+/** `gyre sim`'s draft: `gyre test`'s, and the simulation's own options. */
+export interface SimDraft extends TestDraft {
+  sim: SimOptions;
 }
 
-const SIM_USAGE = `Usage: gyre sim -w WORKLOAD --node ./my-node.ts [OPTIONS ...] [-- ARGS FOR THE NODE]
+const testRow = (long: string) => TEST_ROWS.find((r) => r.long === long)!;
+
+/** `gyre sim`'s own options; they come before (and override) `gyre test`'s in its table. */
+const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
+  {
+    long: 'node',
+    short: 'n',
+    arg: 'FILE',
+    desc: 'The node module (.ts or .js, written with @gyre/node): its default export (node, args) => void installs the handlers. --bin works too. A --node value that is not a path is a node id, as in gyre test.',
+    set: (d, v) => (looksLikePath(v) ? (d.sim.node = v) : d.acc.nodeFlags.push(v)),
+  },
+  { ...testRow('bin'), desc: 'The node module, as --node FILE.' },
+  { ...testRow('seed'), gyre: false, defText: 'random; with --seeds, 0', desc: "The run's seed (printed). With --seeds: the first seed, an integer." },
+  { long: 'seeds', arg: 'N', desc: 'Run N seeds (SEED, SEED+1, ...) on worker threads and report how many failed and the smallest failing seed.', set: (d, v) => (d.sim.seeds = int('--seeds', v, 1)) },
+  {
+    long: 'shard',
+    arg: 'K/N',
+    desc: 'Run only the K-th of N contiguous blocks of the seeds (for CI machines); join the summaries with gyre sim merge.',
+    set: (d, v) => {
+      const m = /^(\d+)\/(\d+)$/.exec(v);
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new OptionError(`--shard must be K/N with 1 ≤ K ≤ N, got ${JSON.stringify(v)}`);
+      d.sim.shard = { index: Number(m[1]), total: Number(m[2]) };
+    },
+  },
+  { long: 'workers', arg: 'N', defText: `the machine's cores, here ${availableParallelism()}`, desc: 'Worker threads for --seeds.', set: (d, v) => (d.sim.workers = int('--workers', v, 0)) },
+  { long: 'stop-on-failure', desc: 'With --seeds: hand out no more seeds once one has failed.', set: (d) => (d.sim.stopOnFailure = true) },
+  { long: 'shrink', desc: 'Search for a smaller failing run (fewer operations, faults, nodes, less time) from the failing seed, and write it with its report.', set: (d) => (d.sim.shrink = true) },
+  { long: 'shrink-budget', arg: 'N', def: '1000', desc: 'Most runs the shrinking may make.', set: (d, v) => (d.sim.shrinkBudget = int('--shrink-budget', v, 1)) },
+  { long: 'max-ops', arg: 'N', desc: 'At most N client operations in the main phase (shrunk runs use it).', set: (d, v) => (d.sim.maxOps = int('--max-ops', v, 1)) },
+  { long: 'check-determinism', desc: 'Run the seed twice and fail if the histories or journals differ.', set: (d) => (d.sim.checkDeterminism = true) },
+  { long: 'summary', arg: 'FILE', defText: 'STORE/sweeps/WORKLOAD-TIME.json', desc: 'Where --seeds writes its summary.', set: (d, v) => (d.sim.summary = v) },
+];
+
+/** `gyre sim`'s table: its own options, then `gyre test`'s. */
+export const SIM_SPEC: CommandSpec<SimDraft> = {
+  command: 'gyre sim',
+  usage: `Usage: gyre sim -w WORKLOAD --node ./my-node.ts [OPTIONS ...] [-- ARGS FOR THE NODE]
        gyre sim merge SUMMARY.json ... [--out FILE]
 
 Runs every node of the cluster in this process under virtual time: no real waiting, every timer on
 one simulated clock, every random choice drawn from the seed, so a seed replays exactly. The node
 module's default export installs a node: export default (node: Node, args: string[]) => { node.on(...) }.
-The same file runs as a process under gyre test.`;
+The same file runs as a process under gyre test.`,
+  sections: [
+    { title: 'Simulation options', rows: SIM_ROWS },
+    { title: 'The options of gyre test', rows: TEST_ROWS },
+  ],
+  ...TEST_SPEC_PARTS,
+  draft: () => ({
+    ...TEST_SPEC_PARTS.draft(),
+    sim: { node: undefined, seeds: undefined, shard: undefined, workers: undefined, stopOnFailure: false, shrink: false, shrinkBudget: 0, maxOps: undefined, checkDeterminism: false, summary: undefined },
+  }),
+};
+
+/** Parses `gyre sim` arguments: the simulation's options and `gyre test`'s. `readFile` reads `--nodes-file`. */
+export function parseSimArgs(argv: readonly string[], readFile: (path: string) => string = () => '') {
+  const p = parseOptions(SIM_SPEC, argv);
+  const options = resolveTestDraft(p.draft, readFile, (m) => p.warnings.push(m));
+  const sim = p.draft.sim;
+  if (sim.shard && sim.seeds === undefined) throw new OptionError('--shard needs --seeds');
+  if (sim.seeds !== undefined && options.seed !== undefined && !/^\d+$/.test(options.seed)) throw new OptionError(`With --seeds, --seed is the first seed: an integer, got ${JSON.stringify(options.seed)}`);
+  return { sim, options, warnings: p.warnings, help: p.help, version: p.version };
+}
 
 /** `gyre sim`. */
 export async function simCommand(argv: readonly string[], io: Io): Promise<number> {
   if (argv[0] === 'merge') return mergeCommand(argv.slice(1), io);
-  let parsed;
-  let sim: SimOptions;
-  try {
-    const split = parseSimArgs(argv);
-    sim = split.sim;
-    parsed = parseTestArgs(split.rest, (p) => readFileSync(resolve(io.cwd, p), 'utf8'));
-  } catch (e) {
-    if (e instanceof OptionError) {
-      io.err(`${e.message}\n\nRun \`gyre sim --help\` for every option.\n`);
-      return 254;
-    }
-    throw e;
-  }
-  if (parsed.help) {
-    io.out(`${SIM_USAGE}\n\nSimulation options:\n${SIM_OPTIONS.map(([f, d]) => `  ${f.padEnd(34)} ${d}`).join('\n')}\n\nThe options of gyre test:\n${optionsHelp()}\n`);
-    return 0;
-  }
-  for (const w of parsed.warnings) io.err(`WARNING: ${w}\n`);
-  const o = parsed.options;
+  const parsed = parseOrExit(SIM_SPEC, io, () => {
+    const p = parseSimArgs(argv, (path) => readOptionFile('--nodes-file', resolve(io.cwd, path)));
+    return { ...p, value: p };
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { sim, options: o } = parsed;
   const nodeFile = sim.node ?? o.bin;
   if (!nodeFile) {
     io.err('Expected --node PATH_TO_NODE_MODULE (a .ts or .js file whose default export installs a node; see `gyre sim --help`).\n');
@@ -218,7 +188,6 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
 }
 
 async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | undefined, store: string, argv: readonly string[], io: Io): Promise<number> {
-  if (seedOpt !== undefined && !/^\d+$/.test(seedOpt)) throw new Error(`With --seeds, --seed is the first seed: an integer, got ${JSON.stringify(seedOpt)}`);
   const first = seedOpt === undefined ? 0 : Number(seedOpt);
   const range: { first: number; count: number; shard?: string } = sim.shard ? { ...shardRange(first, sim.seeds!, sim.shard.index, sim.shard.total), shard: `${sim.shard.index}/${sim.shard.total}` } : { first, count: sim.seeds! };
   const seeds = seedRange(range.first, range.count);
@@ -283,21 +252,20 @@ async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, sto
   );
 }
 
+/** `gyre sim merge`'s table. */
+export const MERGE_SPEC: CommandSpec<{ files: string[]; out: string | undefined }> = {
+  command: 'gyre sim merge',
+  usage: 'Usage: gyre sim merge SUMMARY.json ... [--out FILE]\n\nJoins the summaries of the shards of one sweep: counts add up, the smallest failing seed is the smallest of all.',
+  sections: [{ title: 'Options', rows: [{ long: 'out', short: 'o', arg: 'FILE', defText: 'not written', desc: 'Where to write the merged summary.', set: (d, v) => (d.out = v) }] }],
+  draft: () => ({ files: [], out: undefined }),
+  positional: (d, word) => d.files.push(word),
+};
+
 async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
-  const files: string[] = [];
-  let out: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--out' || a === '-o') out = argv[++i];
-    else if (a === '--help' || a === '-h') {
-      io.out('Usage: gyre sim merge SUMMARY.json ... [--out FILE]\n\nJoins the summaries of the shards of one sweep: counts add up, the smallest failing seed is the smallest of all.\n');
-      return 0;
-    } else files.push(a);
-  }
-  if (files.length === 0) {
-    io.err('Usage: gyre sim merge SUMMARY.json ... [--out FILE]\n');
-    return 254;
-  }
+  const parsed = parseCommand(MERGE_SPEC, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { files, out } = parsed;
+  if (files.length === 0) return usageError(io, MERGE_SPEC.command, 'Expected the SUMMARY.json files of the shards to merge.');
   let merged: SweepSummary;
   try {
     merged = mergeSummaries(files.map((f) => JSON.parse(readFileSync(resolve(io.cwd, f), 'utf8')) as SweepSummary));
@@ -310,46 +278,4 @@ async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
   if (out) io.out(`summary: ${resolve(io.cwd, out)}\n`);
   if (merged.smallestFailing !== null) io.out(`reproduce: ${simCommandLine(merged.spec, merged.smallestFailing)}\n`);
   return merged.smallestFailing === null ? 0 : merged.invalid > 0 ? 1 : merged.crashed > 0 ? 255 : 2;
-}
-
-/** `gyre replay RUN_DIR`. */
-export async function replayCommand(argv: readonly string[], io: Io): Promise<number> {
-  let dir: string | undefined;
-  let store: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--store') store = argv[++i];
-    else if (a === '--help' || a === '-h') {
-      io.out(
-        'Usage: gyre replay RUN_DIR [--store DIR]\n\n' +
-          'Runs a recorded run again. A gyre sim run is simulated again from its seed; its history and journal must\n' +
-          'come out identical. A gyre test run is replayed from its network journal: fresh node processes get the\n' +
-          'recorded messages in the recorded order and at the recorded times (with the kills and pauses), and what\n' +
-          'each node writes is compared with what it wrote before. Reports the first divergence.\n',
-      );
-      return 0;
-    } else dir = a;
-  }
-  if (!dir) {
-    io.err('Usage: gyre replay RUN_DIR [--store DIR]\n');
-    return 254;
-  }
-  try {
-    const r = await replayRun(resolve(io.cwd, dir), { ...(store ? { store: resolve(io.cwd, store) } : {}), log: (m) => io.err(`INFO  ${m}\n`) });
-    io.out(`replay: ${r.dir}\n`);
-    if (r.nodes) io.out(`messages compared: ${Object.entries(r.nodes).map(([n, c]) => `${n} ${c.replayed}/${c.recorded}`).join(', ')}\n`);
-    if (r.identical) {
-      io.out(r.mode === 'sim' ? 'identical: same history and journal, byte for byte\n' : 'identical: every node wrote what it wrote in the recorded run\n');
-      return 0;
-    }
-    const d = r.divergence!;
-    io.out(
-      `DIVERGED at ${d.what}, ${r.mode === 'sim' ? 'line' : 'message'} ${d.index}${d.time !== undefined ? ` (recorded at ${(d.time / 1e9).toFixed(3)} s)` : ''}:\n` +
-        `  recorded: ${d.expected ?? '(nothing)'}\n  replayed: ${d.actual ?? '(nothing)'}\n`,
-    );
-    return 1;
-  } catch (e) {
-    io.err(`${(e as Error).message}\n`);
-    return 254;
-  }
 }

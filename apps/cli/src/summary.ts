@@ -1,15 +1,8 @@
 /**
  * What `gyre test` and `gyre analyze` print at the end, besides @gyre/report's summary: the rows
- * about the run's own health, and Maelstrom's outcome line.
+ * about the run's own health (the outcome line is in outcome.ts).
  */
 import { groupDigits } from '@gyre/report';
-
-/** Exactly Maelstrom's outcome lines (maelstrom.md §6.2). */
-export const OUTCOME = {
-  valid: 'Everything looks good! ヽ(‘ー`)ノ',
-  invalid: 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻',
-  unknown: 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ',
-} as const;
 
 /**
  * Rows for what the run itself noticed, printed under the summary in its layout: protocol errors
@@ -33,9 +26,4 @@ export function reliabilitySummary(results: Record<string, unknown>): string {
   if (q) row('lag', `generator lag (ms): median ${num(q['0.5'])}, p99 ${num(q['0.99'])}, max ${num(q['1'])}${rate !== undefined ? `; ${groupDigits(Math.round(rate))} ops/s issued` : ''}`);
   if (results['interrupted'] === true) row('interrupted', 'the run was stopped early; these results cover what was recorded until then');
   return lines.join('\n');
-}
-
-/** The outcome line for a validity. */
-export function outcomeLine(valid: unknown): string {
-  return valid === true ? OUTCOME.valid : valid === false ? OUTCOME.invalid : OUTCOME.unknown;
 }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineWorkload, WORKLOADS, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
+import { didYouMean } from './args';
 import { WORKLOAD_NAMES, workloadOptions, type TestOptions } from './options';
 
 function looksLikePath(name: string): boolean {
@@ -17,9 +18,6 @@ function looksLikePath(name: string): boolean {
 export async function loadWorkload(name: string, cwd: string): Promise<WorkloadDefinition> {
   const w = WORKLOADS[name];
   if (w) return w;
-  if ((WORKLOAD_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`The ${name} workload is not implemented in this version of Gyre yet. Implemented: ${Object.keys(WORKLOADS).sort().join(', ')}.`);
-  }
   let url: string;
   if (looksLikePath(name)) {
     const path = resolve(cwd, name);
@@ -30,7 +28,7 @@ export async function loadWorkload(name: string, cwd: string): Promise<WorkloadD
       url = pathToFileURL(createRequire(join(cwd, 'package.json')).resolve(name)).href;
     } catch {
       throw new Error(
-        `Unknown workload ${JSON.stringify(name)}. Expected one of: ${WORKLOAD_NAMES.join(', ')}; or a plugin: a path to a module (./my-workload.js) or an installed package that exports defineWorkload({...}).`,
+        `Unknown workload ${JSON.stringify(name)}${didYouMean(name, WORKLOAD_NAMES) || '.'} Expected one of: ${WORKLOAD_NAMES.join(', ')}; or a plugin: a path to a module (./my-workload.js) or an installed package that exports defineWorkload({...}).`,
       );
     }
   }

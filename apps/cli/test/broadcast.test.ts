@@ -4,7 +4,7 @@
  * Python node, and a naive node that partitions must break.
  */
 import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { OUTCOME } from '../src/outcome';
 import { at, describeRun, num, expectNemesisOps, historyOf, runGlomers } from './glomers';
 import { example, gyre, python } from './helpers';
 

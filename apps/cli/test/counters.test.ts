@@ -4,7 +4,7 @@
  * partitions, a counter that double-counts, and node restarts (`--nemesis kill`) and pauses.
  */
 import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { OUTCOME } from '../src/outcome';
 import { describeRun, expectNemesisOps, historyOf, runGlomers } from './glomers';
 import { example, gyre } from './helpers';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli';
+import { main } from '../src/main';
 import { docFiles } from '../src/doc';
 import { repo } from './helpers';
 

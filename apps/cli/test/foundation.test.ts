@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseHistoryJsonl } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { OUTCOME } from '../src/outcome';
 import { example, gyre, python, testNode } from './helpers';
 
 function alive(pid: number): boolean {

@@ -3,7 +3,7 @@
  * availability) on their published command lines, with a shorter time limit.
  */
 import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { OUTCOME } from '../src/outcome';
 import { describeRun, expectNemesisOps, historyOf, num, runGlomers } from './glomers';
 import { example } from './helpers';
 

@@ -35,7 +35,7 @@ export interface Adjust {
 }
 
 /** The arguments of `gyre` for a published line, adjusted. */
-export function glomersArgs(challenge: keyof typeof GLOMERS, adjust: Adjust): string[] {
+function glomersArgs(challenge: keyof typeof GLOMERS, adjust: Adjust): string[] {
   const words = GLOMERS[challenge].split(' ');
   expect(words.slice(0, 2)).toEqual(['./maelstrom', 'test']);
   const args = words.slice(1);

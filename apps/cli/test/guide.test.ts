@@ -7,13 +7,18 @@
  * expectation without its command, fails the suite. `<!-- output: ID -->` blocks must equal what
  * the command prints.
  *
+ * Chapter 0's commands run in a project built outside the repository from the chapter's files,
+ * with this repository's packages linked into its node_modules in place of `npm install` (the
+ * install from packed tarballs is the packaging test's).
+ *
  * The full Raft run (60 s, partitions and kills) is slow: it runs when CI or GYRE_SLOW is set.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OUTCOME } from '../src/outcome';
 import { gyre, repo, type GyreRun } from './helpers';
 
 interface GuideCommand {
@@ -77,6 +82,46 @@ function argsOf(cmd: GuideCommand): string[] {
   return words.slice(1);
 }
 
+/** Projects made by {@link project}, removed after the suite. */
+const projects: string[] = [];
+afterAll(() => {
+  for (const dir of projects) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Chapter 0's project, as its commands leave it (`npm init -y`, `npm pkg set type=module` unless
+ * `type` says otherwise, `npm install`, the chapter's files, `chmod +x echo.mjs`, `npx tsc` and
+ * `chmod +x dist/echo.js`), in a fresh directory outside the repository. The packages npm would
+ * install are links to this repository's: `@gyre/node` (built) and tsx, TypeScript and
+ * @types/node. `echo` may rewrite echo.ts as the chapter tells a reader to; `compile: false` skips
+ * the tsc step.
+ */
+function project(type: 'module' | 'commonjs' = 'module', echo: (text: string) => string = (t) => t, compile = true): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gyre-guide-project-'));
+  projects.push(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-nodes', version: '1.0.0', type }, null, 2) + '\n');
+  const link = (name: string, target: string) => {
+    mkdirSync(join(dir, 'node_modules', name, '..'), { recursive: true });
+    symlinkSync(realpathSync(target), join(dir, 'node_modules', name), 'dir');
+  };
+  link('@gyre/node', join(repo, 'packages/node'));
+  link('tsx', join(repo, 'node_modules/tsx'));
+  link('typescript', join(repo, 'node_modules/typescript'));
+  link('@types/node', join(repo, 'node_modules/@types/node'));
+  const files = join(repo, 'examples/guide/00-your-project');
+  for (const f of readdirSync(files)) copyFileSync(join(files, f), join(dir, f));
+  writeFileSync(join(dir, 'echo.ts'), echo(readFileSync(join(dir, 'echo.ts'), 'utf8')));
+  chmodSync(join(dir, 'echo.mjs'), 0o755);
+  if (!compile) return dir;
+  const tsc = spawnSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc')], { cwd: dir, encoding: 'utf8' });
+  if (tsc.status !== 0) throw new Error(`tsc failed in ${dir}:\n${tsc.stdout}${tsc.stderr}`);
+  chmodSync(join(dir, 'dist/echo.js'), 0o755);
+  return dir;
+}
+
+/** The node log of `node` in a run. */
+const nodeLog = (r: GyreRun, node = 'n0'): string => readFileSync(join(r.latest, 'node-logs', `${node}.log`), 'utf8');
+
 type Results = Record<string, any>;
 const workload = (r: GyreRun): Results => r.results()['workload'] as Results;
 const okCount = (r: GyreRun): number => num((r.results()['stats'] as Results)['ok-count']);
@@ -118,8 +163,23 @@ function linearizableOnly(r: GyreRun): void {
   expect(notValid.map(([k]) => k).filter((k) => k !== 'stats')).toEqual([]);
 }
 
-/** What each command of the guide promises. `cap` overrides the time cap (the slow run is uncapped). */
-const EXPECT: Record<string, { cap?: number; check: (r: GyreRun, slow: boolean) => void }> = {
+/**
+ * What each command of the guide promises. `cap` overrides the time cap (the slow run is uncapped);
+ * `inProject` runs it in chapter 0's project instead of the repository.
+ */
+const EXPECT: Record<string, { cap?: number; inProject?: boolean; check: (r: GyreRun, slow: boolean) => void }> = {
+  // 0. A project of your own
+  'project-tsx': { inProject: true, check: (r) => (valid(r), expect(workload(r)).toEqual({ 'valid?': true, errors: [] })) },
+  'project-tsc': { inProject: true, check: (r) => (valid(r), expect(workload(r)).toEqual({ 'valid?': true, errors: [] })) },
+  'project-sim': {
+    inProject: true,
+    cap: 10,
+    check: (r) => {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).toContain(OUTCOME.valid);
+      expect(okCount(r)).toBeGreaterThan(0);
+    },
+  },
   // 2. Echo
   echo: { check: (r) => (valid(r), expect(workload(r)).toEqual({ 'valid?': true, errors: [] })) },
   'echo-shouting': {
@@ -240,7 +300,7 @@ async function runGuide(id: string, slow = false): Promise<void> {
   const e = EXPECT[id]!;
   const args = slow ? argsOf(cmd) : shorten(argsOf(cmd), e.cap ?? CAP);
   const limit = Number(args[args.indexOf('--time-limit') + 1]);
-  const r = await gyre(args, { timeoutMs: (limit + 90) * 1000 });
+  const r = await gyre(args, { timeoutMs: (limit + 90) * 1000, ...(e.inProject ? { cwd: project() } : {}) });
   try {
     e.check(r, slow);
     if (slow) {
@@ -250,7 +310,7 @@ async function runGuide(id: string, slow = false): Promise<void> {
       expect(last.time / 1e9).toBeGreaterThan(0.9 * limit);
     }
   } catch (err) {
-    (err as Error).message += `\n\nguide command (${cmd.file}): ${cmd.command}\nran: gyre ${args.join(' ')}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-3000)}`;
+    (err as Error).message += `\n\nguide command (${cmd.file}): ${cmd.command}\nran: gyre ${args.join(' ')} (exit ${r.code})\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-3000)}`;
     throw err;
   }
 }
@@ -279,6 +339,33 @@ describe('the guide: chapter 1, the protocol by hand', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual(expected);
     expect(r.stderr).toMatch(/I am n1, one of n1, n2, n3/);
+  });
+});
+
+describe('the guide: chapter 0, what it says of CommonJS and of the working directory', () => {
+  const run = (dir: string, args: string[]) => gyre([...args, '--node-count', '1', '--time-limit', '3'], { cwd: dir, timeoutMs: 120_000 });
+
+  it('in a CommonJS project, echo.ts with `node.run();` runs under gyre test and gyre sim', { timeout: 240_000 }, async () => {
+    const dir = project('commonjs', (t) => t.replace('\nawait node.run();', '\nnode.run();'));
+    expect(readFileSync(join(dir, 'echo.ts'), 'utf8')).toMatch(/^node\.run\(\);$/m);
+    valid(await run(dir, ['test', '-w', 'echo', '--bin', './echo.mjs']));
+    const sim = await run(dir, ['sim', '-w', 'echo', '--node', 'echo.ts']);
+    expect(sim.code, sim.stdout + sim.stderr).toBe(0);
+  });
+
+  it('in a CommonJS project, top-level await stops the node with the error the chapter quotes', { timeout: 120_000 }, async () => {
+    const r = await run(project('commonjs', undefined, false), ['test', '-w', 'echo', '--bin', './echo.mjs']);
+    expect(r.code).toBe(255);
+    expect(nodeLog(r)).toContain('ERROR: Top-level await is currently not supported with the "cjs" output format');
+  });
+
+  it('`#!/usr/bin/env -S node --import tsx` cannot find tsx from the node\'s working directory', { timeout: 120_000 }, async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'echo.ts'), readFileSync(join(dir, 'echo.ts'), 'utf8').replace('#!/usr/bin/env node', '#!/usr/bin/env -S node --import tsx'));
+    chmodSync(join(dir, 'echo.ts'), 0o755);
+    const r = await run(dir, ['test', '-w', 'echo', '--bin', './echo.ts']);
+    expect(r.code).toBe(255);
+    expect(nodeLog(r)).toContain(`Cannot find package 'tsx' imported from ${join(tmpdir(), 'gyre-')}`);
   });
 });
 

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { OUTCOME } from '../src/outcome';
 import { example, gyre } from './helpers';
 
 const base = ['test', '-w', 'lin-kv', '--node-count', '3', '--concurrency', '2n', '--time-limit', '4', '--rate', '50'];

@@ -91,13 +91,17 @@ describe('workload plugins', () => {
     expect((r.results()['workload'] as Record<string, unknown>)['op-count']).toBeGreaterThan(10);
   });
 
-  it('loads a plain JavaScript file by path, with checker and finalPhase, and runs the final phase after the recovery wait', async () => {
+  it('loads a plain JavaScript file by path, with the deprecated checker, finalPhase and a result in the old shape, and runs the final phase after the recovery wait', async () => {
     const r = await gyreIn(project, ['-w', './echo-final.mjs', '--bin', example('echo'), '--node-count', '1', '--time-limit', '2', '--rate', '10', '--recovery-time', '0']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr + r.stdout).toMatch(/Waiting for recovery/);
+    // A checker that returns { 'valid?': ... } still works, written as it was, with a deprecation warning.
     const w = r.results()['workload'] as Record<string, unknown>;
+    expect(Object.keys(w)).toEqual(['valid?', 'ok-count', 'final-ok']);
+    expect(w['valid?']).toBe(true);
     expect(w['final-ok']).toBe(1);
     expect(w['ok-count']).toBeGreaterThan(5);
+    expect(r.stderr).toMatch(/DeprecationWarning: a workload checker returned \{ 'valid\?': \.\.\. \}/);
   });
 
   it.each([

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Op } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { OUTCOME } from '../src/outcome';
 import { example, gyre, testNode } from './helpers';
 import { alive, historyOf, pidsIn, readJson, startGyre, tempFile, until } from './reliability-helpers';
 
@@ -307,7 +307,7 @@ describe('every gyre test option with a wrong value', () => {
     [['--time-limt', '5'], /Unknown option: "--time-limt"; did you mean "--time-limit"\?/],
   ];
   it.each(cases)('%j: exit 254, naming the option', async (args, message) => {
-    const { main } = await import('../src/cli');
+    const { main } = await import('../src/main');
     let err = '';
     const code = await main(['test', '--bin', example('echo'), '-w', 'echo', '--store', mkdtempSync(join(tmpdir(), 'gyre-opt-')), ...args], {
       out: () => {},

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME } from '../src/cli';
+import { OUTCOME } from '../src/outcome';
 import { example, gyre, repo } from './helpers';
 
 const node = (name: string) => join(repo, 'examples/nodes', `${name}.ts`);

@@ -5,14 +5,16 @@
  *
  *   gyre test -w broadcast --bin examples/dist/guide/04-broadcast/batched.js -- 200   (a 200 ms batch)
  */
+// #region state
 import { createNode } from '@gyre/node';
 
 const node = createNode();
 const interval = Number(process.argv[2] ?? 50); // ms between batches
-const RESEND_AFTER = 1e9; // ns: a batch not acknowledged within a second is sent again
+const RESEND_AFTER = 1000; // ms: a batch not acknowledged within a second is sent again
 const messages = new Set<unknown>();
-/** For each peer, the messages it has not acknowledged yet, each with when we last sent it (ns; -Infinity: never). */
+/** For each peer, the messages it has not acknowledged yet, each with when we last sent it (ms; -Infinity: never). */
 const unacked = new Map<string, Map<unknown, number>>();
+// #endregion
 
 // #region star
 node.on('init', () => {
@@ -38,7 +40,7 @@ function learn(batch: unknown[], from: string): void {
 }
 
 function flush(peer: string, pending: Map<unknown, number>): void {
-  const now = node.clock.now();
+  const now = node.clock.nowMs(); // milliseconds, like RESEND_AFTER (clock.now() counts nanoseconds)
   const batch = [...pending].filter(([, sent]) => now - sent > RESEND_AFTER).map(([message]) => message);
   if (batch.length === 0) return;
   for (const message of batch) pending.set(message, now);
@@ -60,6 +62,8 @@ node.on('broadcast', (req) => {
 });
 // #endregion
 
+// #region read
 node.on('read', () => ({ type: 'read_ok', messages: [...messages] }));
 
 await node.run();
+// #endregion

@@ -2,6 +2,7 @@
  * Broadcast by flooding: a node that hears of a message for the first time passes it on to its
  * neighbours in the topology. Fire and forget: a message that is dropped is gone.
  */
+// #region topology
 import { createNode } from '@gyre/node';
 
 const node = createNode();
@@ -13,6 +14,7 @@ node.on('topology', (req) => {
   neighbours = topology[node.id] ?? [];
   return { type: 'topology_ok' };
 });
+// #endregion
 
 // #region spread
 function spread(message: unknown, from: string): void {
@@ -31,6 +33,8 @@ node.on('broadcast', (req) => {
 node.on('gossip', (msg) => spread(msg.body.message, msg.src)); // no reply
 // #endregion
 
+// #region read
 node.on('read', () => ({ type: 'read_ok', messages: [...messages] }));
 
 await node.run();
+// #endregion

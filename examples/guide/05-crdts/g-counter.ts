@@ -15,7 +15,6 @@ node.on('add', (req) => {
 
 node.on('read', () => ({ type: 'read_ok', value: Object.values(counts).reduce((a, b) => a + b, 0) }));
 
-// #region merge
 node.every(500, () => {
   for (const peer of node.peers) node.send(peer, { type: 'merge', counts });
 });
@@ -25,6 +24,5 @@ node.on('merge', (msg) => {
     counts[id] = Math.max(counts[id] ?? 0, n);
   }
 });
-// #endregion
 
 await node.run();

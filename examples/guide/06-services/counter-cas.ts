@@ -2,7 +2,9 @@
  * The counter with compare-and-set: write the new total only if the total is still what we
  * read; if someone else got there first (error 22), read again and retry. No add is lost now.
  */
+// #region import
 import { createNode, ErrorCodes, RpcError } from '@gyre/node';
+// #endregion
 
 const node = createNode();
 const kv = node.kv('seq-kv');

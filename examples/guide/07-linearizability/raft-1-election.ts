@@ -5,6 +5,7 @@
  *
  *   gyre test -w lin-kv --bin examples/dist/guide/07-linearizability/raft-1-election.js --node-count 5 --concurrency 2n --time-limit 20 --nemesis partition
  */
+// #region top
 import { seededRandom, type Random } from '@gyre/history';
 import { createNode, RpcError, type Node } from '@gyre/node';
 import { isMain } from '../../lib/main';
@@ -24,6 +25,7 @@ export default function election(node: Node): Node {
   let electionTimer: ReturnType<Node['setTimeout']> | undefined;
   let random: Random = seededRandom(0);
   const majority = () => Math.floor(node.nodeIds.length / 2) + 1;
+  // #endregion
 
   // #region election
   function resetElectionTimer(): void {
@@ -105,6 +107,7 @@ export default function election(node: Node): Node {
   });
   // #endregion
 
+  // #region rest
   for (const type of ['read', 'write', 'cas']) {
     node.on(type, () => {
       throw RpcError.temporarilyUnavailable(`no key-value store yet (the leader is ${leader ?? 'unknown'})`);
@@ -120,3 +123,4 @@ export default function election(node: Node): Node {
 }
 
 if (isMain(import.meta.url)) await election(createNode()).run();
+// #endregion

@@ -5,6 +5,7 @@
  *
  *   gyre test -w lin-kv --bin examples/dist/guide/07-linearizability/raft-2-log.js --node-count 5 --concurrency 2n --rate 30 --time-limit 20 --nemesis partition
  */
+// #region top
 import { seededRandom, valueKey, valuesEqual, type Random } from '@gyre/history';
 import { createNode, RpcError, type Body, type Message, type Node } from '@gyre/node';
 import { isMain } from '../../lib/main';
@@ -42,7 +43,7 @@ export default function raft(node: Node): Node {
   const data = new Map<string, unknown>(); // the key-value store: valueKey(key) → value
   const nextIndex = new Map<string, number>();
   const matchIndex = new Map<string, number>();
-  const lastHeard = new Map<string, number>(); // when each follower last answered the leader (ns)
+  const lastHeard = new Map<string, number>(); // when each follower last answered the leader (ms)
   const inFlight = new Set<string>();
   /** Client requests waiting for their entry to be applied, by "index:term". */
   const waiting = new Map<string, (result: Body | RpcError) => void>();
@@ -53,6 +54,7 @@ export default function raft(node: Node): Node {
   const majority = () => Math.floor(node.nodeIds.length / 2) + 1;
   const lastIndex = () => log.length;
   const termAt = (index: number) => (index === 0 ? 0 : log[index - 1]!.term);
+  // #endregion
 
   // #region election
   function resetElectionTimer(): void {
@@ -114,7 +116,7 @@ export default function raft(node: Node): Node {
     leader = me();
     node.log(`became leader of term ${term}`);
     if (electionTimer !== undefined) node.clearTimeout(electionTimer);
-    const now = node.clock.now();
+    const now = node.clock.nowMs();
     for (const peer of node.peers) {
       nextIndex.set(peer, lastIndex() + 1);
       matchIndex.set(peer, 0);
@@ -134,8 +136,8 @@ export default function raft(node: Node): Node {
   node.every(HEARTBEAT, () => {
     if (role !== 'leader') return;
     // Lost touch with a majority for a whole election timeout? Then another leader may exist: step down.
-    const now = node.clock.now();
-    const inTouch = node.peers.filter((p) => now - lastHeard.get(p)! < ELECTION_TIMEOUT[1] * 1e6).length + 1;
+    const now = node.clock.nowMs();
+    const inTouch = node.peers.filter((p) => now - lastHeard.get(p)! < ELECTION_TIMEOUT[1]).length + 1;
     if (inTouch < majority()) {
       leader = null;
       return becomeFollower(term);
@@ -158,7 +160,7 @@ export default function raft(node: Node): Node {
         (reply) => {
           if ((reply.term as number) > term) return becomeFollower(reply.term as number);
           if (role !== 'leader' || term !== sentTerm) return;
-          lastHeard.set(peer, node.clock.now());
+          lastHeard.set(peer, node.clock.nowMs());
           if (reply.success === true) {
             matchIndex.set(peer, Math.max(matchIndex.get(peer)!, next - 1 + entries.length));
             nextIndex.set(peer, matchIndex.get(peer)! + 1);
@@ -278,4 +280,6 @@ export default function raft(node: Node): Node {
   return node;
 }
 
+// #region main
 if (isMain(import.meta.url)) await raft(createNode()).run();
+// #endregion

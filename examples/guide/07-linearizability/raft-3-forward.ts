@@ -41,7 +41,7 @@ export default function raft(node: Node): Node {
   const data = new Map<string, unknown>(); // the key-value store: valueKey(key) → value
   const nextIndex = new Map<string, number>();
   const matchIndex = new Map<string, number>();
-  const lastHeard = new Map<string, number>(); // when each follower last answered the leader (ns)
+  const lastHeard = new Map<string, number>(); // when each follower last answered the leader (ms)
   const inFlight = new Set<string>();
   /** Client requests waiting for their entry to be applied, by "index:term". */
   const waiting = new Map<string, (result: Body | RpcError) => void>();
@@ -113,7 +113,7 @@ export default function raft(node: Node): Node {
     leader = me();
     node.log(`became leader of term ${term}`);
     if (electionTimer !== undefined) node.clearTimeout(electionTimer);
-    const now = node.clock.now();
+    const now = node.clock.nowMs();
     for (const peer of node.peers) {
       nextIndex.set(peer, lastIndex() + 1);
       matchIndex.set(peer, 0);
@@ -133,8 +133,8 @@ export default function raft(node: Node): Node {
   node.every(HEARTBEAT, () => {
     if (role !== 'leader') return;
     // Lost touch with a majority for a whole election timeout? Then another leader may exist: step down.
-    const now = node.clock.now();
-    const inTouch = node.peers.filter((p) => now - lastHeard.get(p)! < ELECTION_TIMEOUT[1] * 1e6).length + 1;
+    const now = node.clock.nowMs();
+    const inTouch = node.peers.filter((p) => now - lastHeard.get(p)! < ELECTION_TIMEOUT[1]).length + 1;
     if (inTouch < majority()) {
       leader = null;
       return becomeFollower(term);
@@ -157,7 +157,7 @@ export default function raft(node: Node): Node {
         (reply) => {
           if ((reply.term as number) > term) return becomeFollower(reply.term as number);
           if (role !== 'leader' || term !== sentTerm) return;
-          lastHeard.set(peer, node.clock.now());
+          lastHeard.set(peer, node.clock.nowMs());
           if (reply.success === true) {
             matchIndex.set(peer, Math.max(matchIndex.get(peer)!, next - 1 + entries.length));
             nextIndex.set(peer, matchIndex.get(peer)! + 1);

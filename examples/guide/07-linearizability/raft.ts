@@ -11,9 +11,11 @@
  *
  *   gyre test -w lin-kv --bin examples/dist/guide/07-linearizability/raft.js --node-count 5 --concurrency 2n --rate 30 --time-limit 60 --nemesis partition,kill
  */
+// #region imports
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJson, seededRandom, stringifyJson, valueKey, valuesEqual, type Random } from '@gyre/history';
+// #endregion
 import { createNode, RpcError, type Body, type Message, type Node } from '@gyre/node';
 import { isMain } from '../../lib/main';
 
@@ -80,7 +82,7 @@ export default function raft(node: Node): Node {
   const data = new Map<string, unknown>(); // the key-value store: valueKey(key) → value
   const nextIndex = new Map<string, number>();
   const matchIndex = new Map<string, number>();
-  const lastHeard = new Map<string, number>(); // when each follower last answered the leader (ns)
+  const lastHeard = new Map<string, number>(); // when each follower last answered the leader (ms)
   const inFlight = new Set<string>();
   /** Client requests waiting for their entry to be applied, by "index:term". */
   const waiting = new Map<string, (result: Body | RpcError) => void>();
@@ -99,23 +101,27 @@ export default function raft(node: Node): Node {
   }
 
   /** A newer term was seen: adopt it and follow. */
+  // #region save-term
   function becomeFollower(newTerm: number): void {
     if (newTerm > term) {
       term = newTerm;
       votedFor = null;
       saveState();
     }
+    // #endregion
     if (role === 'leader') node.log(`stepping down in term ${term}`);
     role = 'follower';
     resetElectionTimer();
   }
 
+  // #region save-election
   function startElection(): void {
     role = 'candidate';
     term++;
     votedFor = me();
     leader = null;
     saveState();
+    // #endregion
     resetElectionTimer(); // if this election goes nowhere, another one
     const electionTerm = term;
     const votes = new Set([me()]);
@@ -140,11 +146,13 @@ export default function raft(node: Node): Node {
     // The candidate's log must be at least as up to date as ours: a later last term, or the same and at least as long.
     const upToDate = b.last_log_term > termAt(lastIndex()) || (b.last_log_term === termAt(lastIndex()) && b.last_log_index >= lastIndex());
     const grant = b.term === term && (votedFor === null || votedFor === b.candidate) && upToDate;
+    // #region save-vote
     if (grant) {
       votedFor = b.candidate;
       saveState(); // on disk before the candidate hears of it
       resetElectionTimer();
     }
+    // #endregion
     return { type: 'request_vote_ok', term, vote_granted: grant };
   });
   // #endregion
@@ -155,7 +163,7 @@ export default function raft(node: Node): Node {
     leader = me();
     node.log(`became leader of term ${term}`);
     if (electionTimer !== undefined) node.clearTimeout(electionTimer);
-    const now = node.clock.now();
+    const now = node.clock.nowMs();
     for (const peer of node.peers) {
       nextIndex.set(peer, lastIndex() + 1);
       matchIndex.set(peer, 0);
@@ -165,10 +173,12 @@ export default function raft(node: Node): Node {
   }
 
   /** Appends an entry to the leader's log and starts replicating it. */
+  // #region save-append
   function append(op: Op): void {
     const entry = { term, op };
     log.push(entry);
     saveAppended([entry]);
+    // #endregion
     for (const peer of node.peers) replicate(peer);
     advanceCommitIndex();
   }
@@ -176,8 +186,8 @@ export default function raft(node: Node): Node {
   node.every(HEARTBEAT, () => {
     if (role !== 'leader') return;
     // Lost touch with a majority for a whole election timeout? Then another leader may exist: step down.
-    const now = node.clock.now();
-    const inTouch = node.peers.filter((p) => now - lastHeard.get(p)! < ELECTION_TIMEOUT[1] * 1e6).length + 1;
+    const now = node.clock.nowMs();
+    const inTouch = node.peers.filter((p) => now - lastHeard.get(p)! < ELECTION_TIMEOUT[1]).length + 1;
     if (inTouch < majority()) {
       leader = null;
       return becomeFollower(term);
@@ -200,7 +210,7 @@ export default function raft(node: Node): Node {
         (reply) => {
           if ((reply.term as number) > term) return becomeFollower(reply.term as number);
           if (role !== 'leader' || term !== sentTerm) return;
-          lastHeard.set(peer, node.clock.now());
+          lastHeard.set(peer, node.clock.nowMs());
           if (reply.success === true) {
             matchIndex.set(peer, Math.max(matchIndex.get(peer)!, next - 1 + entries.length));
             nextIndex.set(peer, matchIndex.get(peer)! + 1);
@@ -227,6 +237,7 @@ export default function raft(node: Node): Node {
     if (b.prev_log_index > lastIndex() || termAt(b.prev_log_index) !== b.prev_log_term) {
       return { type: 'append_entries_ok', term, success: false, last_index: Math.min(lastIndex(), b.prev_log_index - 1) };
     }
+    // #region save-entries
     let index = b.prev_log_index;
     let truncated = false;
     const added: Entry[] = [];
@@ -242,6 +253,7 @@ export default function raft(node: Node): Node {
     }
     if (truncated) saveWholeLog();
     else saveAppended(added);
+    // #endregion
     if (b.leader_commit > commitIndex) {
       commitIndex = Math.min(b.leader_commit, index); // only what we know matches the leader
       applyCommitted();
@@ -320,10 +332,12 @@ export default function raft(node: Node): Node {
   for (const type of ['read', 'write', 'cas']) node.on(type, clientRequest);
   // #endregion
 
+  // #region boot
   node.on('init', () => {
     random = node.random.fork(`boot ${boots}`); // seeded from the run's --seed; differs after each restart
     resetElectionTimer();
   });
+  // #endregion
 
   return node;
 }

@@ -10,14 +10,12 @@ const kv = node.kv('lin-kv');
 const cache = new Map<string, unknown>();
 const k = (key: unknown) => JSON.stringify(key);
 
-// #region cache
 node.on('read', async (req) => {
   if (cache.has(k(req.body.key))) return { type: 'read_ok', value: cache.get(k(req.body.key)) };
   const value = await kv.read(req.body.key);
   cache.set(k(req.body.key), value);
   return { type: 'read_ok', value };
 });
-// #endregion
 
 node.on('write', async (req) => {
   await kv.write(req.body.key, req.body.value);

@@ -12,7 +12,6 @@ const kv = node.kv('lin-kv');
 type MicroOp = [f: 'r' | 'append', key: unknown, value: unknown];
 type Database = Record<string, unknown[]>;
 
-// #region txn
 node.on('txn', async (req) => {
   for (;;) {
     const before = await kv.read<Database>('root', { default: {} });
@@ -31,6 +30,5 @@ node.on('txn', async (req) => {
     }
   }
 });
-// #endregion
 
 await node.run();

@@ -11,7 +11,6 @@ const registers = new Map<string, unknown>();
 
 type MicroOp = [f: 'r' | 'w', key: unknown, value: unknown];
 
-// #region txn
 node.on('txn', (req) => {
   const writes: [unknown, unknown][] = [];
   const txn = (req.body.txn as MicroOp[]).map(([f, key, value]): MicroOp => {
@@ -39,6 +38,5 @@ node.on('replicate', (req) => {
   for (const [key, value] of req.body.writes as [unknown, unknown][]) registers.set(JSON.stringify(key), value);
   return { type: 'replicate_ok' };
 });
-// #endregion
 
 await node.run();

@@ -7,7 +7,6 @@ import { createNode } from '@gyre/node';
 const node = createNode();
 const lists = new Map<string, unknown[]>();
 
-// #region txn
 type MicroOp = [f: 'r' | 'append', key: unknown, value: unknown];
 
 node.on('txn', (req) => {
@@ -19,6 +18,5 @@ node.on('txn', (req) => {
   });
   return { type: 'txn_ok', txn };
 });
-// #endregion
 
 await node.run();

@@ -4,12 +4,12 @@
  *
  *   node examples/dist/guide/09-plugins/check-history.js examples/guide/09-plugins/register-history.jsonl examples/guide/09-plugins/orders-history.jsonl
  */
+// #region check
 import { readFileSync } from 'node:fs';
 import { linearizable, models } from '@gyre/checker';
 import { checkListAppend } from '@gyre/checker/elle';
 import { parseJson, type Op } from '@gyre/history';
 
-// #region check
 for (const file of process.argv.slice(2)) {
   const history = readFileSync(file, 'utf8')
     .split('\n')

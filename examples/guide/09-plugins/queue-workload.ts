@@ -5,12 +5,12 @@
  *
  *   gyre test -w ./examples/dist/guide/09-plugins/queue-workload.js --bin examples/dist/guide/09-plugins/queue.js --node-count 1 --time-limit 10 --rate 20
  */
+// #region rpcs
 import { linearizable, models } from '@gyre/checker';
 import { mix, sequence } from '@gyre/generator';
 import { Any, defineRpc } from '@gyre/protocol';
 import { defineWorkload } from '@gyre/workloads';
 
-// #region rpcs
 const enqueue = defineRpc({ name: 'enqueue', doc: 'Adds a value at the tail of the queue.', request: { value: Any }, response: {} });
 const dequeue = defineRpc({
   name: 'dequeue',
@@ -20,11 +20,11 @@ const dequeue = defineRpc({
 });
 // #endregion
 
+// #region generator
 export default defineWorkload({
   name: 'queue',
   doc: 'A FIFO queue: enqueue and dequeue, checked for linearizability.',
   rpcs: [enqueue, dequeue],
-  // #region generator
   generator: () => mix([sequence((i) => ({ f: 'enqueue', value: i })), () => ({ f: 'dequeue', value: null })]),
   // #endregion
   // #region client
@@ -43,10 +43,10 @@ export default defineWorkload({
   check(history) {
     const result = linearizable(history, { model: models.fifoQueue(), timeLimit: 30_000 });
     return {
-      'valid?': result.valid,
-      'op-count': result.opCount,
+      valid: result.valid,
+      opCount: result.opCount,
       ...(result.failure ? { explanation: result.failure.explanation } : {}),
     };
   },
-  // #endregion
 });
+// #endregion

@@ -164,4 +164,4 @@ for (let i = 0; i < 5; i++) {
 runs.sort((a, b) => a - b);
 cpu.sort((a, b) => a - b);
 console.log(`kafka(): wall median ${runs[2]!.toFixed(0)} ms (min ${runs[0]!.toFixed(0)}, max ${runs[4]!.toFixed(0)}); CPU median ${cpu[2]!.toFixed(0)} ms; 5 runs after 1 warm-up`);
-console.log(`valid? ${String(result['valid?'])}, error types: ${JSON.stringify(result['error-types'])}`);
+console.log(`valid ${String(result.valid)}, error types: ${JSON.stringify(result.errorTypes)}`);

@@ -13,20 +13,20 @@ describe('availability', () => {
   );
 
   it('computes the ok fraction over client invocations', () => {
-    expect(availability(h)).toEqual({ 'valid?': true, 'ok-fraction': 0.5 });
-    expect(availability([])).toEqual({ 'valid?': true, 'ok-fraction': 1 });
+    expect(availability(h)).toEqual({ valid: true, okFraction: 0.5 });
+    expect(availability([])).toEqual({ valid: true, okFraction: 1 });
   });
 
   it("'total' requires every op to succeed", () => {
-    expect(availability(h, { availability: 'total' })).toEqual({ 'valid?': false, 'ok-fraction': 0.5 });
-    expect(availability(h.slice(0, 2), { availability: 'total' })).toEqual({ 'valid?': true, 'ok-fraction': 1 });
+    expect(availability(h, { availability: 'total' })).toEqual({ valid: false, okFraction: 0.5 });
+    expect(availability(h.slice(0, 2), { availability: 'total' })).toEqual({ valid: true, okFraction: 1 });
   });
 
   it('a number is a lower bound', () => {
-    expect(availability(h, { availability: 0.5 })['valid?']).toBe(true);
-    expect(availability(h, { availability: 0.51 })['valid?']).toBe(false);
+    expect(availability(h, { availability: 0.5 }).valid).toBe(true);
+    expect(availability(h, { availability: 0.51 }).valid).toBe(false);
     const nine = hist(...Array.from({ length: 10 }, (_, p): Row[] => [[p, 'invoke', 'r', null], [p, p < 9 ? 'ok' : 'fail', 'r', null]]).flat());
-    expect(availability(nine, { availability: 0.9 })).toEqual({ 'valid?': true, 'ok-fraction': 0.9 });
+    expect(availability(nine, { availability: 0.9 })).toEqual({ valid: true, okFraction: 0.9 });
     expect(() => availability(h, { availability: 2 })).toThrow(RangeError);
   });
 });

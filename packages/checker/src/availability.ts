@@ -1,17 +1,22 @@
 import type { Op } from '@gyre/history';
+import type { CheckResult } from './validity';
+import { fields, type WireForm } from './wire';
 
 /** Result of {@link availability}: Maelstrom's `:availability`. */
-export interface AvailabilityResult {
-  'valid?': boolean;
+export interface AvailabilityResult extends CheckResult {
+  valid: boolean;
   /** Ok completions / invocations of client operations; 1 when there are no invocations. */
-  'ok-fraction': number;
+  okFraction: number;
 }
+
+/** How an {@link AvailabilityResult} is written: `valid?`, `ok-fraction`. */
+export const availabilityWire: WireForm = fields<AvailabilityResult>({ valid: 'valid?', okFraction: 'ok-fraction' });
 
 /** Options of {@link availability}. */
 export interface AvailabilityOptions {
   /**
    * The goal (Maelstrom's `--availability`): `undefined` imposes none (always valid), `'total'`
-   * requires every invocation to complete ok, a number x in [0, 1] requires `ok-fraction >= x`.
+   * requires every invocation to complete ok, a number x in [0, 1] requires `okFraction >= x`.
    * @defaultValue undefined
    */
   availability?: 'total' | number;
@@ -38,5 +43,5 @@ export function availability(history: readonly Op[], opts: AvailabilityOptions =
     if (!(a >= 0 && a <= 1)) throw new RangeError(`availability must be 'total' or a number from 0 to 1, got ${a}`);
     valid = fraction >= a;
   }
-  return { 'valid?': valid, 'ok-fraction': fraction };
+  return { valid, okFraction: fraction };
 }

@@ -1,5 +1,6 @@
 import { stringifyJson, type Op } from '@gyre/history';
 import type { CheckResult, Validity } from './validity';
+import { field, fields, mapOf, type WireForm } from './wire';
 
 /** The kinds of wrong read the bank checker reports. */
 export type BankErrorType = 'unexpected-key' | 'nil-balance' | 'wrong-total' | 'negative-value';
@@ -53,6 +54,32 @@ export interface BankResult extends CheckResult {
   /** Why the verdict is unknown, when it is for malformed input. */
   error?: string;
 }
+
+const bankErrorWire = fields<BankError>({ type: 'type', op: 'op', unexpected: 'unexpected', nils: 'nils', total: 'total', negative: 'negative' });
+
+/** How a {@link BankResult} is written: `valid?`, `read-count`, `first-error`, `errors` (keyed by error type), …. */
+export const bankWire: WireForm = fields<BankResult>({
+  valid: 'valid?',
+  readCount: 'read-count',
+  errorCount: 'error-count',
+  firstError: field('first-error', bankErrorWire),
+  errors: field(
+    'errors',
+    mapOf(
+      fields<BankErrorSummary>({
+        count: 'count',
+        first: field('first', bankErrorWire),
+        worst: field('worst', bankErrorWire),
+        last: field('last', bankErrorWire),
+        lowest: field('lowest', bankErrorWire),
+        highest: field('highest', bankErrorWire),
+      }),
+    ),
+  ),
+  accounts: 'accounts',
+  totalAmount: 'total-amount',
+  error: 'error',
+});
 
 /** Options of {@link bank}. */
 export interface BankOptions {

@@ -1,5 +1,6 @@
 import { pairIndex, stringifyJson, type Op } from '@gyre/history';
 import type { CheckResult, Validity } from './validity';
+import { field, fields, listOf, type WireForm } from './wire';
 
 /** One ok read with the bounds it had to lie in. */
 export interface CounterBoundsRead {
@@ -23,6 +24,14 @@ export interface CounterBoundsResult extends CheckResult {
   /** Why the verdict is unknown. */
   error?: string;
 }
+
+/** How a {@link CounterBoundsResult} is written: `valid?`, `read-count`, `errors`, `error`. */
+export const counterBoundsWire: WireForm = fields<CounterBoundsResult>({
+  valid: 'valid?',
+  readCount: 'read-count',
+  errors: field('errors', listOf(fields<CounterBoundsRead>({ op: 'op', value: 'value', lower: 'lower', upper: 'upper' }))),
+  error: 'error',
+});
 
 /** Options of {@link counterBounds}. */
 export interface CounterBoundsOptions {

@@ -1,29 +1,41 @@
 import { stringifyJson, type Op } from '@gyre/history';
-import type { Validity } from './validity';
+import type { CheckResult, Validity } from './validity';
+import { fields, type WireForm } from './wire';
 
 /** An inclusive integer range `[lo, hi]`. */
 export type IntRange = [number, number];
 
 /** Result of {@link counter}: Maelstrom's g-counter / pn-counter checker. */
-export interface CounterResult {
+export interface CounterResult extends CheckResult {
   /**
    * Every ok final read lies in the acceptable set. `'unknown'` when a final read is not an
    * integer, or falls where the set had to be approximated (see `maxRanges`).
    */
-  'valid?': Validity;
+  valid: Validity;
   /** The final reads outside the acceptable set (whole ops), or null when there are none. */
   errors: Op[] | null;
   /** Values of the ok reads flagged `final`, in history order. */
-  'final-reads': unknown[];
+  finalReads: unknown[];
   /** The acceptable set as sorted, disjoint, non-adjacent inclusive ranges. */
   acceptable: IntRange[];
   /** Present (true) only when the set grew past `maxRanges` and was approximated. */
-  'approximate?'?: true;
+  approximate?: true;
   /** Final reads that fell where the approximation cannot decide; only when approximate. */
-  'undecided-reads'?: Op[];
+  undecidedReads?: Op[];
   /** Why the verdict is unknown, when a final read is not an integer. */
   error?: string;
 }
+
+/** How a {@link CounterResult} is written: Maelstrom's `valid?`, `errors`, `final-reads`, `acceptable`, and Gyre's `approximate?`, `undecided-reads`, `error`. */
+export const counterWire: WireForm = fields<CounterResult>({
+  valid: 'valid?',
+  errors: 'errors',
+  finalReads: 'final-reads',
+  acceptable: 'acceptable',
+  approximate: 'approximate?',
+  undecidedReads: 'undecided-reads',
+  error: 'error',
+});
 
 /** Options of {@link counter}. */
 export interface CounterOptions {
@@ -228,14 +240,14 @@ export function counter(history: readonly Op[], opts: CounterOptions = {}): Coun
   }
   const valid: Validity = errors.length > 0 ? false : error !== undefined || undecided.length > 0 ? 'unknown' : true;
   const out: CounterResult = {
-    'valid?': valid,
+    valid,
     errors: errors.length > 0 ? errors : null,
-    'final-reads': finals.map((r) => r.value),
+    finalReads: finals.map((r) => r.value),
     acceptable: Array.from({ length: outer.n }, (_, i): IntRange => [outer.lo[i]!, outer.hi[i]!]),
   };
   if (approximate) {
-    out['approximate?'] = true;
-    out['undecided-reads'] = undecided;
+    out.approximate = true;
+    out.undecidedReads = undecided;
   }
   if (error !== undefined) out.error = error;
   return out;

@@ -11,13 +11,13 @@ describe('echo', () => {
       [0, 'ok', 'echo', { type: 'echo_ok', echo: 'Please echo 1', in_reply_to: 1 }],
       ['nemesis', 'invoke', 'start-partition', null],
     );
-    expect(echo(h)).toEqual({ 'valid?': true, errors: [] });
+    expect(echo(h)).toEqual({ valid: true, errors: [] });
   });
 
   it('reports a mismatch with the whole response body', () => {
     const body = { type: 'echo_ok', echo: 'Please echo 3', in_reply_to: 1 };
     const h = hist([0, 'invoke', 'echo', 'Please echo 2'], [0, 'ok', 'echo', body]);
-    expect(echo(h)).toEqual({ 'valid?': false, errors: [['Expected a message with :echo', 'Please echo 2', 'But received', body]] });
+    expect(echo(h)).toEqual({ valid: false, errors: [['Expected a message with :echo', 'Please echo 2', 'But received', body]] });
   });
 
   it('reports every echo that did not come back ok', () => {
@@ -29,7 +29,7 @@ describe('echo', () => {
       [2, 'invoke', 'echo', 'Please echo 7'],
     );
     expect(echo(h)).toEqual({
-      'valid?': false,
+      valid: false,
       errors: [
         ['Expected a message with :echo', 'Please echo 5', 'But received', 'Please echo 5'],
         ['Expected a message with :echo', 'Please echo 6', 'But received', 'Please echo 6'],
@@ -41,8 +41,8 @@ describe('echo', () => {
   it('compares with Clojure equality (1 differs from 1.0)', async () => {
     const { JsonFloat } = await import('@gyre/history');
     const h = hist([0, 'invoke', 'echo', 1], [0, 'ok', 'echo', { type: 'echo_ok', echo: new JsonFloat(1) }]);
-    expect(echo(h)['valid?']).toBe(false);
+    expect(echo(h).valid).toBe(false);
     const big = hist([0, 'invoke', 'echo', 2n ** 70n], [0, 'ok', 'echo', { type: 'echo_ok', echo: 2n ** 70n }]);
-    expect(echo(big)['valid?']).toBe(true);
+    expect(echo(big).valid).toBe(true);
   });
 });

@@ -1,15 +1,20 @@
 import { pairs, valuesEqual, type Op } from '@gyre/history';
+import type { CheckResult } from './validity';
+import { fields, type WireForm } from './wire';
 
 /** One echo mismatch, worded as Maelstrom words it. */
 export type EchoError = ['Expected a message with :echo', unknown, 'But received', unknown];
 
 /** Result of {@link echo}: the echo workload's checker. */
-export interface EchoResult {
+export interface EchoResult extends CheckResult {
   /** True iff there are no errors. */
-  'valid?': boolean;
+  valid: boolean;
   /** Mismatches in history order: the sent value, then the completion's whole value. */
   errors: EchoError[];
 }
+
+/** How an {@link EchoResult} is written: `valid?`, `errors`. */
+export const echoWire: WireForm = fields<EchoResult>({ valid: 'valid?', errors: 'errors' });
 
 /**
  * Maelstrom's echo checker. Pairs each client invocation with its completion and reports an
@@ -30,5 +35,5 @@ export function echo(history: readonly Op[]): EchoResult {
       errors.push(['Expected a message with :echo', invoke.value, 'But received', got ?? null]);
     }
   }
-  return { 'valid?': errors.length === 0, errors };
+  return { valid: errors.length === 0, errors };
 }

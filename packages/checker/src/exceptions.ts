@@ -1,4 +1,6 @@
 import type { Op } from '@gyre/history';
+import type { CheckResult } from './validity';
+import { field, fields, listOf, type WireForm } from './wire';
 
 /** One kind of unhandled exception seen in a history. */
 export interface ExceptionSummary {
@@ -11,11 +13,17 @@ export interface ExceptionSummary {
 }
 
 /** Result of {@link exceptions}: Maelstrom's `:exceptions`. Always valid. */
-export interface ExceptionsResult {
-  'valid?': true;
+export interface ExceptionsResult extends CheckResult {
+  valid: true;
   /** Present only when some operation carried an exception; most frequent first. */
   exceptions?: ExceptionSummary[];
 }
+
+/** How an {@link ExceptionsResult} is written: `valid?`, `exceptions` (each example op as recorded). */
+export const exceptionsWire: WireForm = fields<ExceptionsResult>({
+  valid: 'valid?',
+  exceptions: field('exceptions', listOf(fields<ExceptionSummary>({ class: 'class', count: 'count', example: 'example' }))),
+});
 
 /**
  * The class of an op's `exception` field: Jepsen's `(-> e :via first :type)` when the field has
@@ -50,7 +58,7 @@ export function exceptions(history: readonly Op[]): ExceptionsResult {
     if (g) g.count++;
     else groups.set(cls, { class: cls, count: 1, example: op });
   }
-  if (groups.size === 0) return { 'valid?': true };
+  if (groups.size === 0) return { valid: true };
   const list = [...groups.values()].sort((a, b) => b.count - a.count);
-  return { 'valid?': true, exceptions: list };
+  return { valid: true, exceptions: list };
 }

@@ -26,13 +26,13 @@ function setFullHistory(finalRead: string): string {
 describe('set-full on Jepsen EDN', () => {
   it('is valid when both elements stay visible', () => {
     const r = setFull(parseHistoryEdn(setFullHistory('#{0 1}')));
-    expect(r['valid?']).toBe(true);
-    expect(r['stable-count']).toBe(2);
+    expect(r.valid).toBe(true);
+    expect(r.stableCount).toBe(2);
   });
 
   it('is invalid when an element disappears from a later read', () => {
     const r = setFull(parseHistoryEdn(setFullHistory('#{1}')));
-    expect(r['valid?']).toBe(false);
+    expect(r.valid).toBe(false);
     expect(r.lost).toEqual([0]);
   });
 });

@@ -1,5 +1,7 @@
 import { pairIndex, valueKey, type Op } from '@gyre/history';
 import { sortValues, toRecord } from './order';
+import type { CheckResult } from './validity';
+import { field, fields, listOf, mapOf, spread, type WireForm } from './wire';
 
 /**
  * Error types that do not invalidate a Kafka result (Jepsen's `allowed-error-types` for an
@@ -35,12 +37,44 @@ export interface KafkaUnseen {
   messages: Record<string, unknown[]>;
 }
 
+/** One error found: which fields it has depends on its type (see {@link kafka}). */
+export interface KafkaError {
+  key?: string;
+  /** The message concerned. */
+  value?: unknown;
+  /** The offset concerned (inconsistent-offsets). */
+  offset?: number;
+  /** Its position in the key's version order. */
+  index?: number;
+  /** The messages concerned: at one offset, or two in a row. */
+  values?: unknown[];
+  /** How many offsets hold the message (duplicate). */
+  count?: number;
+  /** The offsets holding it (duplicate). */
+  offsets?: number[];
+  /** Distance in the version order between two messages read or sent in a row (1 is fine). */
+  delta?: number;
+  /** The messages a skip jumped over. */
+  skipped?: unknown[];
+  /** The operation, or the two operations in a row. */
+  op?: Op;
+  ops?: Op[];
+  /** The operation that sent the message (lost-write, G1a). */
+  writer?: Op | null;
+  /** The ok poll that returned a failed send's message (G1a). */
+  reader?: Op;
+  /** The highest version-order position some ok poll of the key reached (lost-write). */
+  maxReadIndex?: number;
+  /** The poll that reached it. */
+  maxRead?: Op | null;
+}
+
 /** One error type's condensed report. */
 export interface KafkaErrors {
   /** How many errors of this type were found. */
   count: number;
   /** Examples: all of them for some types, the most telling few for others (Jepsen's choice). */
-  errs: Record<string, unknown>[];
+  errs: KafkaError[];
 }
 
 /** The poll with the highest realtime lag: how long its newest message had been superseded. */
@@ -54,19 +88,63 @@ export interface KafkaRealtimeLag {
 }
 
 /** Result of {@link kafka}: Jepsen's Kafka analysis, as Maelstrom's kafka workload reports it. */
-export interface KafkaResult {
+export interface KafkaResult extends CheckResult {
   /** True iff no error type outside the allowed ones was found. */
-  'valid?': boolean;
+  valid: boolean;
   /** Error types found that invalidate the result, sorted. */
-  'bad-error-types': string[];
+  badErrorTypes: string[];
   /** All error types found, sorted. */
-  'error-types': string[];
+  errorTypes: string[];
   /** The distinct `error`s of crashed (`info`) sends and polls. */
-  'info-txn-causes': unknown[];
-  'worst-realtime-lag': KafkaRealtimeLag;
-  /** One entry per error type found: `{count, errs}`, or {@link KafkaUnseen} for `unseen`. */
-  [errorType: string]: unknown;
+  infoTxnCauses: unknown[];
+  worstRealtimeLag: KafkaRealtimeLag;
+  /** Per error type found, except `unseen`, in sorted order: how many, and examples. */
+  errors: Record<string, KafkaErrors>;
+  /** Acknowledged messages never polled; only when there are some. */
+  unseen?: KafkaUnseen;
 }
+
+/**
+ * How a {@link KafkaResult} is written, as Jepsen does: `valid?`, `bad-error-types`, …,
+ * `worst-realtime-lag`, then one top-level key per error type found (`lost-write`, `unseen`, …).
+ */
+export const kafkaWire: WireForm = fields<KafkaResult>({
+  valid: 'valid?',
+  badErrorTypes: 'bad-error-types',
+  errorTypes: 'error-types',
+  infoTxnCauses: 'info-txn-causes',
+  worstRealtimeLag: field('worst-realtime-lag', fields<KafkaRealtimeLag>({ time: 'time', lag: 'lag', process: 'process', key: 'key' })),
+  errors: spread(
+    mapOf(
+      fields<KafkaErrors>({
+        count: 'count',
+        errs: field(
+          'errs',
+          listOf(
+            fields<KafkaError>({
+              key: 'key',
+              value: 'value',
+              offset: 'offset',
+              index: 'index',
+              values: 'values',
+              count: 'count',
+              offsets: 'offsets',
+              delta: 'delta',
+              skipped: 'skipped',
+              op: 'op',
+              ops: 'ops',
+              writer: 'writer',
+              reader: 'reader',
+              maxReadIndex: 'max-read-index',
+              maxRead: 'max-read',
+            }),
+          ),
+        ),
+      }),
+    ),
+  ),
+  unseen: field('unseen', fields<KafkaUnseen>({ time: 'time', unseen: 'unseen', messages: 'messages' })),
+});
 
 /** Options of {@link kafka}. */
 export interface KafkaOptions {
@@ -83,7 +161,6 @@ export interface KafkaOptions {
 }
 
 type Key = string;
-type Err = Record<string, unknown>;
 
 const keyOf = (k: unknown): Key => (typeof k === 'string' ? k : String(k));
 
@@ -214,13 +291,13 @@ interface Order {
   lastOf: Int32Array;
 }
 
-function mapOf<V>(m: Map<Key, Map<number, V>>, k: Key): Map<number, V> {
+function mapAt<V>(m: Map<Key, Map<number, V>>, k: Key): Map<number, V> {
   let x = m.get(k);
   if (!x) m.set(k, (x = new Map()));
   return x;
 }
 
-function setOf(m: Map<Key, Set<number>>, k: Key): Set<number> {
+function setAt(m: Map<Key, Set<number>>, k: Key): Set<number> {
   let x = m.get(k);
   if (!x) m.set(k, (x = new Set()));
   return x;
@@ -261,12 +338,71 @@ function setOf(m: Map<Key, Set<number>>, k: Key): Set<number> {
  * writes (Jepsen throws); `unseen` is the plain set difference (Jepsen's merge briefly counts
  * messages of keys with no ok send). Offsets are kept sparse, so huge offsets cost nothing.
  *
+ * The history is read once into a {@link KafkaIndex}; then one function per family of anomalies
+ * reports what it finds: {@link versionOrders} (inconsistent offsets, duplicates), {@link lostWrites},
+ * {@link skips} (every poll-skip and nonmonotonic type), {@link g1a} (with precommitted reads),
+ * {@link unseenMessages}, and {@link worstRealtimeLag}.
+ *
  * Cost: O(n log n) in the size of the history (sorting offsets and examples).
  */
 export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaResult {
   const allowed = new Set(opts.allowed ?? KAFKA_ALLOWED_ERROR_TYPES);
   const all = opts.allErrors ?? false;
+  const ix = indexHistory(history);
+  const errors = new Errors();
+  const orders = versionOrders(ix, errors);
+  lostWrites(ix, orders, errors);
+  skips(ix, orders, errors);
+  g1a(ix, errors);
+  const unseen = unseenMessages(ix, all);
+  const worst = worstRealtimeLag(ix);
 
+  // Condense.
+  const types = [...errors.types()];
+  if (unseen) types.push('unseen');
+  types.sort();
+  const bad = types.filter((t) => !allowed.has(t));
+  const result: KafkaResult = {
+    valid: bad.length === 0,
+    badErrorTypes: bad,
+    errorTypes: types,
+    infoTxnCauses: ix.infoCauses,
+    worstRealtimeLag: worst,
+    errors: {},
+  };
+  for (const t of types) if (t !== 'unseen') result.errors[t] = errors.report(t, all);
+  if (unseen) result.unseen = unseen;
+  return result;
+}
+
+/** The history read once: every family of anomalies works from it. */
+interface KafkaIndex {
+  /** Client operations (invocations and completions), in history order; positions below index this. */
+  ops: Op[];
+  /** Each op's invocation time. */
+  invokeTime: number[];
+  /** Every sent and polled `[offset, msg]` pair. */
+  pairs: Pairs;
+  /** Each op's sends per key (undefined for ops that send nothing). */
+  writes: (KeySpans | undefined)[];
+  /** Each op's polled pairs per key. */
+  reads: (KeySpans | undefined)[];
+  /** Per key, messages of failed sends. */
+  failed: Map<Key, Set<number>>;
+  /** Per key, messages some ok poll returned. */
+  okReads: Map<Key, Set<number>>;
+  /** Per key, message → position of the last completion that sent it. */
+  writerOf: Map<Key, Map<number, number>>;
+  /** Per key, message → position of the first op that polled it. */
+  firstReaderOf: Map<Key, Map<number, number>>;
+  /** The distinct `error`s of crashed sends and polls. */
+  infoCauses: unknown[];
+  /** Whether the op at a position surely happened: ok, or info and read by some ok poll. */
+  committed: Uint8Array;
+}
+
+/** Reads the history: client ops, their pairs, who sent and who polled what. */
+function indexHistory(history: readonly Op[]): KafkaIndex {
   const partner = pairIndex(history);
   const ops: Op[] = [];
   const invokeTime: number[] = [];
@@ -276,16 +412,14 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     const inv = op.type === 'invoke' || partner[i]! < 0 ? op : history[partner[i]!]!;
     invokeTime.push(inv.time);
   });
-  const P = new Pairs();
-  const writes = ops.map((op) => parseWrites(op, P));
-  const reads = ops.map((op) => parseReads(op, P));
-  const { off, id } = P;
-  const val = (m: number) => P.values[m];
+  const pairs = new Pairs();
+  const writes = ops.map((op) => parseWrites(op, pairs));
+  const reads = ops.map((op) => parseReads(op, pairs));
+  const { id } = pairs;
 
-  // Who wrote and who read what, and what was failed or surely read.
   const failed = new Map<Key, Set<number>>();
   const okReads = new Map<Key, Set<number>>();
-  const writerOf = new Map<Key, Map<number, number>>(); // position of the last completion sending it
+  const writerOf = new Map<Key, Map<number, number>>();
   const firstReaderOf = new Map<Key, Map<number, number>>();
   const infoCauses = new Map<string, unknown>();
   ops.forEach((op, i) => {
@@ -296,16 +430,16 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
       if (!infoCauses.has(ek)) infoCauses.set(ek, e);
     }
     for (const [k, { s, e }] of writes[i] ?? []) {
-      const w = mapOf(writerOf, k);
-      const f = op.type === 'fail' ? setOf(failed, k) : undefined;
+      const w = mapAt(writerOf, k);
+      const f = op.type === 'fail' ? setAt(failed, k) : undefined;
       for (let j = s; j < e; j++) {
         w.set(id[j]!, i);
         f?.add(id[j]!);
       }
     }
     for (const [k, { s, e }] of reads[i] ?? []) {
-      const r = mapOf(firstReaderOf, k);
-      const ok = op.type === 'ok' ? setOf(okReads, k) : undefined;
+      const r = mapAt(firstReaderOf, k);
+      const ok = op.type === 'ok' ? setAt(okReads, k) : undefined;
       for (let j = s; j < e; j++) {
         if (!r.has(id[j]!)) r.set(id[j]!, i);
         ok?.add(id[j]!);
@@ -313,18 +447,55 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     }
   });
 
-  const mustHaveCommitted = (i: number): boolean => {
-    const op = ops[i]!;
-    if (op.type === 'ok') return true;
+  const committed = new Uint8Array(ops.length);
+  ops.forEach((op, i) => {
+    if (op.type === 'ok') committed[i] = 1;
     const ws = writes[i];
-    if (op.type !== 'info' || !ws) return false;
+    if (op.type !== 'info' || !ws) return;
     for (const [k, { s, e }] of ws) {
       const ok = okReads.get(k);
-      if (ok) for (let j = s; j < e; j++) if (ok.has(id[j]!)) return true;
+      if (ok) for (let j = s; j < e; j++) if (ok.has(id[j]!)) committed[i] = 1;
     }
-    return false;
-  };
+  });
+  return { ops, invokeTime, pairs, writes, reads, failed, okReads, writerOf, firstReaderOf, infoCauses: [...infoCauses.values()], committed };
+}
 
+/** The errors found, by type, in the order found; skips list what they skipped only when shown. */
+class Errors {
+  private readonly byType = new Map<string, KafkaError[]>();
+  private readonly skipped = new WeakMap<KafkaError, () => unknown[]>();
+
+  add(type: string, e: KafkaError, skipped?: () => unknown[]): void {
+    const xs = this.byType.get(type);
+    if (xs) xs.push(e);
+    else this.byType.set(type, [e]);
+    if (skipped) this.skipped.set(e, skipped);
+  }
+
+  types(): Iterable<string> {
+    return this.byType.keys();
+  }
+
+  /** A type's count and its examples (all of them with `all`). */
+  report(type: string, all: boolean): KafkaErrors {
+    const errs = this.byType.get(type)!;
+    const shown = all ? errs : condense(type, errs);
+    for (const e of shown) {
+      const sk = this.skipped.get(e);
+      if (sk) e.skipped = sk();
+    }
+    return { count: errs.length, errs: shown };
+  }
+}
+
+/**
+ * Each key's version order, from every poll (whatever its outcome) and every send that surely
+ * happened; reports `inconsistent-offsets` (one offset, several messages) and `duplicate` (one
+ * message, several offsets).
+ */
+function versionOrders(ix: KafkaIndex, errors: Errors): Map<Key, Order> {
+  const { off, id } = ix.pairs;
+  const val = (m: number) => ix.pairs.values[m];
   // Logs: key -> offset -> first message there, and any other messages there.
   const logFirst = new Map<Key, Map<number, number>>();
   const logMore = new Map<Key, Map<number, number[]>>();
@@ -332,30 +503,22 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     const o = off[j]!;
     if (Number.isNaN(o)) return;
     const m = id[j]!;
-    const first = mapOf(logFirst, k);
+    const first = mapAt(logFirst, k);
     const f = first.get(o);
     if (f === undefined) first.set(o, m);
     else if (f !== m) {
-      const more = mapOf(logMore, k);
+      const more = mapAt(logMore, k);
       const xs = more.get(o);
       if (!xs) more.set(o, [m]);
       else if (!xs.includes(m)) xs.push(m);
     }
   };
-  ops.forEach((_, i) => {
-    const ws = writes[i];
-    if (ws && mustHaveCommitted(i)) for (const [k, { s, e }] of ws) for (let j = s; j < e; j++) note(k, j);
-    for (const [k, { s, e }] of reads[i] ?? []) for (let j = s; j < e; j++) note(k, j);
+  ix.ops.forEach((_, i) => {
+    const ws = ix.writes[i];
+    if (ws && ix.committed[i]) for (const [k, { s, e }] of ws) for (let j = s; j < e; j++) note(k, j);
+    for (const [k, { s, e }] of ix.reads[i] ?? []) for (let j = s; j < e; j++) note(k, j);
   });
 
-  const errors = new Map<string, Err[]>();
-  const report = (type: string, e: Err) => {
-    const xs = errors.get(type);
-    if (xs) xs.push(e);
-    else errors.set(type, [e]);
-  };
-
-  // Version orders, inconsistent offsets, duplicates.
   const orders = new Map<Key, Order>();
   for (const k of [...logFirst.keys()].sort()) {
     const first = logFirst.get(k)!;
@@ -379,7 +542,7 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
       const xs = more?.get(o);
       if (xs) {
         for (const m of xs) visit(m, i);
-        report('inconsistent-offsets', { key: k, offset: o, index: i, values: sortValues([f, ...xs].map(val)) });
+        errors.add('inconsistent-offsets', { key: k, offset: o, index: i, values: sortValues([f, ...xs].map(val)) });
       }
     }
     // Messages by last index (a counting sort).
@@ -403,13 +566,20 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
         const o = offsets[i]!;
         for (const m of [first.get(o)!, ...(more?.get(o) ?? [])]) dups.get(m)?.push(o);
       }
-      for (const [m, offs] of dups) report('duplicate', { key: k, value: val(m), count: offs.length, offsets: offs });
+      for (const [m, offs] of dups) errors.add('duplicate', { key: k, value: val(m), count: offs.length, offsets: offs });
     }
   }
+  return orders;
+}
 
-  // Lost writes.
-  for (const k of [...okReads.keys()].sort()) {
-    const vs = okReads.get(k)!;
+/**
+ * `lost-write`: a message that surely happened, below the highest position some ok poll of its
+ * key reached, that no ok poll returned.
+ */
+function lostWrites(ix: KafkaIndex, orders: Map<Key, Order>, errors: Errors): void {
+  const val = (m: number) => ix.pairs.values[m];
+  for (const k of [...ix.okReads.keys()].sort()) {
+    const vs = ix.okReads.get(k)!;
     const o = orders.get(k);
     if (!o) continue;
     let bound = -1;
@@ -422,25 +592,31 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
     for (let a = 0; a < o.byLast.length && o.lastOf[a]! <= bound; a++) {
       const m = o.byLast[a]!;
       if (o.lastOf[a] === bound && maxRead === null) {
-        const r = firstReaderOf.get(k)?.get(m);
-        maxRead = r === undefined ? null : ops[r]!;
+        const r = ix.firstReaderOf.get(k)?.get(m);
+        maxRead = r === undefined ? null : ix.ops[r]!;
       }
     }
     for (let a = 0; a < o.byLast.length && o.lastOf[a]! <= bound; a++) {
       const m = o.byLast[a]!;
       if (vs.has(m)) continue;
-      const wi = writerOf.get(k)?.get(m);
-      if (wi === undefined || !mustHaveCommitted(wi)) continue;
-      report('lost-write', { key: k, value: val(m), index: o.firstIndex.get(m), 'max-read-index': bound, writer: ops[wi], 'max-read': maxRead });
+      const wi = ix.writerOf.get(k)?.get(m);
+      if (wi === undefined || !ix.committed[wi]) continue;
+      errors.add('lost-write', { key: k, value: val(m), index: o.firstIndex.get(m), maxReadIndex: bound, writer: ix.ops[wi], maxRead });
     }
   }
+}
 
-  // Skips are listed lazily: only the reported ones get their skipped messages.
-  const skips = new WeakMap<Err, [Order, number, number]>();
-  const skipErr = (type: string, o: Order, a: number, b: number, e: Err) => {
-    skips.set(e, [o, a, b]);
-    report(type, e);
-  };
+/**
+ * Skips and steps back, inside one op and between one process's consecutive ops:
+ * `int-poll-skip` / `int-nonmonotonic-poll`, `int-send-skip` / `int-nonmonotonic-send`,
+ * `poll-skip` / `nonmonotonic-poll` (an assign forgets the keys it drops), `nonmonotonic-send`.
+ */
+function skips(ix: KafkaIndex, orders: Map<Key, Order>, errors: Errors): void {
+  const { ops, reads, writes } = ix;
+  const { id } = ix.pairs;
+  const val = (m: number) => ix.pairs.values[m];
+  // Only the reported skips get their skipped messages.
+  const skip = (type: string, o: Order, a: number, b: number, e: KafkaError) => errors.add(type, e, () => o.byIndex.slice(a + 1, b).map(val));
   let i1 = -1;
   let i2 = -1;
   /** Distance in the version order from message m1 to m2 (1 when either is unplaced); sets i1, i2. */
@@ -477,8 +653,8 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
         const d = delta(o, id[j - 1]!, id[j]!);
         if (d === 1) continue;
         const values = [val(id[j - 1]!), val(id[j]!)];
-        if (d > 1) skipErr('int-poll-skip', o!, i1, i2, { key: k, values, delta: d, skipped: [], op });
-        else report('int-nonmonotonic-poll', { key: k, values, delta: d, op });
+        if (d > 1) skip('int-poll-skip', o!, i1, i2, { key: k, values, delta: d, skipped: [], op });
+        else errors.add('int-nonmonotonic-poll', { key: k, values, delta: d, op });
       }
     }
     if (op.type !== 'invoke') {
@@ -488,8 +664,8 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
           const d = delta(o, id[j - 1]!, id[j]!);
           if (d === 1) continue;
           const values = [val(id[j - 1]!), val(id[j]!)];
-          if (d > 1) skipErr('int-send-skip', o!, i1, i2, { key: k, values, delta: d, skipped: [], op });
-          else report('int-nonmonotonic-send', { key: k, values, delta: d, op });
+          if (d > 1) skip('int-send-skip', o!, i1, i2, { key: k, values, delta: d, skipped: [], op });
+          else errors.add('int-nonmonotonic-send', { key: k, values, delta: d, op });
         }
       }
     }
@@ -510,8 +686,8 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
         const v2 = e > s ? id[s]! : -1;
         const o = orders.get(k);
         const d = delta(o, v, v2);
-        if (d > 1) skipErr('poll-skip', o!, i1, i2, { key: k, delta: d, skipped: [], ops: [ops[last], op] });
-        else if (d < 1) report('nonmonotonic-poll', { key: k, values: [val(v), val(v2)], delta: d, ops: [ops[last], op] });
+        if (d > 1) skip('poll-skip', o!, i1, i2, { key: k, delta: d, skipped: [], ops: [ops[last]!, op] });
+        else if (d < 1) errors.add('nonmonotonic-poll', { key: k, values: [val(v), val(v2)], delta: d, ops: [ops[last]!, op] });
       }
       if (op.type === 'ok') {
         if (!lr) lastReads.set(op.process, (lr = new Map()));
@@ -526,25 +702,29 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
         const v = lastIn(writes[last], k);
         const v2 = e > s ? id[s]! : -1;
         const d = delta(orders.get(k), v, v2);
-        if (d < 1) report('nonmonotonic-send', { key: k, values: [val(v), val(v2)], delta: d, ops: [ops[last], op] });
+        if (d < 1) errors.add('nonmonotonic-send', { key: k, values: [val(v), val(v2)], delta: d, ops: [ops[last]!, op] });
       }
       if (!ls) lastSends.set(op.process, (ls = new Map()));
       for (const k of ws.keys()) ls.set(k, i);
     }
   });
+}
 
-  // G1a and precommitted reads.
-  ops.forEach((op, i) => {
-    const rs = reads[i];
-    const ws = writes[i];
+/** `G1a`: a failed send whose message an ok poll returned; `precommitted-read`: an op that polled its own send. */
+function g1a(ix: KafkaIndex, errors: Errors): void {
+  const { id } = ix.pairs;
+  const val = (m: number) => ix.pairs.values[m];
+  ix.ops.forEach((op, i) => {
+    const rs = ix.reads[i];
+    const ws = ix.writes[i];
     if (rs && op.type === 'ok') {
       for (const [k, { s, e }] of rs) {
-        const f = failed.get(k);
+        const f = ix.failed.get(k);
         if (!f) continue;
         for (let j = s; j < e; j++) {
           if (!f.has(id[j]!)) continue;
-          const wi = writerOf.get(k)?.get(id[j]!);
-          report('G1a', { key: k, value: val(id[j]!), writer: wi === undefined ? null : ops[wi], reader: op });
+          const wi = ix.writerOf.get(k)?.get(id[j]!);
+          errors.add('G1a', { key: k, value: val(id[j]!), writer: wi === undefined ? null : ix.ops[wi]!, reader: op });
         }
       }
     }
@@ -555,93 +735,62 @@ export function kafka(history: readonly Op[], opts: KafkaOptions = {}): KafkaRes
         let bad = -1;
         for (let j = w.s; j < w.e && bad < 0; j++) for (let q = r.s; q < r.e; q++) if (id[q] === id[j]) bad = id[j]!;
         if (bad >= 0) {
-          report('precommitted-read', { op, key: k, value: val(bad) });
+          errors.add('precommitted-read', { op, key: k, value: val(bad) });
           break;
         }
       }
     }
   });
+}
 
-  // Unseen: acknowledged sends no ok poll has returned, as of the last ok send or poll.
+/** `unseen`: acknowledged sends no ok poll has returned, as of the last ok send or poll. */
+function unseenMessages(ix: KafkaIndex, all: boolean): KafkaUnseen | undefined {
+  const { id } = ix.pairs;
   const unseen = new Map<Key, Set<number>>();
   const polled = new Map<Key, Set<number>>();
   let lastTime: number | undefined;
-  ops.forEach((op, i) => {
+  ix.ops.forEach((op, i) => {
     if (op.type !== 'ok' || !(op.f === 'send' || op.f === 'poll' || op.f === 'txn')) return;
     lastTime = op.time;
-    for (const [k, { s, e }] of reads[i] ?? []) {
-      const p = setOf(polled, k);
+    for (const [k, { s, e }] of ix.reads[i] ?? []) {
+      const p = setAt(polled, k);
       const u = unseen.get(k);
       for (let j = s; j < e; j++) {
         p.add(id[j]!);
         u?.delete(id[j]!);
       }
     }
-    for (const [k, { s, e }] of writes[i] ?? []) {
+    for (const [k, { s, e }] of ix.writes[i] ?? []) {
       const p = polled.get(k);
-      for (let j = s; j < e; j++) if (!p?.has(id[j]!)) setOf(unseen, k).add(id[j]!);
+      for (let j = s; j < e; j++) if (!p?.has(id[j]!)) setAt(unseen, k).add(id[j]!);
     }
   });
-  const unseenKeys = [...unseen.keys()].filter((k) => unseen.get(k)!.size > 0).sort();
-  let unseenReport: KafkaUnseen | undefined;
-  if (unseenKeys.length > 0) {
-    unseenReport = {
-      time: lastTime ?? 0,
-      unseen: toRecord(unseenKeys.map((k) => [k, unseen.get(k)!.size] as const)),
-      messages: toRecord(
-        unseenKeys.map((k) => {
-          const ms = sortValues([...unseen.get(k)!].map(val));
-          return [k, all ? ms : ms.slice(0, 32)] as const;
-        }),
-      ),
-    };
-  }
-
-  const worst = worstRealtimeLag(ops, reads, writes, off, invokeTime);
-
-  // Condense.
-  const types = [...errors.keys()];
-  if (unseenReport) types.push('unseen');
-  types.sort();
-  const bad = types.filter((t) => !allowed.has(t));
-  const result: KafkaResult = {
-    'valid?': bad.length === 0,
-    'bad-error-types': bad,
-    'error-types': types,
-    'info-txn-causes': [...infoCauses.values()],
-    'worst-realtime-lag': worst,
+  const keys = [...unseen.keys()].filter((k) => unseen.get(k)!.size > 0).sort();
+  if (keys.length === 0) return undefined;
+  return {
+    time: lastTime ?? 0,
+    unseen: toRecord(keys.map((k) => [k, unseen.get(k)!.size] as const)),
+    messages: toRecord(
+      keys.map((k) => {
+        const ms = sortValues([...unseen.get(k)!].map((m) => ix.pairs.values[m]));
+        return [k, all ? ms : ms.slice(0, 32)] as const;
+      }),
+    ),
   };
-  for (const t of types) {
-    if (t === 'unseen') {
-      result[t] = unseenReport;
-      continue;
-    }
-    const errs = errors.get(t)!;
-    const shown = all ? errs : condense(t, errs);
-    for (const e of shown) {
-      const sk = skips.get(e);
-      if (sk) {
-        const [o, a, b] = sk;
-        e['skipped'] = o.byIndex.slice(a + 1, b).map(val);
-      }
-    }
-    result[t] = { count: errs.length, errs: shown } satisfies KafkaErrors;
-  }
-  return result;
 }
 
-function byNum(field: string) {
-  return (a: Err, b: Err) => (a[field] as number) - (b[field] as number);
+function byNum(field: 'count' | 'delta') {
+  return (a: KafkaError, b: KafkaError) => a[field]! - b[field]!;
 }
 
 /** Jepsen's choice of examples per error type. */
-function condense(type: string, errs: Err[]): Err[] {
-  const sorted = (cmp: (a: Err, b: Err) => number) => [...errs].sort(cmp);
+function condense(type: string, errs: KafkaError[]): KafkaError[] {
+  const sorted = (cmp: (a: KafkaError, b: KafkaError) => number) => [...errs].sort(cmp);
   switch (type) {
     case 'duplicate':
       return sorted(byNum('count')).slice(0, 32);
     case 'inconsistent-offsets':
-      return sorted((a, b) => (a['values'] as unknown[]).length - (b['values'] as unknown[]).length).slice(0, 32);
+      return sorted((a, b) => a.values!.length - b.values!.length).slice(0, 32);
     case 'int-nonmonotonic-poll':
     case 'int-nonmonotonic-send':
     case 'nonmonotonic-poll':
@@ -680,7 +829,7 @@ function maxOffsets(op: Op, rs: KeySpans | undefined, ws: KeySpans | undefined, 
  * the poll's invocation the newest offset it has reached stopped being the end of the log.
  * Returns the worst (first on ties), times in seconds; `{time: 0, lag: 0}` without polls.
  */
-function worstRealtimeLag(ops: Op[], reads: (KeySpans | undefined)[], writes: (KeySpans | undefined)[], off: Float64Array, invokeTime: number[]): KafkaRealtimeLag {
+function worstRealtimeLag({ ops, reads, writes, pairs: { off }, invokeTime }: KafkaIndex): KafkaRealtimeLag {
   // Per key, breakpoints: offsets up to bpOffset[j] were known to exist from bpTime[j].
   const bpOffset = new Map<Key, number[]>();
   const bpTime = new Map<Key, number[]>();

@@ -1,5 +1,6 @@
 import { stringifyJson, valueKey, type Op } from '@gyre/history';
 import type { CheckResult, Validity } from './validity';
+import { field, fields, listOf, type WireForm } from './wire';
 
 /** Why a long-fork history could not be checked. */
 export interface LongForkError {
@@ -42,6 +43,16 @@ export interface LongForkResult extends CheckResult {
   forks: LongFork[];
   error?: LongForkError;
 }
+
+/** How a {@link LongForkResult} is written: `valid?`, `read-count`, `forks` (with `only-first`, `only-second`), …. */
+export const longForkWire: WireForm = fields<LongForkResult>({
+  valid: 'valid?',
+  readCount: 'read-count',
+  earlyReadCount: 'early-read-count',
+  lateReadCount: 'late-read-count',
+  forks: field('forks', listOf(fields<LongFork>({ reads: 'reads', onlyFirst: 'only-first', onlySecond: 'only-second' }))),
+  error: field('error', fields<LongForkError>({ type: 'type', message: 'message', key: 'key', ops: 'ops' })),
+});
 
 /** Options of {@link longFork}. */
 export interface LongForkOptions {

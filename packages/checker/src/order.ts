@@ -65,8 +65,3 @@ export function toRecord<V>(entries: Iterable<readonly [string, V]>): Record<str
   }
   return out;
 }
-
-/** Adds one to a counter in a map. */
-export function bump<K>(m: Map<K, number>, k: K): void {
-  m.set(k, (m.get(k) ?? 0) + 1);
-}

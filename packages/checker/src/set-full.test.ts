@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { quantiles, setFull } from './set-full';
+import { quantiles, setFull, setFullWire } from './set-full';
 import { hist, ms, type Row } from './test-history';
+import { toWire } from './wire';
 
 describe('quantiles', () => {
   it('takes sorted[min(n-1, floor(n·p))]', () => {
@@ -43,47 +44,69 @@ describe('setFull', () => {
   it('classifies stable, lost, never-read and stale elements with their latencies', () => {
     const r = setFull(h, { addF: 'broadcast' });
     expect(r).toEqual({
-      'valid?': false,
-      'attempt-count': 4,
-      'stable-count': 2,
-      'lost-count': 1,
+      valid: false,
+      attemptCount: 4,
+      stableCount: 2,
+      lostCount: 1,
       lost: [1],
-      'never-read-count': 1,
-      'never-read': [2],
-      'stale-count': 1,
+      neverReadCount: 1,
+      neverRead: [2],
+      staleCount: 1,
       stale: [0],
-      'worst-stale': [
+      worstStale: [
         {
           element: 0,
           outcome: 'stable',
           // stable time = last absent invocation (2 ms) + 1 ns; known = add ok at 1 ms.
-          'stable-latency': 1,
-          'lost-latency': null,
+          stableLatency: 1,
+          lostLatency: null,
           known: h[1],
-          'last-absent': h[2],
+          lastAbsent: h[2],
         },
       ],
       // Element 3: no absent read after its add, so stable time 0 and latency 0.
-      'stable-latencies': { '0': 0, '0.5': 1, '0.95': 1, '0.99': 1, '1': 1 },
+      stableLatencies: { '0': 0, '0.5': 1, '0.95': 1, '0.99': 1, '1': 1 },
       // Element 1: lost time = last present invocation (30 ms) + 1 ns; known at 21 ms: 9 ms.
-      'lost-latencies': { '0': 9, '0.5': 9, '0.95': 9, '0.99': 9, '1': 9 },
-      'duplicated-count': 0,
+      lostLatencies: { '0': 9, '0.5': 9, '0.95': 9, '0.99': 9, '1': 9 },
+      duplicatedCount: 0,
       duplicated: [],
     });
+  });
+
+  it("is written with Jepsen's keys, the quantile keys and the ops inside kept", () => {
+    const w = toWire(setFull(h, { addF: 'broadcast' }), setFullWire) as Record<string, unknown>;
+    expect(Object.keys(w)).toEqual([
+      'valid?',
+      'attempt-count',
+      'stable-count',
+      'lost-count',
+      'lost',
+      'never-read-count',
+      'never-read',
+      'stale-count',
+      'stale',
+      'worst-stale',
+      'duplicated-count',
+      'duplicated',
+      'stable-latencies',
+      'lost-latencies',
+    ]);
+    expect(w['worst-stale']).toEqual([{ element: 0, outcome: 'stable', 'stable-latency': 1, 'lost-latency': null, known: h[1], 'last-absent': h[2] }]);
+    expect(w['stable-latencies']).toEqual({ '0': 0, '0.5': 1, '0.95': 1, '0.99': 1, '1': 1 });
   });
 
   it('is valid when nothing is lost, even with stale elements', () => {
     const ok = hist(...rows.slice(0, 6), [1, 'invoke', 'read', null, ms(70)], [1, 'ok', 'read', [0], ms(71)]);
     const r = setFull(ok, { addF: 'broadcast' });
-    expect(r['valid?']).toBe(true);
-    expect(r['stale-count']).toBe(1);
-    expect(setFull(ok, { addF: 'broadcast', linearizable: true })['valid?']).toBe(false);
+    expect(r.valid).toBe(true);
+    expect(r.staleCount).toBe(1);
+    expect(setFull(ok, { addF: 'broadcast', linearizable: true }).valid).toBe(false);
   });
 
   it('is unknown when no element became stable', () => {
-    expect(setFull([])['valid?']).toBe('unknown');
+    expect(setFull([]).valid).toBe('unknown');
     const h2 = hist([0, 'invoke', 'add', 1], [0, 'info', 'add', 1], [1, 'invoke', 'read', null], [1, 'ok', 'read', []]);
-    expect(setFull(h2)).toMatchObject({ 'valid?': 'unknown', 'attempt-count': 1, 'never-read': [1], 'duplicated-count': 0 });
+    expect(setFull(h2)).toMatchObject({ valid: 'unknown', attemptCount: 1, neverRead: [1], duplicatedCount: 0 });
   });
 
   it('uses the known time as the earliest of the ok add and the first read that saw it', () => {
@@ -100,8 +123,8 @@ describe('setFull', () => {
       [1, 'ok', 'read', ['x'], ms(11)],
     );
     const r = setFull(h2);
-    expect(r['valid?']).toBe(true);
-    expect(r['worst-stale']).toEqual([{ element: 'x', outcome: 'stable', 'stable-latency': 1, 'lost-latency': null, known: h2[2], 'last-absent': h2[3] }]);
+    expect(r.valid).toBe(true);
+    expect(r.worstStale).toEqual([{ element: 'x', outcome: 'stable', stableLatency: 1, lostLatency: null, known: h2[2], lastAbsent: h2[3] }]);
   });
 
   it('does not call an element lost when the absent read began before it was known', () => {
@@ -112,7 +135,7 @@ describe('setFull', () => {
       [0, 'ok', 'add', 1, ms(3)],
       [1, 'ok', 'read', [], ms(4)],
     );
-    expect(setFull(h2)).toMatchObject({ 'valid?': 'unknown', 'lost-count': 0, 'never-read': [1] });
+    expect(setFull(h2)).toMatchObject({ valid: 'unknown', lostCount: 0, neverRead: [1] });
   });
 
   it('reports duplicates within a read and fails on them unless allowed', () => {
@@ -128,17 +151,17 @@ describe('setFull', () => {
     );
     const r = setFull(h2);
     expect(r).toMatchObject({
-      'valid?': false,
-      'stable-count': 2,
-      'lost-count': 0,
-      'duplicated-count': 3,
+      valid: false,
+      stableCount: 2,
+      lostCount: 0,
+      duplicatedCount: 3,
       duplicated: [
         [1, 3],
         [2, 2],
         [9, 2],
       ],
     });
-    expect(setFull(h2, { allowDuplicates: true })['valid?']).toBe(true);
+    expect(setFull(h2, { allowDuplicates: true }).valid).toBe(true);
   });
 
   it('sorts worst-stale by latency, highest first, at most 8', () => {
@@ -148,10 +171,10 @@ describe('setFull', () => {
     rows2.push([1, 'invoke', 'read', null, ms(100)], [1, 'ok', 'read', [], ms(101)]);
     rows2.push([1, 'invoke', 'read', null, ms(200)], [1, 'ok', 'read', [9, 8, 7, 6, 5, 4, 3, 2, 1, 0], ms(201)]);
     const r = setFull(hist(...rows2));
-    expect(r['valid?']).toBe(true);
-    expect(r['stale-count']).toBe(10);
+    expect(r.valid).toBe(true);
+    expect(r.staleCount).toBe(10);
     // Latency of i = floor((100 ms + 1 ns − (i ms + 1 ns)) / 1 ms) = 100 − i.
-    expect(r['worst-stale'].map((e) => [e.element, e['stable-latency']])).toEqual([
+    expect(r.worstStale.map((e) => [e.element, e.stableLatency])).toEqual([
       [0, 100],
       [1, 99],
       [2, 98],
@@ -161,7 +184,7 @@ describe('setFull', () => {
       [6, 94],
       [7, 93],
     ]);
-    expect(r['stable-latencies']).toEqual({ '0': 91, '0.5': 96, '0.95': 100, '0.99': 100, '1': 100 });
+    expect(r.stableLatencies).toEqual({ '0': 91, '0.5': 96, '0.95': 100, '0.99': 100, '1': 100 });
   });
 
   it('starts an element over when it is added again, and ignores values never added', () => {
@@ -177,6 +200,6 @@ describe('setFull', () => {
     );
     const r = setFull(h2);
     // The second add reset element 1: only the last read counts for it, and it missed it.
-    expect(r).toMatchObject({ 'valid?': false, 'attempt-count': 1, lost: [1] });
+    expect(r).toMatchObject({ valid: false, attemptCount: 1, lost: [1] });
   });
 });

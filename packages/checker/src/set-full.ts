@@ -1,60 +1,91 @@
 import { pairIndex, valueKey, type Op } from '@gyre/history';
-import type { Validity } from './validity';
+import type { CheckResult, Validity } from './validity';
 import { sortValues, totalCompare } from './order';
+import { field, fields, listOf, type WireForm } from './wire';
 
 /** What finally became of an element. */
 export type SetFullOutcome = 'stable' | 'lost' | 'never-read';
 
-/** The fate of one element, as listed in `worst-stale`. */
+/** The fate of one element, as listed in `worstStale`. */
 export interface SetFullElementResult {
   element: unknown;
   outcome: SetFullOutcome;
   /** ms from known to stable; null unless stable. */
-  'stable-latency': number | null;
+  stableLatency: number | null;
   /** ms from known to lost; null unless lost. */
-  'lost-latency': number | null;
+  lostLatency: number | null;
   /** The completion that made the element known (its ok add, or the first read that saw it). */
   known: Op | null;
   /** The invocation of the last read that did not see it. */
-  'last-absent': Op | null;
+  lastAbsent: Op | null;
 }
 
 /** Latency quantiles in ms, keyed `'0'`, `'0.5'`, `'0.95'`, `'0.99'`, `'1'`. */
 export type Quantiles = Record<string, number>;
 
 /** Result of {@link setFull}: Jepsen's set-full, as broadcast and g-set report it. */
-export interface SetFullResult {
+export interface SetFullResult extends CheckResult {
   /**
    * false if any element was lost, or any read held an element twice (unless
    * `allowDuplicates`); else `'unknown'` if no element became stable; else true.
    */
-  'valid?': Validity;
+  valid: Validity;
   /** Distinct elements whose add was invoked. */
-  'attempt-count': number;
-  'stable-count': number;
-  'lost-count': number;
+  attemptCount: number;
+  stableCount: number;
+  lostCount: number;
   /** Lost elements, sorted. */
   lost: unknown[];
-  'never-read-count': number;
+  neverReadCount: number;
   /** Never-read elements, sorted. */
-  'never-read': unknown[];
-  'stale-count': number;
+  neverRead: unknown[];
+  staleCount: number;
   /** Stable elements whose stable latency is positive, sorted. */
   stale: unknown[];
   /** Up to 8 stale elements with the highest stable latency, highest first. */
-  'worst-stale': SetFullElementResult[];
+  worstStale: SetFullElementResult[];
   /** Quantiles of the stable latencies; absent when no element is stable. */
-  'stable-latencies'?: Quantiles;
+  stableLatencies?: Quantiles;
   /** Quantiles of the lost latencies; absent when no element is lost. */
-  'lost-latencies'?: Quantiles;
+  lostLatencies?: Quantiles;
   /** Distinct values that some single ok read returned more than once. */
-  'duplicated-count': number;
+  duplicatedCount: number;
   /**
    * For each such value, the highest multiplicity seen in one read, as `[value, count]` pairs in
    * value order (Maelstrom's field is a map `{value count}`, always empty there).
    */
   duplicated: [unknown, number][];
 }
+
+/** How a {@link SetFullResult} is written: Jepsen's `valid?`, `attempt-count`, `worst-stale`, `stable-latencies` (quantile keys kept), …. */
+export const setFullWire: WireForm = fields<SetFullResult>({
+  valid: 'valid?',
+  attemptCount: 'attempt-count',
+  stableCount: 'stable-count',
+  lostCount: 'lost-count',
+  lost: 'lost',
+  neverReadCount: 'never-read-count',
+  neverRead: 'never-read',
+  staleCount: 'stale-count',
+  stale: 'stale',
+  worstStale: field(
+    'worst-stale',
+    listOf(
+      fields<SetFullElementResult>({
+        element: 'element',
+        outcome: 'outcome',
+        stableLatency: 'stable-latency',
+        lostLatency: 'lost-latency',
+        known: 'known',
+        lastAbsent: 'last-absent',
+      }),
+    ),
+  ),
+  stableLatencies: 'stable-latencies',
+  lostLatencies: 'lost-latencies',
+  duplicatedCount: 'duplicated-count',
+  duplicated: 'duplicated',
+});
 
 /** Options of {@link setFull}. */
 export interface SetFullOptions {
@@ -207,10 +238,10 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
     results.push({
       element: values[s],
       outcome: stable ? 'stable' : lost ? 'lost' : 'never-read',
-      'stable-latency': stable ? latency(la === -1 ? 0 : history[la]!.time + 1) : null,
-      'lost-latency': lost ? latency(lp === -1 ? 0 : history[lp]!.time + 1) : null,
+      stableLatency: stable ? latency(la === -1 ? 0 : history[la]!.time + 1) : null,
+      lostLatency: lost ? latency(lp === -1 ? 0 : history[lp]!.time + 1) : null,
       known: kn === -1 ? null : history[kn]!,
-      'last-absent': la === -1 ? null : history[la]!,
+      lastAbsent: la === -1 ? null : history[la]!,
     });
   }
   results.sort((a, b) => totalCompare(a.element, b.element));
@@ -218,10 +249,10 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
   const stableRs = results.filter((r) => r.outcome === 'stable');
   const lostRs = results.filter((r) => r.outcome === 'lost');
   const neverRs = results.filter((r) => r.outcome === 'never-read');
-  const staleRs = stableRs.filter((r) => r['stable-latency']! > 0);
+  const staleRs = stableRs.filter((r) => r.stableLatency! > 0);
   // Jepsen: sort-by latency (stable), reverse, take 8.
   const worst = [...staleRs]
-    .sort((a, b) => a['stable-latency']! - b['stable-latency']!)
+    .sort((a, b) => a.stableLatency! - b.stableLatency!)
     .reverse()
     .slice(0, 8);
 
@@ -233,22 +264,22 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
   if (dups.size > 0 && !opts.allowDuplicates) valid = false;
 
   const out: SetFullResult = {
-    'valid?': valid,
-    'attempt-count': results.length,
-    'stable-count': stableRs.length,
-    'lost-count': lostRs.length,
+    valid,
+    attemptCount: results.length,
+    stableCount: stableRs.length,
+    lostCount: lostRs.length,
     lost: sortValues(lostRs.map((r) => r.element)),
-    'never-read-count': neverRs.length,
-    'never-read': sortValues(neverRs.map((r) => r.element)),
-    'stale-count': staleRs.length,
+    neverReadCount: neverRs.length,
+    neverRead: sortValues(neverRs.map((r) => r.element)),
+    staleCount: staleRs.length,
     stale: sortValues(staleRs.map((r) => r.element)),
-    'worst-stale': worst,
-    'duplicated-count': dups.size,
+    worstStale: worst,
+    duplicatedCount: dups.size,
     duplicated: [...dups.values()].sort((a, b) => totalCompare(a.value, b.value)).map((d) => [d.value, d.count]),
   };
-  const sl = quantiles(results.flatMap((r) => (r['stable-latency'] === null ? [] : [r['stable-latency']])));
-  if (sl) out['stable-latencies'] = sl;
-  const ll = quantiles(results.flatMap((r) => (r['lost-latency'] === null ? [] : [r['lost-latency']])));
-  if (ll) out['lost-latencies'] = ll;
+  const sl = quantiles(results.flatMap((r) => (r.stableLatency === null ? [] : [r.stableLatency])));
+  if (sl) out.stableLatencies = sl;
+  const ll = quantiles(results.flatMap((r) => (r.lostLatency === null ? [] : [r.lostLatency])));
+  if (ll) out.lostLatencies = ll;
   return out;
 }

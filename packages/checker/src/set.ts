@@ -1,6 +1,7 @@
 import { pairIndex, valueKey, type Op } from '@gyre/history';
 import type { CheckResult, Validity } from './validity';
 import { sortValues } from './order';
+import { fields, type WireForm } from './wire';
 
 /** Result of {@link set}. */
 export interface SetResult extends CheckResult {
@@ -32,6 +33,23 @@ export interface SetResult extends CheckResult {
   /** Why the verdict is unknown. */
   error?: string;
 }
+
+/** How a {@link SetResult} is written: Jepsen's `valid?`, `attempt-count`, `lost-count`, …, `final-read`. */
+export const setWire: WireForm = fields<SetResult>({
+  valid: 'valid?',
+  attemptCount: 'attempt-count',
+  acknowledgedCount: 'acknowledged-count',
+  okCount: 'ok-count',
+  lostCount: 'lost-count',
+  unexpectedCount: 'unexpected-count',
+  recoveredCount: 'recovered-count',
+  ok: 'ok',
+  lost: 'lost',
+  unexpected: 'unexpected',
+  recovered: 'recovered',
+  finalRead: 'final-read',
+  error: 'error',
+});
 
 /** Options of {@link set}. */
 export interface SetOptions {

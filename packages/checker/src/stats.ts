@@ -1,31 +1,37 @@
 import type { Op } from '@gyre/history';
-import { mergeValid, type Validity } from './validity';
+import { mergeValid, type CheckResult, type Validity } from './validity';
 import { toRecord } from './order';
+import { field, fields, mapOf, type WireForm } from './wire';
 
 /** Completion counts of one group of operations. */
 export interface StatsCounts {
   /** Completions (ok + fail + info). */
   count: number;
-  'ok-count': number;
-  'fail-count': number;
-  'info-count': number;
+  okCount: number;
+  failCount: number;
+  infoCount: number;
 }
 
 /** Counts for one `f`; valid iff at least one of its operations completed ok. */
-export interface StatsByF extends StatsCounts {
-  'valid?': boolean;
+export interface StatsByF extends StatsCounts, CheckResult {
+  valid: boolean;
 }
 
 /** Result of {@link stats}: Maelstrom's `:stats`. */
-export interface StatsResult extends StatsCounts {
+export interface StatsResult extends StatsCounts, CheckResult {
   /**
    * Every `f` has an ok completion (false otherwise), except that the `exempt` functions are
    * ignored: when every other `f` is valid the result is `true`.
    */
-  'valid?': Validity;
-  /** Counts per `f`, keys in sorted order. */
-  'by-f': Record<string, StatsByF>;
+  valid: Validity;
+  /** Counts per `f` (keys are `f` names, in sorted order). */
+  byF: Record<string, StatsByF>;
 }
+
+const countsWire = { count: 'count', okCount: 'ok-count', failCount: 'fail-count', infoCount: 'info-count' } as const;
+
+/** How a {@link StatsResult} is written: `valid?`, `ok-count`, …, `by-f` (its keys kept). */
+export const statsWire: WireForm = fields<StatsResult>({ valid: 'valid?', ...countsWire, byF: field('by-f', mapOf(fields<StatsByF>({ valid: 'valid?', ...countsWire }))) });
 
 /** Options of {@link stats}. */
 export interface StatsOptions {
@@ -57,20 +63,20 @@ export function stats(history: readonly Op[], opts: StatsOptions = {}): StatsRes
   const fs = [...byF.keys()].sort();
   const perF = fs.map((f) => {
     const c = byF.get(f)!;
-    return [f, { 'valid?': c['ok-count'] > 0, ...c }] as const;
+    return [f, { valid: c.okCount > 0, ...c }] as const;
   });
-  let valid = mergeValid(perF.map(([, r]) => r['valid?']));
-  if (perF.every(([f, r]) => exempt.has(f) || r['valid?'])) valid = true;
-  return { 'valid?': valid, ...all, 'by-f': toRecord(perF) };
+  let valid = mergeValid(perF.map(([, r]) => r.valid));
+  if (perF.every(([f, r]) => exempt.has(f) || r.valid)) valid = true;
+  return { valid, ...all, byF: toRecord(perF) };
 }
 
 function counts(): StatsCounts {
-  return { count: 0, 'ok-count': 0, 'fail-count': 0, 'info-count': 0 };
+  return { count: 0, okCount: 0, failCount: 0, infoCount: 0 };
 }
 
 function tally(c: StatsCounts, op: Op): void {
   c.count++;
-  if (op.type === 'ok') c['ok-count']++;
-  else if (op.type === 'fail') c['fail-count']++;
-  else c['info-count']++;
+  if (op.type === 'ok') c.okCount++;
+  else if (op.type === 'fail') c.failCount++;
+  else c.infoCount++;
 }

@@ -1,28 +1,40 @@
 import { stringifyJson, valueKey, type Op } from '@gyre/history';
-import type { Validity } from './validity';
+import type { CheckResult, Validity } from './validity';
 import { clojureCompare } from './order';
+import { fields, type WireForm } from './wire';
 
 /** Result of {@link uniqueIds}: the unique-ids workload's checker. */
-export interface UniqueIdsResult {
+export interface UniqueIdsResult extends CheckResult {
   /** No id acknowledged twice; `'unknown'` when ids could not be ordered (see `error`). */
-  'valid?': Validity;
+  valid: Validity;
   /** Invocations of `generate`. */
-  'attempted-count': number;
+  attemptedCount: number;
   /** Ok completions of `generate`. */
-  'acknowledged-count': number;
+  acknowledgedCount: number;
   /** Distinct ids acknowledged more than once. */
-  'duplicated-count': number;
+  duplicatedCount: number;
   /**
    * The (at most 48) most frequently duplicated ids with their counts, as `[id, count]` pairs in
    * id order. Maelstrom prints a map `{id count}`; pairs keep ids of every type exact (`1`,
-   * `1.0`, `"1"` and big integers stay distinct). Absent when `valid?` is `'unknown'`.
+   * `1.0`, `"1"` and big integers stay distinct). Absent when `valid` is `'unknown'`.
    */
   duplicated?: [unknown, number][];
   /** `[lowest, highest]` acknowledged id, `[null, null]` when none. Absent when unknown. */
   range?: [unknown, unknown];
-  /** Why the ids could not be ordered: names the two ids. Only when `valid?` is `'unknown'`. */
+  /** Why the ids could not be ordered: names the two ids. Only when `valid` is `'unknown'`. */
   error?: string;
 }
+
+/** How a {@link UniqueIdsResult} is written: `valid?`, `attempted-count`, …, as Maelstrom does. */
+export const uniqueIdsWire: WireForm = fields<UniqueIdsResult>({
+  valid: 'valid?',
+  attemptedCount: 'attempted-count',
+  acknowledgedCount: 'acknowledged-count',
+  duplicatedCount: 'duplicated-count',
+  duplicated: 'duplicated',
+  range: 'range',
+  error: 'error',
+});
 
 /** Options of {@link uniqueIds}. */
 export interface UniqueIdsOptions {
@@ -59,7 +71,7 @@ function cmp(a: unknown, b: unknown): number {
  * Jepsen's unique-ids checker. Ids are told apart with Clojure equality ({@link valueKey}): `1`,
  * `1.0` and `"1"` are three ids, big integers are exact. The range uses Clojure's `compare`;
  * when two ids are not comparable (objects, or a mix of kinds) Maelstrom's checker throws and
- * its result is unknown: here `valid?` is `'unknown'` with an `error` naming the two ids.
+ * its result is unknown: here `valid` is `'unknown'` with an `error` naming the two ids.
  */
 export function uniqueIds(history: readonly Op[], opts: UniqueIdsOptions = {}): UniqueIdsResult {
   const f = opts.f ?? 'generate';
@@ -84,7 +96,7 @@ export function uniqueIds(history: readonly Op[], opts: UniqueIdsOptions = {}): 
     }
   }
   const dups = [...freqs.values()].filter((e) => e.count > 1);
-  const counts = { 'attempted-count': attempted, 'acknowledged-count': acknowledged, 'duplicated-count': dups.length };
+  const counts = { attemptedCount: attempted, acknowledgedCount: acknowledged, duplicatedCount: dups.length };
   try {
     let lo: unknown = null;
     let hi: unknown = null;
@@ -104,13 +116,13 @@ export function uniqueIds(history: readonly Op[], opts: UniqueIdsOptions = {}): 
       .map(({ e }) => e)
       .sort((a, b) => cmp(a.id, b.id));
     return {
-      'valid?': dups.length === 0,
+      valid: dups.length === 0,
       ...counts,
       duplicated: top.map((e) => [e.id, e.count]),
       range: [lo, hi],
     };
   } catch (e) {
     if (!(e instanceof Incomparable)) throw e;
-    return { 'valid?': 'unknown', ...counts, error: e.message };
+    return { valid: 'unknown', ...counts, error: e.message };
   }
 }

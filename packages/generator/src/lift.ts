@@ -54,7 +54,7 @@ class Template implements Generator {
 }
 
 /** Elements one after another; updates go to the current element. */
-export class Seq implements Generator {
+class Seq implements Generator {
   constructor(
     private readonly items: readonly GenLike[],
     private readonly i: number,

@@ -136,10 +136,10 @@ describe('journal', () => {
     const lines = ['[0,"s",0,"c0","n1",{}]', '[0,"r",0]', '[0,"s",1,"n1","n2",{}]', '[0,"d",1,"partition"]'];
     for (const ev of readJournal(lines)) t.add(ev);
     expect(t.netResult(1)).toEqual({
-      all: { 'send-count': 2, 'recv-count': 1, 'msg-count': 2, 'msgs-per-op': 2 },
-      clients: { 'send-count': 1, 'recv-count': 1, 'msg-count': 1 },
-      servers: { 'send-count': 1, 'recv-count': 0, 'msg-count': 1, 'msgs-per-op': 1 },
-      'valid?': true,
+      all: { sendCount: 2, recvCount: 1, msgCount: 2, msgsPerOp: 2 },
+      clients: { sendCount: 1, recvCount: 1, msgCount: 1 },
+      servers: { sendCount: 1, recvCount: 0, msgCount: 1, msgsPerOp: 1 },
+      valid: true,
     });
     expect(t.stats()).toMatchObject({ sent: 2, delivered: 1, pending: 0, dropped: { partition: 1 } });
   });

@@ -257,7 +257,7 @@ describe('partitions', () => {
     expect(h.box('n1').map((d) => d.m.src)).toEqual(['n2']);
     const s = h.router.stats();
     expect(s).toMatchObject({ sent: 3, delivered: 2, dropped: { partition: 1, down: 0, unregistered: 0 }, pending: 0 });
-    expect(h.router.netResult(1).servers).toEqual({ 'send-count': 3, 'recv-count': 2, 'msg-count': 3, 'msgs-per-op': 3 });
+    expect(h.router.netResult(1).servers).toEqual({ sendCount: 3, recvCount: 2, msgCount: 3, msgsPerOp: 3 });
   });
 
   it('checks the grudge when the deadline comes, not when the message is sent', () => {
@@ -426,26 +426,26 @@ describe('net result', () => {
     h.clock.runAll();
     const net = h.router.netResult(2);
     expect(net).toEqual({
-      all: { 'send-count': 10, 'recv-count': 7, 'msg-count': 10, 'msgs-per-op': 5 },
-      clients: { 'send-count': 8, 'recv-count': 6, 'msg-count': 8 },
-      servers: { 'send-count': 2, 'recv-count': 1, 'msg-count': 2, 'msgs-per-op': 1 },
-      'valid?': true,
+      all: { sendCount: 10, recvCount: 7, msgCount: 10, msgsPerOp: 5 },
+      clients: { sendCount: 8, recvCount: 6, msgCount: 8 },
+      servers: { sendCount: 2, recvCount: 1, msgCount: 2, msgsPerOp: 1 },
+      valid: true,
     });
     // c0 and c1 closed before their init_ok arrived: those two were dropped, as were n2 → n1 (partition).
     expect(h.router.stats().dropped).toEqual({ partition: 1, down: 0, unregistered: 2 });
-    expect(Object.keys(net.all)).toEqual(['send-count', 'recv-count', 'msg-count', 'msgs-per-op']);
-    expect(Object.keys(net)).toEqual(['all', 'clients', 'servers', 'valid?']);
+    expect(Object.keys(net.all)).toEqual(['sendCount', 'recvCount', 'msgCount', 'msgsPerOp']);
+    expect(Object.keys(net)).toEqual(['all', 'clients', 'servers', 'valid']);
   });
 
-  it('gives msgs-per-op as a fraction, and omits it with no invocations', () => {
+  it('gives msgsPerOp as a fraction, and omits it with no invocations', () => {
     const h = harness(['n1', 'n2']);
     for (let i = 0; i < 7; i++) h.send('n1', 'n2');
     h.clock.runAll();
-    expect(h.router.netResult(2).all['msgs-per-op']).toBe(3.5);
+    expect(h.router.netResult(2).all.msgsPerOp).toBe(3.5);
     const none = h.router.netResult(0);
-    expect('msgs-per-op' in none.all).toBe(false);
-    expect('msgs-per-op' in none.servers).toBe(false);
-    expect('msgs-per-op' in none.clients).toBe(false);
+    expect('msgsPerOp' in none.all).toBe(false);
+    expect('msgsPerOp' in none.servers).toBe(false);
+    expect('msgsPerOp' in none.clients).toBe(false);
   });
 });
 

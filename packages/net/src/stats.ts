@@ -38,27 +38,27 @@ export interface NetStats {
   servers: TrafficCounts;
 }
 
-/** One side of the `:net` result. `msgs-per-op` is only on `all` and `servers`. */
+/** One side of the `:net` result. `msgsPerOp` is only on `all` and `servers`. */
 export interface NetCounts {
-  'send-count': number;
-  'recv-count': number;
-  'msg-count': number;
+  sendCount: number;
+  recvCount: number;
+  msgCount: number;
 }
 
-/** {@link NetCounts} with `msgs-per-op`: `msg-count / client invocations`, absent when there were none. */
+/** {@link NetCounts} with `msgsPerOp`: `msgCount / client invocations`, absent when there were none. */
 export interface NetCountsPerOp extends NetCounts {
-  'msgs-per-op'?: number;
+  msgsPerOp?: number;
 }
 
 /**
- * Maelstrom's `:net` result, key for key (§5.4): `{all, clients, servers, valid?}` with
- * hyphenated keys so a JSON rendering matches Maelstrom's EDN names.
+ * Maelstrom's `:net` result (§5.4): `{all, clients, servers, valid}`, camelCase like every result;
+ * the runner writes it with Maelstrom's names (`send-count`, `msgs-per-op`, `valid?`).
  */
 export interface NetResult {
   all: NetCountsPerOp;
   clients: NetCounts;
   servers: NetCountsPerOp;
-  'valid?': true;
+  valid: true;
 }
 
 /** Raw tallies for {@link buildNetResult}: per class, sends, receives and distinct message ids. */
@@ -74,19 +74,19 @@ export interface NetTally {
 /** Builds the `:net` result from tallies and the number of client invocations (non-nemesis `:invoke`s). */
 export function buildNetResult(t: NetTally, clientInvocations: number): NetResult {
   const all: NetCountsPerOp = {
-    'send-count': t.clientSends + t.serverSends,
-    'recv-count': t.clientRecvs + t.serverRecvs,
-    'msg-count': t.clientMsgs + t.serverMsgs,
+    sendCount: t.clientSends + t.serverSends,
+    recvCount: t.clientRecvs + t.serverRecvs,
+    msgCount: t.clientMsgs + t.serverMsgs,
   };
-  const servers: NetCountsPerOp = { 'send-count': t.serverSends, 'recv-count': t.serverRecvs, 'msg-count': t.serverMsgs };
+  const servers: NetCountsPerOp = { sendCount: t.serverSends, recvCount: t.serverRecvs, msgCount: t.serverMsgs };
   if (clientInvocations > 0) {
-    all['msgs-per-op'] = all['msg-count'] / clientInvocations;
-    servers['msgs-per-op'] = t.serverMsgs / clientInvocations;
+    all.msgsPerOp = all.msgCount / clientInvocations;
+    servers.msgsPerOp = t.serverMsgs / clientInvocations;
   }
   return {
     all,
-    clients: { 'send-count': t.clientSends, 'recv-count': t.clientRecvs, 'msg-count': t.clientMsgs },
+    clients: { sendCount: t.clientSends, recvCount: t.clientRecvs, msgCount: t.clientMsgs },
     servers,
-    'valid?': true,
+    valid: true,
   };
 }

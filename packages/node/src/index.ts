@@ -16,13 +16,14 @@
  * await node.run();
  * ```
  */
-export type { Handler, HandlerResult, TypedHandler, RpcOptions, NodeOptions, RequestBody, RequestFields, ReplyBody, ReplyFields } from './node';
-export { Node, createNode, NODE_SEED_VAR } from './node';
+export type { Handler, HandlerResult, TypedHandler, RpcOptions, EveryOptions, NodeOptions, NodeHost, RequestBody, RequestFields, ReplyBody, ReplyFields } from './node';
+export { Node, createNode, NODE_SEED_VAR, NODE_HOST } from './node';
 export type { KvService, ReadOptions, CasOptions, UpdateOptions } from './kv';
 export { KV, TSO, linKv, seqKv, lwwKv, linTso } from './kv';
 export type { LineInput, LineOutput, WritableLike } from './io';
 export { readLines, LineWriter } from './io';
-export { realClock } from './clock';
+export type { NodeClock } from './clock';
+export { realClock, nodeClock } from './clock';
 export type { MemoryTransport, Incoming } from './memory';
 export { memoryTransport } from './memory';
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { JsonFloat, type Clock, type TimerHandle } from '@gyre/history';
 import { RpcError, WORKLOAD_RPCS } from '@gyre/protocol';
 import { describe, expect, it } from 'vitest';
-import { createNode, type Node, type NodeOptions } from './node';
+import { createNode, NODE_HOST, type Node, type NodeHost, type NodeOptions } from './node';
 import { memoryTransport, type MemoryTransport } from './memory';
 
 /** A clock that moves only when told to. */
@@ -461,6 +461,64 @@ describe('run and timers', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('every() with overlap starts a run every period while earlier runs still await', async () => {
+    // A gossip tick that awaits answers taking 250 ms: by default it runs every 100 + 250 ms, with
+    // overlap every 100 ms.
+    const ticks = async (overlap?: boolean) => {
+      const runs: number[] = [];
+      const { node, clock, t, done } = await started();
+      node.every(
+        100,
+        async () => {
+          runs.push(clock.now() / 1e6);
+          await node.sleep(250);
+        },
+        overlap === undefined ? undefined : { overlap },
+      );
+      await clock.advance(1000);
+      t.end();
+      await done;
+      expect(clock.pending).toBe(0);
+      return runs;
+    };
+    expect(await ticks()).toEqual([100, 450, 800]);
+    expect(await ticks(false)).toEqual([100, 450, 800]);
+    expect(await ticks(true)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+  });
+
+  it('every() with overlap keeps its schedule when a run throws, and stops', async () => {
+    const runs: number[] = [];
+    const { node, clock, logs } = await started();
+    const stop = node.every(
+      50,
+      () => {
+        runs.push(clock.now() / 1e6);
+        throw new Error('tick failed');
+      },
+      { overlap: true },
+    );
+    await clock.advance(160);
+    stop();
+    await clock.advance(500);
+    expect(runs).toEqual([50, 100, 150]);
+    expect(logs.filter((l) => l.includes('tick failed'))).toHaveLength(3);
+  });
+
+  it('clock.nowMs() is clock.now() in milliseconds, the unit of every, sleep and timeouts', async () => {
+    const { node, clock } = await started();
+    expect(node.clock.nowMs()).toBe(0);
+    let at = -1;
+    node.setTimeout(() => (at = node.clock.nowMs()), 1500);
+    await clock.advance(2000);
+    expect(at).toBe(1500);
+    expect(node.clock.now()).toBe(2000 * 1e6);
+    expect(node.clock.nowMs()).toBe(2000);
+    const real = createNode({ output: () => {}, log: () => {} }).clock;
+    const [ns, ms] = [real.now(), real.nowMs()];
+    expect(ms).toBeGreaterThanOrEqual(ns / 1e6);
+    expect(ms - ns / 1e6).toBeLessThan(60_000);
+  });
+
   it('setTimeout fires on the node clock and can be cleared; close() cancels the rest', async () => {
     const fired: string[] = [];
     const { node, clock, t, done } = await started();
@@ -520,5 +578,46 @@ describe('node.random and node.dir', () => {
   it('dir defaults to the working directory and can be given', () => {
     expect(createNode(quiet).dir).toBe(process.cwd());
     expect(createNode({ ...quiet, dir: '/tmp/n1' }).dir).toBe('/tmp/n1');
+  });
+});
+
+describe('a host (gyre sim) makes the nodes createNode() creates', () => {
+  it('hands createNode()\'s options to the host, which builds the node with its own I/O', () => {
+    expect(NODE_HOST).toBe(Symbol.for('gyre.node.host'));
+    const lines: string[] = [];
+    const seen: NodeOptions[] = [];
+    const host: NodeHost = {
+      createNode: (options, make) => {
+        seen.push(options);
+        return make({ ...options, input: [], output: (l) => lines.push(l), log: () => {} });
+      },
+    };
+    const g = globalThis as { [NODE_HOST]?: NodeHost };
+    g[NODE_HOST] = host;
+    let node: Node;
+    try {
+      node = createNode({ rpcTimeout: 123 });
+    } finally {
+      delete g[NODE_HOST];
+    }
+    expect(seen).toEqual([{ rpcTimeout: 123 }]);
+    node.on('echo', (m) => ({ echo: m.body.echo }));
+    node.receive(JSON.stringify({ src: 'c0', dest: 'n1', body: { type: 'init', node_id: 'n1', node_ids: ['n1'], msg_id: 1 } }));
+    node.receive(JSON.stringify({ src: 'c1', dest: 'n1', body: { type: 'echo', echo: 'hi', msg_id: 2 } }));
+    expect(lines.map((l) => JSON.parse(l).body.type)).toEqual(['init_ok', 'echo_ok']);
+  });
+
+  it('lets a host refuse: createNode() throws its error', () => {
+    const g = globalThis as { [NODE_HOST]?: NodeHost };
+    g[NODE_HOST] = {
+      createNode: () => {
+        throw new Error('not now');
+      },
+    };
+    try {
+      expect(() => createNode()).toThrow('not now');
+    } finally {
+      delete g[NODE_HOST];
+    }
   });
 });

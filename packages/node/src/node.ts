@@ -5,7 +5,7 @@
  */
 import { parseJson, seededRandom, stringifyJson, type Clock, type Random, type TimerHandle } from '@gyre/history';
 import { RpcError, checkResponse, encodeMessage, type Body, type Message, type RequestOf, type ResponseOf, type RpcDef } from '@gyre/protocol';
-import { realClock } from './clock';
+import { nodeClock, realClock, type NodeClock } from './clock';
 import { LineWriter, readLines, type LineInput, type LineOutput } from './io';
 import { KV, TSO } from './kv';
 
@@ -42,6 +42,19 @@ export interface RpcOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link Node.every}. */
+export interface EveryOptions {
+  /**
+   * Whether a run may start while the previous one is still running. With `false`, the next run
+   * is scheduled `ms` after the previous one has *finished* (an async callback is awaited first),
+   * so a callback that awaits RPCs stretches the period by their round trips. With `true`, a run
+   * starts every `ms` regardless, like `setInterval`: right for a gossip tick that sends and does
+   * not need the answers before the next tick.
+   * @defaultValue false
+   */
+  overlap?: boolean;
+}
+
 /** Options of {@link createNode}. Every field is optional; the defaults make a STDIN/STDOUT process. */
 export interface NodeOptions {
   /**
@@ -57,7 +70,8 @@ export interface NodeOptions {
    */
   output?: LineOutput;
   /**
-   * The clock behind RPC timeouts, {@link Node.setTimeout}, {@link Node.every} and {@link Node.sleep}.
+   * The clock behind RPC timeouts, {@link Node.setTimeout}, {@link Node.every} and {@link Node.sleep}
+   * (its `now()` in nanoseconds; {@link Node.clock} adds `nowMs()`).
    * @defaultValue real time ({@link realClock})
    */
   clock?: Clock;
@@ -147,8 +161,12 @@ function asInt(v: unknown): number | undefined {
  * and may then await freely (handlers run concurrently). A handler's return value is the reply.
  */
 export class Node {
-  /** The node's clock (the one given to {@link createNode}, or real time). */
-  readonly clock: Clock;
+  /**
+   * The node's clock (the one given to {@link createNode}, or real time). `clock.now()` is in
+   * **nanoseconds**; `clock.nowMs()` in milliseconds, the unit of `every`, `sleep`, `setTimeout`
+   * and RPC timeouts.
+   */
+  readonly clock: NodeClock;
   /**
    * Seeded randomness for the node's own choices (election timeouts, jitter, ids): use it instead
    * of `Math.random()`, so that a run with the same `--seed` makes the same choices, in `gyre sim`
@@ -176,7 +194,7 @@ export class Node {
 
   constructor(options: NodeOptions = {}) {
     const proc = (globalThis as { process?: NodeJS.Process }).process;
-    this.clock = options.clock ?? realClock();
+    this.clock = options.clock ? nodeClock(options.clock) : realClock();
     const r = options.random;
     this.random = r === undefined ? seededRandom(defaultSeed()) : typeof r === 'string' ? seededRandom(r) : r;
     this.dir = options.dir ?? proc?.cwd() ?? '.';
@@ -355,19 +373,27 @@ export class Node {
 
   /**
    * Runs `fn` every `ms` milliseconds of the node's clock (first run `ms` from now), e.g. to
-   * gossip. The next run is scheduled when the previous one has finished (an async `fn` is
-   * awaited), so runs never overlap. Errors are logged and the schedule continues. Returns a
-   * function that stops it; closing the node stops it too.
+   * gossip. By default runs never overlap: the next run is scheduled `ms` after the previous one
+   * has *finished*, and an async `fn` is awaited first, so a tick that awaits RPCs runs every `ms`
+   * plus their round trip. Pass `{ overlap: true }` to start a run every `ms` whether or not the
+   * previous one has finished. Errors are logged and the schedule continues. Returns a function
+   * that stops it; closing the node stops it too.
    */
-  every(ms: number, fn: () => unknown): () => void {
+  every(ms: number, fn: () => unknown, options: EveryOptions = {}): () => void {
     let stopped = false;
     let handle: TimerHandle | undefined;
+    const live = (): boolean => !stopped && !this.closing;
     const tick = (): void => {
       handle = undefined;
-      if (stopped || this.closing) return;
+      if (!live()) return;
+      if (options.overlap) {
+        handle = this.setTimeout(tick, ms);
+        this.guard('periodic task', fn);
+        return;
+      }
       const done = this.guard('periodic task', fn);
       const next = (): void => {
-        if (!stopped && !this.closing) handle = this.setTimeout(tick, ms);
+        if (live()) handle = this.setTimeout(tick, ms);
       };
       if (done) void done.then(next);
       else next();
@@ -588,8 +614,32 @@ export class Node {
 }
 
 /**
+ * Where {@link createNode} looks for a {@link NodeHost}: `globalThis[NODE_HOST]`. A registered
+ * symbol (`Symbol.for('gyre.node.host')`), so that every copy of this package loaded in a process
+ * (the simulator's and the node's own) finds the same host.
+ */
+export const NODE_HOST: unique symbol = Symbol.for('gyre.node.host');
+
+/**
+ * Something that runs nodes inside itself, such as `gyre sim`. While one is installed as
+ * `globalThis[NODE_HOST]`, {@link createNode} asks it for the node instead of making one on
+ * STDIN/STDOUT, so a program written to run as a process (`createNode()` at its top level, then
+ * `await node.run()`) runs unchanged on the host's clock and network. Nodes never need this.
+ */
+export interface NodeHost {
+  /**
+   * Makes the node for `createNode(options)`. `make` builds a node from options (typically
+   * `make({ ...options, input, output, clock, log })` with the host's own); a throw makes
+   * `createNode` throw.
+   */
+  createNode(options: NodeOptions, make: (options: NodeOptions) => Node): Node;
+}
+
+/**
  * Creates a node. With no options it reads STDIN, writes STDOUT, logs to STDERR and uses real
- * time; pass `input`, `output`, `clock` and `log` to run it elsewhere (tests, simulators).
+ * time; pass `input`, `output`, `clock` and `log` to run it elsewhere (tests, simulators). Under
+ * `gyre sim` (a {@link NodeHost} is installed), the simulator makes the node: same handlers, its
+ * own network, clock and randomness.
  *
  * @example
  * ```ts
@@ -599,5 +649,6 @@ export class Node {
  * ```
  */
 export function createNode(options: NodeOptions = {}): Node {
-  return new Node(options);
+  const host = (globalThis as { [NODE_HOST]?: NodeHost })[NODE_HOST];
+  return host ? host.createNode(options, (o) => new Node(o)) : new Node(options);
 }

@@ -71,7 +71,7 @@ function isEmpty(v: unknown): boolean {
 }
 
 /** Finds operations by value: invocations first (writes, adds, broadcasts), then ok completions (reads, generated ids). */
-export class ValueIndex {
+class ValueIndex {
   private readonly byInvoke = new Map<string, number>();
   private readonly byOk = new Map<string, number>();
   constructor(history: readonly Op[]) {

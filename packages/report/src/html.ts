@@ -7,7 +7,7 @@ import { esc } from './text';
 export const VALIDITY_COLORS = { true: '#6DB6FE', unknown: '#FFAA26', false: '#FEB5DA', incomplete: '#eaeaea' } as const;
 
 /** The base stylesheet of every page. */
-export const BASE_CSS = `
+const BASE_CSS = `
 :root{--fg:#1d2330;--muted:#667085;--line:#e4e7ec;--bg:#fff;--soft:#f7f8fa;--accent:#2f7fc8;
 --ok:#6DB6FE;--info:#FFAA26;--fail:#FEB5DA;--bad:#d92d6b;--good:#1f78d1;--warn:#c77700}
 *{box-sizing:border-box}

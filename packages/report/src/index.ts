@@ -7,9 +7,10 @@
  *   {@link lamportSvg}, capped like Maelstrom's) and the interactive `messages.html`
  *   ({@link LamportDataBuilder} + {@link lamportHtml}: virtualised canvas, no cap, filters, deep links).
  * - `timeline.html` ({@link timelineHtml}) and `report.html` ({@link reportHtml}), self-contained.
- * - {@link writeReport}: all of the above for a run directory.
- * - {@link startServer}: the `gyre serve` web UI over a store directory, with zip downloads.
  * - {@link formatSummary}: the end-of-run console summary.
+ *
+ * This entry is pure: strings in, strings out, no `node:*` and no `Buffer`, so it runs in a browser
+ * too. Writing files, the zip writer and the web UI are in `@gyre/report/node`.
  */
 export type { PlotOptions, LatencyPoint } from './plots';
 export { latencyRawSvg, latencyQuantilesSvg, rateSvg, latencyPoints, latencyQuantiles, rates, quantile, defaultWindow, OUTCOME_COLORS, NEMESIS_COLOR, QUANTILES } from './plots';
@@ -27,12 +28,6 @@ export type { Finding, FindingGroup, FindingItem, FindingsOptions } from './find
 export { findAnomalies } from './findings';
 export type { ReportInput, Verdict } from './report';
 export { reportHtml, verdictOf, prettyJson } from './report';
-export type { WriteReportInput, WriteReportResult } from './write';
-export { writeReport, REPORT_FILES } from './write';
-export type { ServerOptions, GyreServer, RunInfo } from './serve';
-export { startServer, listRuns, parseRunTime } from './serve';
-export type { ZipEntry } from './zip';
-export { writeZip, crc32 } from './zip';
 export type { SummaryOptions } from './summary';
 export { formatSummary } from './summary';
 export { groupDigits } from './text';

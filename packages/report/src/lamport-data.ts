@@ -18,21 +18,20 @@
  * - `clientProc`: per participant, the process it served (-1 for none); `bodies`: UTF-8 rests
  *   joined by newlines (`""` for none, a leading NUL for bodies that are not objects).
  */
-import { deflateRawSync } from 'node:zlib';
 import { pairs, stringifyJson, type Op } from '@gyre/history';
 import { bodyType, compareParticipants, isClient, type NetEvent } from './lamport';
 
 /** End of a message: how its arrow ends. */
-export const END_NONE = 0;
-export const END_RECV = 1;
-export const END_DROP = 2;
+const END_NONE = 0;
+const END_RECV = 1;
+const END_DROP = 2;
 /** Flag: no send event was seen for this message. */
-export const FLAG_ORPHAN = 4;
+const FLAG_ORPHAN = 4;
 /** Flag: the body is an error reply. */
-export const FLAG_ERROR = 8;
+const FLAG_ERROR = 8;
 
 /** Outcome codes of operations in the data: ok, info, fail, still open at the end. */
-export const OP_TYPES = ['ok', 'info', 'fail', 'open'] as const;
+const OP_TYPES = ['ok', 'info', 'fail', 'open'] as const;
 
 /** The description of one packed column. */
 export interface ColumnInfo {
@@ -66,7 +65,7 @@ export interface LamportMeta {
 export interface LamportData {
   meta: LamportMeta;
   /** Deflated (raw deflate) column buffer. */
-  packed: Buffer;
+  packed: Uint8Array;
 }
 
 /**
@@ -141,8 +140,17 @@ function smallId(v: unknown): number {
 
 /** Options of {@link LamportDataBuilder}. */
 export interface LamportDataOptions {
-  /** deflate level, 1 (fast) to 9 (small). @defaultValue 4 */
-  level?: number;
+  /**
+   * Compresses the packed columns with raw deflate (RFC 1951), which the page inflates. Node's
+   * `zlib.deflateRawSync` at level 4 (what `writeReport` passes) is faster than the default, which
+   * runs anywhere. @defaultValue the web-standard `CompressionStream('deflate-raw')`
+   */
+  deflate?: (raw: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+}
+
+async function deflateRawWeb(raw: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([raw]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /**
@@ -173,10 +181,10 @@ export class LamportDataBuilder {
   private readonly bodyList: string[] = [];
   private readonly clientSends: number[] = [];
   private rows = 0;
-  private readonly level: number;
+  private readonly deflate: (raw: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
   constructor(options: LamportDataOptions = {}) {
-    this.level = options.level ?? 4;
+    this.deflate = options.deflate ?? deflateRawWeb;
   }
 
   private intern(map: Map<string, number>, s: string): number {
@@ -272,10 +280,10 @@ export class LamportDataBuilder {
   }
 
   /**
-   * Packs the columns. `history` (optional) adds the client operations and the inferred
+   * Packs and deflates the columns. `history` (optional) adds the client operations and the inferred
    * client → process map used by `#op=` links.
    */
-  finish(history: readonly Op[] = []): LamportData {
+  async finish(history: readonly Op[] = []): Promise<LamportData> {
     // Participant order: re-map interned indices to sorted order.
     const names = [...this.participants.keys()];
     const sorted = [...names].sort(compareParticipants);
@@ -309,7 +317,7 @@ export class LamportDataBuilder {
     });
     const clientProc = this.inferClients(sorted.length, ops, src);
 
-    const bodyBytes = Buffer.from(this.bodyList.join('\n'), 'utf8');
+    const bodyBytes = new TextEncoder().encode(this.bodyList.join('\n'));
     const U = (name: string, c: Col | Int32Array | Uint16Array | Uint8Array): [string, ColumnInfo['type'], ArrayBufferView] => {
       const a = c instanceof Col ? c.i32() : c instanceof Int32Array ? c : Int32Array.from(c);
       return [name, ...narrow(a, true)];
@@ -347,9 +355,9 @@ export class LamportDataBuilder {
       columns.push({ name, type, offset: size, length: a.byteLength / per });
       size += a.byteLength;
     }
-    const buf = Buffer.alloc(size);
+    const buf = new Uint8Array(size);
     cols.forEach(([, , a], i) => buf.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), columns[i]!.offset));
-    const packed = deflateRawSync(buf, { level: this.level });
+    const packed = await this.deflate(buf);
     return {
       meta: {
         version: 1,

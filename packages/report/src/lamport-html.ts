@@ -4,7 +4,7 @@
 import { LAMPORT_JS } from './client/lamport';
 import type { LamportData } from './lamport-data';
 import { page } from './html';
-import { esc, groupDigits, scriptJson } from './text';
+import { base64, esc, groupDigits, scriptJson } from './text';
 
 /** Options of {@link lamportHtml}. */
 export interface LamportHtmlOptions {
@@ -74,6 +74,6 @@ ${report ? `<a href="${esc(report)}" style="font-size:12px">← report</a>` : ''
 <div id="status">Loading ${groupDigits(data.meta.rows)} events…</div>
 <div id="view"><canvas id="canvas"></canvas><div id="scroller"><div id="spacer"></div></div><div id="tip" hidden></div></div>
 <script type="application/json" id="lamport-meta">${scriptJson(data.meta)}</script>
-<script type="application/octet-stream" id="lamport-data">${data.packed.toString('base64')}</script>`;
+<script type="application/octet-stream" id="lamport-data">${base64(data.packed)}</script>`;
   return page(title, body, { css: CSS, script: LAMPORT_JS });
 }

@@ -72,12 +72,12 @@ export function bodyType(body: unknown): string {
 }
 
 /** True when the body is an error reply (`type: "error"`). */
-export function isErrorBody(body: unknown): boolean {
+function isErrorBody(body: unknown): boolean {
   return rec(body)['type'] === 'error';
 }
 
 /** The body without `type`, `msg_id` and `in_reply_to`, as compact JSON (`{}` when nothing is left). */
-export function bodyRest(body: unknown): string {
+function bodyRest(body: unknown): string {
   const b = rec(body);
   const rest: Record<string, unknown> = {};
   for (const k of Object.keys(b)) if (k !== 'type' && k !== 'msg_id' && k !== 'in_reply_to') rest[k] = b[k];

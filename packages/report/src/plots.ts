@@ -34,7 +34,7 @@ export const OUTCOME_COLORS = { ok: '#81BFFC', info: '#FFA400', fail: '#FF1E90' 
 /** Colour of shaded fault periods. */
 export const NEMESIS_COLOR = '#E9DCA0';
 /** Colours of the quantile lines. */
-export const QUANTILE_COLORS: Record<string, string> = { '0.5': '#2A7DE1', '0.95': '#F28E2B', '0.99': '#D62976', '1': '#555555' };
+const QUANTILE_COLORS: Record<string, string> = { '0.5': '#2A7DE1', '0.95': '#F28E2B', '0.99': '#D62976', '1': '#555555' };
 /** The quantiles of `latency-quantiles.svg`. */
 export const QUANTILES = [0.5, 0.95, 0.99, 1] as const;
 

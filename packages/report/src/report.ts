@@ -8,7 +8,7 @@ import { pairIndex, stringifyJson, type Op } from '@gyre/history';
 import { findAnomalies, type Finding } from './findings';
 import { page, VALIDITY_COLORS } from './html';
 import { latencyQuantilesSvg, latencyRawSvg, rateSvg } from './plots';
-import { clip, duration, esc, groupDigits, num } from './text';
+import { base64, clip, duration, esc, groupDigits, num } from './text';
 
 /** A verdict as the pages show it: `incomplete` when there are no results. */
 export type Verdict = true | false | 'unknown' | 'incomplete';
@@ -186,7 +186,7 @@ function findingHtml(c: Ctx, f: Finding): string {
     if (g.omitted) out.push(`<li class="omitted">… and ${g.omitted} more (see results.json)</li>`);
     out.push('</ul>');
   }
-  for (const s of f.svgs) out.push(`<img alt="checker drawing" src="data:image/svg+xml;base64,${Buffer.from(s, 'utf8').toString('base64')}">`);
+  for (const s of f.svgs) out.push(`<img alt="checker drawing" src="data:image/svg+xml;base64,${base64(new TextEncoder().encode(s))}">`);
   out.push('</div>');
   return out.join('\n');
 }

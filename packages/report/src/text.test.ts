@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupDigits } from './text';
+import { base64, groupDigits } from './text';
 
 describe('groupDigits', () => {
   it('prints integers as toLocaleString("en") does', () => {
@@ -13,5 +13,17 @@ describe('groupDigits', () => {
     expect(groupDigits(-0.25)).toBe('-0.25');
     expect(groupDigits(Infinity)).toBe('Infinity');
     expect(groupDigits(NaN)).toBe('NaN');
+  });
+});
+
+describe('base64', () => {
+  it('encodes as Buffer does, for every length remainder and every byte value', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    for (let n = 0; n <= 7; n++) {
+      const bytes = all.subarray(250 - n, 250);
+      expect(base64(bytes), `length ${n}`).toBe(Buffer.from(bytes).toString('base64'));
+    }
+    expect(base64(all)).toBe(Buffer.from(all).toString('base64'));
+    expect(base64(new TextEncoder().encode('héllo ✓'))).toBe(Buffer.from('héllo ✓', 'utf8').toString('base64'));
   });
 });

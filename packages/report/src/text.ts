@@ -43,14 +43,34 @@ export function scriptJson(value: unknown): string {
   return stringifyJson(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** Compact, lossless JSON text of a value (`null` for undefined). */
-export function jsonText(value: unknown): string {
-  return value === undefined ? 'null' : stringifyJson(value);
-}
-
 /** Cuts text to `max` characters, ending with "…" when it was longer. */
 export function clip(s: string, max: number): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+const B64 = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+
+/** Standard base64 (with `=` padding) of bytes, without `Buffer` or `btoa`, so it runs anywhere. */
+export function base64(bytes: Uint8Array): string {
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = B64[v >>> 18]!;
+    out[o++] = B64[(v >>> 12) & 63]!;
+    out[o++] = B64[(v >>> 6) & 63]!;
+    out[o++] = B64[v & 63]!;
+  }
+  if (i < n) {
+    const v = (bytes[i]! << 16) | (i + 1 < n ? bytes[i + 1]! << 8 : 0);
+    out[o++] = B64[v >>> 18]!;
+    out[o++] = B64[(v >>> 12) & 63]!;
+    out[o++] = i + 1 < n ? B64[(v >>> 6) & 63]! : 61;
+    out[o++] = 61;
+  }
+  return new TextDecoder().decode(out);
 }
 
 /** A duration in nanoseconds as a short human text: `850 µs`, `12.3 ms`, `4.20 s`. */

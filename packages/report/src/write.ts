@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { parseHistoryJsonl, parseJson, type Op } from '@gyre/history';
 import { LamportSvgBuilder, type NetEvents } from './lamport';
 import { LamportDataBuilder } from './lamport-data';
@@ -118,7 +119,7 @@ export async function writeReport(runDir: string, input: WriteReportInput = {}):
 
   if (input.events) {
     const svg = new LamportSvgBuilder(input.svgMaxEvents !== undefined ? { maxEvents: input.svgMaxEvents } : {});
-    const data = new LamportDataBuilder();
+    const data = new LamportDataBuilder({ deflate: (raw) => deflateRawSync(raw, { level: 4 }) });
     const add = (ev: Parameters<LamportSvgBuilder['add']>[0]) => {
       svg.add(ev);
       data.add(ev);
@@ -129,7 +130,7 @@ export async function writeReport(runDir: string, input: WriteReportInput = {}):
     lap('journal');
     put('messages.svg', svg.finish());
     lap('messages.svg');
-    put('messages.html', lamportHtml(data.finish(history), { subtitle: runName }));
+    put('messages.html', lamportHtml(await data.finish(history), { subtitle: runName }));
     lap('messages.html');
   }
 

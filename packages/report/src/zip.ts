@@ -1,29 +1,12 @@
 /**
- * A minimal streaming zip writer: deflate (node:zlib) with CRC-32, sizes in data descriptors, so
+ * A minimal streaming zip writer: deflate and CRC-32 from node:zlib, sizes in data descriptors, so
  * files are read once and never held in memory. No zip64: each file and the archive must stay
  * under 4 GiB.
  */
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { createDeflateRaw } from 'node:zlib';
-
-const TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE) of `data`, continuing from `crc` (0 to start). */
-export function crc32(data: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < data.length; i++) c = TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
+import { crc32, createDeflateRaw } from 'node:zlib';
 
 /** One file of an archive. */
 export interface ZipEntry {

@@ -8,10 +8,10 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 /** Where Chromium is: `$GYRE_CHROMIUM` or `/usr/bin/chromium`. */
-export const CHROMIUM = process.env['GYRE_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env['GYRE_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /** The flags the project's toolchain notes ask for. */
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /**
  * Why browser tests cannot run, or undefined when they can. With `CI` set a missing browser is an

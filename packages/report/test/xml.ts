@@ -46,7 +46,7 @@ export function parseXml(text: string): El {
 }
 
 /** Every element below `el` (depth first). */
-export function* walk(el: El): Generator<El> {
+function* walk(el: El): Generator<El> {
   for (const c of el.children) {
     yield c;
     yield* walk(c);

@@ -39,7 +39,7 @@ const flood = defineWorkload({
   client: {
     invoke: async () => ({ type: 'ok' }),
   },
-  check: () => ({ 'valid?': true }),
+  check: () => ({ valid: true }),
 });
 
 interface Measured {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Op } from '@gyre/history';
 import { echo } from '@gyre/workloads';
 import { describe, expect, it } from 'vitest';
-import { analyzeHistory, exitCodeFor, fileLines, writeResults } from './analysis';
+import { analyzeHistory, exitCodeFor, fileLines, writeResults, type AnalysisInput } from './analysis';
 
 const options = {
   nodes: ['n0'],
@@ -25,17 +25,58 @@ const history: Op[] = [
   { index: 1, time: 2, type: 'ok', process: 0, f: 'echo', value: { type: 'echo_ok', echo: 'a', in_reply_to: 1 } },
 ];
 const net = () => ({
-  all: { 'send-count': 2, 'recv-count': 2, 'msg-count': 2, 'msgs-per-op': 2 },
-  clients: { 'send-count': 2, 'recv-count': 2, 'msg-count': 2 },
-  servers: { 'send-count': 0, 'recv-count': 0, 'msg-count': 0, 'msgs-per-op': 0 },
-  'valid?': true as const,
+  all: { sendCount: 2, recvCount: 2, msgCount: 2, msgsPerOp: 2 },
+  clients: { sendCount: 2, recvCount: 2, msgCount: 2 },
+  servers: { sendCount: 0, recvCount: 0, msgCount: 0, msgsPerOp: 0 },
+  valid: true as const,
 });
 
 describe('analyzeHistory', () => {
   it('runs every checker and merges their verdicts with the extra sections', () => {
-    const { results, valid } = analyzeHistory({ workload: echo, options, history, net, seed: '1', sections: { 'protocol-errors': { 'valid?': true, count: 1 } } });
+    const { results, valid } = analyzeHistory({ workload: echo, options, history, net, seed: '1', sections: { 'protocol-errors': { valid: true, count: 1, byKind: { 'not-json': 1 } } } });
     expect(valid).toBe(true);
     expect(Object.keys(results)).toEqual(['perf', 'timeline', 'exceptions', 'stats', 'availability', 'net', 'workload', 'protocol-errors', 'valid?', 'seed']);
+  });
+
+  /** A `gyre test` run with everything only a live run knows: generator lag, protocol errors, STDIN drops. */
+  const live: AnalysisInput = {
+    workload: echo,
+    options,
+    history,
+    net,
+    seed: '1',
+    perf: { generatorLag: { count: 2, mean: 1.5, quantiles: { '0.5': 1, '0.95': 2, '0.99': 2, '1': 2 }, achievedRate: 10 } },
+    sections: {
+      'protocol-errors': { valid: true, count: 1, byKind: { 'not-json': 1 } },
+      'stdin-drops': { valid: true, messageCount: 3, byteCount: 30, byNode: { n0: { messages: 3, bytes: 30 } } },
+    },
+  };
+
+  it("writes every section with Maelstrom's keys, byte for byte", () => {
+    const { results } = analyzeHistory({ ...live, interrupted: true, crash: 'Node n0 crashed' });
+    expect(JSON.stringify(results)).toBe(
+      '{"perf":{"latency-graph":{"valid?":true},"rate-graph":{"valid?":true},"generator-lag":{"count":2,"mean":1.5,"quantiles":{"1":2,"0.5":1,"0.95":2,"0.99":2},"achieved-rate":10},"valid?":true},' +
+        '"timeline":{"valid?":true},"exceptions":{"valid?":true},' +
+        '"stats":{"valid?":true,"count":1,"ok-count":1,"fail-count":0,"info-count":0,"by-f":{"echo":{"valid?":true,"count":1,"ok-count":1,"fail-count":0,"info-count":0}}},' +
+        '"availability":{"valid?":true,"ok-fraction":1},' +
+        '"net":{"all":{"send-count":2,"recv-count":2,"msg-count":2,"msgs-per-op":2},"clients":{"send-count":2,"recv-count":2,"msg-count":2},"servers":{"send-count":0,"recv-count":0,"msg-count":0,"msgs-per-op":0},"valid?":true},' +
+        '"workload":{"valid?":true,"errors":[]},' +
+        '"protocol-errors":{"valid?":true,"count":1,"by-kind":{"not-json":1}},' +
+        '"stdin-drops":{"valid?":true,"message-count":3,"byte-count":30,"by-node":{"n0":{"messages":3,"bytes":30}}},' +
+        '"valid?":true,"seed":"1","interrupted":true,"error":"Node n0 crashed"}',
+    );
+  });
+
+  it('carries over what only the live run knew from earlier results (gyre analyze), as written', () => {
+    const first = analyzeHistory(live).results;
+    const previous = JSON.parse(JSON.stringify(first)) as Record<string, unknown>;
+    const again = analyzeHistory({ workload: echo, options, history, net, seed: '1', previous }).results;
+    expect(JSON.stringify(again)).toBe(JSON.stringify(first));
+    // A section given anew wins over the earlier one.
+    const anew = analyzeHistory({ workload: echo, options, history, net, seed: '1', previous, sections: { 'stdin-drops': { valid: true, messageCount: 1, byteCount: 1, byNode: {} } } }).results;
+    expect(anew['stdin-drops']).toEqual({ 'valid?': true, 'message-count': 1, 'byte-count': 1, 'by-node': {} });
+    // Nothing to carry: no sections appear.
+    expect(Object.keys(analyzeHistory({ workload: echo, options, history, net, seed: '1', previous: { perf: 3 } }).results)).not.toContain('stdin-drops');
   });
 
   it('turns a checker that throws into valid? unknown, never an exception; records interrupts and crashes', () => {

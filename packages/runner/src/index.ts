@@ -9,7 +9,7 @@ export { runTest, RunCrash } from './run';
 export type { ExitInfo, NodeProcessOptions, DropCount } from './process';
 export { NodeProcess, LineSplitter, describeExit, sweepMarked, RUN_MARKER_VAR, NODE_SEED_VAR, nodeSeed, DEFAULT_MAX_PENDING_BYTES } from './process';
 export { RunStore, StoreError, LineFile, basicTime, relink } from './store';
-export type { AnalysisInput, Analysis } from './analysis';
+export type { AnalysisInput, Analysis, RunSections, ProtocolErrorsResult, StdinDropsResult } from './analysis';
 export { analyzeHistory, clientInvocations, writeResults, exitCodeFor, netResultFromJournalFile, fileLines, ednKeyword, runDirWriter } from './analysis';
 export type { LagSink, LagSummary } from './pace';
 export { pacedStagger, LagMeter } from './pace';

@@ -5,10 +5,11 @@
  */
 import type { Router } from '@gyre/net';
 import { decodeLine } from '@gyre/protocol';
+import type { ProtocolErrorsResult } from './analysis';
 import { decodeForRouting } from './decode';
 
 /** A node's line, quoted and cut short before quoting (lines can be 50 MB). */
-export function quoteLine(s: string, n = 200): string {
+function quoteLine(s: string, n = 200): string {
   return s.length <= n ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, n))}… (${s.length} characters)`;
 }
 
@@ -28,9 +29,9 @@ export class ProtocolErrors {
   }
 
   /** The `protocol-errors` section of the results, or undefined when there were none. */
-  section(): Record<string, unknown> | undefined {
+  section(): ProtocolErrorsResult | undefined {
     if (!this.counts.size) return undefined;
-    return { 'valid?': true, count: [...this.counts.values()].reduce((a, b) => a + b, 0), 'by-kind': Object.fromEntries(this.counts) };
+    return { valid: true, count: [...this.counts.values()].reduce((a, b) => a + b, 0), byKind: Object.fromEntries(this.counts) };
   }
 }
 

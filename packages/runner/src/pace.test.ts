@@ -48,13 +48,13 @@ describe('pacedStagger', () => {
 describe('LagMeter', () => {
   it('summarises in ms with quantiles', () => {
     const m = new LagMeter();
-    expect(m.summary()).toEqual({ count: 0, mean: 0, quantiles: { '0.5': 0, '0.95': 0, '0.99': 0, '1': 0 }, 'achieved-rate': 0 });
+    expect(m.summary()).toEqual({ count: 0, mean: 0, quantiles: { '0.5': 0, '0.95': 0, '0.99': 0, '1': 0 }, achievedRate: 0 });
     for (let i = 1; i <= 2000; i++) m.record(i * 1e6, i * 2e6);
     const s = m.summary();
     expect(s.count).toBe(2000);
     expect(s.mean).toBe(1000.5);
     expect(s.quantiles).toEqual({ '0.5': 1000, '0.95': 1900, '0.99': 1980, '1': 2000 });
-    expect(s['achieved-rate']).toBe(500);
+    expect(s.achievedRate).toBe(500);
   });
 });
 

@@ -72,7 +72,7 @@ export function pacedStagger(dt: number, gen: GenLike, sink: LagSink, slop = 1):
   return new Paced(2 * Math.round(dt * 1e9), null, lift(gen), sink, Math.round(slop * 1e9), undefined, undefined);
 }
 
-/** Summary of a set of lateness samples, in milliseconds, for `results.json` (`perf.generator-lag`). */
+/** Summary of a set of lateness samples, in milliseconds, for `results.json` (`perf.generator-lag`, written with `achieved-rate`). */
 export interface LagSummary {
   /** Invocations measured. */
   count: number;
@@ -81,7 +81,7 @@ export interface LagSummary {
   /** Quantiles of lateness in ms: median, 95th and 99th percentiles, and the maximum (`"1"`). */
   quantiles: { '0.5': number; '0.95': number; '0.99': number; '1': number };
   /** Invocations per second between the first and the last one measured (0 with fewer than two). */
-  'achieved-rate': number;
+  achievedRate: number;
 }
 
 /** Collects lateness samples (ns) and summarises them in ms. */
@@ -116,7 +116,7 @@ export class LagMeter {
       count: this.n,
       mean: this.n === 0 ? 0 : round(this.sum / this.n / 1e6),
       quantiles: { '0.5': q(0.5), '0.95': q(0.95), '0.99': q(0.99), '1': this.n === 0 ? 0 : round(s[this.n - 1]! / 1e6) },
-      'achieved-rate': this.n < 2 || this.last === this.first ? 0 : round(((this.n - 1) * 1e9) / (this.last - this.first)),
+      achievedRate: this.n < 2 || this.last === this.first ? 0 : round(((this.n - 1) * 1e9) / (this.last - this.first)),
     };
   }
 }

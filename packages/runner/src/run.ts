@@ -11,7 +11,7 @@ import { formatOpEdn, seededRandom, stringifyJson, type Op } from '@gyre/history
 import { nemesisPackage, type NodeSpec } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
-import { analyzeHistory, exitCodeFor, runDirWriter, writeResults } from './analysis';
+import { analyzeHistory, exitCodeFor, runDirWriter, writeResults, type RunSections } from './analysis';
 import { Client } from './client';
 import { realClock } from './clock';
 import { composeGenerator } from './compose';
@@ -362,16 +362,16 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
   store.markLatest();
 
   // Analysis: always, even after a crash or an interrupt, on what was recorded.
-  const sections: Record<string, Record<string, unknown>> = {};
+  const sections: RunSections = {};
   const pe = protocolErrors.section();
   if (pe) sections['protocol-errors'] = pe;
   const drops = [...procs.values()].filter((p) => p.dropped.messages > 0);
   if (drops.length) {
     sections['stdin-drops'] = {
-      'valid?': true,
-      'message-count': drops.reduce((n, p) => n + p.dropped.messages, 0),
-      'byte-count': drops.reduce((n, p) => n + p.dropped.bytes, 0),
-      'by-node': Object.fromEntries(drops.map((p) => [p.id, { ...p.dropped }])),
+      valid: true,
+      messageCount: drops.reduce((n, p) => n + p.dropped.messages, 0),
+      byteCount: drops.reduce((n, p) => n + p.dropped.bytes, 0),
+      byNode: Object.fromEntries(drops.map((p) => [p.id, { ...p.dropped }])),
     };
   }
   const { results, valid } = analyzeHistory({
@@ -380,7 +380,7 @@ export async function runTest(cfg: RunConfig): Promise<RunResult> {
     history,
     net: () => router.netResult(recorder.invocations),
     seed,
-    perf: lag.count > 0 ? { 'generator-lag': lag.summary() } : {},
+    perf: lag.count > 0 ? { generatorLag: lag.summary() } : {},
     sections,
     interrupted,
     crash,

@@ -5,13 +5,14 @@
  *   `@gyre/node`) in this process, on one virtual clock, every random choice drawn from the seed:
  *   the same seed gives the same history and journal, byte for byte.
  * - {@link drive}: the virtual-time driver behind it.
- * - {@link loadInstall}: the node module contract (its default export installs a node).
+ * - {@link loadInstall}: loads a node module: a program (`createNode()` at its top level, run
+ *   afresh for every node and restart) or a module whose default export installs a node.
  */
 export type { SimConfig, SimResult, RunSize } from './run';
 export { runSim, SIM_EPOCH_MS } from './run';
 export type { DriveOptions } from './driver';
 export { drive, SimulationStalled } from './driver';
-export type { InstallNode, SimNodeOptions } from './instance';
+export type { InstallNode, NodeModule, NodeProgram, SimNodeOptions } from './instance';
 export { InstanceClock, SimNode } from './instance';
 export { loadInstall, pickInstall } from './loader';
 export type { SimSpec, SeedResult } from './spec';

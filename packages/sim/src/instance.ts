@@ -4,8 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Clock, Random, TimerHandle } from '@gyre/history';
-import { createNode, type Node } from '@gyre/node';
+import { createNode, type Node, type NodeOptions } from '@gyre/node';
 import type { FaultHost } from '@gyre/runner';
+import { NEVER_INPUT } from './program';
 
 /**
  * What a node module exports for `gyre sim` (its default export, or its only exported function):
@@ -15,6 +16,22 @@ import type { FaultHost } from '@gyre/runner';
  * `Node` for every node and every restart.
  */
 export type InstallNode = (node: Node, args: readonly string[]) => unknown;
+
+/**
+ * A node module written as a program (`createNode()` at its top level, then `await node.run()`),
+ * as `gyre test` runs it: {@link start} runs the module's code afresh for one incarnation, with
+ * `createNode()` making its node from `options` (the simulator's input, output, clock, log,
+ * randomness and directory), and returns that node. Made by `loadInstall` (see program.ts).
+ */
+export interface NodeProgram {
+  /** The module's path. */
+  readonly file: string;
+  /** Starts one incarnation. Throws what the module's code threw before its first `await`. */
+  start(options: NodeOptions, args: readonly string[]): Node;
+}
+
+/** How a node module runs under the simulator: installed on a node the simulator makes, or as a program. */
+export type NodeModule = InstallNode | NodeProgram;
 
 interface Pending {
   inner: TimerHandle | undefined;
@@ -35,6 +52,11 @@ export class InstanceClock implements Clock {
 
   now(): number {
     return this.base.now();
+  }
+
+  /** {@link now} in milliseconds (a node's clock has it: see `NodeClock`). */
+  nowMs(): number {
+    return this.base.now() / 1e6;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
@@ -90,7 +112,7 @@ export class InstanceClock implements Clock {
 /** What a {@link SimNode} needs. */
 export interface SimNodeOptions {
   id: string;
-  install: InstallNode;
+  install: NodeModule;
   args: readonly string[];
   /** The shared virtual clock. */
   clock: Clock;
@@ -149,8 +171,8 @@ export class SimNode implements FaultHost {
     const k = this.incarnation++;
     const clock = new InstanceClock(this.o.clock);
     const out = this.o.output;
-    const node = createNode({
-      input: [],
+    const options: NodeOptions = {
+      input: NEVER_INPUT,
       output: (line) => {
         if (this.clock !== clock) return;
         if (this.isPaused) this.held.push(line);
@@ -160,13 +182,23 @@ export class SimNode implements FaultHost {
       log: this.o.log,
       random: this.o.random.fork(String(k)),
       ...(this.o.dir !== undefined ? { dir: this.o.dir } : {}),
-    });
+    };
     if (this.o.dir !== undefined) mkdirSync(this.o.dir, { recursive: true });
-    this.node = node;
     this.clock = clock;
     this.isPaused = false;
+    const install = this.o.install;
+    if (typeof install !== 'function') {
+      try {
+        this.node = install.start(options, this.o.args);
+      } catch (e) {
+        this.o.onError(`Starting node ${this.o.id} failed: ${(e as Error)?.stack ?? e}`);
+      }
+      return;
+    }
+    const node = createNode(options);
+    this.node = node;
     try {
-      const r = this.o.install(node, this.o.args);
+      const r = install(node, this.o.args);
       if (r && typeof (r as Promise<unknown>).then === 'function') {
         (r as Promise<unknown>).then(undefined, (e: unknown) => this.o.log(`installing the node failed: ${(e as Error)?.stack ?? e}`));
       }

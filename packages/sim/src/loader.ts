@@ -1,30 +1,41 @@
 /**
- * Loading a node module for `gyre sim`: TypeScript through tsx when the runtime cannot load it,
- * and the install function found by the documented contract.
+ * Loading a node module for `gyre sim`: TypeScript through tsx when the runtime cannot load it; a
+ * program (`createNode()` at its top level) compiled to run once per node, or else the install
+ * function found by the documented contract.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { InstallNode } from './instance';
+import type { InstallNode, NodeModule, NodeProgram } from './instance';
+import { compileProgram, probeModule } from './program';
 
 let tsxRegistered: Promise<void> | undefined;
 
-/** Registers tsx's ESM hooks in this thread, once. */
+/**
+ * Registers tsx's hooks in this thread, once: ESM and CommonJS, as `node --import tsx` does (a
+ * `.ts` file in a CommonJS package compiles to CommonJS and needs the latter).
+ */
 function registerTsx(): Promise<void> {
-  tsxRegistered ??= import('tsx/esm/api').then((m) => void m.register());
+  tsxRegistered ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(([esm, cjs]) => {
+    esm.register();
+    cjs.register();
+  });
   return tsxRegistered;
 }
 
-const cache = new Map<string, Promise<InstallNode>>();
+const cache = new Map<string, Promise<NodeModule>>();
 
 /**
- * Imports the node module at `path` (relative to `cwd`) and returns its install function: the
- * default export when it is a function (called with the node and the node's arguments), else the
- * module's only exported function (called with the node alone). `.ts` files
- * load through tsx when the runtime does not understand them by itself.
+ * Imports the node module at `path` (relative to `cwd`) and returns how to run it:
+ * - a module whose top-level code calls `createNode()` (a program, as `gyre test` runs it) is a
+ *   {@link NodeProgram}: its own files run afresh for every node and every restart;
+ * - otherwise its install function: the default export when it is a function (called with the
+ *   node and the node's arguments), else the module's only exported function (called with the node
+ *   alone).
+ * `.ts` files load through tsx when the runtime does not understand them by itself.
  *
- * @throws Error naming the contract when the module exports no such function.
+ * @throws Error naming the contract when the module is neither.
  */
-export function loadInstall(path: string, cwd = process.cwd()): Promise<InstallNode> {
+export function loadInstall(path: string, cwd = process.cwd()): Promise<NodeModule> {
   const file = isAbsolute(path) ? path : resolve(cwd, path);
   let p = cache.get(file);
   if (!p) {
@@ -35,7 +46,12 @@ export function loadInstall(path: string, cwd = process.cwd()): Promise<InstallN
   return p;
 }
 
-async function importInstall(file: string): Promise<InstallNode> {
+async function importInstall(file: string): Promise<NodeModule> {
+  const probe = await probeModule(file, () => importModule(file));
+  return probe.program ? compileProgram(file) : pickInstall(probe.module, file);
+}
+
+async function importModule(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
   let mod: Record<string, unknown>;
   try {
@@ -46,7 +62,7 @@ async function importInstall(file: string): Promise<InstallNode> {
     await registerTsx();
     mod = (await import(`${url}?tsx`)) as Record<string, unknown>;
   }
-  return pickInstall(mod, file);
+  return mod;
 }
 
 /** The install function of a loaded module (see {@link loadInstall}). */
@@ -60,7 +76,7 @@ export function pickInstall(mod: Record<string, unknown>, file = 'the node modul
   }
   const names = fns.map(([k]) => k).join(', ');
   throw new Error(
-    `${file} does not say how to install a node: gyre sim needs its default export to be a function (node, args) => void that registers the node's handlers` +
+    `${file} does not say how to run a node: gyre sim runs a module that calls createNode() at its top level (as a process does under gyre test), or one whose default export is a function (node, args) => void that registers the node's handlers` +
       (fns.length > 1 ? ` (it exports several functions: ${names}; mark one as the default export)` : ' (it exports no function)') +
       '. See the README of @gyre/sim.',
   );

@@ -2,7 +2,7 @@
  * A simulated run written out in full: the run directory of `gyre test` (history, journal, node
  * logs, results) plus the report pages (messages.html with the Lamport view, timeline, plots).
  */
-import { writeReport } from '@gyre/report';
+import { writeReport } from '@gyre/report/node';
 import { JournalReader, type JournalEvent } from '@gyre/net';
 import { runSim, type SimConfig, type SimResult } from './run';
 import { specConfig, type SimSpec } from './spec';

@@ -32,15 +32,15 @@ import {
 } from '@gyre/runner';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
 import { drive } from './driver';
-import { SimNode, type InstallNode } from './instance';
+import { SimNode, type NodeModule } from './instance';
 
 /** Everything a simulated run needs. `gyre sim` builds it from the same options as `gyre test`. */
 export interface SimConfig {
   workload: WorkloadDefinition;
   /** Options the workload sees (nodes, concurrency, rate, time limit, latency, nemesis, ...). */
   options: WorkloadOptions;
-  /** Installs a node's handlers (see {@link InstallNode}). */
-  install: InstallNode;
+  /** The node module: a function that installs a node's handlers, or a program (see {@link NodeModule}). */
+  install: NodeModule;
   /** Arguments for the node (after `--`). @defaultValue [] */
   nodeArgs?: readonly string[];
   /** The run's seed: every choice of the run follows from it. */

@@ -113,7 +113,7 @@ export function seedResult(r: SimResult, journalHash?: Hash): SeedResult {
 }
 
 /** The top-level results whose `valid?` is not `true` (`workload`, `stats`, …). */
-export function failingCheckers(results: Record<string, unknown>): string[] {
+function failingCheckers(results: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(results)) {
     if (v !== null && typeof v === 'object' && 'valid?' in v && (v as { 'valid?': unknown })['valid?'] !== true) out.push(k);

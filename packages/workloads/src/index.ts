@@ -6,8 +6,8 @@ export type { TopologyName, Topology } from './topology';
 export { topology, isTopologyName, TOPOLOGY_NAMES } from './topology';
 import { echo } from './builtin/echo';
 import { kafka } from './builtin/kafka';
-import { checkLinKv, linKv } from './builtin/lin-kv';
-import { toMaelstromResult, txnListAppend, txnRwRegister } from './builtin/txn';
+import { checkLinKv, linKv, linKvKeyWire, linKvWire } from './builtin/lin-kv';
+import { emitElleFiles, txnListAppend, txnRwRegister } from './builtin/txn';
 import { broadcast, gCounter, gSet, pnCounter } from './builtin/sets';
 import { uniqueIds } from './builtin/unique-ids';
 import type { WorkloadDefinition } from './types';
@@ -24,7 +24,9 @@ export type {
   WorkloadInput,
 } from './types';
 export { defineWorkload, MalformedReplyError } from './types';
-export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka, linKv, checkLinKv, txnListAppend, txnRwRegister, toMaelstromResult };
+export { workloadChecker, LEGACY_RESULT_WARNING } from './result';
+export type { LinKvResult, LinKvKeyResult, LinKvLinearizable } from './builtin/lin-kv';
+export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka, linKv, checkLinKv, linKvWire, linKvKeyWire, txnListAppend, txnRwRegister, emitElleFiles };
 export { txnGenerator } from './builtin/txn-gen';
 export type { TxnGenOptions, MicroOp } from './builtin/txn-gen';
 

@@ -2,7 +2,7 @@
  * The workload plugin API. Every built-in workload is defined with {@link defineWorkload}, and a
  * user's module can export one too (`gyre test -w ./my-workload.js`).
  */
-import type { CheckResult } from '@gyre/checker';
+import type { CheckResult, WireForm } from '@gyre/checker';
 import type { GenLike } from '@gyre/generator';
 import type { Op, Random, TestInfo } from '@gyre/history';
 import type { Body, RpcDef } from '@gyre/protocol';
@@ -123,28 +123,37 @@ export interface WorkloadDefinition {
   /** The client. */
   client: WorkloadClient;
   /**
-   * The workload's checker: `{ 'valid?': ..., ... }` with Maelstrom's key names. It may hand files
+   * The workload's checker: a typed result, `{ valid: true | false | 'unknown', ...fields }` with
+   * camelCase fields (any checker of `@gyre/checker` returns one). Results files write it under
+   * `workload` with Maelstrom's key names, through {@link WorkloadDefinition.wire}. It may hand files
    * for the run directory to `emit` (path relative to the run, text), such as lin-kv's
    * `independent/<key>/...`; the runner writes them.
    */
   check(history: readonly Op[], options: WorkloadOptions, emit?: (path: string, content: string) => void): WorkloadResult;
+  /**
+   * How the checker's result is written in results.json / results.edn: the result type's wire form
+   * from `@gyre/checker` (`setFullWire`, `elleWire`, …), or one made with `fields(...)`.
+   * @defaultValue the generic form: `valid` is written `valid?`, other top-level camelCase fields
+   * in kebab-case (`lostCount` → `lost-count`), nested values as they are
+   */
+  wire?: WireForm;
   /** Rewrites an op's value for history.edn / history.txt (txn workloads: micro-op names as keywords). */
   valueToEdn?(value: unknown, op: Op): unknown;
 }
 
-/** A workload checker's result: Maelstrom key names, `valid?` first. */
-export type WorkloadResult = { 'valid?': CheckResult['valid'] } & Record<string, unknown>;
+/** A workload checker's result: the verdict `valid` and any camelCase fields worth reporting. */
+export type WorkloadResult = CheckResult;
 
 /**
- * What {@link defineWorkload} accepts: a {@link WorkloadDefinition}, where the checker may also be
- * given as `checker` (for `check`) and the final phase as `finalPhase` (for `final`).
+ * What {@link defineWorkload} accepts: a {@link WorkloadDefinition}; the older names `checker`
+ * (for `check`) and `finalPhase` (for `final`) still work.
  */
 export type WorkloadInput = Omit<WorkloadDefinition, 'check' | 'final'> & {
   check?: WorkloadDefinition['check'];
-  /** Another name for `check`. */
+  /** @deprecated Use `check`; `checker` is an older name for it. */
   checker?: WorkloadDefinition['check'];
   final?: WorkloadDefinition['final'];
-  /** Another name for `final`. */
+  /** @deprecated Use `final`; `finalPhase` is an older name for it. */
   finalPhase?: WorkloadDefinition['final'];
 };
 
@@ -164,6 +173,9 @@ export function defineWorkload(input: WorkloadInput): WorkloadDefinition {
   if (!def.client || typeof def.client.invoke !== 'function') problems.push('"client.invoke" must be a function');
   if (typeof def.check !== 'function') problems.push('"check" (or "checker") must be a function (history, options) => result');
   if (def.final !== undefined && typeof def.final !== 'function') problems.push('"final" (or "finalPhase") must be a function (options) => generator');
+  if (def.wire !== undefined && (def.wire === null || typeof def.wire !== 'object' || typeof (def.wire as { kind?: unknown }).kind !== 'string')) {
+    problems.push('"wire" must be a wire form from @gyre/checker (such as setFullWire, or one made with fields(...))');
+  }
   if (def.errors !== undefined && def.errors !== 'translate' && def.errors !== 'crash') problems.push('"errors" must be "translate" or "crash"');
   if (problems.length) throw new TypeError(`Invalid workload definition${def?.name ? ` "${def.name}"` : ''}: ${problems.join('; ')}`);
   return def;

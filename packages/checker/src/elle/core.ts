@@ -145,7 +145,7 @@ export function finish(h: TxnTable, analysis: Analysis, r: Resolved, alloc: Allo
 }
 
 /** Elle's result map: verdict, reportable anomalies, and the model boundary of all anomalies found. */
-export function resultMap(anomalies: Map<string, unknown[]>, r: Resolved): ElleResult {
+function resultMap(anomalies: Map<string, unknown[]>, r: Resolved): ElleResult {
   const all = [...anomalies.keys()];
   const bad = all.some((t) => r.prohibited.has(t));
   let reportable = all.filter((t) => r.reportable.has(t));

@@ -34,7 +34,7 @@ export interface FoundCycle {
 }
 
 /** Evidence that a cycle violating `not` exists somewhere in these vertices. */
-export interface CycleExistsCase {
+interface CycleExistsCase {
   type: string;
   /** The model ruled out. */
   not: string;
@@ -46,7 +46,7 @@ export interface CycleExistsCase {
 }
 
 /** The search of one SCC ran out of time. */
-export interface TimeoutCase {
+interface TimeoutCase {
   /** The anomaly type being searched for when time ran out. */
   anomalySpecType: string;
   /** Types searched for and not found before that. */
@@ -114,7 +114,7 @@ export const CYCLE_EXISTS_TYPES: ReadonlyMap<string, string> = new Map(EXISTS_SP
  * rw with a wr is G1c, only ww is G0. A real-time edge adds `-realtime`, else a process edge
  * `-process`. Undefined for a cycle without data edges.
  */
-export function classifyCycle(labs: readonly number[]): string | undefined {
+function classifyCycle(labs: readonly number[]): string | undefined {
   const n = labs.length;
   let rw = 0;
   let wr = 0;

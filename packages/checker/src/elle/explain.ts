@@ -71,7 +71,7 @@ export function fmtMop(mop: unknown): string {
 }
 
 /** A transaction in one line: its index, process, type and micro-ops. */
-export function describeOp(op: Op, txn?: readonly unknown[]): string {
+function describeOp(op: Op, txn?: readonly unknown[]): string {
   const mops = txn ?? (Array.isArray(op.value) ? op.value : []);
   const shown = mops.slice(0, 16).map(fmtMop).join(' ');
   const more = mops.length > 16 ? ` … (${mops.length} micro-ops)` : '';

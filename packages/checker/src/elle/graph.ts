@@ -11,7 +11,6 @@ export const RW = 4;
 export const PROCESS = 8;
 export const REALTIME = 16;
 export const DATA = WW | WR | RW;
-export const ALL = WW | WR | RW | PROCESS | REALTIME;
 
 /** The names of the relation bits, as Elle prints them. */
 export type RelName = 'ww' | 'wr' | 'rw' | 'process' | 'realtime';

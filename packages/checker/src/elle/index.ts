@@ -21,6 +21,7 @@
  */
 export type { ElleOptions, ElleResult, ElleError } from './core';
 export { maelstromRwRegisterResult } from './core';
+export { elleWire } from './wire';
 export { checkListAppend } from './list-append';
 export type { RwRegisterOptions } from './rw-register';
 export { checkRwRegister } from './rw-register';

@@ -11,7 +11,7 @@
 export const UNKNOWN_ANOMALY_TYPES: readonly string[] = ['cycle-search-timeout', 'empty-transaction-graph'];
 
 /** The base cycle anomalies, most severe first. Each also exists with `-process` and `-realtime`. */
-export const BASE_CYCLE_TYPES = ['G0', 'G1c', 'G-single', 'G2-item', 'G-nonadjacent'] as const;
+const BASE_CYCLE_TYPES = ['G0', 'G1c', 'G-single', 'G2-item', 'G-nonadjacent'] as const;
 
 /** Every cycle anomaly type this checker searches for, in search (severity) order. */
 export const CYCLE_ANOMALY_TYPES: readonly string[] = [
@@ -273,7 +273,7 @@ export function anomaliesImplying(anomalies: Iterable<string>): Set<string> {
 }
 
 /** The given models (canonicalised) and every weaker model they imply. */
-export function impliedModels(models: Iterable<string>): Set<string> {
+function impliedModels(models: Iterable<string>): Set<string> {
   return closure([...models].map((m) => canonicalModelName(m) ?? m), (m) => MODEL_IMPLIES[m]);
 }
 

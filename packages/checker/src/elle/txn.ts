@@ -27,11 +27,6 @@ export interface TxnTable {
   mops: number;
 }
 
-/** The micro-ops of transaction `t`. */
-export function mopsOf(h: TxnTable, t: number): readonly unknown[] {
-  return h.history[h.at[t]!]!.value as readonly unknown[];
-}
-
 /** The op that stands for transaction `t` in anomaly reports (its completion). */
 export function opOf(h: TxnTable, t: number): Op {
   return h.history[h.done[t]!]!;

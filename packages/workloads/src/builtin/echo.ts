@@ -1,6 +1,6 @@
-import { echo as checkEcho } from '@gyre/checker';
+import { echo as checkEcho, echoWire } from '@gyre/checker';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
-import { defineWorkload, type WorkloadResult } from '../types';
+import { defineWorkload } from '../types';
 
 const [ECHO] = WORKLOAD_RPCS.echo;
 
@@ -16,5 +16,6 @@ export const echo = defineWorkload({
       return { type: 'ok', value: reply };
     },
   },
-  check: (history) => checkEcho(history) as unknown as WorkloadResult,
+  check: (history) => checkEcho(history),
+  wire: echoWire,
 });

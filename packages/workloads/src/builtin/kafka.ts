@@ -1,8 +1,8 @@
-import { kafka as checkKafka } from '@gyre/checker';
+import { kafka as checkKafka, kafkaWire } from '@gyre/checker';
 import { any, stagger, type Context, type GenResult, type Generator, type Invoke } from '@gyre/generator';
 import { EdnMap, Keyword, type EdnValue, type Op, type ProcessId } from '@gyre/history';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
-import { defineWorkload, type ClientState, type WorkloadOptions, type WorkloadResult } from '../types';
+import { defineWorkload, type ClientState, type WorkloadOptions } from '../types';
 import { txnGenerator } from './txn-gen';
 
 const [SEND, POLL, COMMIT, LIST_COMMITTED] = WORKLOAD_RPCS.kafka;
@@ -182,7 +182,7 @@ class KafkaFinalGen implements Generator {
 }
 
 /** Micro-op names print as keywords and poll results as maps with integer keys, as in Maelstrom's history.edn. */
-export function kafkaToEdn(value: unknown): unknown {
+function kafkaToEdn(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
   return value.map((m) => {
     if (!Array.isArray(m) || typeof m[0] !== 'string') return m;
@@ -261,6 +261,7 @@ export const kafka = defineWorkload({
       }
     },
   },
-  check: (history) => checkKafka(history) as unknown as WorkloadResult,
+  check: (history) => checkKafka(history),
+  wire: kafkaWire,
   valueToEdn: kafkaToEdn,
 });

@@ -1,13 +1,30 @@
-import { linearizable, models, renderLinearSvg, type LinearizableResult } from '@gyre/checker';
+import {
+  field,
+  fields,
+  linearizable,
+  mapOf,
+  models,
+  renderLinearSvg,
+  toWire,
+  validOnlyWire,
+  wireEdn,
+  wireJson,
+  type CheckResult,
+  type LinearFailure,
+  type LinearizableResult,
+  type UnknownCause,
+  type Validity,
+  type WireForm,
+} from '@gyre/checker';
 import type { Context, GenResult, Generator } from '@gyre/generator';
-import { formatOpEdn, formatOpJson, prettyEdn, stringifyJson, valueKey, type Op, type ProcessId } from '@gyre/history';
+import { formatOpEdn, formatOpJson, stringifyJson, valueKey, type Op, type ProcessId } from '@gyre/history';
 import { WORKLOAD_RPCS, RpcError } from '@gyre/protocol';
-import { defineWorkload, type WorkloadResult } from '../types';
+import { defineWorkload } from '../types';
 
 const [READ, WRITE, CAS] = WORKLOAD_RPCS['lin-kv'];
 
 /** Keys switch after this many distinct processes have worked on one (Jepsen's process-limit). */
-export const PROCESSES_PER_KEY = 20;
+const PROCESSES_PER_KEY = 20;
 
 interface Group {
   key: number;
@@ -67,6 +84,65 @@ class LinKvGen implements Generator {
   }
 }
 
+/** One key's linearizability verdict, as Maelstrom's Knossos entry has it. */
+export interface LinKvLinearizable extends CheckResult {
+  valid: Validity;
+  /** Ops checked. */
+  opCount: number;
+  cause?: UnknownCause;
+  /** For an invalid or undecided key: the longest linearizable prefix found (invocation indices). */
+  longestPrefix?: number[];
+  /** For an invalid key: the op that cannot be linearized. */
+  op?: { index: number; process: Op['process']; f: string; value: unknown; description: string };
+  /** Why that op is impossible. */
+  reason?: string;
+  /** The states the register could be in just before it, as text. */
+  states?: string[];
+  /** A small sub-history that still cannot be linearized. */
+  stretch?: LinearFailure['stretch'];
+  explanation?: string;
+}
+
+/** One key's result: `independent/<key>/results.json`. */
+export interface LinKvKeyResult extends CheckResult {
+  linearizable: LinKvLinearizable;
+  timeline: CheckResult;
+  valid: Validity;
+}
+
+/** The result of {@link checkLinKv}: Maelstrom's independent checker over keys. */
+export interface LinKvResult extends CheckResult {
+  valid: Validity;
+  /** Per key (as JSON text), its result. */
+  results: Record<string, LinKvKeyResult>;
+  /** The keys found not linearizable. */
+  failures: unknown[];
+  cause?: UnknownCause;
+}
+
+/** How a {@link LinKvKeyResult} is written: `{linearizable {valid? op-count longest-prefix ...} timeline {valid?} valid?}`. */
+export const linKvKeyWire: WireForm = fields<LinKvKeyResult>({
+  linearizable: field(
+    'linearizable',
+    fields<LinKvLinearizable>({
+      valid: 'valid?',
+      opCount: 'op-count',
+      cause: 'cause',
+      longestPrefix: 'longest-prefix',
+      op: 'op',
+      reason: 'reason',
+      states: 'states',
+      stretch: 'stretch',
+      explanation: 'explanation',
+    }),
+  ),
+  timeline: field('timeline', validOnlyWire),
+  valid: 'valid?',
+});
+
+/** How a {@link LinKvResult} is written: `{valid? results {k ...} failures [k ...]}`, the keys kept. */
+export const linKvWire: WireForm = fields<LinKvResult>({ valid: 'valid?', results: field('results', mapOf(linKvKeyWire)), failures: 'failures', cause: 'cause' });
+
 /** maelstrom.md §2.6. */
 export const linKv = defineWorkload({
   name: 'lin-kv',
@@ -105,6 +181,7 @@ export const linKv = defineWorkload({
     },
   },
   check: (history, _opts, emit) => checkLinKv(history, emit),
+  wire: linKvWire,
 });
 
 /** How long the linearizability search may take before the verdict is unknown. */
@@ -112,12 +189,12 @@ const LIN_TIME_LIMIT_MS = 60_000;
 
 /**
  * Checks each key independently (Jepsen's independent checker) and shapes the result as
- * Maelstrom's: `{valid?, results: {k: {linearizable, timeline, valid?}}, failures: [k...]}`;
+ * Maelstrom's: `{valid, results: {k: {linearizable, timeline, valid}}, failures: [k...]}`;
  * writes `independent/<k>/` files through `emit`.
  */
-export function checkLinKv(history: readonly Op[], emit?: (path: string, content: string) => void): WorkloadResult {
+export function checkLinKv(history: readonly Op[], emit?: (path: string, content: string) => void): LinKvResult {
   const r: LinearizableResult = linearizable(history, { model: models.linKv(), allPartitions: true, explain: true, timeLimit: LIN_TIME_LIMIT_MS });
-  const results: Record<string, unknown> = {};
+  const results: Record<string, LinKvKeyResult> = {};
   const failures: unknown[] = [];
   const byKey = new Map<string, Op[]>();
   for (const op of history) {
@@ -129,30 +206,32 @@ export function checkLinKv(history: readonly Op[], emit?: (path: string, content
   }
   for (const p of r.partitions) {
     const key = stringifyJson(p.key);
-    const lin: Record<string, unknown> = { 'valid?': p.valid, 'op-count': p.opCount };
-    if (p.cause) lin['cause'] = p.cause;
-    if (p.longestPrefix) lin['longest-prefix'] = p.longestPrefix;
+    const lin: LinKvLinearizable = { valid: p.valid, opCount: p.opCount };
+    if (p.cause) lin.cause = p.cause;
+    if (p.longestPrefix) lin.longestPrefix = p.longestPrefix;
     const f = r.failure && valueKey(r.failure.key) === valueKey(p.key) ? r.failure : undefined;
     if (f) {
-      lin['op'] = { index: f.op.index, process: f.op.process, f: f.op.f, value: f.op.value, description: f.op.description };
-      if (f.reason) lin['reason'] = f.reason;
-      lin['states'] = f.states.map((s) => s.description);
-      lin['stretch'] = f.stretch;
-      lin['explanation'] = f.explanation;
+      lin.op = { index: f.op.index, process: f.op.process, f: f.op.f, value: f.op.value, description: f.op.description };
+      if (f.reason) lin.reason = f.reason;
+      lin.states = f.states.map((s) => s.description);
+      lin.stretch = f.stretch;
+      lin.explanation = f.explanation;
     }
-    results[key] = { linearizable: lin, timeline: { 'valid?': true }, 'valid?': p.valid };
+    const one: LinKvKeyResult = { linearizable: lin, timeline: { valid: true }, valid: p.valid };
+    results[key] = one;
     if (p.valid === false) failures.push(p.key);
     if (emit) {
       const ops = byKey.get(valueKey(p.key)) ?? [];
       const dir = `independent/${key}`;
       emit(`${dir}/history.jsonl`, ops.map(formatOpJson).join('\n') + '\n');
       emit(`${dir}/history.edn`, ops.map((o) => formatOpEdn(o)).join('\n') + '\n');
-      emit(`${dir}/results.json`, stringifyJson(results[key]) + '\n');
-      emit(`${dir}/results.edn`, prettyEdn(results[key]) + '\n');
+      const wire = toWire(one, linKvKeyWire);
+      emit(`${dir}/results.json`, wireJson(wire) + '\n');
+      emit(`${dir}/results.edn`, wireEdn(wire) + '\n');
       if (f) emit(`${dir}/linear.svg`, renderLinearSvg(r, history));
     }
   }
-  const out: WorkloadResult = { 'valid?': r.valid, results, failures };
-  if (r.cause) out['cause'] = r.cause;
+  const out: LinKvResult = { valid: r.valid, results, failures };
+  if (r.cause) out.cause = r.cause;
   return out;
 }

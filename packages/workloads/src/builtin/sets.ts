@@ -1,8 +1,8 @@
-import { counter as checkCounter, setFull } from '@gyre/checker';
+import { counter as checkCounter, counterWire, setFull, setFullWire } from '@gyre/checker';
 import { eachThread, mix, once, sequence } from '@gyre/generator';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
 import { topology } from '../topology';
-import { defineWorkload, type WorkloadResult } from '../types';
+import { defineWorkload } from '../types';
 
 const [TOPOLOGY, BROADCAST, BROADCAST_READ] = WORKLOAD_RPCS.broadcast;
 const [SET_ADD, SET_READ] = WORKLOAD_RPCS['g-set'];
@@ -30,7 +30,8 @@ export const broadcast = defineWorkload({
       return { type: 'ok', value: reply['messages'] ?? [] };
     },
   },
-  check: (history) => setFull(history, { addF: 'broadcast' }) as unknown as WorkloadResult,
+  check: (history) => setFull(history, { addF: 'broadcast' }),
+  wire: setFullWire,
 });
 
 /** maelstrom.md §2.4. */
@@ -51,7 +52,8 @@ export const gSet = defineWorkload({
       return { type: 'ok', value: reply['value'] ?? [] };
     },
   },
-  check: (history) => setFull(history, { addF: 'add' }) as unknown as WorkloadResult,
+  check: (history) => setFull(history, { addF: 'add' }),
+  wire: setFullWire,
 });
 
 function counterWorkload(name: 'g-counter' | 'pn-counter', doc: string) {
@@ -79,7 +81,8 @@ function counterWorkload(name: 'g-counter' | 'pn-counter', doc: string) {
         return { type: 'ok', value: reply['value'] };
       },
     },
-    check: (history) => checkCounter(history) as unknown as WorkloadResult,
+    check: (history) => checkCounter(history),
+    wire: counterWire,
   });
 }
 

@@ -1,7 +1,7 @@
-import { checkListAppend, checkRwRegister, maelstromRwRegisterResult, parseConsistencyModels, renderCycleSvg, type CycleAnomaly, type ElleResult } from '@gyre/checker/elle';
+import { checkListAppend, checkRwRegister, elleWire, maelstromRwRegisterResult, parseConsistencyModels, renderCycleSvg, type CycleAnomaly, type ElleResult } from '@gyre/checker/elle';
 import { Keyword, stringifyJson, type Op } from '@gyre/history';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
-import { defineWorkload, type WorkloadOptions, type WorkloadResult } from '../types';
+import { defineWorkload, type WorkloadOptions } from '../types';
 import { txnGenerator } from './txn-gen';
 
 const [LA_TXN] = WORKLOAD_RPCS['txn-list-append'];
@@ -23,17 +23,10 @@ function validateModels(opts: WorkloadOptions): string | undefined {
 }
 
 /**
- * Elle's result in Maelstrom's key names (`valid?`, `anomaly-types`, `not`, `also-not`), with the
- * explanations written under `elle/`: `elle/<type>.txt` with every case told step by step, and
- * `elle/<type>/<i>.svg` drawing each cycle.
+ * Writes the explanations of an Elle result under `elle/`: `elle/<type>.txt` with every case told
+ * step by step, and `elle/<type>/<i>.svg` drawing each cycle. Returns the result.
  */
-export function toMaelstromResult(r: ElleResult, emit?: (path: string, content: string) => void): WorkloadResult {
-  const out: WorkloadResult = { 'valid?': r.valid };
-  if (r.anomalyTypes) out['anomaly-types'] = r.anomalyTypes;
-  if (r.anomalies) out['anomalies'] = r.anomalies;
-  if (r.not) out['not'] = r.not;
-  if (r.alsoNot) out['also-not'] = r.alsoNot;
-  if (r.error) out['error'] = r.error;
+export function emitElleFiles(r: ElleResult, emit?: (path: string, content: string) => void): ElleResult {
   if (emit && r.anomalies) {
     for (const [type, cases] of Object.entries(r.anomalies)) {
       const texts: string[] = [];
@@ -49,7 +42,7 @@ export function toMaelstromResult(r: ElleResult, emit?: (path: string, content: 
       emit(`elle/${type}.txt`, texts.join('\n\n') + '\n');
     }
   }
-  return out;
+  return r;
 }
 
 const models = (opts: WorkloadOptions) => parseConsistencyModels(opts.consistencyModels.join(','));
@@ -71,7 +64,8 @@ export const txnListAppend = defineWorkload({
       return { type: 'ok', value: reply['txn'] };
     },
   },
-  check: (history, opts, emit) => toMaelstromResult(checkListAppend(history as Op[], { consistencyModels: models(opts) }), emit),
+  check: (history, opts, emit) => emitElleFiles(checkListAppend(history as Op[], { consistencyModels: models(opts) }), emit),
+  wire: elleWire,
   valueToEdn: txnToEdn,
 });
 
@@ -92,6 +86,7 @@ export const txnRwRegister = defineWorkload({
       return { type: 'ok', value: reply['txn'] };
     },
   },
-  check: (history, opts, emit) => toMaelstromResult(maelstromRwRegisterResult(checkRwRegister(history as Op[], { consistencyModels: models(opts), wfrKeys: true })), emit),
+  check: (history, opts, emit) => emitElleFiles(maelstromRwRegisterResult(checkRwRegister(history as Op[], { consistencyModels: models(opts), wfrKeys: true })), emit),
+  wire: elleWire,
   valueToEdn: txnToEdn,
 });

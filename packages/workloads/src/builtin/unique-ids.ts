@@ -1,6 +1,6 @@
-import { uniqueIds as checkUniqueIds } from '@gyre/checker';
+import { uniqueIds as checkUniqueIds, uniqueIdsWire } from '@gyre/checker';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
-import { defineWorkload, type WorkloadResult } from '../types';
+import { defineWorkload } from '../types';
 
 const [GENERATE] = WORKLOAD_RPCS['unique-ids'];
 
@@ -17,5 +17,6 @@ export const uniqueIds = defineWorkload({
       return { type: 'ok', value: reply['id'] };
     },
   },
-  check: (history) => checkUniqueIds(history) as unknown as WorkloadResult,
+  check: (history) => checkUniqueIds(history),
+  wire: uniqueIdsWire,
 });

@@ -1,0 +1,159 @@
+/**
+ * `gyre test`: runs a workload against the user's node binary, as Maelstrom's `test` does.
+ */
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatSummary } from '@gyre/report';
+import { runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
+import { parseOrExit, readOptionFile } from './args';
+import type { Io } from './io';
+import { parseTestArgs, TEST_SPEC, type TestOptions } from './options';
+import { writeRunReport } from './report';
+import { outcomeLine } from './outcome';
+import { reliabilitySummary } from './summary';
+import { workloadFor } from './workloads';
+
+/** Runs `gyre test` and returns the exit code. */
+export async function testCommand(argv: readonly string[], io: Io): Promise<number> {
+  const o = parseOrExit(TEST_SPEC, io, () => {
+    const p = parseTestArgs(argv, (path) => readOptionFile('--nodes-file', resolve(io.cwd, path)));
+    return { ...p, value: p.options };
+  });
+  if (typeof o === 'number') return o;
+  const binProblem = checkBin(o, io.cwd);
+  if (binProblem) {
+    io.err(binProblem + '\n');
+    return 254;
+  }
+  const chosen = await workloadFor(o, io.cwd);
+  if ('error' in chosen) {
+    io.err(`${chosen.error}\n`);
+    return 254;
+  }
+  const { workload, options } = chosen;
+  const storeProblem = checkStore(o.store, io.cwd);
+  if (storeProblem) {
+    io.err(storeProblem + '\n');
+    return 254;
+  }
+  const reporter = consoleReporter(io, o);
+  let code = 0;
+  for (let i = 0; i < o.testCount; i++) {
+    if (io.signal?.aborted) break;
+    let r;
+    try {
+      r = await runTest({
+        workload,
+        options,
+        bin: resolve(io.cwd, o.bin!),
+        binArgs: o.binArgs,
+        latencyDist: o.latencyDist,
+        nemesisInterval: o.nemesisInterval,
+        nemesisTargets: o.nemesisTargets,
+        recoveryTime: o.recoveryTime,
+        seed: o.seed,
+        store: resolve(io.cwd, o.store),
+        argv: ['test', ...argv],
+        logStderr: o.logStderr,
+        logNetSend: o.logNetSend,
+        logNetRecv: o.logNetRecv,
+        reporter,
+        signal: io.signal,
+      });
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      reporter.done?.();
+      io.err(`${e.message}\n`);
+      return 255;
+    }
+    reporter.done?.();
+    const report = await writeRunReport(r.dir, { history: r.history, results: r.results });
+    if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
+    io.out(formatSummary(r.results, { dir: r.dir, color: io.isTTY }) + '\n');
+    const health = reliabilitySummary(r.results);
+    if (health) io.out(health + '\n');
+    if (r.crash) {
+      io.out(`\nOh jeez, I'm sorry, Gyre broke. Here's why:\n${r.crash}\n`);
+      return 255;
+    }
+    io.out('\n' + outcomeLine(r.valid) + '\n');
+    if (r.results['interrupted'] === true) {
+      io.out('The run was interrupted, so this verdict covers only what was recorded before it stopped (exit 255).\n');
+      return 255;
+    }
+    code = r.exitCode;
+    if (code !== 0) break;
+  }
+  return code;
+}
+
+/** Checks `--bin` before anything starts. */
+function checkBin(o: TestOptions, cwd: string): string | undefined {
+  if (!o.bin) return 'Expected a --bin PATH_TO_BINARY to test (see `gyre test --help`).';
+  const path = resolve(cwd, o.bin);
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return `--bin ${o.bin}: no such file (looked for ${path}).`;
+  }
+  if (st.isDirectory()) return `--bin ${o.bin}: is a directory, not an executable file.`;
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    return `--bin ${o.bin}: is not executable. Try \`chmod +x ${o.bin}\` (and make sure it starts with a #! line such as #!/usr/bin/env python3).`;
+  }
+  return undefined;
+}
+
+/** Checks that `--store` can be created and written, before anything starts. */
+function checkStore(store: string, cwd: string): string | undefined {
+  const path = resolve(cwd, store);
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    return `--store ${store}: cannot create the directory ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Choose another with --store DIR.`;
+  }
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    return `--store ${store}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`;
+  }
+  if (!st.isDirectory()) return `--store ${store}: ${path} is not a directory. Choose another with --store DIR.`;
+  try {
+    accessSync(path, constants.W_OK | constants.X_OK);
+  } catch {
+    return `--store ${store}: the directory ${path} is not writable. Choose another with --store DIR, or fix its permissions.`;
+  }
+  return undefined;
+}
+
+function consoleReporter(io: Io, o: TestOptions): Reporter & { done?: () => void } {
+  const live = o.progress ?? io.isTTY;
+  let shown = false;
+  const clear = () => {
+    if (shown) {
+      io.err('\r\x1b[2K');
+      shown = false;
+    }
+  };
+  return {
+    info: (m) => {
+      clear();
+      io.err(`INFO  ${m}\n`);
+    },
+    warn: (m) => {
+      clear();
+      io.err(`WARN  ${m}\n`);
+    },
+    status: live
+      ? (s: RunStatus) => {
+          const line = `${s.phase === 'main' ? `${s.elapsed.toFixed(1)}/${s.limit}s` : s.phase}  ok ${s.ok}  fail ${s.fail}  info ${s.info}  ${Math.round(s.msgsPerSecond)} msgs/s${s.fault ? `  fault: ${s.fault}` : ''}`;
+          io.err(`\r\x1b[2K${line}`);
+          shown = true;
+        }
+      : undefined,
+    done: clear,
+  };
+}

@@ -1,0 +1,4 @@
+import { createNode } from '@gyre/node';
+
+createNode();
+createNode();
