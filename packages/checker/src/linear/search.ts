@@ -427,7 +427,7 @@ export class Search {
         set.add(op);
         const nh = h ^ zob[op]!;
         const chain = stackChain[depth]! < pushEntry;
-        const added = chain ? NOT_MEMOISED : this.subsumed(cache, op, pushState, nh, depth) ? -1 : cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
+        const added = chain ? NOT_MEMOISED : forced === 0 && this.subsumed(cache, op, pushState, nh, depth) ? -1 : cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
         if (added >= 0 || added === NOT_MEMOISED) {
           stackEv[depth] = pushEntry;
           stackChain[depth + 1] = chain && retOf[op]! >= 0 ? retOf[op]! : CHAINLESS;
