@@ -5,7 +5,7 @@ import { parseJepsenLog, parseKvTrace, type Op } from '@gyre/history';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkOps, type Ctx } from './linearizable';
-import { LinSet, WindowMemo, type Memo } from './memo';
+import { LinSet, WholeMemo, WindowMemo, type Memo } from './memo';
 import type { Model } from './model';
 import { casRegister, linKv, register, stringKv } from './models';
 import { prepare, type PreparedOp } from './prepare';
@@ -121,12 +121,15 @@ describe('LinSet', () => {
   });
 });
 
-describe('WindowMemo', () => {
+/** The two memos of the search, by name. */
+const MEMOS = { window: WindowMemo, whole: WholeMemo } as const;
+
+describe.each(['window', 'whole'] as const)('%s memo', (kind) => {
   it('says "new" exactly when the plain memo does, on random sets and states, with entries forgotten', () => {
     fc.assert(
-      fc.property(toggles, fc.array(fc.nat(3), { minLength: 4200, maxLength: 4200 }), fc.integer({ min: 0, max: 8 }), ({ n, ret, ops }, states, wholeWords) => {
+      fc.property(toggles, fc.array(fc.nat(3), { minLength: 4200, maxLength: 4200 }), ({ n, ret, ops }, states) => {
         const set = new LinSet(n, ret);
-        const memo = new WindowMemo(n, Infinity, Infinity, wholeWords);
+        const memo = new MEMOS[kind](n, Infinity, Infinity);
         const ref = new ReferenceMemo();
         const members = new Set<number>();
         let h = 0;
@@ -168,7 +171,7 @@ const structuredSets = fc.record({
   ),
 });
 
-describe('WindowMemo keys', () => {
+describe.each(['window', 'whole'] as const)('%s memo keys', (kind) => {
   it('are equal exactly when the sets are, even when every hash collides', () => {
     fc.assert(
       fc.property(structuredSets, ({ n, split, sets }) => {
@@ -177,7 +180,7 @@ describe('WindowMemo keys', () => {
         );
         const parts: number[][] = [[], []];
         ret.forEach((r, op) => parts[r >= 0 ? 0 : 1]!.push(op));
-        const memo = new WindowMemo(n, Infinity, Infinity, 0);
+        const memo = new MEMOS[kind](n, Infinity, Infinity);
         const ref = new ReferenceMemo();
         for (const [dLow, dMore, iLow, iMore] of sets) {
           const set = new LinSet(n, ret);
@@ -202,21 +205,24 @@ describe('WindowMemo keys', () => {
  */
 const MAX_STEPS = 300_000;
 
-/** Every partition checked with the window memo (windows forced on) and with the plain memo: the searches must be the same. */
+/** Every partition checked with each memo, whatever its size, and with the plain memo: the searches must be the same. */
 function compareSearches(history: readonly Op[], model: Model<any, any>): { valid: number; invalid: number } {
   const base = { model, now: () => 0, maxEntries: Infinity, maxBytes: Infinity };
-  const windowed: Ctx = { ...base, memo: (n) => new WindowMemo(n, Infinity, Infinity, 0) };
   const plain: Ctx = { ...base, memo: () => new ReferenceMemo() };
+  const others: Ctx[] = [{ ...base, memo: (n) => new WindowMemo(n, Infinity, Infinity) }, { ...base, memo: (n) => new WholeMemo(n, Infinity, Infinity) }];
   let valid = 0;
   let invalid = 0;
   for (const p of prepare(history, model).partitions) {
-    const a = checkOps(windowed, p.ops, Infinity, MAX_STEPS);
     const b = checkOps(plain, p.ops, Infinity, MAX_STEPS);
-    expect(a.outcome).toBe(b.outcome);
-    expect(a.search.steps).toBe(b.search.steps);
-    expect(a.search.cacheEntries).toBe(b.search.cacheEntries);
-    expect([...a.search.bestPath]).toEqual([...b.search.bestPath]);
-    expect(a.search.witness && [...a.search.witness]).toEqual(b.search.witness && [...b.search.witness]);
+    let a = b;
+    for (const ctx of others) {
+      a = checkOps(ctx, p.ops, Infinity, MAX_STEPS);
+      expect(a.outcome).toBe(b.outcome);
+      expect(a.search.steps).toBe(b.search.steps);
+      expect(a.search.cacheEntries).toBe(b.search.cacheEntries);
+      expect([...a.search.bestPath]).toEqual([...b.search.bestPath]);
+      expect(a.search.witness && [...a.search.witness]).toEqual(b.search.witness && [...b.search.witness]);
+    }
     if (a.outcome === VALID) valid++;
     if (a.outcome === INVALID) invalid++;
   }

@@ -6,7 +6,8 @@
  * invocation order. Every op below a window's `low` is linearized and none at or above its `high`
  * is, so a window's words from `low` to `high` describe its part of the set exactly. The
  * determinate window is no wider than the ops that overlap the earliest pending determinate op, so
- * for a long history at bounded concurrency a memo entry costs a few words, not a bit per op.
+ * for a long history at bounded concurrency a memo entry costs a few words, not a bit per op. For a
+ * partition of up to 128 ops the whole bitset is as small, and cheaper to keep (see {@link createMemo}).
  */
 
 /** The linearized set of the current configuration, updated as ops are linearized and undone. */
@@ -20,8 +21,15 @@ export class LinSet {
   /** The op of each indeterminate slot. */
   readonly indeterminate: Int32Array;
 
-  /** @param ret - for each of the `n` ops, its return position, or -1 when it has none (indeterminate) */
-  constructor(n: number, ret: ArrayLike<number>) {
+  /**
+   * @param ret - for each of the `n` ops, its return position, or -1 when it has none (indeterminate)
+   * @param windows - keep the windows up to date (for a {@link WindowMemo}); else only `full`
+   */
+  constructor(
+    n: number,
+    ret: ArrayLike<number>,
+    readonly windows = true,
+  ) {
     this.full = new Uint32Array(Math.max(1, (n + 31) >>> 5));
     this.slot = new Int32Array(n);
     this.part = new Uint8Array(n);
@@ -41,11 +49,21 @@ export class LinSet {
 
   add(op: number): void {
     this.full[op >>> 5]! |= 1 << (op & 31);
-    this.parts[this.part[op]!]!.add(this.slot[op]!);
+    if (this.windows) this.addToWindow(op);
   }
 
   remove(op: number): void {
     this.full[op >>> 5]! &= ~(1 << (op & 31));
+    if (this.windows) this.removeFromWindow(op);
+  }
+
+  /** The windows' half of {@link add} (the search calls it directly, after setting the bit itself). */
+  addToWindow(op: number): void {
+    this.parts[this.part[op]!]!.add(this.slot[op]!);
+  }
+
+  /** The windows' half of {@link remove}. */
+  removeFromWindow(op: number): void {
     this.parts[this.part[op]!]!.remove(this.slot[op]!);
   }
 
@@ -114,7 +132,7 @@ export interface Memo {
   readonly count: number;
   /** Bytes held (an estimate for reference memos). */
   readonly bytes: number;
-  /** True when the memo keys a configuration by `LinSet.full` alone (its windows need not be kept up to date for `find`). */
+  /** True when the memo keys a configuration by `LinSet.full` alone (the set's windows are not needed). */
   readonly whole: boolean;
   /**
    * Adds the configuration; returns its entry (>= 0) if it was new, -1 if it was already there,
@@ -131,12 +149,119 @@ export interface Memo {
 /** Sets of at most this many words are stored whole; larger ones by their two windows. */
 const WHOLE_WORDS = 4;
 
+/** The memo for a search over `n` ops: whole bitsets up to 128 ops, windows beyond. */
+export function createMemo(n: number, maxEntries: number, maxBytes: number): Memo {
+  return (n + 31) >>> 5 <= WHOLE_WORDS ? new WholeMemo(n, maxEntries, maxBytes) : new WindowMemo(n, maxEntries, maxBytes);
+}
+
+/**
+ * Open addressing over entries in flat pools, each a hash, a state and the whole bitset: the memo of
+ * small partitions (as Porcupine's, without its copies of the op list).
+ */
+export class WholeMemo implements Memo {
+  count = 0;
+  readonly whole = true;
+  private mask = 255;
+  /** Slot i: the entry + 1, or 0 when empty. */
+  private table = new Int32Array(256);
+  private hashes = new Int32Array(128);
+  private stateOf = new Int32Array(128);
+  private bits: Uint32Array;
+  private readonly W: number;
+
+  constructor(
+    n: number,
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {
+    this.W = Math.max(1, (n + 31) >>> 5);
+    this.bits = new Uint32Array(128 * this.W);
+  }
+
+  get bytes(): number {
+    return this.table.length * 4 + this.hashes.length * 8 + this.bits.length * 4;
+  }
+
+  find(set: LinSet, state: number, h: number): number {
+    const r = this.probe(set.full, state, h);
+    return r >= 0 ? r : -1;
+  }
+
+  add(set: LinSet, state: number, h: number): number {
+    const r = this.probe(set.full, state, h);
+    return r >= 0 ? -1 : this.insert(set.full, state, h, -r - 1);
+  }
+
+  /** Adds (full, state) at the empty table slot `slot` (kept apart from {@link add}: seldom taken to the end). */
+  private insert(full: Uint32Array, state: number, h: number, slot: number): number {
+    const e = this.count;
+    const W = this.W;
+    if (e >= this.maxEntries || (e + 1) * (12 + 4 * W) > this.maxBytes) return -2;
+    if (e >= this.hashes.length) this.grow();
+    this.hashes[e] = h;
+    this.stateOf[e] = state;
+    const bits = this.bits;
+    for (let w = 0, base = e * W; w < W; w++) bits[base + w] = full[w]!;
+    this.table[slot] = e + 1;
+    this.count = e + 1;
+    if (this.count * 2 > this.mask) this.rehash();
+    return e;
+  }
+
+  kill(e: number): void {
+    this.stateOf[e] = -1;
+  }
+
+  /** The entry of (set, state), or -(slot + 1) for the empty slot where it belongs. */
+  private probe(full: Uint32Array, state: number, h: number): number {
+    const W = this.W;
+    const table = this.table;
+    const mask = this.mask;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const e1 = table[slot]!;
+      if (e1 === 0) return -slot - 1;
+      const e = e1 - 1;
+      if (this.hashes[e] !== h || this.stateOf[e] !== state) continue;
+      const bits = this.bits;
+      const base = e * W;
+      let w = 0;
+      while (w < W && bits[base + w] === full[w]) w++;
+      if (w === W) return e;
+    }
+  }
+
+  private grow(): void {
+    const cap = this.hashes.length * 2;
+    const h = new Int32Array(cap);
+    h.set(this.hashes);
+    this.hashes = h;
+    const s = new Int32Array(cap);
+    s.set(this.stateOf);
+    this.stateOf = s;
+    const b = new Uint32Array(cap * this.W);
+    b.set(this.bits);
+    this.bits = b;
+  }
+
+  private rehash(): void {
+    const size = (this.mask + 1) * 2;
+    const mask = size - 1;
+    const t = new Int32Array(size);
+    for (let e = 0; e < this.count; e++) {
+      let i = this.hashes[e]! & mask;
+      while (t[i] !== 0) i = (i + 1) & mask;
+      t[i] = e + 1;
+    }
+    this.table = t;
+    this.mask = mask;
+  }
+}
+
 /**
  * Open addressing over entries that are appended to flat pools: per entry its hash, state and the
- * offset of its key words; the key is the whole bitset for small op counts, else
- * `[lowWordD, lenD, lowWordI, wordsD..., wordsI...]` (the windows from the word holding `low` to the
- * word holding `high - 1`). The key is a function of the set, and the set of the key, so equal keys
- * mean equal sets.
+ * offset of its key, `[lowWordD, lenD, lowWordI, wordsD..., wordsI...]` (the windows from the word
+ * holding `low` to the word holding `high - 1`). The key is a function of the set, and the set of
+ * the key, so equal keys mean equal sets. The set must keep its windows (`LinSet.windows`).
  */
 export class WindowMemo implements Memo {
   count = 0;
@@ -148,17 +273,15 @@ export class WindowMemo implements Memo {
   private off = new Int32Array(129);
   private pool: Uint32Array;
   private key: Uint32Array;
-  readonly whole: boolean;
+  readonly whole = false;
 
   constructor(
     n: number,
     private readonly maxEntries: number,
     private readonly maxBytes: number,
-    wholeWords = WHOLE_WORDS,
   ) {
     const W = Math.max(1, (n + 31) >>> 5);
-    this.whole = W <= wholeWords;
-    this.key = new Uint32Array(this.whole ? W : 3 + 2 * W + 2);
+    this.key = new Uint32Array(3 + 2 * W + 2);
     this.pool = new Uint32Array(128 * Math.min(W, 8));
   }
 
@@ -176,7 +299,7 @@ export class WindowMemo implements Memo {
     if (r >= 0) return -1;
     const slot = -r - 1;
     const K = this.keyLength;
-    const key = this.whole ? set.full : this.key;
+    const key = this.key;
     const e = this.count;
     const end = this.off[e]!;
     if (e >= this.maxEntries || this.bytes + 32 + K * 4 > this.maxBytes) return -2;
@@ -199,7 +322,7 @@ export class WindowMemo implements Memo {
   /** Builds the key of (set, state) and looks it up: its entry, or -(slot + 1) for the empty slot where it belongs. */
   private probe(set: LinSet, state: number, h: number): number {
     const K = (this.keyLength = this.keyOf(set));
-    const key = this.whole ? set.full : this.key;
+    const key = this.key;
     const table = this.table;
     const mask = this.mask;
     const pool = this.pool;
@@ -218,9 +341,8 @@ export class WindowMemo implements Memo {
     }
   }
 
-  /** Writes the window key of `set` into `key` (unless keys are whole sets); returns its length. */
+  /** Writes the window key of `set` into `key`; returns its length. */
   private keyOf(set: LinSet): number {
-    if (this.whole) return set.full.length;
     const key = this.key;
     const [d, i] = set.parts;
     const d0 = d.low >>> 5;

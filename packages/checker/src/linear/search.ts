@@ -1,6 +1,6 @@
 import type { Automaton } from './automaton';
 import { zobrist } from './hash';
-import { LinSet, WindowMemo, type Memo } from './memo';
+import { createMemo, LinSet, type Memo } from './memo';
 
 /** How a search ended. */
 export const VALID = 1;
@@ -65,7 +65,7 @@ const SUBSUME_TRIES = 16;
  * Past this many memo entries {@link Search.subsumed} stops: its lookups then miss the processor's
  * caches and cost more than the configurations they spare (measured on the crashed-write cases).
  */
-const SUBSUME_MAX_ENTRIES = 1 << 17;
+const SUBSUME_MAX_ENTRIES = 1 << 15;
 
 let zobristTable = new Int32Array(0);
 
@@ -114,7 +114,9 @@ export class Search {
   private readonly best: Int32Array;
   /** How many entries of `best` agree with the stack of the current run. */
   private bestSame = 0;
-  private readonly set: LinSet;
+  /** The linearized set, made with the memo (which decides whether it keeps windows). */
+  private set!: LinSet;
+  private readonly ret: ArrayLike<number>;
   private readonly determinate: number;
 
   steps = 0;
@@ -150,7 +152,7 @@ export class Search {
     readonly aut: Automaton,
     inv: ArrayLike<number>,
     ret: ArrayLike<number>,
-    private readonly memo: (n: number, limits: Limits) => Memo = (n, limits) => new WindowMemo(n, limits.maxEntries, limits.maxBytes ?? Infinity),
+    private readonly memo: (n: number, limits: Limits) => Memo = (n, limits) => createMemo(n, limits.maxEntries, limits.maxBytes ?? Infinity),
   ) {
     const n = aut.n;
     this.n = n;
@@ -215,7 +217,7 @@ export class Search {
       if (this.isCall[j]) this.callOf[this.evOp[j]!] = j;
       else this.retOf[this.evOp[j]!] = j;
     }
-    this.set = new LinSet(n, ret);
+    this.ret = ret;
     this.head = E;
     this.tail = E + 1;
     this.zob = zobristKeys(n);
@@ -278,7 +280,6 @@ export class Search {
   }
 
   private urgent = -1;
-  private subsume = true;
 
   /**
    * Is the configuration just reached (the current set, in `state`) known to fail because the same
@@ -288,14 +289,22 @@ export class Search {
    */
   private subsumed(cache: Memo, pushed: number, state: number, h: number, depth: number): boolean {
     const set = this.set;
-    const win = set.parts[1];
-    if (win.high === 0 || !this.subsume || cache.count > SUBSUME_MAX_ENTRIES) return false;
+    const indet = set.indeterminate;
+    const full = set.full;
+    // One past the latest linearized indeterminate op, in invocation order.
+    let high = set.windows ? set.parts[1].high : indet.length;
+    if (!set.windows) {
+      while (high > 0) {
+        const op = indet[high - 1]!;
+        if ((full[op >>> 5]! & (1 << (op & 31))) !== 0) break;
+        high--;
+      }
+    }
     const key = this.aut.stateKey[state]!;
-    const from = Math.max(0, win.high - SUBSUME_TRIES);
-    for (let i = win.high - 1; i >= from; i--) {
-      if ((win.bits[i >>> 5]! & (1 << (i & 31))) === 0) continue;
-      const op = set.indeterminate[i]!;
-      if (op === pushed) continue;
+    const from = Math.max(0, high - SUBSUME_TRIES);
+    for (let i = high - 1; i >= from; i--) {
+      const op = indet[i]!;
+      if (op === pushed || (full[op >>> 5]! & (1 << (op & 31))) === 0) continue;
       let e: number;
       if (cache.whole) {
         // Only the bitset matters to the memo: flip the bit, not the windows.
@@ -345,7 +354,11 @@ export class Search {
     const { next, prev, evOp, isCall, retOf, zob, head, tail, aut, readOnly } = this;
     const order = options.order ?? FORWARD;
     const collect = options.collect;
-    const cache = (this.cache ??= this.memo(this.n, limits));
+    if (!this.cache) {
+      this.cache = this.memo(this.n, limits);
+      this.set = new LinSet(this.n, this.ret, !this.cache.whole);
+    }
+    const cache = this.cache;
     const { set, stackEv, stackState, stackForced, stackEntry, stackUrgent, stackChain, best } = this;
     stackChain[0] = -1;
     set.clear();
@@ -365,7 +378,10 @@ export class Search {
     let pendingFail = this.bestDepth === 0;
     if (this.bestDepth === 0) this.failState = state;
     this.witness = undefined;
-    this.subsume = options.subsume ?? true;
+    const subsume = (options.subsume ?? true) && set.indeterminate.length > 0;
+    // The bits are set here; the windows (kept only for a window memo) by LinSet.
+    const full = set.full;
+    const windows = set.windows;
     this.rootEntry = -1;
     if (collect) {
       this.rootEntry = cache.add(set, state, aut.stateKey[state]!);
@@ -375,9 +391,15 @@ export class Search {
       return VALID;
     }
     let entry = -1;
+    /** The candidate whose successor in `order` is tried next (one call site for `after`, so it is inlined). */
+    let advance = -1;
     let fresh = true;
     let outcome: Outcome;
     for (;;) {
+      if (advance >= 0) {
+        entry = this.after(order, advance);
+        advance = -1;
+      }
       if (++steps > stepLimit || steps - deepest > wasteLimit) {
         for (let d = 0; d < depth; d++) if (stackEntry[d]! >= 0) cache.kill(stackEntry[d]!);
         outcome = BUDGET;
@@ -416,7 +438,7 @@ export class Search {
       if (forced === 0 && entry >= 0) {
         const ns = aut.next(state, evOp[entry]!);
         if (ns < 0) {
-          entry = this.after(order, entry);
+          advance = entry;
           continue;
         }
         pushEntry = entry;
@@ -424,10 +446,15 @@ export class Search {
       }
       if (pushEntry >= 0) {
         const op = evOp[pushEntry]!;
-        set.add(op);
+        full[op >>> 5]! |= 1 << (op & 31);
+        if (windows) set.addToWindow(op);
         const nh = h ^ zob[op]!;
         const chain = stackChain[depth]! < pushEntry;
-        const added = chain ? NOT_MEMOISED : forced === 0 && this.subsumed(cache, op, pushState, nh, depth) ? -1 : cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
+        const added = chain
+          ? NOT_MEMOISED
+          : forced === 0 && subsume && cache.count <= SUBSUME_MAX_ENTRIES && this.subsumed(cache, op, pushState, nh, depth)
+            ? -1
+            : cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
         if (added >= 0 || added === NOT_MEMOISED) {
           stackEv[depth] = pushEntry;
           stackChain[depth + 1] = chain && retOf[op]! >= 0 ? retOf[op]! : CHAINLESS;
@@ -468,13 +495,14 @@ export class Search {
           fresh = true;
           continue;
         }
-        set.remove(op);
+        full[op >>> 5]! &= ~(1 << (op & 31));
+        if (windows) set.removeFromWindow(op);
         if (added === -2) {
           outcome = CACHE_FULL;
           break;
         }
         if (forced === 0) {
-          entry = this.after(order, pushEntry);
+          advance = pushEntry;
           continue;
         }
         // The forced successor was already explored, so this configuration fails too.
@@ -495,7 +523,8 @@ export class Search {
         const e = stackEv[depth]!;
         state = stackState[depth]!;
         const op = evOp[e]!;
-        set.remove(op);
+        full[op >>> 5]! &= ~(1 << (op & 31));
+        if (windows) set.removeFromWindow(op);
         h ^= zob[op]!;
         const r = retOf[op]!;
         if (r >= 0) {
@@ -507,7 +536,7 @@ export class Search {
         prev[next[e]!] = e;
         if (stackForced[depth] === 0) {
           this.urgent = stackUrgent[depth]!;
-          entry = this.after(order, e);
+          advance = e;
           more = false;
         }
       }
