@@ -33,7 +33,7 @@ export interface LinearizableOptions<S = any> {
   maxCacheEntries?: number;
   /**
    * Cap on the memo's size in bytes per partition. An entry costs about 24 bytes plus its key: the
-   * linearized set, stored whole (a bit per op) for partitions of up to 128 ops, else as the window
+   * linearized set, stored whole (a bit per op) for partitions of up to 256 ops, else as the window
    * of ops above the longest fully linearized prefix (a bit per op that overlaps the earliest
    * pending one, and one per indeterminate op from the first one never linearized).
    * @defaultValue 512 MiB

@@ -7,7 +7,7 @@
  * is, so a window's words from `low` to `high` describe its part of the set exactly. The
  * determinate window is no wider than the ops that overlap the earliest pending determinate op, so
  * for a long history at bounded concurrency a memo entry costs a few words, not a bit per op. For a
- * partition of up to 128 ops the whole bitset is as small, and cheaper to keep (see {@link createMemo}).
+ * partition of up to 256 ops the whole bitset is as small, and cheaper to keep (see {@link createMemo}).
  */
 
 /** The linearized set of the current configuration, updated as ops are linearized and undone. */
@@ -147,9 +147,9 @@ export interface Memo {
 }
 
 /** Sets of at most this many words are stored whole; larger ones by their two windows. */
-const WHOLE_WORDS = 4;
+const WHOLE_WORDS = 8;
 
-/** The memo for a search over `n` ops: whole bitsets up to 128 ops, windows beyond. */
+/** The memo for a search over `n` ops: whole bitsets up to 256 ops, windows beyond. */
 export function createMemo(n: number, maxEntries: number, maxBytes: number): Memo {
   return (n + 31) >>> 5 <= WHOLE_WORDS ? new WholeMemo(n, maxEntries, maxBytes) : new WindowMemo(n, maxEntries, maxBytes);
 }
