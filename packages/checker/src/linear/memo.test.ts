@@ -229,7 +229,7 @@ function compareSearches(history: readonly Op[], model: Model<any, any>): { vali
   return { valid, invalid };
 }
 
-describe('searches with the window memo and with a plain memo are the same search', () => {
+describe('searches with the window or the whole-set memo and with a plain memo are the same search', () => {
   it('on random lin-kv histories with crashes, failures and lies', () => {
     let valid = 0;
     let invalid = 0;
