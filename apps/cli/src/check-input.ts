@@ -10,8 +10,11 @@ import {
   EdnTagged,
   JsonSyntaxError,
   ednToPlain,
+  HistoryFormatError,
+  needsLosslessJson,
   parseEdnAll,
-  parseJepsenLog,
+  parseEdnRecords,
+  parseJepsenLogLines,
   parseJson,
   printEdn,
   stringifyJson,
@@ -51,9 +54,6 @@ export interface ParsedHistory {
 }
 
 const LOG_LINE = /jepsen\.util\s+-\s+\d+\s+:(invoke|ok|fail|info)\s/;
-/** A complete event line: process, type, function and a value. */
-const LOG_EVENT = /jepsen\.util\s+-\s+\d+\s+:(invoke|ok|fail|info)\s+:[A-Za-z0-9_?!*+\-.]+\s+\S/;
-const LOG_START = /jepsen\.util\s+-\s+\d+\s/;
 
 /** The first character that is not white space or inside an EDN `;` comment, and what follows it. */
 function firstSignificant(text: string, from = 0): { ch: string; at: number } | undefined {
@@ -177,22 +177,33 @@ function parseJsonl(text: string): ParsedHistory {
   const ops: Op[] = [];
   const lines: number[] = [];
   const rows = text.split('\n');
+  // Native JSON.parse for every line when no number anywhere needs the lossless reader, else line by line.
+  const native = !needsLosslessJson(text);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!.trim();
     if (row === '') continue;
     let raw: unknown;
     try {
-      raw = parseJson(row);
+      raw = native ? nativeJson(row) : parseJson(row);
     } catch (e) {
       const truncated = rows.slice(i + 1).every((r) => r.trim() === '');
       throw new InputError(`not valid JSON (${(e as Error).message})${truncated ? '; the file ends in the middle of an operation: is it truncated?' : ''}: ${clip(row)}`, i + 1);
     }
-    const op = toOp(raw, ops.length);
+    const op = toOp(raw, ops.length, true);
     if (typeof op === 'string') throw new InputError(`${op}: ${clip(row)}`, i + 1);
     ops.push(op);
     lines.push(i + 1);
   }
   return { format: 'jsonl', ops, lines };
+}
+
+/** `JSON.parse`, with the lossless reader's precise error when the text is not JSON. */
+function nativeJson(row: string): unknown {
+  try {
+    return JSON.parse(row);
+  } catch {
+    return parseJson(row);
+  }
 }
 
 function parseJsonArray(text: string): ParsedHistory {
@@ -216,6 +227,18 @@ function parseJsonArray(text: string): ParsedHistory {
 }
 
 function parseEdnHistory(text: string, format: HistoryFormat): ParsedHistory {
+  const fast = parseEdnRecords(text);
+  if (fast) {
+    const ops: Op[] = [];
+    for (const r of fast.records) {
+      if (r === null || typeof r !== 'object' || Array.isArray(r)) break;
+      const op = toOp(r, ops.length, true);
+      if (typeof op === 'string' || (format === 'kv-trace' && typeof op['key'] !== 'string')) break;
+      ops.push(op);
+    }
+    // Anything odd: the full reader below names it.
+    if (ops.length === fast.records.length) return { format, ops, lines: fast.lines };
+  }
   let forms: EdnValue[];
   try {
     forms = parseEdnAll(text);
@@ -254,25 +277,15 @@ function lineGuess(text: string, n: number): number {
 }
 
 function parseEtcdLog(text: string): ParsedHistory {
-  const rows = text.split('\n');
-  const lines: number[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (LOG_EVENT.test(row)) lines.push(i + 1);
-    else if (LOG_START.test(row)) {
-      const last = rows.slice(i + 1).every((r) => r.trim() === '');
-      throw new InputError(`malformed log line (expected PROCESS :TYPE :F VALUE)${last ? '; it is the last line: is the file truncated?' : ''}: ${clip(row.trim())}`, i + 1);
-    }
-  }
-  let ops: Op[];
   try {
-    ops = parseJepsenLog(text);
+    const { ops, lines } = parseJepsenLogLines(text, true);
+    return { format: 'etcd-log', ops, lines };
   } catch (e) {
-    const line = (e as { line?: number }).line;
-    throw new InputError((e as Error).message.replace(/^line \d+: /, ''), line);
+    if (!(e instanceof HistoryFormatError)) throw e;
+    const message = e.message.replace(/^line \d+: /, '');
+    const last = /^malformed/.test(message) && text.split('\n').slice(e.line).every((r) => r.trim() === '');
+    throw new InputError(last ? message.replace(/^malformed log line \(expected PROCESS :TYPE :F VALUE\)/, '$&; it is the last line: is the file truncated?') : message, e.line);
   }
-  if (ops.length !== lines.length) return { format: 'etcd-log', ops, lines: ops.map(() => 0) };
-  return { format: 'etcd-log', ops, lines };
 }
 
 /** Parses a history in the given format; throws {@link InputError} with the line at fault. */

@@ -25,6 +25,7 @@ import {
   setWire,
   stringKv,
   unorderedQueue,
+  type LinearFailure,
   type LinearizableResult,
   type Model,
   type Validity,
@@ -57,6 +58,8 @@ export interface CheckOptions {
   accounts?: string[];
   /** Linearizability: time budget in seconds. */
   timeLimit?: number;
+  /** Linearizability: how much to explain. @defaultValue 'first' */
+  explain?: ExplainMode;
 }
 
 /** Points at operations in the file: by history index. */
@@ -168,12 +171,20 @@ function pairText(loc: Locator, index: number): string {
   return out;
 }
 
+/**
+ * How much `gyre check` explains a linearizability verdict: `first`, the first invalid partition in
+ * full (the states before the failing op and a shrunk stretch); `all`, every invalid partition in
+ * full (every partition is checked); `brief`, the failing op and why, from the search alone.
+ */
+export type ExplainMode = 'first' | 'all' | 'brief';
+
 /** The explanation of a linearizability result. */
-function explainLinear(r: LinearizableResult, loc: Locator, timeLimit: number | undefined): string[] {
+function explainLinear(r: LinearizableResult, loc: Locator, timeLimit: number | undefined, mode: ExplainMode = 'first'): string[] {
   const parts = r.partitions.length;
   const size = `${r.opCount} operations${parts > 1 ? ` on ${parts} keys, each checked on its own` : ''}${r.failedOps ? `; ${r.failedOps} failed ones ignored` : ''}`;
   if (r.valid === true) return [`Linearizable (${size}): each operation can be given a moment between its invocation and its completion such that, in that order, they are a legal run of the ${r.model} model.`];
   if (r.valid === 'unknown') {
+    if (r.cause === 'no-operations') return [`Unknown: there is no operation to check (${r.failedOps ? `${r.failedOps} failed, and ` : ''}no operation of a client completed or changed the state), so the history shows nothing either way.`];
     const why =
       r.cause === 'timeout'
         ? `the search ran out of time${timeLimit !== undefined ? ` (--time-limit ${timeLimit})` : ''}`
@@ -183,12 +194,35 @@ function explainLinear(r: LinearizableResult, loc: Locator, timeLimit: number | 
     const undecided = r.partitions.filter((p) => p.valid === 'unknown');
     return [`Unknown: ${why} before deciding ${undecided.length === parts ? 'the history' : `${undecided.length} of ${parts} partitions`} (${size}). No violation was found.`];
   }
-  const f = r.failure;
-  if (!f) return [`Not linearizable (${size}).`];
+  const out = [`Not linearizable (${size}).`];
+  const failures = r.failures ?? (r.failure ? [r.failure] : []);
+  for (const f of failures) {
+    if (parts > 1) out.push(`In the partition of key ${show(f.key)}:`);
+    out.push(...(mode === 'brief' ? briefFailure(f, loc) : fullFailure(r, f, loc)));
+  }
+  if (mode === 'first' && parts > 1) {
+    const bad = r.partitions.filter((p) => p.valid === false).length;
+    const unchecked = r.partitions.filter((p) => p.cause === 'not-checked').length;
+    if (unchecked > 0) out.push(`${unchecked} other key${unchecked > 1 ? 's were' : ' was'} not checked once this one failed; --explain all checks and explains every key.`);
+    else if (bad > 1) out.push(`${bad - 1} other key${bad > 2 ? 's are' : ' is'} not linearizable either; --explain all explains every key.`);
+  }
+  return out;
+}
+
+function opAt(f: LinearFailure, loc: Locator): string {
+  return `${f.op.description} by process ${String(f.op.process)}, ${loc.at(f.op.index)}${f.op.completionIndex >= 0 ? ` to ${loc.at(f.op.completionIndex).replace(/^(line|op) /, '')}` : ''} (history index ${f.op.index})`;
+}
+
+function briefFailure(f: LinearFailure, loc: Locator): string[] {
+  return [
+    `The longest linearizable prefix found has ${f.longestPrefix.length} operations; after it, ${opAt(f, loc)} cannot be linearized${f.reason ? `: ${f.reason}` : ''}.`,
+    'Run with --explain all for the states before it and a small stretch of the history that cannot be linearized.',
+  ];
+}
+
+function fullFailure(r: LinearizableResult, f: LinearFailure, loc: Locator): string[] {
   const out: string[] = [];
-  out.push(`Not linearizable (${size}).`);
-  if (parts > 1) out.push(`In the partition of key ${show(f.key)}:`);
-  out.push(`The operation that cannot be linearized: ${f.op.description} by process ${String(f.op.process)}, ${loc.at(f.op.index)}${f.op.completionIndex >= 0 ? ` to ${loc.at(f.op.completionIndex).replace(/^(line|op) /, '')}` : ''} (history index ${f.op.index}).`);
+  out.push(`The operation that cannot be linearized: ${opAt(f, loc)}.`);
   if (f.reason) out.push(`Why: ${f.reason}.`);
   if (f.states.length > 0) {
     const ds = f.states.map((s) => s.description);
@@ -213,8 +247,14 @@ function linModel(name: string, summary: string, expects: string, shape: (op: Op
     expects,
     shape,
     run(history, opts, loc) {
-      const r = linearizable(history, { model: model(), ...(opts.timeLimit !== undefined ? { timeLimit: opts.timeLimit * 1000 } : {}) });
-      return { valid: r.valid, result: r, wire: linearizableWire, text: explainLinear(r, loc, opts.timeLimit) };
+      const mode = opts.explain ?? 'first';
+      const r = linearizable(history, {
+        model: model(),
+        ...(opts.timeLimit !== undefined ? { timeLimit: opts.timeLimit * 1000 } : {}),
+        allPartitions: mode === 'all',
+        explain: mode === 'all' ? 'all' : mode === 'first',
+      });
+      return { valid: r.valid, result: r, wire: linearizableWire, text: explainLinear(r, loc, opts.timeLimit, mode) };
     },
   };
 }

@@ -3,12 +3,12 @@
  * and Knossos's command line. Reads Gyre's JSON Lines, JSON arrays, Jepsen / Maelstrom EDN, the
  * Jepsen etcd logs and Porcupine's kv traces.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { toWire, wireJson, type Validity, type WireForm } from '@gyre/checker';
+import { GENERIC_WIRE, toWire, wireJson, type Validity, type WireForm } from '@gyre/checker';
 import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
-import { jepsenModels, linModels, type CheckModel, type CheckOptions, type FileCheck, type Locator } from './check-models';
+import { jepsenModels, linModels, type CheckModel, type CheckOptions, type ExplainMode, type FileCheck, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
 import { JUnitFile, type JUnitCase, type JUnitFailure } from './junit';
 import { OUTCOME } from './outcome';
@@ -34,6 +34,8 @@ export interface CheckArgs {
   json: boolean;
   /** Write a JUnit XML report here, one test case per file. */
   junit: string | undefined;
+  /** `--explain all`: explain every failing key of every file. */
+  explainAll: boolean;
   files: string[];
   options: CheckOptions;
   help: boolean;
@@ -100,7 +102,7 @@ const CHECK_ROWS: readonly CheckRow[] = [
     desc: 'Also write a JUnit XML report for CI systems: one test case per history file; a failing one carries what the checker found.',
     set: (a, v) => (a.junit = v),
   },
-  { long: 'json', desc: "Print the full result as JSON (one object per file, one per line), with Jepsen's and Elle's key names (valid?, anomaly-types).", set: (a) => (a.json = true) },
+  { long: 'json', desc: "Print the full result as JSON (one object per file, one per line), with Jepsen's and Elle's key names (valid?, anomaly-types); every failing key explained.", set: (a) => (a.json = true) },
   { long: 'consistency-models', short: 'c', arg: 'LIST', scope: ELLE, defText: 'strict-serializable', desc: 'models the history must satisfy, comma-separated.', set: (a, v) => (a.options.consistencyModels = listArg(v)) },
   { long: 'anomalies', short: 'a', arg: 'LIST', scope: ELLE, desc: 'further anomalies that must not occur, comma-separated.', set: (a, v) => (a.options.anomalies = listArg(v)) },
   { long: 'cycle-search-timeout', short: 's', arg: 'MS', scope: ELLE, defText: '1000', desc: 'milliseconds of cycle search per component.', set: (a, v) => (a.options.cycleSearchTimeout = intArg('--cycle-search-timeout', v, 1)) },
@@ -136,6 +138,17 @@ const CHECK_ROWS: readonly CheckRow[] = [
     set: (a, v) => {
       if (!/^(\d+\.?\d*|\.\d+)$/.test(v) || Number(v) <= 0) throw new OptionError(`--time-limit must be a positive number of seconds, got ${JSON.stringify(v)}`);
       a.options.timeLimit = Number(v);
+    },
+  },
+  {
+    long: 'explain',
+    arg: 'first|all',
+    scope: LIN,
+    defText: 'first',
+    desc: 'explain in full the first failing key of the first failing file, later ones in brief (first), or every failing key of every file (all).',
+    set: (a, v) => {
+      if (v !== 'first' && v !== 'all') throw new OptionError(`--explain must be first or all, got ${JSON.stringify(v)}`);
+      a.explainAll = v === 'all';
     },
   },
   { long: 'group-size', short: 'g', arg: 'N', scope: { model: 'long-fork' }, defText: 'not checked', desc: 'how many keys every read covers.', set: (a, v) => (a.options.groupSize = intArg('--group-size', v, 1)) },
@@ -188,7 +201,7 @@ ${formats}`;
   1    a file is invalid
   2    a file's validity is unknown (and none is invalid)
   254  bad usage, or a file that cannot be read or does not fit the model`,
-  draft: () => ({ model: undefined, format: undefined, json: false, junit: undefined, files: [], options: {}, help: false, version: false, given: new Set() }),
+  draft: () => ({ model: undefined, format: undefined, json: false, junit: undefined, explainAll: false, files: [], options: {}, help: false, version: false, given: new Set() }),
   positional: (a, word) => a.files.push(word),
 };
 
@@ -211,34 +224,47 @@ function outOfScope(model: CheckModel, given: ReadonlySet<string>): string | und
   return undefined;
 }
 
-/** Builds the op locator for a parsed history. */
+/** Builds the op locator for a parsed history (only explanations use it; it builds nothing up front). */
 function locator(parsed: ParsedHistory, history: Op[]): Locator {
-  const pos = new Map<number, number>();
-  history.forEach((op, i) => {
-    if (!pos.has(op.index)) pos.set(op.index, i);
-  });
-  const partner = pairIndex(history);
+  let partner: Int32Array | undefined;
+  /** The position of the op with this history index, or -1 (indices increase: see normaliseIndices). */
+  const position = (index: number): number => {
+    if (history[index]?.index === index) return index;
+    let lo = 0;
+    let hi = history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (history[mid]!.index < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return history[lo]?.index === index ? lo : -1;
+  };
   return {
     at(index) {
-      const p = pos.get(index);
-      const line = p === undefined ? 0 : (parsed.lines[p] ?? 0);
+      const p = position(index);
+      const line = p < 0 ? 0 : (parsed.lines[p] ?? 0);
       return line > 0 ? `line ${line}` : `op ${index}`;
     },
     op(index) {
-      const p = pos.get(index);
-      return p === undefined ? undefined : history[p];
+      const p = position(index);
+      return p < 0 ? undefined : history[p];
     },
     completion(index) {
-      const p = pos.get(index);
-      const q = p === undefined ? -1 : partner[p]!;
-      return q >= 0 && q > p! ? history[q] : undefined;
+      const p = position(index);
+      if (p < 0) return undefined;
+      partner ??= pairIndex(history);
+      const q = partner[p]!;
+      return q > p ? history[q] : undefined;
     },
   };
 }
 
+/** Every process but the nemesis is a client, whatever its id (`3`, `"c0"`, `:c0`). */
+const isClient = (op: Op): boolean => op.process !== 'nemesis';
+
 /** Why a history does not fit a model: the first client op that does not, with a hint. */
 export function shapeMismatch(model: CheckModel, history: readonly Op[], lines: readonly number[]): { message: string; line: number } | undefined {
-  const fits = (m: CheckModel, op: Op) => typeof op.process !== 'number' || (op.type !== 'invoke' && op.type !== 'ok') || m.shape(op) === undefined;
+  const fits = (m: CheckModel, op: Op) => !isClient(op) || (op.type !== 'invoke' && op.type !== 'ok') || m.shape(op) === undefined;
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
     if (fits(model, op)) continue;
@@ -263,6 +289,8 @@ function normaliseIndices(ops: Op[]): { ops: Op[]; renumbered: boolean } {
   return { ops, renumbered: false };
 }
 
+const NO_CLIENTS = 'the history has no client operation (no invocation by a process other than the nemesis), so there is nothing to check';
+
 /** The result of checking one file: its exit code, and for the JUnit report what was wrong. */
 interface FileOutcome {
   code: number;
@@ -283,7 +311,7 @@ function jsonLine(file: string, model: string, outcome: { valid: Validity; resul
   return wireJson({ 'valid?': outcome.valid, ...body, file, model: body['model'] ?? model, format: outcome.format, 'history-entries': outcome.entries });
 }
 
-function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean): FileOutcome {
+function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean, explain: ExplainMode): FileOutcome {
   const path = resolve(io.cwd, file);
   const fast = model.checkFile?.(path, args.format, args.options);
   if (fast) return printOutcome(file, args, model, io, many, fast);
@@ -294,10 +322,10 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   };
   let text: string;
   try {
-    if (statSync(path).isDirectory()) return fail('is a directory, not a history file');
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return fail('is a directory, not a history file');
     return fail(code === 'ENOENT' ? `no such file (looked for ${path})` : `cannot read: ${(e as Error).message}`);
   }
   if (text.trim() === '') return fail('the file is empty: there is no history to check');
@@ -313,10 +341,22 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   if (parsed.ops.length === 0) return fail(`no operations found in this ${format} file`);
   const mismatch = shapeMismatch(model, parsed.ops, parsed.lines);
   if (mismatch) return fail(mismatch.message, mismatch.line);
+  if (model.family === 'jepsen') {
+    // Jepsen's checkers count only integer processes as clients; a named one would be skipped silently.
+    const i = parsed.ops.findIndex((o) => isClient(o) && typeof o.process !== 'number');
+    if (i >= 0) {
+      const op = parsed.ops[i]!;
+      return fail(`operation ${op.index} is by process ${JSON.stringify(op.process)}: --model ${model.name}, like Jepsen's checker, counts only integer processes as clients (and "nemesis" as the fault injector). Number the client processes.`, parsed.lines[i]);
+    }
+  }
   const { ops, renumbered } = normaliseIndices(parsed.ops);
+  let clients = 0;
+  for (const o of ops) if (o.type === 'invoke' && isClient(o)) clients++;
   const loc = locator(parsed, ops);
-  const outcome = model.run(ops, args.options, loc);
-  const clients = ops.filter((o) => typeof o.process === 'number' && o.type === 'invoke').length;
+  const outcome: ReturnType<CheckModel['run']> =
+    clients === 0
+      ? { valid: 'unknown', result: { valid: 'unknown', error: NO_CLIENTS }, wire: GENERIC_WIRE, text: [`Unknown: ${NO_CLIENTS}.`] }
+      : model.run(ops, { ...args.options, explain }, loc);
   return printOutcome(file, args, model, io, many, { format, entries: ops.length, clients, renumbered, outcome });
 }
 
@@ -367,9 +407,12 @@ export async function checkCommand(argv: readonly string[], io: CheckIo): Promis
   let code = 0;
   const rank = (c: number) => (c === CHECK_EXIT.usage ? 3 : c === CHECK_EXIT.invalid ? 2 : c === CHECK_EXIT.unknown ? 1 : 0);
   const junit = args.junit ? new JUnitFile(resolve(io.cwd, args.junit), `gyre check ${model.name}`, ['check', ...argv]) : undefined;
+  // Explanations cost more than verdicts: in full for the first failing file only, unless asked.
+  let explained = false;
   for (const file of args.files) {
     const t0 = performance.now();
-    const r = checkFile(file, args, model, io, args.files.length > 1);
+    const r = checkFile(file, args, model, io, args.files.length > 1, args.explainAll || args.json ? 'all' : explained ? 'brief' : 'first');
+    if (r.code === CHECK_EXIT.invalid) explained = true;
     if (rank(r.code) > rank(code)) code = r.code;
     junit?.add(fileCase(file, model.name, r, (performance.now() - t0) / 1000));
   }

@@ -169,7 +169,7 @@ describe('gyre', () => {
     const elle = await gyre('check', '-m', 'cas-register', '-c', 'serializable', 'h.edn');
     expect(elle.code).toBe(254);
     expect(elle.err).toContain('--consistency-models, --anomalies and --cycle-search-timeout apply to the Elle models (list-append, rw-register), not to cas-register.');
-    expect((await gyre('check', '-m', 'set', '--time-limit', '5', 'h.edn')).err).toContain('--time-limit applies to the linearizability models, not to set.');
+    expect((await gyre('check', '-m', 'set', '--time-limit', '5', 'h.edn')).err).toContain('--time-limit and --explain apply to the linearizability models, not to set.');
     expect((await gyre('check', '-m', 'set', '-g', '2', 'h.edn')).err).toContain('--group-size applies to --model long-fork only.');
     expect((await gyre('check', '-m', 'set', '-n', 'h.edn')).err).toContain('--allow-negative-balances, --total-amount and --accounts apply to --model bank only.');
     expect((await gyre('check', '-m', 'bank', '--negative-balances', 'nope.edn')).err).toMatch(/^nope\.edn: no such file/);

@@ -709,6 +709,115 @@ describe('gyre check: the etcd logs and kv traces (/work/shared/data)', () => {
   });
 });
 
+describe('gyre check: explanations cost only what is read', () => {
+  const bad = ['000', '001', '003'].map((n) => join(DATA, 'etcd', `etcd_${n}.log`));
+  const full = /A stretch that already cannot be linearized/g;
+  const brief = /The longest linearizable prefix found has \d+ operations; after it, .* cannot be linearized: .*\n.*Run with --explain all/g;
+
+  it('explains the first failing file in full and the later ones in brief', async () => {
+    const r = await check('-m', 'cas-register', ...bad);
+    expect(r.code).toBe(1);
+    expect(r.out.match(full)).toHaveLength(1);
+    expect(r.out.match(brief)).toHaveLength(2);
+    expect(r.out.indexOf('A stretch')).toBeLessThan(r.out.indexOf('etcd_001.log: cas-register'));
+  });
+
+  it('explains every failing file in full with --explain all, and in --json', async () => {
+    const r = await check('-m', 'cas-register', '--explain', 'all', ...bad);
+    expect(r.code).toBe(1);
+    expect(r.out.match(full)).toHaveLength(3);
+    expect(r.out.match(brief)).toBeNull();
+    const j = await check('-m', 'cas-register', '--json', ...bad);
+    const results = j.out.trim().split('\n').map((l) => parseJson(l) as { failures: { stretch: { truncated: boolean; ops: number[] } }[] });
+    expect(results).toHaveLength(3);
+    for (const o of results) {
+      expect(o.failures).toHaveLength(1);
+      expect(o.failures[0]!.stretch.ops.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('lin-kv: checks and explains every failing key with --explain all; by default the first, and says the rest were not checked', async () => {
+    const rows: Row[] = [];
+    for (const k of [1, 2, 3]) {
+      rows.push([0, 'invoke', 'write', [k, 1]], [0, 'ok', 'write', [k, 1]], [0, 'invoke', 'write', [k, 2]], [0, 'ok', 'write', [k, 2]]);
+      rows.push([1, 'invoke', 'read', [k, null]], [1, 'ok', 'read', [k, k === 2 ? 2 : 1]]);
+    }
+    const f = file('lin-kv-two-bad-keys.jsonl', ops(rows).map(formatOpJson).join('\n'));
+    const first = await check('-m', 'lin-kv', f);
+    expect(first.code).toBe(1);
+    expect(first.out.match(/In the partition of key /g)).toHaveLength(1);
+    expect(first.out).toMatch(/2 other keys were not checked once this one failed; --explain all checks and explains every key/);
+    const all = await check('-m', 'lin-kv', '--explain', 'all', f);
+    expect(all.out.match(/In the partition of key (\d)/g)).toEqual(['In the partition of key 1', 'In the partition of key 3']);
+    expect(all.out.match(full)).toHaveLength(2);
+  });
+
+  it('--explain takes first or all, and applies to the linearizability models only', async () => {
+    expect(await check('-m', 'cas-register', '--explain', 'some', 'x.edn')).toMatchObject({ code: 254, err: expect.stringMatching(/--explain must be first or all/) });
+    expect(await check('-m', 'set', '--explain', 'all', 'x.edn')).toMatchObject({ code: 254, err: expect.stringMatching(/--explain apply to the linearizability models, not to set/) });
+  });
+});
+
+describe('gyre check: processes named by strings, and histories with no client operation', () => {
+  // A write of 1 completes; then a read sees 2: never linearizable, whatever the processes are called.
+  const named = ops([
+    ['c0' as ProcessId, 'invoke', 'write', 1],
+    ['c0' as ProcessId, 'ok', 'write', 1],
+    ['c1' as ProcessId, 'invoke', 'read', null],
+    ['c1' as ProcessId, 'ok', 'read', 2],
+  ]);
+
+  it('counts every process but the nemesis as a client (JSON "c0", EDN :c0)', async () => {
+    const jsonl = file('named.jsonl', named.map(formatOpJson).join('\n'));
+    const edn = file('named.edn', named.map((o) => formatOpEdn(o).replace(/:process "(c\d)"/, ':process :$1')).join('\n'));
+    expect(readFileSync(join(dir, edn), 'utf8')).toContain(':process :c1');
+    for (const f of [jsonl, edn]) {
+      const r = await check('-m', 'cas-register', f);
+      expect([f, r.code]).toEqual([f, 1]);
+      expect(r.out).toContain('(2 client operations)');
+      expect(r.out).toMatch(/read → 2 by process c1/);
+    }
+    const fixed = named.map((o, i) => (i === 3 ? { ...o, value: 1 } : o));
+    expect((await check('-m', 'cas-register', file('named-ok.jsonl', fixed.map(formatOpJson).join('\n')))).code).toBe(0);
+  });
+
+  it("refuses named processes for Jepsen's checkers, which count only integer processes (exit 254, op and line named)", async () => {
+    const h = ops([
+      [0, 'invoke', 'add', 1],
+      [0, 'ok', 'add', 1],
+      ['c1' as ProcessId, 'invoke', 'read', null],
+      ['c1' as ProcessId, 'ok', 'read', [1]],
+    ]);
+    const r = await check('-m', 'set', file('set-named.jsonl', h.map(formatOpJson).join('\n')));
+    expect(r.code).toBe(254);
+    expect(r.err).toMatch(/^set-named\.jsonl:3: operation 2 is by process "c1": --model set, like Jepsen's checker, counts only integer processes as clients/);
+  });
+
+  it.each(['cas-register', 'lin-kv', 'set', 'list-append'])('a history of nemesis entries only is unknown for %s (exit 2), never valid', async (model) => {
+    const h = ops([
+      ['nemesis', 'info', 'start-partition', 'majority'],
+      ['nemesis', 'info', 'stop-partition', null],
+    ]);
+    const r = await check('-m', model, file(`nemesis-only-${model}.jsonl`, h.map(formatOpJson).join('\n')));
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/Unknown: the history has no client operation/);
+    expect(r.out).toMatch(/\tUNKNOWN\n/);
+    const j = await check('-m', model, '--json', `nemesis-only-${model}.jsonl`);
+    expect(j.code).toBe(2);
+    expect((parseJson(j.out) as Record<string, unknown>)['valid?']).toBe('unknown');
+  });
+
+  it('a linearizability history whose every op failed is unknown (exit 2)', async () => {
+    const h = ops([
+      [0, 'invoke', 'cas', [1, 2]],
+      [0, 'fail', 'cas', [1, 2]],
+    ]);
+    const r = await check('-m', 'cas-register', file('all-failed.jsonl', h.map(formatOpJson).join('\n')));
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/Unknown: there is no operation to check \(1 failed/);
+  });
+});
+
 describe('gyre check: files that cannot be checked (exit 254, file and line named)', () => {
   const good = ops(CASES[0]!.valid);
 
@@ -808,7 +917,7 @@ describe('gyre check: files that cannot be checked (exit 254, file and line name
       [['-m', 'paxos', 'x.edn'], /Unknown model "paxos"/],
       [['-m', 'cas-register', '--frobnicate', 'x.edn'], /Unknown option: "--frobnicate"/],
       [['-m', 'cas-register', '-c', 'serializable', 'x.edn'], /apply to the Elle models/],
-      [['-m', 'set', '--time-limit', '5', 'x.edn'], /--time-limit applies to the linearizability models/],
+      [['-m', 'set', '--time-limit', '5', 'x.edn'], /--time-limit and --explain apply to the linearizability models/],
       [['-m', 'set', '--group-size', '2', 'x.edn'], /--group-size applies to --model long-fork only/],
       [['-m', 'long-fork', '--group-size', 'two', 'x.edn'], /--group-size must be an integer/],
       [['-m', 'set', '--format', 'yaml', 'x.edn'], /--format must be one of/],

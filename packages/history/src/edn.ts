@@ -440,3 +440,232 @@ export function prettyEdn(v: unknown, opts: PrintEdnOptions = {}, indent = 0, ke
     '}'
   );
 }
+
+/** The forms of a history text, as plain values, with the line each starts on. */
+export interface EdnRecords {
+  /** The top-level forms, or the items of the only top-level form when it is a vector or a list. */
+  records: JsonValue[];
+  /** The 1-based line on which each record starts. */
+  lines: number[];
+}
+
+/**
+ * A fast reader for the usual shape of EDN history files: one map per line, or one vector or list
+ * of maps, made of keywords, strings, integers of at most 15 digits, `nil`, `true`, `false`,
+ * vectors, lists, sets and maps with keyword or string keys, with commas and `;` comments. It gives
+ * exactly what {@link parseEdnAll} followed by {@link ednToPlain} gives (keywords become their
+ * names, lists and sets arrays), several times faster. It returns undefined as soon as the text
+ * holds anything beyond that (floats, longer or prefixed integers, symbols, characters, tagged
+ * literals, `#_` discards, other map keys) or is not valid EDN: the full reader then decides, with
+ * its exact values and errors.
+ */
+export function parseEdnRecords(text: string): EdnRecords | undefined {
+  const r = new FastEdn(text);
+  try {
+    return r.all();
+  } catch (e) {
+    if (e === BAIL) return undefined;
+    throw e;
+  }
+}
+
+const BAIL = Symbol('bail');
+
+/** Delimiters of EDN tokens, as {@link DELIMS}, by char code. */
+const DELIM_CODES = new Uint8Array(128);
+for (const c of DELIMS) DELIM_CODES[c.charCodeAt(0)] = 1;
+
+class FastEdn {
+  private i = 0;
+  private line = 1;
+  constructor(private readonly s: string) {}
+
+  all(): EdnRecords {
+    const records: JsonValue[] = [];
+    const lines: number[] = [];
+    let firstItems: { records: JsonValue[]; lines: number[] } | undefined;
+    for (;;) {
+      this.skip();
+      if (this.i >= this.s.length) break;
+      lines.push(this.line);
+      const c = this.s.charCodeAt(this.i);
+      if (records.length === 0 && (c === 91 || c === 40)) {
+        // A vector or list first: keep its items' lines, in case it is the only form.
+        this.i++;
+        const items = { records: [] as JsonValue[], lines: [] as number[] };
+        this.seq(c === 91 ? 93 : 41, items.records, items.lines);
+        records.push(items.records);
+        firstItems = items;
+      } else records.push(this.value());
+    }
+    if (firstItems) {
+      if (records.length !== 1) throw BAIL;
+      return firstItems;
+    }
+    return { records, lines };
+  }
+
+  private skip(): void {
+    const s = this.s;
+    let i = this.i;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 10) {
+        this.line++;
+        i++;
+      } else if (c === 32 || c === 44 || c === 13 || c === 9 || c === 12) i++;
+      else if (c === 59) {
+        while (i < s.length && s.charCodeAt(i) !== 10) i++;
+      } else break;
+    }
+    this.i = i;
+  }
+
+  private value(): JsonValue {
+    this.skip();
+    const s = this.s;
+    const c = s.charCodeAt(this.i);
+    switch (c) {
+      case 91: // [
+        this.i++;
+        return this.seq(93, [], undefined);
+      case 40: // (
+        this.i++;
+        return this.seq(41, [], undefined);
+      case 123: // {
+        this.i++;
+        return this.map();
+      case 34: // "
+        return this.string();
+      case 35: // #
+        if (s.charCodeAt(this.i + 1) !== 123) throw BAIL;
+        this.i += 2;
+        return this.seq(125, [], undefined);
+      default:
+        return this.atom();
+    }
+  }
+
+  private seq(close: number, out: JsonValue[], lines: number[] | undefined): JsonValue[] {
+    for (;;) {
+      this.skip();
+      const c = this.s.charCodeAt(this.i);
+      if (c === close) {
+        this.i++;
+        return out;
+      }
+      if (c !== c || c === 41 || c === 93 || c === 125) throw BAIL;
+      lines?.push(this.line);
+      out.push(this.value());
+    }
+  }
+
+  private map(): JsonValue {
+    const out: { [k: string]: JsonValue } = {};
+    for (;;) {
+      this.skip();
+      const c = this.s.charCodeAt(this.i);
+      if (c === 125) {
+        this.i++;
+        return out;
+      }
+      let key: string;
+      if (c === 58) {
+        const tok = this.token();
+        if (tok.length === 1) throw BAIL;
+        key = tok.charCodeAt(1) === 58 ? tok.slice(2) : tok.slice(1);
+      } else if (c === 34) key = this.string();
+      else throw BAIL;
+      if (key === '__proto__') throw BAIL;
+      this.skip();
+      const d = this.s.charCodeAt(this.i);
+      if (d !== d || d === 41 || d === 93 || d === 125) throw BAIL;
+      out[key] = this.value();
+    }
+  }
+
+  private token(): string {
+    const s = this.s;
+    const start = this.i;
+    let i = start;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c !== c || (c < 128 && DELIM_CODES[c] === 1)) break;
+      i++;
+    }
+    this.i = i;
+    return s.slice(start, i);
+  }
+
+  private atom(): JsonValue {
+    const c = this.s.charCodeAt(this.i);
+    if (c === 92 /* \ */ || c !== c) throw BAIL;
+    const tok = this.token();
+    if (tok === '') throw BAIL;
+    if (c === 58 /* : */) {
+      if (tok.length === 1) throw BAIL;
+      return tok.charCodeAt(1) === 58 ? tok.slice(2) : tok.slice(1);
+    }
+    if (tok === 'nil') return null;
+    if (tok === 'true') return true;
+    if (tok === 'false') return false;
+    // Integers of at most 15 digits, optionally signed; anything else numeric or symbolic bails.
+    let k = 0;
+    const sign = tok.charCodeAt(0);
+    if (sign === 45 || sign === 43) k = 1;
+    const digits = tok.length - k;
+    if (digits < 1 || digits > 15) throw BAIL;
+    for (let j = k; j < tok.length; j++) {
+      const d = tok.charCodeAt(j);
+      if (d < 48 || d > 57) throw BAIL;
+    }
+    return Number(sign === 45 ? tok : k === 1 ? tok.slice(1) : tok);
+  }
+
+  private string(): string {
+    const s = this.s;
+    const start = ++this.i;
+    let i = start;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 34) {
+        this.i = i + 1;
+        return s.slice(start, i);
+      }
+      if (c === 92) break;
+      if (c !== c) throw BAIL;
+      if (c === 10) this.line++;
+      i++;
+    }
+    let out = s.slice(start, i);
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c !== c) throw BAIL;
+      if (c === 34) {
+        this.i = i + 1;
+        return out;
+      }
+      if (c === 92) {
+        const e = s.charCodeAt(i + 1);
+        i += 2;
+        if (e === 110) out += '\n';
+        else if (e === 116) out += '\t';
+        else if (e === 114) out += '\r';
+        else if (e === 98) out += '\b';
+        else if (e === 102) out += '\f';
+        else if (e === 34) out += '"';
+        else if (e === 92) out += '\\';
+        else if (e === 117) {
+          const hex = s.slice(i, i + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw BAIL;
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 4;
+        } else throw BAIL;
+      } else {
+        if (c === 10) this.line++;
+        out += s[i];
+        i++;
+      }
+    }
+  }
+}

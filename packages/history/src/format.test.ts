@@ -8,6 +8,7 @@ import {
   parseHistoryEdn,
   parseHistoryJsonArray,
   parseHistoryJsonl,
+  toOp,
 } from './format';
 import type { Op } from './op';
 import { pairs } from './op';
@@ -103,5 +104,23 @@ describe('EDN', () => {
   it('writes history.txt lines', () => {
     expect(formatOpText(ops[3]!)).toBe('1\t:info\t:add\t3\t:net-timeout');
     expect(formatOpText({ ...ops[0]!, error: ['txn-conflict', 'CAS failed!'] })).toBe('0\t:invoke\t:generate\tnil\t[:txn-conflict "CAS failed!"]');
+  });
+});
+
+describe('toOp', () => {
+  it('gives the same op, keys in the same order, whether it copies the object or reuses it', () => {
+    const raws = [
+      { type: 'invoke', f: 'read', value: null, process: 3 },
+      { process: 'nemesis', type: 'info', extra: [1], 'final?': true, time: 5 },
+      { index: 7, value: [1, 2], type: 'ok', f: 'write', node: 'n1' },
+      { type: 'fail', process: null, f: null, time: 12n },
+    ];
+    for (const raw of raws) {
+      const copied = toOp(structuredClone(raw), 4);
+      const reused = toOp(structuredClone(raw), 4, true);
+      expect(reused).toEqual(copied);
+      expect(Object.keys(reused as object)).toEqual(Object.keys(copied as object));
+    }
+    expect(toOp({ type: 'bad' }, 0, true)).toMatch(/"type" must be one of/);
   });
 });

@@ -2,7 +2,7 @@
  * History files: Gyre's JSON Lines (`history.jsonl`), Jepsen's `history.edn` and `history.txt`.
  * Text in, text out; reading and writing files is the caller's job.
  */
-import { EdnMap, Keyword, parseEdnAll, ednToPlain, printEdn, type EdnValue, EdnSyntaxError } from './edn';
+import { EdnMap, Keyword, parseEdnAll, parseEdnRecords, ednToPlain, printEdn, type EdnValue, EdnSyntaxError } from './edn';
 import { JsonSyntaxError, parseJson, stringifyJson } from './json';
 import type { Op, OpType, ProcessId } from './op';
 
@@ -26,9 +26,11 @@ export function formatOpJson(op: Op): string {
 
 /**
  * Validates a decoded object as an op; returns a message naming the bad field, or the op.
- * `index` may be absent (it is filled in from the position); `time` defaults to 0.
+ * `index` may be absent (it is filled in from the position); `time` defaults to 0. With `reuse`,
+ * the object itself becomes the op (for objects the caller just decoded and owns); the result is
+ * the same either way.
  */
-export function toOp(raw: unknown, position: number): Op | string {
+export function toOp(raw: unknown, position: number, reuse = false): Op | string {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'expected an object for an operation';
   const o = raw as Record<string, unknown>;
   const type = o['type'];
@@ -47,7 +49,17 @@ export function toOp(raw: unknown, position: number): Op | string {
   if (typeof time !== 'number' && typeof time !== 'bigint') return `"time" must be a number (got ${stringifyJson(time)})`;
   const index = o['index'] ?? position;
   if (typeof index !== 'number' || !Number.isInteger(index)) return `"index" must be an integer (got ${stringifyJson(index)})`;
-  const op: Op = { ...o, index, time: Number(time), type: type as OpType, process: process as ProcessId, f: (f as string | undefined) ?? '', value: o['value'] ?? null };
+  let op: Op;
+  if (reuse) {
+    // The same keys in the same order as the copy below: existing keys keep their place.
+    op = o as Op;
+    op.index = index;
+    op.time = Number(time);
+    op.type = type as OpType;
+    op.process = process as ProcessId;
+    op.f = (f as string | undefined) ?? '';
+    op.value = o['value'] ?? null;
+  } else op = { ...o, index, time: Number(time), type: type as OpType, process: process as ProcessId, f: (f as string | undefined) ?? '', value: o['value'] ?? null };
   if ('final?' in o) {
     op.final = o['final?'] === true;
     delete op['final?'];
@@ -104,6 +116,16 @@ export function parseHistoryJsonArray(text: string): Op[] {
  * maps. Keywords become strings (`:ok` → `"ok"`), `:final?` becomes `final`.
  */
 export function parseHistoryEdn(text: string): Op[] {
+  const fast = parseEdnRecords(text);
+  if (fast) {
+    const out: Op[] = [];
+    for (const r of fast.records) {
+      const op = toOp(r, out.length, true);
+      if (typeof op === 'string') break; // the full reader below names the problem
+      out.push(op);
+    }
+    if (out.length === fast.records.length) return out;
+  }
   let forms: EdnValue[];
   try {
     forms = parseEdnAll(text);

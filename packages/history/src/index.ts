@@ -19,9 +19,9 @@
 export type { Op, OpType, ProcessId, Invocation, Completion, OpPair, TestInfo } from './op';
 export { isInvoke, isOk, isFail, isInfo, isClientOp, pairs, pairIndex, clientOps, reindex } from './op';
 export type { JsonValue } from './json';
-export { JsonFloat, JsonSyntaxError, parseJson, stringifyJson, valueKey, valuesEqual, compareValues } from './json';
-export type { EdnValue, PrintEdnOptions } from './edn';
-export { Keyword, EdnSymbol, EdnSet, EdnMap, EdnList, EdnTagged, EdnSyntaxError, parseEdn, parseEdnAll, ednToPlain, printEdn, prettyEdn } from './edn';
+export { JsonFloat, JsonSyntaxError, parseJson, needsLosslessJson, stringifyJson, valueKey, valuesEqual, compareValues } from './json';
+export type { EdnValue, EdnRecords, PrintEdnOptions } from './edn';
+export { Keyword, EdnSymbol, EdnSet, EdnMap, EdnList, EdnTagged, EdnSyntaxError, parseEdn, parseEdnAll, parseEdnRecords, ednToPlain, printEdn, prettyEdn } from './edn';
 export {
   HistoryFormatError,
   formatOpJson,
@@ -33,6 +33,6 @@ export {
   parseHistoryJsonArray,
   parseHistoryEdn,
 } from './format';
-export { parseJepsenLog, parseKvTrace } from './jepsen-log';
+export { parseJepsenLog, parseJepsenLogLines, parseKvTrace } from './jepsen-log';
 export type { Random, Clock, TimerHandle } from './random';
 export { seededRandom } from './random';

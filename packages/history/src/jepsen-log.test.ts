@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryFormatError } from './format';
-import { parseJepsenLog, parseKvTrace } from './jepsen-log';
+import { ednToPlain, parseEdn } from './edn';
+import { parseJepsenLog, parseJepsenLogLines, parseKvTrace } from './jepsen-log';
 
 describe('parseJepsenLog', () => {
   const log = [
@@ -55,5 +56,26 @@ describe('parseKvTrace', () => {
   });
   it('rejects an op without a string key', () => {
     expect(() => parseKvTrace('{:process 0, :type :invoke, :f :get, :value nil}')).toThrow(/no string :key/);
+  });
+});
+
+describe('parseJepsenLogLines', () => {
+  it('gives the line of each op, and in strict mode refuses a line that starts like an event but is not one', () => {
+    const log = ['noise', 'INFO  jepsen.util - 3\t:invoke\t:cas\t[1 4]', '', 'INFO  jepsen.util - 3\t:ok\t:cas\t[1 4]', 'INFO  jepsen.util - 4\t:invoke\t:read'].join('\n');
+    expect(parseJepsenLogLines(log).lines).toEqual([2, 4]);
+    expect(() => parseJepsenLogLines(log, true)).toThrow(/^line 5: malformed log line \(expected PROCESS :TYPE :F VALUE\): INFO {2}jepsen\.util - 4\t:invoke\t:read$/);
+  });
+
+  it('reads every value as the EDN reader does, short cuts included', () => {
+    const values = ['nil', '0', '-0', '7', '-12', '007', '123456789012345', '1234567890123456', '9007199254740993', '[1 4]', '[nil 3]', '[1,2]', '[1\t2]', '[1  2]', '[-0 5]', '[1 2 3]', '"str"', '1.5', '{:a 1}', '#{1 2}', '+5'];
+    const log = values.map((v, i) => `INFO  jepsen.util - ${i}\t:invoke\t:write\t${v}`).join('\n');
+    const ops = parseJepsenLog(log);
+    expect(ops).toHaveLength(values.length);
+    ops.forEach((op, i) => {
+      const expected = ednToPlain(parseEdn(values[i]!));
+      expect([values[i], op.value]).toEqual([values[i], expected]);
+      if (typeof expected === 'number') expect(Object.is(op.value, expected)).toBe(true);
+      if (Array.isArray(expected)) expect((op.value as unknown[]).every((x, j) => Object.is(x, expected[j]))).toBe(true);
+    });
   });
 });

@@ -8,6 +8,21 @@ import { HistoryFormatError, parseHistoryEdn } from './format';
 import type { Op, OpType } from './op';
 
 const LOG_LINE = /jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:([A-Za-z0-9_?!*+\-.]+)\s+(.*?)\s*$/;
+/** The start of an event line, to tell a malformed event from noise. */
+const LOG_START = /jepsen\.util\s+-\s+\d+\s/;
+/** Values that need no EDN reader: nil, short integers, and pairs of them (a CAS). */
+const SHORT_INT = /^-?\d{1,15}$/;
+const PAIR = /^\[(nil|-?\d{1,15})[ ,]+(nil|-?\d{1,15})\]$/;
+
+const clip = (s: string): string => (s.length <= 100 ? s : s.slice(0, 100) + '…');
+
+function logValue(v: string): EdnValue {
+  if (v === '' || v === 'nil') return null;
+  if (SHORT_INT.test(v)) return Number(v);
+  const m = PAIR.exec(v);
+  if (m) return [m[1] === 'nil' ? null : Number(m[1]), m[2] === 'nil' ? null : Number(m[2])];
+  return parseEdn(v);
+}
 
 /**
  * Reads a Jepsen log of the etcd kind, one event per line:
@@ -26,20 +41,39 @@ const LOG_LINE = /jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:([A-Za-z0
  * is not valid EDN.
  */
 export function parseJepsenLog(text: string): Op[] {
+  return parseJepsenLogLines(text).ops;
+}
+
+/**
+ * {@link parseJepsenLog}, with the 1-based line of each op. With `strict`, a line that starts like
+ * an event (`jepsen.util - 3 `) but lacks its type, function or value throws
+ * {@link HistoryFormatError} instead of being skipped as noise.
+ */
+export function parseJepsenLogLines(text: string, strict = false): { ops: Op[]; lines: number[] } {
   const out: Op[] = [];
+  const lines: number[] = [];
   const openValue = new Map<number, unknown>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = LOG_LINE.exec(lines[i]!);
-    if (!m) continue;
+  let lineNo = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const row = text.slice(start, end);
+    start = end + 1;
+    lineNo++;
+    if (!row.includes('jepsen.util')) continue;
+    const m = LOG_LINE.exec(row);
+    if (!m || (strict && m[4] === '')) {
+      if (strict && LOG_START.test(row)) throw new HistoryFormatError(`malformed log line (expected PROCESS :TYPE :F VALUE): ${clip(row.trim())}`, lineNo);
+      continue;
+    }
     const process = Number(m[1]);
     const type = m[2] as OpType;
     const f = m[3]!;
     let raw: EdnValue;
     try {
-      raw = parseEdn(m[4] === '' ? 'nil' : m[4]!);
+      raw = logValue(m[4]!);
     } catch (e) {
-      throw new HistoryFormatError(`bad value ${JSON.stringify(m[4])}: ${(e as Error).message}`, i + 1);
+      throw new HistoryFormatError(`bad value ${JSON.stringify(m[4])}: ${(e as Error).message}`, lineNo);
     }
     const op: Op = { index: out.length, time: 0, type, process, f, value: null };
     if (raw instanceof Keyword && type !== 'invoke') {
@@ -51,8 +85,9 @@ export function parseJepsenLog(text: string): Op[] {
     if (type === 'invoke') openValue.set(process, op.value);
     else openValue.delete(process);
     out.push(op);
+    lines.push(lineNo);
   }
-  return out;
+  return { ops: out, lines };
 }
 
 /**

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonFloat, JsonSyntaxError, compareValues, parseJson, stringifyJson, valueKey, valuesEqual } from './json';
+import { sameDecoded } from './test-values';
+import { JsonFloat, JsonSyntaxError, compareValues, needsLosslessJson, parseJson, parseJsonLossless, stringifyJson, valueKey, valuesEqual } from './json';
 
 describe('lossless JSON', () => {
   it('keeps integers beyond 2^53 exactly', () => {
@@ -86,5 +87,48 @@ describe('value equality and order', () => {
     expect(compareValues('a', 'b')).toBe(-1);
     expect(() => compareValues(1, 'a')).toThrow(/cannot compare 1 with "a"/);
     expect(() => compareValues({}, {})).toThrow(TypeError);
+  });
+});
+
+
+describe('the fast path of parseJson (native JSON.parse when needsLosslessJson says it is safe)', () => {
+  const num = fc.oneof(
+    fc.integer({ min: -1000, max: 1000 }).map(String),
+    fc.integer().map(String),
+    fc.maxSafeInteger().map(String),
+    fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map((b) => b.toString()),
+    fc.constantFrom('-0', '0', '1.0', '1e3', '1E-2', '-0.0', '9007199254740991', '9007199254740992', '-9007199254740993', '123456789012345', '1234567890123456'),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
+  );
+  const key = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', '0', '1', 'a-0', 'x1.5', '10'));
+  const ws = fc.constantFrom('', ' ', '\n', '\t', '\r\n ');
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof({ depthSize: 'small' }, num, num, fc.string().map((s) => JSON.stringify(s)), fc.constantFrom('true', 'false', 'null', '"-0"', '"1.5"'), tie('arr'), tie('obj')),
+    arr: fc.tuple(fc.array(tie('tree'), { maxLength: 5 }), ws).map(([xs, w]) => `[${w}${(xs as string[]).join(`,${w}`)}${w}]`),
+    obj: fc.tuple(fc.array(fc.tuple(key, tie('tree')), { maxLength: 5 }), ws).map(([kvs, w]) => `{${w}${(kvs as [string, string][]).map(([k, v]) => JSON.stringify(k) + `${w}:${w}` + v).join(',')}${w}}`),
+  }));
+
+  it('gives exactly the lossless value for every text it lets through, and lets most ordinary ones through', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(tree, (text) => {
+        const t = text as string;
+        if (needsLosslessJson(t)) return;
+        fast++;
+        const native = JSON.parse(t) as unknown;
+        const lossless = parseJsonLossless(t);
+        if (!sameDecoded(native, lossless)) expect({ text: t, native }).toEqual({ text: t, native: lossless });
+        expect(sameDecoded(parseJson(t), lossless)).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(fast).toBeGreaterThan(4000);
+  });
+
+  it('sends floats, long integers and -0 to the lossless reader', () => {
+    for (const t of ['1.0', '[1e5]', '{"a":-0}', '[-0]', '9007199254740993', '1234567890123456', '{"x":2.5E3}']) expect([t, needsLosslessJson(t)]).toEqual([t, true]);
+    for (const t of ['{"a":1,"b":[2,-3],"c":"x"}', '123456789012345', '-10', '{"s":"a-b"}']) expect([t, needsLosslessJson(t)]).toEqual([t, false]);
+    expect(parseJson('-0')).toBe(0);
+    expect(Object.is((parseJson('[-0]') as number[])[0], 0)).toBe(true);
   });
 });

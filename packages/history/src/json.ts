@@ -58,11 +58,21 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-// A line whose numbers are all short integers decodes exactly with the native parser, which is
-// an order of magnitude faster than the one below; only lines with a fraction, an exponent or a
-// long digit run take the slow path. Digits inside strings may cause a needless slow path, never
-// a wrong result.
-const RISKY_NUMBER = /[0-9][.eE]|[0-9]{16}/;
+// Every number JSON.parse could read differently from the parser below has a digit followed by
+// `.`, `e` or `E` (a float), 16 digits in a row (maybe beyond 2^53), or is `-0` (JSON.parse keeps
+// the sign; an integer has none). Digits inside strings may cause a needless slow path, never a
+// wrong result.
+const RISKY_NUMBER = /[0-9][.eE]|[0-9]{16}|-0(?![0-9])/;
+
+/**
+ * True when `JSON.parse` might decode this text differently from {@link parseJson}: when it may
+ * hold a float, an integer beyond 2^53 or `-0`. When false, `JSON.parse(text)` gives exactly
+ * {@link parseJson}'s value (and is several times faster). A cheap scan, never wrong, sometimes
+ * needlessly cautious (digits in strings).
+ */
+export function needsLosslessJson(text: string): boolean {
+  return RISKY_NUMBER.test(text);
+}
 
 /**
  * Decodes JSON text losslessly (see the module comment). Throws {@link JsonSyntaxError} with the
@@ -76,6 +86,11 @@ export function parseJson(text: string): JsonValue {
       // fall through to the precise parser for a precise error
     }
   }
+  return parseJsonLossless(text);
+}
+
+/** {@link parseJson} without the fast path (for tests of that path). */
+export function parseJsonLossless(text: string): JsonValue {
   return new Parser(text).parseTop();
 }
 

@@ -26,6 +26,8 @@ export class Automaton<S = unknown> {
   readonly init: number;
   /** Model calls made (cache misses of the transition table). */
   modelSteps = 0;
+  /** 1 for an op the model says is read-only (it never changes the state). */
+  readonly readOnly: Uint8Array;
 
   constructor(
     readonly model: Model<S>,
@@ -44,6 +46,9 @@ export class Automaton<S = unknown> {
     this.tableMask = 31;
     this.trans = new Int32Array(buf, 256, this.transRows * this.n);
     this.init = this.intern(model.init());
+    this.readOnly = new Uint8Array(this.n);
+    const ro = model.readOnly;
+    if (ro) for (let i = 0; i < this.n; i++) this.readOnly[i] = ro.call(model, ops[i]!) ? 1 : 0;
   }
 
   get stateCount(): number {
@@ -110,7 +115,7 @@ export class Automaton<S = unknown> {
   private compute(s: number, op: number): number {
     this.modelSteps++;
     const r = this.model.step(this.states[s]!, this.ops[op]!);
-    const t = r.ok ? this.intern(r.state) : ILLEGAL;
+    const t = !r.ok ? ILLEGAL : this.readOnly[op] === 1 ? s : this.intern(r.state);
     const v = t === ILLEGAL ? ILLEGAL : t + 1;
     if (s >= this.transRows) this.growRows(s);
     if (s < this.transRows) this.trans[s * this.n + op] = v;

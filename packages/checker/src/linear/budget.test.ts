@@ -1,18 +1,11 @@
 import type { Op } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sharedData } from '../../test/shared-data';
 import { parseJepsenLog } from '@gyre/history';
 import { casRegister, linearizable, linKv, register } from './index';
 
-function sharedData(): string | undefined {
-  const env = process.env['GYRE_SHARED_DATA'];
-  if (env) return env;
-  for (let dir = import.meta.dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'shared', 'data', 'README.md'))) return join(dir, 'shared', 'data');
-  }
-  return undefined;
-}
 
 /**
  * A history that is expensive to refute: `n` writes of distinct values that never complete (each

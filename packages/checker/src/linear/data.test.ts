@@ -1,21 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { sharedData } from '../../test/shared-data';
 import { parseJepsenLog, parseKvTrace } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { casRegister, linearizable, stringKv } from './index';
 
-/** /work/shared/data, or GYRE_SHARED_DATA: the first `shared/data` found walking up from here. */
-function sharedData(): string {
-  const env = process.env['GYRE_SHARED_DATA'];
-  if (env) return env;
-  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'data');
-    if (existsSync(join(candidate, 'README.md'))) return candidate;
-    if (dirname(dir) === dir) return resolve(import.meta.dirname, '../../../../shared/data');
-  }
-}
 
-const DATA = sharedData();
+const DATA = sharedData() ?? resolve(import.meta.dirname, '../../../../shared/data');
 const LINEARIZABLE = new Set('002 005 007 018 025 031 038 045 048 049 051 053 056 067 075 076 080 087 092 098 100 101 102'.split(' '));
 const etcdLogs = readdirSync(join(DATA, 'etcd'))
   .filter((f) => /^etcd_\d{3}\.log$/.test(f) && f !== 'etcd_095.log')

@@ -1,6 +1,6 @@
 import type { Op } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
-import { casRegister, linearizable, register, renderLinearSvg, stringKv } from './index';
+import { casRegister, linearizable, linKv, register, renderLinearSvg, stringKv } from './index';
 
 /** Ten sequential writes of 1..10 by process 0, noise from process 1 (reads of the latest value, concurrent), then a stale read of 3 by process 2. */
 function staleRead(): Op[] {
@@ -128,5 +128,43 @@ describe('renderLinearSvg', () => {
     const out = renderLinearSvg(linearizable(h, { model: casRegister() }), h);
     expect(out).toContain('Linearizable');
     expect(out).not.toContain('class="op');
+  });
+});
+
+describe('how much evidence is gathered', () => {
+  // Keys 1 and 3 each have a stale read; key 2 is fine.
+  const h: Op[] = [];
+  const push = (process: number, type: Op['type'], f: string, value: unknown): void => {
+    h.push({ index: h.length, time: h.length, type, process, f, value });
+  };
+  for (const k of [1, 2, 3]) {
+    push(0, 'invoke', 'write', [k, 1]);
+    push(0, 'ok', 'write', [k, 1]);
+    push(0, 'invoke', 'write', [k, 2]);
+    push(0, 'ok', 'write', [k, 2]);
+    push(1, 'invoke', 'read', [k, null]);
+    push(1, 'ok', 'read', [k, k === 2 ? 2 : 1]);
+  }
+
+  it("explains every invalid partition with explain: 'all'", () => {
+    const r = linearizable(h, { model: linKv(), allPartitions: true, explain: 'all' });
+    expect(r.valid).toBe(false);
+    expect(r.failures!.map((f) => f.key)).toEqual([1, 3]);
+    expect(r.failure).toBe(r.failures![0]);
+    for (const f of r.failures!) {
+      expect(f.op).toMatchObject({ f: 'read', value: [f.key, 1] });
+      expect(f.stretch.ops).toContain(f.op.index);
+      expect(f.states.map((s) => s.description)).toEqual(['2']);
+    }
+  });
+
+  it('explains only the first by default, and builds a brief failure from the search alone with explain: false', () => {
+    const first = linearizable(h, { model: linKv(), allPartitions: true });
+    expect(first.failures).toBeUndefined();
+    expect(first.failure!.key).toBe(1);
+    expect(first.failure!.stretch.truncated).toBe(false);
+    const brief = linearizable(h, { model: linKv(), allPartitions: true, explain: false });
+    expect(brief.failure).toMatchObject({ key: 1, op: { f: 'read', value: [1, 1] }, reason: "can't read 1 from register 2", statesTruncated: true });
+    expect(brief.failure!.stretch.truncated).toBe(true);
   });
 });

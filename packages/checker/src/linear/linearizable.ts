@@ -4,6 +4,7 @@ import type { Validity } from '../validity';
 import { Automaton } from './automaton';
 import type { LinOp, Model } from './model';
 import { describeLinOp } from './models';
+import type { Memo } from './memo';
 import { prepare, relax, renumber, type Partition, type PreparedOp } from './prepare';
 import { BUDGET, CACHE_FULL, FORWARD, INVALID, REVERSE, Search, TIMEOUT, URGENT, VALID, type Limits, type Order, type Outcome } from './search';
 
@@ -31,8 +32,10 @@ export interface LinearizableOptions<S = any> {
    */
   maxCacheEntries?: number;
   /**
-   * Cap on the memo's size in bytes per partition (an entry costs about 16 bytes plus one bit per op
-   * of the partition); the effective entry cap is the smaller of the two.
+   * Cap on the memo's size in bytes per partition. An entry costs about 24 bytes plus its key: the
+   * linearized set, stored whole (a bit per op) for partitions of up to 256 ops, else as the window
+   * of ops above the longest fully linearized prefix (a bit per op that overlaps the earliest
+   * pending one, and one per indeterminate op from the first one never linearized).
    * @defaultValue 512 MiB
    */
   maxCacheBytes?: number;
@@ -43,11 +46,13 @@ export interface LinearizableOptions<S = any> {
    */
   allPartitions?: boolean;
   /**
-   * Gather evidence for the first invalid partition: the failing op, a shrunk stretch, the states
-   * before the failing op. The longest prefix is always reported.
+   * Gather evidence for the first invalid partition (`true`), or for every invalid partition checked
+   * (`'all'`, see `failures`): the failing op, a shrunk stretch, the states before the failing op.
+   * With `false`, `failure` is built from the search alone (the op that blocked the longest prefix
+   * and the state after it), at no extra cost. The longest prefix is always reported.
    * @defaultValue true
    */
-  explain?: boolean;
+  explain?: boolean | 'all';
   /**
    * Time budget in milliseconds for gathering evidence; it never extends past `timeLimit`. When it
    * runs out the evidence is still sound, only less small (`stretch.truncated`, `statesTruncated`).
@@ -61,8 +66,12 @@ export interface LinearizableOptions<S = any> {
   maxStates?: number;
 }
 
-/** Why a verdict is `'unknown'`. */
-export type UnknownCause = 'timeout' | 'cache-limit' | 'not-checked';
+/**
+ * Why a verdict is `'unknown'`: the time or memo budget ran out, the partition was not checked (an
+ * earlier one was invalid), or there was no operation to check (`'no-operations'`: a history of
+ * nemesis entries, failed ops and unanswered reads only; a verdict on nothing is not valid).
+ */
+export type UnknownCause = 'timeout' | 'cache-limit' | 'not-checked' | 'no-operations';
 
 /** A state with its text. */
 export interface DescribedState {
@@ -153,9 +162,11 @@ export interface PartitionResult {
  * The result of {@link linearizable}.
  *
  * - `valid`: `true` when every partition has a linearization; `false` when one has none; `'unknown'`
- *   when a partition ran out of time or cache (see `cause`) and none was found invalid.
+ *   when a partition ran out of time or cache (see `cause`) and none was found invalid, or when
+ *   there was no operation to check (cause `'no-operations'`).
  * - `partitions`: one entry per partition, in the order checked (smallest first).
  * - `failure`: evidence for the first invalid partition (see {@link LinearFailure}).
+ * - `failures`: with `explain: 'all'`, evidence for every invalid partition, in the order checked.
  */
 export interface LinearizableResult {
   valid: Validity;
@@ -168,20 +179,25 @@ export interface LinearizableResult {
   failedOps: number;
   partitions: PartitionResult[];
   failure?: LinearFailure;
+  failures?: LinearFailure[];
 }
 
 const defaultNow = (): number => globalThis.performance.now();
 
 /** Search configuration shared by the partition checks. */
-interface Ctx {
+export interface Ctx {
   model: Model<any, any>;
   now: () => number;
   maxEntries: number;
   maxBytes: number;
+  /** Makes each search's memo (tests compare memos). @defaultValue a `WindowMemo` */
+  memo?: (n: number, limits: Limits) => Memo;
+  /** See `RunOptions.subsume` (tests turn it off). @defaultValue true */
+  subsume?: boolean;
 }
 
 /** Checks one partition's ops; returns the outcome and the search (for its evidence). */
-function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSteps = Infinity): { outcome: Outcome; search: Search } {
+export function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSteps = Infinity): { outcome: Outcome; search: Search } {
   const aut = new Automaton(ctx.model, ops);
   const inv = new Float64Array(ops.length);
   const ret = new Float64Array(ops.length);
@@ -189,14 +205,14 @@ function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSte
     inv[i] = ops[i]!.invPos;
     ret[i] = ops[i]!.retPos;
   }
-  const search = new Search(aut, inv, ret);
-  const perEntry = 16 + 4 * Math.max(1, (ops.length + 31) >>> 5);
-  const limits: Limits = { deadline, now: ctx.now, maxEntries: Math.max(1, Math.min(ctx.maxEntries, Math.floor(ctx.maxBytes / perEntry))) };
-  // A portfolio of candidate orders with growing step budgets: how fast a linearization is found
-  // depends a lot on the order, and each run keeps what the others proved to fail.
+  const search = new Search(aut, inv, ret, ctx.memo);
+  const limits: Limits = { deadline, now: ctx.now, maxEntries: ctx.maxEntries, maxBytes: ctx.maxBytes };
+  // A portfolio of candidate orders with growing budgets of wasted steps: how fast a linearization
+  // is found depends a lot on the order, and each run keeps what the others proved to fail. A run
+  // that keeps going deeper is not stopped.
   for (let budget = 1000; ; budget *= 3) {
     for (const order of PORTFOLIO) {
-      const outcome = search.run(limits, { order, stepLimit: Math.min(budget, maxSteps - search.steps) });
+      const outcome = search.run(limits, { order, wasteLimit: budget, stepLimit: maxSteps - search.steps, subsume: ctx.subsume ?? true });
       if (outcome !== BUDGET || search.steps >= maxSteps) return { outcome, search };
     }
   }
@@ -233,6 +249,7 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
   const parts = prepared.partitions.map((p, order) => ({ p, order })).sort((a, b) => a.p.ops.length - b.p.ops.length || a.order - b.order);
   const results: PartitionResult[] = [];
   let failure: LinearFailure | undefined;
+  const failures: LinearFailure[] = [];
   let stop = false;
   let anyFalse = false;
   let cause: UnknownCause | undefined;
@@ -252,14 +269,17 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
     results.push(r);
     if (outcome === INVALID) {
       anyFalse = true;
-      if (!failure) failure = explain(ctx, p, search, options, deadline);
+      if (!failure) failures.push((failure = explain(ctx, p, search, options, deadline)));
+      else if (options.explain === 'all') failures.push(explain(ctx, p, search, options, deadline));
       if (!options.allPartitions) stop = true;
     }
   }
+  if (prepared.opCount === 0) cause = 'no-operations';
   const valid: Validity = anyFalse ? false : cause ? 'unknown' : true;
   const out: LinearizableResult = { valid, model: options.model.name, opCount: prepared.opCount, failedOps: prepared.failed, partitions: results };
   if (valid === 'unknown') out.cause = cause;
   if (failure) out.failure = failure;
+  if (options.explain === 'all') out.failures = failures;
   return out;
 }
 

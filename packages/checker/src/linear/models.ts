@@ -289,7 +289,41 @@ export function multiRegister(): Model<Readonly<Record<string, unknown>>> {
   };
 }
 
-const innerOps = new WeakMap<LinOp, LinOp>();
+/** An op of {@link perKey} as its inner model sees it: the same op with `[key, v]` values replaced by `v`. */
+class InnerOp implements LinOp {
+  readonly value: unknown;
+  readonly invokeValue: unknown;
+  constructor(private readonly outer: LinOp) {
+    this.value = pickInner(outer.value);
+    this.invokeValue = pickInner(outer.invokeValue);
+  }
+  get id(): number {
+    return this.outer.id;
+  }
+  get index(): number {
+    return this.outer.index;
+  }
+  get completionIndex(): number {
+    return this.outer.completionIndex;
+  }
+  get process(): LinOp['process'] {
+    return this.outer.process;
+  }
+  get f(): string {
+    return this.outer.f;
+  }
+  get known(): boolean {
+    return this.outer.known;
+  }
+  get invocation(): LinOp['invocation'] {
+    return this.outer.invocation;
+  }
+  get completion(): LinOp['completion'] {
+    return this.outer.completion;
+  }
+}
+
+const pickInner = (v: unknown): unknown => (Array.isArray(v) && v.length === 2 ? v[1] : v);
 
 /**
  * Jepsen's `independent` for any model: ops whose value is `[key, v]` are split by `key` and each
@@ -297,15 +331,9 @@ const innerOps = new WeakMap<LinOp, LinOp>();
  * A read invoked as `[k, null]` completes as `[k, v]`.
  */
 export function perKey<S>(inner: Model<S>, name = `${inner.name} per key`): Model<S> {
-  const unwrap = (op: LinOp): LinOp => {
-    let o = innerOps.get(op);
-    if (!o) {
-      const pick = (v: unknown): unknown => (Array.isArray(v) && v.length === 2 ? v[1] : v);
-      o = { ...op, value: pick(op.value), invokeValue: pick(op.invokeValue) };
-      innerOps.set(op, o);
-    }
-    return o;
-  };
+  // A small view per call, not a cache keyed by op: the transition table already calls `step`
+  // once per (state, op), and a weak map of every op costs the garbage collector far more.
+  const unwrap = (op: LinOp): LinOp => new InnerOp(op);
   return {
     name,
     init: () => inner.init(),

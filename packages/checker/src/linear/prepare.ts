@@ -11,21 +11,34 @@ export interface PreparedOp extends LinOp {
   retPos: number;
 }
 
+/** A prepared op: six fields, the rest read from its invocation and completion (a history may have millions). */
 class Prepared_ implements PreparedOp {
   constructor(
     public id: number,
-    readonly index: number,
-    readonly completionIndex: number,
-    readonly process: ProcessId,
-    readonly f: string,
-    readonly value: unknown,
-    readonly invokeValue: unknown,
-    readonly known: boolean,
     readonly invocation: Op,
     readonly completion: Op | undefined,
+    readonly known: boolean,
     public invPos: number,
     public retPos: number,
   ) {}
+  get index(): number {
+    return this.invocation.index;
+  }
+  get completionIndex(): number {
+    return this.completion ? this.completion.index : -1;
+  }
+  get process(): ProcessId {
+    return this.invocation.process;
+  }
+  get f(): string {
+    return this.invocation.f;
+  }
+  get value(): unknown {
+    return this.known ? this.completion!.value : this.invocation.value;
+  }
+  get invokeValue(): unknown {
+    return this.invocation.value;
+  }
 }
 
 /** A partition's ops, in invocation order, with partition-local ids. */
@@ -48,14 +61,14 @@ export interface Prepared {
 /**
  * Pairs invocations with completions (per process, in history order), drops `fail`ed ops and
  * indeterminate read-only ops, builds {@link LinOp}s and splits them by the model's partition key.
- * Non-client entries (the nemesis) are ignored.
+ * The nemesis's entries are ignored; every other process is a client, whatever its id (`3`, `"c0"`).
  */
 export function prepare(history: readonly Op[], model: Model<any, any>): Prepared {
   const open = new Map<ProcessId, number>();
   const completionOf = new Int32Array(history.length).fill(-1);
   for (let j = 0; j < history.length; j++) {
     const op = history[j]!;
-    if (typeof op.process !== 'number') continue;
+    if (op.process === 'nemesis') continue;
     if (op.type === 'invoke') open.set(op.process, j);
     else {
       const i = open.get(op.process);
@@ -73,7 +86,7 @@ export function prepare(history: readonly Op[], model: Model<any, any>): Prepare
   let opCount = 0;
   for (let j = 0; j < history.length; j++) {
     const inv = history[j]!;
-    if (inv.type !== 'invoke' || typeof inv.process !== 'number') continue;
+    if (inv.type !== 'invoke' || inv.process === 'nemesis') continue;
     const c = completionOf[j]!;
     const completion = c >= 0 ? history[c] : undefined;
     if (completion?.type === 'fail') {
@@ -81,7 +94,7 @@ export function prepare(history: readonly Op[], model: Model<any, any>): Prepare
       continue;
     }
     const known = completion?.type === 'ok';
-    const op = new Prepared_(-1, inv.index, completion ? completion.index : -1, inv.process, inv.f, known ? completion!.value : inv.value, inv.value, known, inv, completion, j, known ? c : -1);
+    const op = new Prepared_(-1, inv, completion, known, j, known ? c : -1);
     if (!known && model.readOnly?.(op)) {
       droppedReads++;
       continue;
@@ -106,10 +119,10 @@ export function prepare(history: readonly Op[], model: Model<any, any>): Prepare
 
 /** A copy of `op` whose outcome is forgotten: indeterminate, with its invocation's value. */
 export function relax(op: PreparedOp, id: number): PreparedOp {
-  return new Prepared_(id, op.index, op.completionIndex, op.process, op.f, op.invokeValue, op.invokeValue, false, op.invocation, op.completion, op.invPos, -1);
+  return new Prepared_(id, op.invocation, op.completion, false, op.invPos, -1);
 }
 
 /** A copy of `op` with a new partition-local id. */
 export function renumber(op: PreparedOp, id: number): PreparedOp {
-  return op.id === id ? op : new Prepared_(id, op.index, op.completionIndex, op.process, op.f, op.value, op.invokeValue, op.known, op.invocation, op.completion, op.invPos, op.retPos);
+  return op.id === id ? op : new Prepared_(id, op.invocation, op.completion, op.known, op.invPos, op.retPos);
 }

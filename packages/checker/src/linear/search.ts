@@ -1,5 +1,6 @@
 import type { Automaton } from './automaton';
 import { zobrist } from './hash';
+import { createMemo, LinSet, type Memo } from './memo';
 
 /** How a search ended. */
 export const VALID = 1;
@@ -27,6 +28,8 @@ export interface Limits {
   now: () => number;
   /** Cap on memoised configurations. */
   maxEntries: number;
+  /** Cap on the memo's bytes. @defaultValue Infinity */
+  maxBytes?: number;
 }
 
 /** Options for one run of a {@link Search}. */
@@ -35,94 +38,34 @@ export interface RunOptions {
   order?: Order;
   /** Stop after this many steps with {@link BUDGET}. @defaultValue Infinity */
   stepLimit?: number;
+  /**
+   * Stop with {@link BUDGET} once this many steps did not deepen the run's deepest configuration
+   * (backtracking, rejected candidates, memo hits): a run that keeps making progress is never
+   * stopped by it. @defaultValue Infinity
+   */
+  wasteLimit?: number;
   /** Do not stop at a full linearisation: report the state of each, and explore them all. */
   collect?: (state: number) => void;
+  /**
+   * Skip a configuration when the same one less some indeterminate ops is known to fail
+   * ({@link Search.subsumed}). @defaultValue true
+   */
+  subsume?: boolean;
 }
+
+/** `Memo.add`'s answer for a configuration not memoised (see `stackChain`): new, with no entry. */
+const NOT_MEMOISED = -3;
+/** A `stackChain` value above every event. */
+const CHAINLESS = 0x7fffffff;
+
+/** How many of the latest linearized indeterminate ops {@link Search.subsumed} tries leaving out. */
+const SUBSUME_TRIES = 16;
 
 /**
- * Memo of visited configurations (linearised set, state id): open addressing over a pool of
- * bitsets, keyed by an incremental Zobrist hash of the set mixed with a per-state key.
+ * Past this many memo entries {@link Search.subsumed} stops: its lookups then miss the processor's
+ * caches and cost more than the configurations they spare (measured on the crashed-write cases).
  */
-class ConfigCache {
-  count = 0;
-  private mask = 255;
-  private table: Int32Array;
-  private hashes: Int32Array;
-  private stateOf: Int32Array;
-  private bits: Uint32Array;
-  constructor(
-    private readonly words: number,
-    private readonly maxEntries: number,
-  ) {
-    const buf = new ArrayBuffer((256 + 128 + 128 + 128 * words) * 4);
-    this.table = new Int32Array(buf, 0, 256);
-    this.hashes = new Int32Array(buf, 1024, 128);
-    this.stateOf = new Int32Array(buf, 1536, 128);
-    this.bits = new Uint32Array(buf, 2048, 128 * words);
-  }
-
-  /** The new entry's index if (set, state) was added; -1 if already present; -2 if the cache is full. */
-  add(set: Uint32Array, state: number, h: number): number {
-    const W = this.words;
-    const table = this.table;
-    const mask = this.mask;
-    let i = h & mask;
-    for (;;) {
-      const e1 = table[i]!;
-      if (e1 === 0) break;
-      const e = e1 - 1;
-      if (this.hashes[e] === h && this.stateOf[e] === state) {
-        const bits = this.bits;
-        const base = e * W;
-        let w = 0;
-        while (w < W && bits[base + w] === set[w]) w++;
-        if (w === W) return -1;
-      }
-      i = (i + 1) & mask;
-    }
-    const e = this.count;
-    if (e >= this.maxEntries) return -2;
-    if (e >= this.hashes.length) this.growPool();
-    this.hashes[e] = h;
-    this.stateOf[e] = state;
-    this.bits.set(set, e * W);
-    table[i] = e + 1;
-    this.count = e + 1;
-    if (this.count * 2 > mask) this.rehash();
-    return e;
-  }
-
-  /** Forgets an entry (it will never match again). */
-  kill(e: number): void {
-    this.stateOf[e] = -1;
-  }
-
-  private growPool(): void {
-    const cap = Math.min(this.hashes.length * 2, Math.max(this.maxEntries, 1));
-    const h = new Int32Array(cap);
-    h.set(this.hashes);
-    this.hashes = h;
-    const s = new Int32Array(cap);
-    s.set(this.stateOf);
-    this.stateOf = s;
-    const b = new Uint32Array(cap * this.words);
-    b.set(this.bits);
-    this.bits = b;
-  }
-
-  private rehash(): void {
-    const size = (this.mask + 1) * 2;
-    const mask = size - 1;
-    const t = new Int32Array(size);
-    for (let e = 0; e < this.count; e++) {
-      let i = this.hashes[e]! & mask;
-      while (t[i] !== 0) i = (i + 1) & mask;
-      t[i] = e + 1;
-    }
-    this.table = t;
-    this.mask = mask;
-  }
-}
+const SUBSUME_MAX_ENTRIES = 1 << 15;
 
 let zobristTable = new Int32Array(0);
 
@@ -152,6 +95,8 @@ export class Search {
   private readonly tail: number;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
+  private readonly nextInit: Int32Array;
+  private readonly prevInit: Int32Array;
   private readonly evOp: Int32Array;
   private readonly isCall: Uint8Array;
   private readonly retOf: Int32Array;
@@ -161,17 +106,30 @@ export class Search {
   private readonly stackState: Int32Array;
   private readonly stackEntry: Int32Array;
   private readonly stackUrgent: Int32Array;
+  /**
+   * While the stack's ops are a chain in real time (each returned before the next was called), the
+   * return event of the last, else `CHAINLESS`: a configuration reached by extending a chain with an
+   * op called after that return is reached by no other path, so it is not memoised.
+   */
+  private readonly stackChain: Int32Array;
   private readonly stackForced: Uint8Array;
   private readonly best: Int32Array;
-  private readonly set: Uint32Array;
+  /** How many entries of `best` agree with the stack of the current run. */
+  private bestSame = 0;
+  /** The linearized set, made with the memo (which decides whether it keeps windows). */
+  private set!: LinSet;
+  private readonly ret: ArrayLike<number>;
   private readonly determinate: number;
-  readonly words: number;
 
   steps = 0;
-  private cache: ConfigCache | undefined;
+  private cache: Memo | undefined;
   private readonly callOf: Int32Array;
   get cacheEntries(): number {
     return this.cache?.count ?? 0;
+  }
+  /** Bytes held by the memo. */
+  get cacheBytes(): number {
+    return this.cache?.bytes ?? 0;
   }
   /** Length of the longest linearised prefix found. */
   bestDepth = 0;
@@ -190,11 +148,13 @@ export class Search {
    * @param aut - the compiled model over the ops
    * @param inv - each op's call position (distinct, any increasing scale)
    * @param ret - each op's return position, or -1 for an op that never returned
+   * @param memo - makes the memo (tests compare memos)
    */
   constructor(
     readonly aut: Automaton,
     inv: ArrayLike<number>,
     ret: ArrayLike<number>,
+    private readonly memo: (n: number, limits: Limits) => Memo = (n, limits) => createMemo(n, limits.maxEntries, limits.maxBytes ?? Infinity),
   ) {
     const n = aut.n;
     this.n = n;
@@ -209,10 +169,8 @@ export class Search {
     }
     this.E = E;
     this.determinate = det;
-    const W = Math.max(1, (n + 31) >>> 5);
-    this.words = W;
     // One buffer for every array of the search.
-    const ints = det + E + 2 * n + 2 * (E + 2) + 5 * n + W;
+    const ints = det + E + 2 * n + 4 * (E + 2) + 6 * n + 1;
     const buf = new ArrayBuffer(ints * 4 + E + 2 * n);
     let off = 0;
     const i32 = (len: number): Int32Array => {
@@ -226,13 +184,14 @@ export class Search {
     this.callOf = i32(n);
     this.next = i32(E + 2);
     this.prev = i32(E + 2);
+    this.nextInit = i32(E + 2);
+    this.prevInit = i32(E + 2);
     this.stackEv = i32(n);
     this.stackState = i32(n);
     this.stackEntry = i32(n);
     this.stackUrgent = i32(n);
+    this.stackChain = i32(n + 1);
     this.best = i32(n);
-    this.set = new Uint32Array(buf, off, W);
-    off += W * 4;
     this.isCall = new Uint8Array(buf, off, E);
     this.readOnly = new Uint8Array(buf, off + E, n);
     this.stackForced = new Uint8Array(buf, off + E + n, n);
@@ -262,23 +221,26 @@ export class Search {
       if (this.isCall[j]) this.callOf[this.evOp[j]!] = j;
       else this.retOf[this.evOp[j]!] = j;
     }
+    this.ret = ret;
     this.head = E;
     this.tail = E + 1;
+    const { nextInit, prevInit, head, tail } = this;
+    for (let j = 0; j < E; j++) {
+      nextInit[j] = j + 1 < E ? j + 1 : tail;
+      prevInit[j] = j > 0 ? j - 1 : head;
+    }
+    nextInit[head] = E > 0 ? 0 : tail;
+    prevInit[tail] = E > 0 ? E - 1 : head;
+    prevInit[head] = -1;
+    nextInit[tail] = -1;
     this.zob = zobristKeys(n);
-    const ro = aut.model.readOnly;
-    if (ro) for (let i = 0; i < n; i++) this.readOnly[i] = ro.call(aut.model, aut.ops[i]!) ? 1 : 0;
+    this.readOnly.set(aut.readOnly);
   }
 
+  /** Restores the full event list (a copy of the one built once: a run may start cold on millions of events). */
   private reset(): void {
-    const { next, prev, E, head, tail } = this;
-    for (let j = 0; j < E; j++) {
-      next[j] = j + 1 < E ? j + 1 : tail;
-      prev[j] = j > 0 ? j - 1 : head;
-    }
-    next[head] = E > 0 ? 0 : tail;
-    prev[tail] = E > 0 ? E - 1 : head;
-    prev[head] = -1;
-    next[tail] = -1;
+    this.next.set(this.nextInit);
+    this.prev.set(this.prevInit);
   }
 
   /** The first candidate of the current configuration in `order`, or -1. Sets `this.urgent`. */
@@ -326,6 +288,63 @@ export class Search {
 
   private urgent = -1;
 
+  /**
+   * Is the configuration just reached (the current set, in `state`) known to fail because the same
+   * set less some indeterminate ops failed in the same state? Leaving an op that never returned
+   * unlinearized only widens the choices, so whatever fails with fewer of them fails with more.
+   * Only fully explored entries count (not those on the stack); a few ops are tried, not subsets.
+   */
+  private subsumed(cache: Memo, pushed: number, state: number, h: number, depth: number): boolean {
+    const set = this.set;
+    const indet = set.indeterminate;
+    const full = set.full;
+    // One past the latest linearized indeterminate op, in invocation order.
+    let high = set.windows ? set.parts[1].high : indet.length;
+    if (!set.windows) {
+      while (high > 0) {
+        const op = indet[high - 1]!;
+        if ((full[op >>> 5]! & (1 << (op & 31))) !== 0) break;
+        high--;
+      }
+    }
+    const key = this.aut.stateKey[state]!;
+    const from = Math.max(0, high - SUBSUME_TRIES);
+    for (let i = high - 1; i >= from; i--) {
+      const op = indet[i]!;
+      if (op === pushed || (full[op >>> 5]! & (1 << (op & 31))) === 0) continue;
+      let e: number;
+      if (cache.whole) {
+        // Only the bitset matters to the memo: flip the bit, not the windows.
+        const bit = 1 << (op & 31);
+        set.full[op >>> 5]! ^= bit;
+        e = cache.find(set, state, h ^ this.zob[op]! ^ key);
+        set.full[op >>> 5]! ^= bit;
+      } else {
+        set.remove(op);
+        e = cache.find(set, state, h ^ this.zob[op]! ^ key);
+        set.add(op);
+      }
+      if (e >= 0 && e !== this.rootEntry && !this.onStack(e, depth)) return true;
+    }
+    return false;
+  }
+
+  /** Is memo entry `e` one of the stack's (entries on the stack increase with depth)? */
+  private onStack(e: number, depth: number): boolean {
+    const s = this.stackEntry;
+    let lo = 0;
+    let hi = depth;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]! < e) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < depth && s[lo] === e;
+  }
+
+  /** The memo entry of the empty configuration in a `collect` run (explored last, so never done before the end). */
+  private rootEntry = -1;
+
   /** Forgets the memo of visited configurations (before a run with a different meaning). */
   resetCache(): void {
     this.cache = undefined;
@@ -342,13 +361,20 @@ export class Search {
     const { next, prev, evOp, isCall, retOf, zob, head, tail, aut, readOnly } = this;
     const order = options.order ?? FORWARD;
     const collect = options.collect;
-    const W = this.words;
-    const cache = (this.cache ??= new ConfigCache(W, limits.maxEntries));
-    const { set, stackEv, stackState, stackForced, stackEntry, stackUrgent, best } = this;
-    set.fill(0);
+    if (!this.cache) {
+      this.cache = this.memo(this.n, limits);
+      this.set = new LinSet(this.n, this.ret, !this.cache.whole);
+    }
+    const cache = this.cache;
+    const { set, stackEv, stackState, stackForced, stackEntry, stackUrgent, stackChain, best } = this;
+    stackChain[0] = -1;
+    set.clear();
+    this.bestSame = 0;
     const { deadline, now } = limits;
     const timed = deadline < Infinity;
     const stepLimit = options.stepLimit ?? Infinity;
+    const wasteLimit = options.wasteLimit ?? Infinity;
+    let deepest = 0;
     let checkMask = 15;
     let lastCheck = timed ? now() : 0;
     let remaining = this.determinate;
@@ -359,19 +385,30 @@ export class Search {
     let pendingFail = this.bestDepth === 0;
     if (this.bestDepth === 0) this.failState = state;
     this.witness = undefined;
+    const subsume = (options.subsume ?? true) && set.indeterminate.length > 0;
+    // The bits are set here; the windows (kept only for a window memo) by LinSet.
+    const full = set.full;
+    const windows = set.windows;
+    this.rootEntry = -1;
     if (collect) {
-      cache.add(set, state, aut.stateKey[state]!);
+      this.rootEntry = cache.add(set, state, aut.stateKey[state]!);
       if (remaining === 0) collect(state);
     } else if (remaining === 0) {
       this.witness = new Int32Array(0);
       return VALID;
     }
     let entry = -1;
+    /** The candidate whose successor in `order` is tried next (one call site for `after`, so it is inlined). */
+    let advance = -1;
     let fresh = true;
     let outcome: Outcome;
     for (;;) {
-      if (++steps > stepLimit) {
-        for (let d = 0; d < depth; d++) cache.kill(stackEntry[d]!);
+      if (advance >= 0) {
+        entry = this.after(order, advance);
+        advance = -1;
+      }
+      if (++steps > stepLimit || steps - deepest > wasteLimit) {
+        for (let d = 0; d < depth; d++) if (stackEntry[d]! >= 0) cache.kill(stackEntry[d]!);
         outcome = BUDGET;
         break;
       }
@@ -408,7 +445,7 @@ export class Search {
       if (forced === 0 && entry >= 0) {
         const ns = aut.next(state, evOp[entry]!);
         if (ns < 0) {
-          entry = this.after(order, entry);
+          advance = entry;
           continue;
         }
         pushEntry = entry;
@@ -416,13 +453,18 @@ export class Search {
       }
       if (pushEntry >= 0) {
         const op = evOp[pushEntry]!;
-        const w = op >>> 5;
-        const bit = 1 << (op & 31);
-        set[w]! |= bit;
+        full[op >>> 5]! |= 1 << (op & 31);
+        if (windows) set.addToWindow(op);
         const nh = h ^ zob[op]!;
-        const added = cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
-        if (added >= 0) {
+        const chain = stackChain[depth]! < pushEntry;
+        const added = chain
+          ? NOT_MEMOISED
+          : forced === 0 && subsume && cache.count <= SUBSUME_MAX_ENTRIES && this.subsumed(cache, op, pushState, nh, depth)
+            ? -1
+            : cache.add(set, pushState, nh ^ aut.stateKey[pushState]!);
+        if (added >= 0 || added === NOT_MEMOISED) {
           stackEv[depth] = pushEntry;
+          stackChain[depth + 1] = chain && retOf[op]! >= 0 ? retOf[op]! : CHAINLESS;
           stackState[depth] = state;
           stackForced[depth] = forced;
           stackEntry[depth] = added;
@@ -442,9 +484,11 @@ export class Search {
             next[rp] = rn;
             remaining--;
           }
+          if (depth > deepest) deepest = depth;
           if (depth > this.bestDepth) {
             this.bestDepth = depth;
-            for (let d = 0; d < depth; d++) best[d] = evOp[stackEv[d]!]!;
+            for (let d = this.bestSame; d < depth; d++) best[d] = evOp[stackEv[d]!]!;
+            this.bestSame = depth;
             pendingFail = true;
           }
           if (remaining === 0) {
@@ -458,13 +502,14 @@ export class Search {
           fresh = true;
           continue;
         }
-        set[w]! &= ~bit;
+        full[op >>> 5]! &= ~(1 << (op & 31));
+        if (windows) set.removeFromWindow(op);
         if (added === -2) {
           outcome = CACHE_FULL;
           break;
         }
         if (forced === 0) {
-          entry = this.after(order, pushEntry);
+          advance = pushEntry;
           continue;
         }
         // The forced successor was already explored, so this configuration fails too.
@@ -481,10 +526,12 @@ export class Search {
       while (more) {
         if (depth === 0) break;
         depth--;
+        if (this.bestSame > depth) this.bestSame = depth;
         const e = stackEv[depth]!;
         state = stackState[depth]!;
         const op = evOp[e]!;
-        set[op >>> 5]! &= ~(1 << (op & 31));
+        full[op >>> 5]! &= ~(1 << (op & 31));
+        if (windows) set.removeFromWindow(op);
         h ^= zob[op]!;
         const r = retOf[op]!;
         if (r >= 0) {
@@ -496,7 +543,7 @@ export class Search {
         prev[next[e]!] = e;
         if (stackForced[depth] === 0) {
           this.urgent = stackUrgent[depth]!;
-          entry = this.after(order, e);
+          advance = e;
           more = false;
         }
       }
