@@ -277,7 +277,7 @@ export function analyzeHistory(input: AnalysisInput): Analysis {
   const complete = input.phases === undefined || Object.values(input.phases).every((p) => p === 'completed');
   // Stats and availability judge the whole run (an f that never succeeded, too few oks): on a run
   // cut short, operations cut off at the end would count against the node, so `false` is withheld.
-  const wholeRun = (r: CheckResult): CheckResult => (complete || r.valid !== false ? r : { ...r, valid: 'unknown', verdictWithheld: WITHHELD });
+  const wholeRun = (r: CheckResult): CheckResult => (complete || r.valid !== false ? r : ({ ...r, valid: 'unknown', verdictWithheld: WITHHELD } as CheckResult));
   const checkers: Record<string, Checker> = {
     perf: { check: () => perf, wire: perfWire },
     timeline: { check: () => ({ valid: true }), wire: validOnlyWire },
