@@ -69,7 +69,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
     reporter.done?.();
     const report = await writeRunReport(r.dir, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
-    io.out(formatSummary(r.results, { dir: r.dir, color: io.isTTY }) + '\n');
+    io.out(formatSummary(r.results, { dir: r.dir, color: io.isTTY, ...(report.error ? { see: 'results.json' } : {}) }) + '\n');
     const health = reliabilitySummary(r.results);
     if (health) io.out(health + '\n');
     if (r.crash) {
