@@ -9,7 +9,7 @@
  * stdin-drops, late-replies) and the top-level keys (seed, phases, interrupted, incomplete, crash)
  * here.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DATA,
@@ -326,10 +326,25 @@ export function clientInvocations(history: readonly Op[]): number {
   return n;
 }
 
-/** Writes `results.json` and `results.edn` in `dir`, from the results as {@link analyzeHistory} wrote them. */
+/**
+ * Writes `results.json` and `results.edn` in `dir`, from the results as {@link analyzeHistory}
+ * wrote them. Each is written whole or not at all (through a temporary file): a full disk leaves
+ * the earlier file, or none, never a partial one.
+ */
 export function writeResults(dir: string, results: Record<string, unknown>): void {
-  writeFileSync(join(dir, 'results.json'), wireJson(results) + '\n');
-  writeFileSync(join(dir, 'results.edn'), wireEdn(results) + '\n');
+  writeWhole(join(dir, 'results.json'), wireJson(results) + '\n');
+  writeWhole(join(dir, 'results.edn'), wireEdn(results) + '\n');
+}
+
+function writeWhole(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw Object.assign(e as Error, { path });
+  }
 }
 
 /** `gyre test`'s exit code: 0 valid, 1 invalid, 2 unknown, 255 crashed or interrupted. */

@@ -603,7 +603,7 @@ class Run {
       try {
         writeResults(store.dir, results);
       } catch (e) {
-        this.writeFailed(e, store.path(RUN_FILES.results));
+        this.writeFailed(e, (e as { path?: string }).path ?? store.path(RUN_FILES.results));
       }
     }
     this.analysed = true;
