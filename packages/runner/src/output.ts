@@ -14,7 +14,7 @@ function quoteLine(s: string, n = 200): string {
 }
 
 /** What a node that logs to STDOUT by mistake is told (the commonest first bug). */
-export const STDOUT_HINT =
+const STDOUT_HINT =
   'Was this line meant for STDERR? STDOUT carries protocol messages only, one JSON object per line; logs go to STDERR: ' +
   'node.log(...) with @gyre/node, console.error(...) in JavaScript, print(..., file=sys.stderr) in Python (sys.stderr.write), ' +
   'fmt.Fprintln(os.Stderr, ...) or log.Printf in Go, eprintln!(...) in Rust, System.err.println(...) in Java, $stderr.puts in Ruby.';
