@@ -584,7 +584,7 @@ class Run {
     const sections: RunSections = { ...(pe ? { 'protocol-errors': pe } : {}), ...(late ? { 'late-replies': late } : {}), ...this.hosts.sections() };
     const history = recorder.history;
     const analysisStart = process.hrtime.bigint();
-    const { results, valid } = analyzeHistory({
+    const analysed = analyzeHistory({
       workload: this.wl,
       options: this.opts,
       history,
@@ -597,6 +597,8 @@ class Run {
       ...(this.crash ? { crash: this.crash } : {}),
       ...(store ? { emit: runDirWriter(store.dir) } : {}),
     });
+    const { results } = analysed;
+    let { valid } = analysed;
     if (cfg.clock.kind === 'virtual') results['simulated-seconds'] = clock.now() / 1e9;
     const analysisSeconds = Number(process.hrtime.bigint() - analysisStart) / 1e9;
     if (store) {
@@ -604,6 +606,9 @@ class Run {
         writeResults(store.dir, results);
       } catch (e) {
         this.writeFailed(e, (e as { path?: string }).path ?? store.path(RUN_FILES.results));
+        // The results could not be written: what the console shows says so too.
+        valid = results['valid?'] = 'unknown';
+        results['crash'] ??= { ...this.crash };
       }
     }
     this.analysed = true;
