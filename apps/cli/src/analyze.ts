@@ -62,7 +62,7 @@ export async function analyzeCommand(argv: readonly string[], io: Io): Promise<n
     });
     const report = await writeRunReport(dir, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
-    io.out(formatSummary(r.results, { dir, color: io.isTTY }) + '\n');
+    io.out(formatSummary(r.results, { dir, color: io.isTTY, ...(report.error ? { see: 'results.json' } : {}) }) + '\n');
     const health = reliabilitySummary(r.results);
     if (health) io.out(health + '\n');
     io.out('\n' + outcomeLine(r.valid) + '\n');

@@ -1,9 +1,28 @@
 /**
  * The `gyre` binary (also installed as `maelstrom`): the process around {@link main}. It turns
- * Ctrl-C into a clean stop, ends quietly on a closed stdout pipe, and exits with main's code.
- * Nothing here is for import; the commands are in main.ts and the modules it loads.
+ * Ctrl-C into a clean stop, ends quietly on a closed stdout pipe, turns anything unexpected into
+ * exit 255 with one paragraph, and exits with main's code. Nothing here is for import; the
+ * commands are in main.ts and the modules it loads.
  */
 import { main } from './main';
+
+/** One paragraph for a bug in Gyre itself, exit 255; the stack trace only when asked for. */
+function broke(e: unknown): void {
+  const where = process.env['GYRE_DEBUG'] ? `\n${(e as Error)?.stack ?? ''}` : ' (set GYRE_DEBUG=1 to see where)';
+  process.stderr.write(`Gyre crashed: ${(e as Error)?.message ?? String(e)}. This is a bug in Gyre, not in your node; please report it with the command line${where}.\n`);
+  process.exitCode = 255;
+}
+
+// An error thrown where nothing catches it (in a callback, a promise nobody awaits). While a run is
+// under way the run core listens too: it ends the run as crashed, writes its results and moves
+// `latest`, and main returns 255. Otherwise Gyre stops here, never with Node's own exit 1.
+const onUnexpected = (event: 'uncaughtException' | 'unhandledRejection') => (e: unknown) => {
+  if (process.listenerCount(event) > 1) return;
+  broke(e);
+  process.exit(255);
+};
+process.on('uncaughtException', onUnexpected('uncaughtException'));
+process.on('unhandledRejection', onUnexpected('unhandledRejection'));
 
 // `gyre check ... | head`: a closed pipe ends the output quietly.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -33,10 +52,5 @@ main(process.argv.slice(2), {
   (code) => {
     process.exitCode = code;
   },
-  (e) => {
-    // A bug in Gyre itself: one paragraph, exit 255; the stack trace only when asked for.
-    const where = process.env['GYRE_DEBUG'] ? `\n${(e as Error).stack ?? ''}` : ' (set GYRE_DEBUG=1 to see where)';
-    process.stderr.write(`Gyre crashed: ${(e as Error).message ?? e}. This is a bug in Gyre, not in your node; please report it with the command line${where}.\n`);
-    process.exitCode = 255;
-  },
+  broke,
 );

@@ -7,7 +7,8 @@ import { groupDigits } from '@gyre/report';
 /**
  * Rows for what the run itself noticed, printed under the summary in its layout: protocol errors
  * from nodes, messages dropped because a node stopped reading, how late the generator issued
- * operations, and whether the run was interrupted. Empty when there is nothing to say.
+ * operations, late replies, and whether the run was interrupted or never finished. Empty when
+ * there is nothing to say.
  */
 export function reliabilitySummary(results: Record<string, unknown>): string {
   const lines: string[] = [];
@@ -24,6 +25,9 @@ export function reliabilitySummary(results: Record<string, unknown>): string {
   const q = get('perf', 'generator-lag', 'quantiles') as Record<string, unknown> | undefined;
   const rate = num(get('perf', 'generator-lag', 'achieved-rate'));
   if (q) row('lag', `generator lag (ms): median ${num(q['0.5'])}, p99 ${num(q['0.99'])}, max ${num(q['1'])}${rate !== undefined ? `; ${groupDigits(Math.round(rate))} ops/s issued` : ''}`);
+  const late = num(get('late-replies', 'count'));
+  if (late) row('late', `${groupDigits(late)} replies came after their client had timed out or closed (counted apart: not an error)`);
   if (results['interrupted'] === true) row('interrupted', 'the run was stopped early; these results cover what was recorded until then');
+  if (typeof results['incomplete'] === 'string') row('incomplete', results['incomplete']);
   return lines.join('\n');
 }

@@ -75,7 +75,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
     const report = await writeRunReport(r.dir, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
     if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');
-    const summary = formatSummary(r.results, { dir: r.dir, color: io.isTTY, ...(o.logOps ? {} : { historyNote: LOG_OPS_NOTE }) });
+    const summary = formatSummary(r.results, { dir: r.dir, color: io.isTTY, ...(report.error ? { see: 'results.json' } : {}), ...(o.logOps ? {} : { historyNote: LOG_OPS_NOTE }) });
     io.out(summary + '\n');
     junit?.add(
       runCase({ name: o.testCount > 1 ? `${workload.name} #${i + 1}` : workload.name, classname: `gyre.test.${workload.name}`, seconds: r.wallSeconds, exitCode: r.exitCode, summary, seed: r.seed, crash: r.crash }),

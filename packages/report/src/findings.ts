@@ -51,7 +51,7 @@ export interface FindingsOptions {
   maxFindings?: number;
 }
 
-const TEXT_KEYS = new Set(['explanation', 'explanations', 'message', 'msg', 'cause', 'reason', 'text', 'error', 'description', 'details', 'summary']);
+const TEXT_KEYS = new Set(['explanation', 'explanations', 'message', 'msg', 'cause', 'reason', 'text', 'error', 'description', 'details', 'summary', 'not-checked', 'verdict-withheld']);
 const QUIET = /(^valid\?$|latenc|-count$|^count$|^stable|^attempt|^stale|^worst-stale$|^never-read$|fraction$)/;
 const OP_TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
 

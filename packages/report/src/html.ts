@@ -3,8 +3,11 @@
  */
 import { esc } from './text';
 
-/** Verdict colours, as Maelstrom's web UI uses them. */
-export const VALIDITY_COLORS = { true: '#6DB6FE', unknown: '#FFAA26', false: '#FEB5DA', incomplete: '#eaeaea' } as const;
+/**
+ * Verdict colours, as Maelstrom's web UI uses them; `crashed` (a run that crashed: no verdict) is
+ * neither pass nor fail, and `neutral` is for counts that are no verdict (late replies).
+ */
+export const VALIDITY_COLORS = { true: '#6DB6FE', unknown: '#FFAA26', false: '#FEB5DA', incomplete: '#eaeaea', crashed: '#B9B4C7', neutral: '#D5D9DF' } as const;
 
 /** The base stylesheet of every page. */
 const BASE_CSS = `

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '@gyre/history';
 import { findAnomalies } from './findings';
+import { VALIDITY_COLORS } from './html';
 import { reportHtml, verdictOf, prettyJson } from './report';
 import { formatSummary } from './summary';
 import { timelineHtml } from './timeline';
@@ -124,6 +125,28 @@ describe('reportHtml', () => {
     const h = reportHtml({ history: run.history });
     expect(h).toContain('data-valid="incomplete">Incomplete<');
   });
+
+  const crash = { by: 'node', node: 'n1', how: 'exited with code 3', message: 'Node n1 crashed: it exited with code 3.' };
+
+  it('shows a crashed run as crashed, in a colour neither pass nor fail, with why', () => {
+    // Results written before crashes had their own key said valid? true next to an error: still crashed.
+    for (const results of [{ ...run.results, 'valid?': 'unknown', crash }, { ...run.results, 'valid?': true, error: crash.message }]) {
+      expect(verdictOf(results)).toBe('crashed');
+      const h = reportHtml({ history: run.history, results });
+      expect(h).toContain('data-valid="crashed">Crashed<');
+      expect(h).toContain('Node n1 crashed: it exited with code 3.');
+      expect(h).not.toContain('Everything looks good');
+    }
+    expect(new Set([VALIDITY_COLORS.crashed, VALIDITY_COLORS.true, VALIDITY_COLORS.false]).size).toBe(3);
+  });
+
+  it('marks an interrupted or incomplete run, and shows late replies in a neutral colour', () => {
+    const results = { ...run.results, 'valid?': 'unknown', interrupted: true, incomplete: 'the run never finished: 1 invocation never completed', 'late-replies': { 'valid?': true, count: 4, 'by-node': { n0: 4 } } };
+    const h = reportHtml({ history: run.history, results });
+    expect(h).toContain('data-interrupted="true"');
+    expect(h).toMatch(/data-incomplete="true">Incomplete: the run never finished: 1 invocation never completed\.</);
+    expect(h).toContain(`data-checker="late-replies" data-valid="neutral"><span class="dot" style="background:${VALIDITY_COLORS.neutral}"></span>late-replies 4<`);
+  });
 });
 
 describe('timelineHtml', () => {
@@ -157,6 +180,14 @@ describe('formatSummary', () => {
       '  history      store/broadcast/x/history.txt',
       '  log          store/broadcast/x/gyre.log (also jepsen.log)',
     ]);
+  });
+
+  it('never says VALID for a crashed run, and points only at files that were written', () => {
+    const run = syntheticBroadcast({ nodes: 3, seconds: 2, rate: 20 });
+    const s = formatSummary({ ...run.results, 'valid?': true, error: 'Node n1 crashed' }, { dir: 'store/broadcast/x', see: 'results.json' });
+    expect(s.split('\n')[0]).toBe('CRASHED');
+    expect(s).not.toContain('report.html');
+    expect(s.split('\n').at(-1)).toBe('  see          store/broadcast/x/results.json');
   });
 
   it('is short for a valid run', () => {

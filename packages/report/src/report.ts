@@ -10,8 +10,8 @@ import { page, VALIDITY_COLORS } from './html';
 import { latencyQuantilesSvg, latencyRawSvg, rateSvg } from './plots';
 import { base64, clip, duration, esc, groupDigits, num } from './text';
 
-/** A verdict as the pages show it: `incomplete` when there are no results. */
-export type Verdict = true | false | 'unknown' | 'incomplete';
+/** A verdict as the pages show it: `crashed` for a run that crashed (no verdict), `incomplete` when there are no results. */
+export type Verdict = true | false | 'unknown' | 'crashed' | 'incomplete';
 
 /** What {@link reportHtml} draws. */
 export interface ReportInput {
@@ -49,8 +49,12 @@ function asNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-/** The verdict of a results map (`incomplete` without one). */
+/**
+ * The verdict of a results map: `crashed` when the run crashed (a `crash`, or the `error` of
+ * results written before it), whatever else it says; `incomplete` without results.
+ */
 export function verdictOf(results: unknown): Verdict {
+  if (results !== null && typeof results === 'object' && (get(results, 'crash') !== undefined || typeof get(results, 'error') === 'string')) return 'crashed';
   const v = get(results, 'valid?');
   if (v === true || v === false) return v;
   if (v === 'unknown' || v === ':unknown') return 'unknown';
@@ -61,8 +65,12 @@ const VERDICT_TEXT: Record<string, { word: string; line: string }> = {
   true: { word: 'Valid', line: 'Everything looks good: every checker passed.' },
   false: { word: 'Invalid', line: 'Analysis invalid: the anomalies below show what went wrong.' },
   unknown: { word: 'Unknown', line: 'Errors occurred during analysis, but no anomalies were found.' },
+  crashed: { word: 'Crashed', line: 'The run crashed, so there is no verdict: see why below.' },
   incomplete: { word: 'Incomplete', line: 'No results: the run did not finish its analysis.' },
 };
+
+/** Run-level sections that count something and judge nothing: shown in a neutral colour. */
+const NEUTRAL = new Set(['late-replies']);
 
 function findKey(o: unknown, key: string, depth = 0): unknown {
   if (o === null || typeof o !== 'object' || depth > 6) return undefined;
@@ -94,7 +102,8 @@ body{background:#fbfbfc}
 .hero{padding:28px 0 22px;border-bottom:1px solid var(--line);background:#fff}
 .hero .wrap{padding-bottom:0;display:flex;gap:28px;align-items:center;flex-wrap:wrap}
 .verdict{font-size:44px;font-weight:800;letter-spacing:-.02em;padding:10px 26px;border-radius:14px;line-height:1}
-.v-true{background:#6DB6FE;color:#0b3a6a}.v-false{background:#FEB5DA;color:#7a0b3f}.v-unknown{background:#FFAA26;color:#5a3300}.v-incomplete{background:#eaeaea;color:#444}
+.v-true{background:#6DB6FE;color:#0b3a6a}.v-false{background:#FEB5DA;color:#7a0b3f}.v-unknown{background:#FFAA26;color:#5a3300}.v-crashed{background:#B9B4C7;color:#2b2540}.v-incomplete{background:#eaeaea;color:#444}
+.run-note{margin-top:8px;padding:6px 10px;border-radius:8px;background:#f3f1f8;border:1px solid #dcd7e8;font-size:13px;white-space:pre-wrap}
 .hero h1{font-size:24px;font-weight:700}
 .hero .meta{color:var(--muted);margin-top:4px}
 .hero .line{margin-top:6px;font-size:13px}
@@ -191,9 +200,21 @@ function findingHtml(c: Ctx, f: Finding): string {
   return out.join('\n');
 }
 
-function badge(label: string, v: unknown): string {
-  const key = v === true ? 'true' : v === false ? 'false' : v === 'unknown' ? 'unknown' : 'incomplete';
-  return `<span class="badge" data-checker="${esc(label)}" data-valid="${key}"><span class="dot" style="background:${VALIDITY_COLORS[key]}"></span>${esc(label)}</span>`;
+function badge(label: string, v: unknown, count?: number): string {
+  const key = v === 'neutral' ? 'neutral' : v === true ? 'true' : v === false ? 'false' : v === 'unknown' ? 'unknown' : 'incomplete';
+  return `<span class="badge" data-checker="${esc(label)}" data-valid="${key}"><span class="dot" style="background:${VALIDITY_COLORS[key]}"></span>${esc(label)}${count !== undefined ? ` ${groupDigits(count)}` : ''}</span>`;
+}
+
+/** What the hero says besides the verdict: why a run crashed, was interrupted, or never finished. */
+function runNotes(results: Rec | undefined): string {
+  const notes: string[] = [];
+  const crash = get(results, 'crash');
+  const crashText = typeof get(crash, 'message') === 'string' ? (get(crash, 'message') as string) : typeof get(results, 'error') === 'string' ? (get(results, 'error') as string) : undefined;
+  if (crashText !== undefined) notes.push(`<div class="run-note" data-crash="${esc(String(get(crash, 'by') ?? 'node'))}">${esc(clip(crashText, 4000))}</div>`);
+  if (get(results, 'interrupted') === true) notes.push(`<div class="run-note" data-interrupted="true">The run was interrupted: these results cover what was recorded before it stopped.</div>`);
+  const incomplete = get(results, 'incomplete');
+  if (typeof incomplete === 'string') notes.push(`<div class="run-note" data-incomplete="true">Incomplete: ${esc(incomplete)}.</div>`);
+  return notes.join('');
 }
 
 function countsFromHistory(history: readonly Op[]): { ok: number; fail: number; info: number; invoke: number } {
@@ -283,7 +304,7 @@ export function reportHtml(input: ReportInput): string {
   const checkers = results
     ? Object.entries(results)
         .filter(([, v]) => v !== null && typeof v === 'object' && 'valid?' in (v as Rec))
-        .map(([k, v]) => badge(k, (v as Rec)['valid?']))
+        .map(([k, v]) => (NEUTRAL.has(k) ? badge(k, 'neutral', asNumber((v as Rec)['count'])) : badge(k, (v as Rec)['valid?'])))
         .join('')
     : '';
 
@@ -316,7 +337,7 @@ export function reportHtml(input: ReportInput): string {
   const body = `<div class="hero"><div class="wrap">
 <div class="verdict v-${verdict}" id="verdict" data-valid="${verdict}">${vt.word}</div>
 <div><h1>${esc(workload)}</h1><div class="meta">${metaBits.map(esc).join(' · ')}</div>
-<div class="line">${esc(vt.line)}</div>
+<div class="line">${esc(vt.line)}</div>${runNotes(results)}
 ${Array.isArray(argv) ? `<div class="meta mono">gyre ${esc(argv.map(String).join(' '))}</div>` : ''}</div>
 </div></div>
 <nav class="toc"><div class="wrap">${toc.map(([id, t]) => `<a href="#${id}">${esc(t)}</a>`).join('')}</div></nav>

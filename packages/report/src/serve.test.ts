@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VALIDITY_COLORS } from './html';
 import { startServer, safeSegments, contentType, type GyreServer } from './serve';
 import { writeZip } from './zip';
 import { syntheticBroadcast, writeRunFixture, linkLatest } from '../test/synthetic';
@@ -110,6 +111,22 @@ describe('startServer', () => {
     ]);
     expect(html).toContain('href="/files/broadcast/20261125T120000.000%2B0000.zip"');
     expect(html).toContain('href="/files/broadcast/20261125T120000.000%2B0000/history.txt"');
+  });
+
+  it('lists a crashed run as crashed, in a colour that is neither pass nor fail', async () => {
+    const crashedStore = join(dir, 'crashed-store');
+    const time = '20261125T150000.000+0000';
+    const run = syntheticBroadcast({ nodes: 3, seconds: 1, rate: 20 });
+    writeRunFixture(crashedStore, 'echo', time, { ...run, results: { ...run.results, 'valid?': 'unknown', crash: { by: 'node', node: 'n0', how: 'exited with code 3', message: 'Node n0 crashed' } } });
+    const s = await startServer({ store: crashedStore, runs: async () => [{ workload: 'echo', name: time }], port: 0 });
+    try {
+      const html = (await raw(s.port, '/')).body.toString();
+      expect(html).toContain(`data-valid="crashed" style="background:${VALIDITY_COLORS.crashed}"`);
+      expect(html).toMatch(/<td>crashed<\/td>/);
+      expect([VALIDITY_COLORS.true, VALIDITY_COLORS.false]).not.toContain(VALIDITY_COLORS.crashed);
+    } finally {
+      await s.close();
+    }
   });
 
   it('pages with ?after=', async () => {

@@ -235,7 +235,7 @@ table.runs a{margin-right:8px;color:#13243a;text-decoration:underline;text-decor
 `;
 
 function validityKey(v: Verdict): keyof typeof VALIDITY_COLORS {
-  return v === true ? 'true' : v === false ? 'false' : v === 'unknown' ? 'unknown' : 'incomplete';
+  return v === true ? 'true' : v === false ? 'false' : v === 'unknown' ? 'unknown' : v === 'crashed' ? 'crashed' : 'incomplete';
 }
 
 function fmtTime(r: RunInfo): string {
@@ -265,7 +265,7 @@ async function home(store: Store, query: URLSearchParams, pageSize: number): Pro
     })
     .join('\n');
   const next = start + pageSize < all.length ? `<div class="pager"><a href="/?after=${encodeURIComponent(shown[shown.length - 1]!.path)}">older runs →</a></div>` : '';
-  const legend = `<span class="legend">${(['true', 'unknown', 'false', 'incomplete'] as const).map((k) => `<span><i style="background:${VALIDITY_COLORS[k]}"></i>${k === 'true' ? 'valid' : k === 'false' ? 'invalid' : k}</span>`).join('')}</span>`;
+  const legend = `<span class="legend">${(['true', 'unknown', 'false', 'crashed', 'incomplete'] as const).map((k) => `<span><i style="background:${VALIDITY_COLORS[k]}"></i>${k === 'true' ? 'valid' : k === 'false' ? 'invalid' : k}</span>`).join('')}</span>`;
   const body = `<div class="wrap"><header class="top"><h1>Gyre</h1><span class="muted">${groupDigits(all.length)} run${all.length === 1 ? '' : 's'}</span>${legend}<a href="/files/">browse files</a></header>
 ${all.length === 0 ? '<p class="muted">No runs in this store yet. Run <code>gyre test</code> first.</p>' : `<table class="runs"><thead><tr><th>workload</th><th>time</th><th>valid?</th><th class="num">msgs/op</th><th class="num">ops</th><th></th></tr></thead><tbody>
 ${rows}</tbody></table>`}${next}</div>`;

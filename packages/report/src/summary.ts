@@ -8,8 +8,14 @@ import { groupDigits, num } from './text';
 
 /** Options of {@link formatSummary}. */
 export interface SummaryOptions {
-  /** The run directory, for the "see" lines. */
+  /** The run directory, for the "see" line. */
   dir?: string;
+  /**
+   * The file the "see" line points at, relative to {@link dir}: give `results.json` when the report
+   * pages could not be written, so that the summary never names a file that is not there.
+   * @defaultValue 'report.html'
+   */
+  see?: string;
   /** ANSI colours. @defaultValue false */
   color?: boolean;
   /** Most anomaly lines. @defaultValue 8 */
@@ -51,7 +57,8 @@ export function formatSummary(results: Record<string, unknown> | undefined, opti
   const c = options.color ?? false;
   const paint = (code: string, s: string) => (c ? `\x1b[${code}m${s}\x1b[0m` : s);
   const v = verdictOf(results);
-  const word = v === true ? paint('1;34', 'VALID') : v === false ? paint('1;35', 'INVALID') : v === 'unknown' ? paint('1;33', 'UNKNOWN') : paint('1', 'INCOMPLETE');
+  const word =
+    v === true ? paint('1;34', 'VALID') : v === false ? paint('1;35', 'INVALID') : v === 'unknown' ? paint('1;33', 'UNKNOWN') : v === 'crashed' ? paint('1;37', 'CRASHED') : paint('1', 'INCOMPLETE');
   const workload = String(get(results, 'workload', 'workload') ?? '');
   const lines = [`${word}${workload ? `  ${workload}` : ''}`];
   const row = (k: string, s: string) => lines.push(`  ${k.padEnd(12)} ${s}`);
@@ -101,7 +108,7 @@ export function formatSummary(results: Record<string, unknown> | undefined, opti
     }
   }
   if (options.dir) {
-    row('see', `${options.dir}/report.html`);
+    row('see', `${options.dir}/${options.see ?? 'report.html'}`);
     row('history', `${options.dir}/history.txt${options.historyNote ? ` (${options.historyNote})` : ''}`);
     row('log', `${options.dir}/gyre.log (also jepsen.log)`);
   }

@@ -2,7 +2,7 @@
  * Writes every drawing and page of a run into its directory.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { parseHistoryJsonl, parseJson, type Op } from '@gyre/history';
@@ -95,10 +95,19 @@ export async function writeReport(runDir: string, input: WriteReportInput = {}):
 
   const writes: Promise<void>[] = [];
   const files: string[] = [];
+  // Each page is written whole or not at all (a full disk leaves the previous one, or none).
   const put = (name: string, text: string) => {
     const path = join(runDir, name);
+    const tmp = `${path}.tmp-${process.pid}`;
     files.push(path);
-    writes.push(writeFile(path, text));
+    writes.push(
+      writeFile(tmp, text)
+        .then(() => rename(tmp, path))
+        .catch(async (e: unknown) => {
+          await rm(tmp, { force: true });
+          throw e;
+        }),
+    );
   };
 
   const periods = nemesisPeriods(history);
@@ -138,7 +147,8 @@ export async function writeReport(runDir: string, input: WriteReportInput = {}):
   const images = [...present].filter((f) => /^(elle|independent)\/.*\.svg$/.test(f));
   put('report.html', reportHtml({ history, results, test, runName, plots, files: [...present], images }));
   lap('report.html');
-  await Promise.all(writes);
+  const failed = (await Promise.allSettled(writes)).find((w) => w.status === 'rejected');
+  if (failed) throw failed.reason;
   lap('write');
   return { files, timings };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ interface Behaviour {
   echo?: 'reply' | 'ignore' | 'crash';
   /** startAll rejects with this. */
   cannotStart?: string;
+  /** What a node does with `init`. */
+  init?: 'reply' | 'ignore';
 }
 
 /** In-memory echo nodes behind the host port; `events` records what the core asked of the hosts. */
@@ -40,9 +43,11 @@ function memoryHosts(b: Behaviour, events: string[]): HostFactory {
             if (!running) return;
             const m = JSON.parse(line) as { src: string; body: Record<string, unknown> };
             const reply = (body: Record<string, unknown>) => ctx.output(node, JSON.stringify({ src: node, dest: m.src, body: { ...body, in_reply_to: m.body['msg_id'] } }));
-            if (m.body['type'] === 'init') reply({ type: 'init_ok' });
+            if (m.body['type'] === 'init') {
+              if (b.init !== 'ignore') reply({ type: 'init_ok' });
+            }
             else if (m.body['type'] === 'echo') {
-              if (b.echo === 'crash') ctx.crash(`Node ${node} fell over`);
+              if (b.echo === 'crash') ctx.crash(`Node ${node} fell over`, { node, how: 'fell over', stdout: ['out'], stderr: [] });
               else if (b.echo !== 'ignore') reply({ type: 'echo_ok', echo: m.body['echo'] });
             }
           },
@@ -57,6 +62,7 @@ function memoryHosts(b: Behaviour, events: string[]): HostFactory {
           for (const h of hosts.values()) await h.start();
         },
         initHint: () => 'Look in the mirror.',
+        lastOutput: () => ({ stdout: ['hello?'], stderr: ['starting'] }),
         stopAll: async () => void events.push('stopAll'),
         sections: () => ({ 'stdin-drops': { valid: true, messageCount: ctx.nodes.length, byteCount: 0, byNode: {} } }),
       };
@@ -76,6 +82,7 @@ describe('runCore', () => {
     expect(r.exitCode).toBe(0);
     expect(r.valid).toBe(true);
     expect(r.phases).toEqual(['start', 'init', 'main', 'teardown', 'analysis']);
+    expect(r.results['phases']).toEqual({ start: 'completed', init: 'completed', main: 'completed' });
     expect(events).toEqual(['startAll', 'stopAll']);
     expect(r.size.ops).toBeGreaterThan(0);
     expect(r.results['stdin-drops']).toEqual({ 'valid?': true, 'message-count': 2, 'byte-count': 0, 'by-node': {} });
@@ -96,6 +103,11 @@ describe('runCore', () => {
     expect(r.crash).toMatch(/^Node n\d fell over$/);
     expect(events).toEqual(['startAll', 'stopAll']);
     expect(r.phases).toEqual(['start', 'init', 'main', 'teardown', 'analysis']);
+    // Never valid: unknown, with the crash under its own key.
+    expect(r.valid).toBe('unknown');
+    expect(r.results['valid?']).toBe('unknown');
+    expect(r.results['crash']).toEqual({ by: 'node', node: expect.stringMatching(/^n\d$/), how: 'fell over', stdout: ['out'], stderr: [], message: expect.stringMatching(/^Node n\d fell over$/) });
+    expect(r.results['phases']).toEqual({ start: 'completed', init: 'completed', main: 'cut-short' });
     // The client was closed rather than left to time out.
     const completions = r.history.filter((o) => o.type !== 'invoke' && o.process !== 'nemesis');
     expect(completions.length).toBeGreaterThan(0);
@@ -126,6 +138,10 @@ describe('runCore', () => {
     expect(r.exitCode).toBe(255);
     expect(r.crash).toBeUndefined();
     expect(r.results['interrupted']).toBe(true);
+    expect(r.results['phases']).toEqual({ start: 'completed', init: 'completed', main: 'cut-short' });
+    // No echo came back, so stats would say an f never succeeded: not the node's fault when the run was cut short.
+    expect(r.valid).toBe('unknown');
+    expect(r.results['stats']).toMatchObject({ 'valid?': 'unknown', 'ok-count': 0, 'verdict-withheld': expect.stringMatching(/cut short/) });
     const done = r.history.find((o) => o.type !== 'invoke' && o.process !== 'nemesis');
     expect(done).toMatchObject({ type: 'info', error: expect.stringMatching(/closed/) });
   });
@@ -136,7 +152,52 @@ describe('runCore', () => {
     expect(r.exitCode).toBe(255);
     expect(r.crash).toBe('spawn ./node ENOENT');
     expect(r.phases).toEqual(['start', 'teardown', 'analysis']);
+    expect(r.results['phases']).toEqual({ start: 'cut-short', init: 'not-reached', main: 'not-reached' });
+    expect(r.results['crash']).toEqual({ by: 'node', how: 'spawn ./node ENOENT', message: 'spawn ./node ENOENT' });
     expect(events).toEqual(['startAll', 'stopAll']);
+  });
+
+  it('a node that never answers init: a crash naming it, how, and what it wrote last', async () => {
+    const r = await runCore(config({ init: 'ignore' }, [], { initTimeoutMs: 200 }));
+    expect(r.exitCode).toBe(255);
+    expect(r.valid).toBe('unknown');
+    expect(r.results['crash']).toEqual({
+      by: 'node',
+      node: expect.stringMatching(/^n[01]$/),
+      how: 'did not answer init within 0.2 s',
+      stdout: ['hello?'],
+      stderr: ['starting'],
+      message: expect.stringMatching(/did not respond within 0\.2 s\. Look in the mirror\.$/),
+    });
+    expect(r.results['phases']).toEqual({ start: 'completed', init: 'cut-short', main: 'not-reached' });
+  });
+
+  it('an error thrown in a callback during a run (uncaught) ends it as crashed by Gyre, with its results', () => {
+    // In a process of its own: the test runner treats any uncaught exception in its own as a failure.
+    const store = mkdtempSync(join(tmpdir(), 'gyre-core-'));
+    const here = (f: string) => JSON.stringify(new URL(f, import.meta.url).pathname);
+    const code = `import { runCore } from ${here('./core.ts')};
+      import { realTime } from ${here('./clock.ts')};
+      import { echo } from '@gyre/workloads';
+      let n = 0;
+      const hosts = { mode: 'process', create: (ctx) => ({
+        hosts: new Map(ctx.nodes.map((node) => [node, { running: true, paused: false, kill: async () => {}, start: async () => {}, pause() {}, resume() {},
+          deliver: (line) => {
+            const m = JSON.parse(line);
+            if (m.body.type === 'echo' && ++n === 3) setTimeout(() => { throw new Error('a bug in a timer'); });
+            if (m.body.type === 'echo' && n === 4) Promise.reject(new Error('nobody awaited this'));
+            const type = m.body.type === 'init' ? 'init_ok' : 'echo_ok';
+            ctx.output(node, JSON.stringify({ src: node, dest: m.src, body: { type, echo: m.body.echo, in_reply_to: m.body.msg_id } }));
+          } }])),
+        testJson: {}, startAll: async () => {}, initHint: () => '', stopAll: async () => {}, sections: () => ({}),
+      }) };
+      const r = await runCore({ workload: echo, options: { nodes: ['n0'], concurrency: 1, rate: 50, timeLimit: 30, latency: 0, nemesis: [] }, seed: '1', hosts, clock: realTime(), store: ${JSON.stringify(store)} });
+      console.log(JSON.stringify({ exitCode: r.exitCode, crash: r.results.crash, valid: r.results['valid?'], listeners: process.listenerCount('uncaughtException') }));`;
+    const out = execFileSync(process.execPath, ['--conditions=@gyre/source', '--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000, cwd: new URL('.', import.meta.url).pathname });
+    const r = JSON.parse(out.trim().split('\n').at(-1)!);
+    expect(r).toEqual({ exitCode: 255, valid: 'unknown', listeners: 0, crash: { by: 'gyre', how: 'a bug in a timer', message: expect.stringMatching(/^Gyre crashed: a bug in a timer\. This is a bug in Gyre or in the workload plugin, not in your node/) } });
+    const log = readFileSync(join(store, 'latest', 'gyre.log'), 'utf8');
+    expect(log).toMatch(/ERROR\t\[gyre\] Error: a bug in a timer\n\s+at /);
   });
 
   it('stopped before it starts: interrupted, not crashed', async () => {

@@ -10,18 +10,19 @@ import { formatOpEdn, seededRandom, stringifyJson, type Op, type Random } from '
 import { nemesisPackage, type NemesisPackage, type NodeSpec } from '@gyre/nemesis';
 import { createRouter, type Router } from '@gyre/net';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
-import { analyzeHistory, exitCodeFor, writeResults, type RunSections } from './analysis';
+import { analyzeHistory, exitCodeFor, writeResults, type CrashReport, type LivePhase, type RunPhases, type RunSections } from './analysis';
 import { Client } from './client';
 import { composeGenerator, RECOVERY_MESSAGE } from './compose';
 import { faultTarget } from './faults';
 import { initNode, Interrupted, RunCrash, setupWorkload } from './init';
+import { LateReplies } from './late';
 import { ProtocolErrors, routeNodeLine } from './output';
 import { LagMeter } from './pace';
-import type { HostFactory, NodeHosts, RunClock } from './ports/types';
+import type { CrashDetail, HostFactory, NodeHosts, RunClock } from './ports/types';
 import { HistoryRecorder } from './recorder';
 import { registerServices } from './services';
-import { RUN_FILES } from './store/layout';
-import { RunStore, StoreError, runDirWriter, type LineFile } from './store/write';
+import { RUN_FILES, nodeLogFile } from './store/layout';
+import { RunStore, StoreError, describeWriteError, runDirWriter, type LineFile } from './store/write';
 import { createWorkers } from './workers';
 
 /**
@@ -130,7 +131,7 @@ export interface RunOutcome {
   history: Op[];
   /** The run directory, when there is a store. */
   dir: string | undefined;
-  /** Why the run crashed, if it did. */
+  /** Why the run crashed, if it did: what the person running the test is told (results.json has the details under `crash`). */
   crash?: string;
   /** The journal's text (with {@link RunCoreConfig.keepJournal}). */
   journal?: string;
@@ -147,19 +148,55 @@ export interface RunOutcome {
 
 /**
  * Runs a workload from the first node's start to the written results. Never throws for problems
- * of the nodes (a crash is an outcome); throws {@link StoreError} when the store cannot be written.
+ * of the nodes (a crash is an outcome), nor for an error thrown in a callback while it runs (an
+ * uncaught exception or unhandled rejection: the run ends as crashed by Gyre, with its results);
+ * throws {@link StoreError} when the run directory cannot be created.
  */
 export async function runCore(cfg: RunCoreConfig): Promise<RunOutcome> {
   const run = new Run(cfg);
+  const unguard = guard(run);
   try {
-    await cfg.clock.run(() => run.live());
-  } catch (e) {
-    run.failed(e);
+    try {
+      await cfg.clock.run(() => run.live());
+    } catch (e) {
+      run.failed(e);
+    } finally {
+      await run.teardown();
+    }
+    return await run.analysis();
   } finally {
-    await run.teardown();
+    unguard();
   }
-  return run.analysis();
 }
+
+/** Runs under way in this thread, told of an error nothing else caught while they run. */
+const guarded = new Set<Run>();
+const onUnexpected = (e: unknown): void => {
+  for (const run of guarded) run.unexpected(e);
+};
+
+/**
+ * The core's own guard: while a run is under way, an uncaught exception or unhandled rejection
+ * (a bug in a callback, in Gyre or in a workload plugin) ends it as crashed by Gyre instead of
+ * ending the process. Others who listen (the `gyre` binary) see that a run has taken it.
+ */
+function guard(run: Run): () => void {
+  if (guarded.size === 0) {
+    process.on('uncaughtException', onUnexpected);
+    process.on('unhandledRejection', onUnexpected);
+  }
+  guarded.add(run);
+  return () => {
+    guarded.delete(run);
+    if (guarded.size === 0) {
+      process.off('uncaughtException', onUnexpected);
+      process.off('unhandledRejection', onUnexpected);
+    }
+  };
+}
+
+/** How often the network journal's buffer goes to disk on real time (ms): a run killed outright loses at most this much of it. */
+const JOURNAL_FLUSH_MS = 250;
 
 const quiet: Reporter = { info: () => {}, warn: () => {} };
 
@@ -178,15 +215,21 @@ class Run {
   private readonly journalChunks: string[] = [];
   private readonly router: Router;
   private readonly protocolErrors: ProtocolErrors;
+  private readonly lateReplies: LateReplies;
   private readonly hosts: NodeHosts;
   private readonly recorder: HistoryRecorder;
   private readonly nemesis: NemesisPackage | undefined;
   private readonly lag: LagMeter | undefined;
   readonly phases: Phase[] = [];
+  /** The live phases that ran to their end. */
+  private readonly completed = new Set<LivePhase>();
+  /** Set once results are written: later failures no longer change them. */
+  private analysed = false;
+  private journalTimer: NodeJS.Timeout | undefined;
   /** Stopping early (a crash or an interrupt): no new operations, open clients closed. */
   private readonly stop = new AbortController();
   private readonly openClients = new Set<Client>();
-  private crash: string | undefined;
+  private crash: CrashReport | undefined;
   private clientSeq = 0;
   private currentFault: string | undefined;
   private statusPhase: RunStatus['phase'] = 'main';
@@ -200,7 +243,7 @@ class Run {
     this.random = seededRandom(seed);
     this.clientTimeoutMs = this.wl.timeout?.(this.opts) ?? 5000;
     this.reporter = cfg.reporter ?? quiet;
-    this.store = cfg.store === undefined ? undefined : openStore(cfg.store, this.wl.name, clock.startedAt);
+    this.store = cfg.store === undefined ? undefined : openStore(cfg.store, this.wl.name, clock.startedAt, this.writeFailed);
     const store = this.store;
     this.runLog = store?.lines(RUN_FILES.log);
     if (store) this.info(`${cfg.hosts.mode === 'sim' ? `Simulating ${this.wl.name}` : `Running ${this.wl.name} test`} with seed ${seed} (replay with --seed ${seed}); store: ${store.dir}`);
@@ -229,8 +272,17 @@ class Run {
         : undefined,
     });
     registerServices(this.router, this.random.fork('services'), this.warn);
+    // On real time the journal goes to disk as the run goes, so that a run killed outright keeps it.
+    if (journalFile && clock.kind === 'real') {
+      this.journalTimer = setInterval(() => {
+        this.router.flush();
+        journalFile.flush();
+      }, JOURNAL_FLUSH_MS);
+      this.journalTimer.unref();
+    }
     // Protocol errors from nodes: counted by kind, the first few of each logged.
     this.protocolErrors = new ProtocolErrors(this.warn);
+    this.lateReplies = new LateReplies(this.info);
     // With net logging on, every body is printed, so every line is decoded losslessly.
     const nodeSet = new Set(this.nodes);
     const isNode = logNet ? undefined : (id: string) => nodeSet.has(id);
@@ -239,9 +291,10 @@ class Run {
       seed,
       clock: clock.clock,
       store,
-      output: (node, line) => routeNodeLine(this.router, node, line, this.protocolErrors, isNode),
+      output: (node, line) => routeNodeLine(this.router, node, line, this.protocolErrors, isNode, this.lateReply),
       badLine: (node, line, reason) => this.protocolErrors.report(node, 'invalid-utf8', line, reason),
       crash: this.crashRun,
+      failed: this.writeFailed,
       info: this.info,
       warn: this.warn,
     });
@@ -258,7 +311,11 @@ class Run {
         ...this.hosts.testJson,
         ...cfg.testJson,
       };
-      store.writeJson(RUN_FILES.test, test);
+      try {
+        store.writeJson(RUN_FILES.test, test);
+      } catch (e) {
+        throw new StoreError(`Cannot start the run: ${describeWriteError(e, store.path(RUN_FILES.test))}.`);
+      }
     }
 
     const history = store && { jsonl: store.lines(RUN_FILES.history), txt: store.lines(RUN_FILES.historyText), edn: store.lines(RUN_FILES.historyEdn) };
@@ -315,11 +372,52 @@ class Run {
     for (const c of [...this.openClients]) c.close();
   };
 
-  private readonly crashRun = (why: string): void => {
+  /** Ends the run as crashed (the first crash wins): no new operations, open clients closed. */
+  private crashWith(c: CrashReport): void {
     if (this.crash !== undefined) return;
-    this.crash = why;
-    this.warn(why);
+    this.crash = c;
+    this.warn(c.message);
     this.stopEarly();
+  }
+
+  /** A node crashed (the host port's `crash`). */
+  private readonly crashRun = (why: string, detail?: CrashDetail): void => {
+    this.crashWith(nodeCrash(why, detail, this.store !== undefined));
+  };
+
+  /** Gyre itself failed: an error nothing caught, or a file it could not write. */
+  private gyreFailed(how: string, message: string, stack?: string): void {
+    if (this.analysed) {
+      this.reporter.warn(message);
+      return;
+    }
+    if (stack) this.logLine('ERROR', 'gyre', stack);
+    this.crashWith({ by: 'gyre', how, message });
+  }
+
+  /** A file of the run could not be written (a full disk): the run stops, keeping what is on disk. */
+  private readonly writeFailed = (e: unknown, file: string): void => {
+    if (this.crash?.by === 'gyre') return;
+    const how = describeWriteError(e, file);
+    this.gyreFailed(how, `Gyre stopped: ${how}. What was recorded until then is on disk, in whole lines; once there is room, \`gyre analyze\` checks it.`);
+  };
+
+  /** An error thrown where nothing caught it (the core's guard). */
+  unexpected(e: unknown): void {
+    const how = e instanceof Error ? e.message : String(e);
+    this.gyreFailed(
+      how,
+      `Gyre crashed: ${how}. This is a bug in Gyre or in the workload plugin, not in your node; please report it with the command line (gyre.log has the stack trace).`,
+      e instanceof Error ? (e.stack ?? how) : how,
+    );
+  }
+
+  /** A node replied to a client that had timed out or closed: a late reply, not bad output. */
+  private readonly lateReply = (node: string, dest: string): boolean => {
+    const m = /^c(\d+)$/.exec(dest);
+    if (!m || Number(m[1]) >= this.clientSeq) return false;
+    this.lateReplies.report(node, dest);
+    return true;
   };
 
   private readonly newClient = (node: string, timeoutMs = this.clientTimeoutMs): Client => {
@@ -334,7 +432,7 @@ class Run {
       nodes: this.nodes,
       newClient: this.newClient,
       timeoutMs: this.cfg.initTimeoutMs ?? 10_000,
-      crashed: () => this.crash,
+      crashed: () => this.crash?.message,
       stopped: () => this.stop.signal.aborted,
       hint: (n) => this.hosts.initHint(n),
     });
@@ -354,17 +452,31 @@ class Run {
     } catch (e) {
       throw new RunCrash((e as Error).message);
     }
-    if (this.crash) throw new RunCrash(this.crash);
+    this.endPhase('start');
+  }
+
+  /** A live phase ran to its end, unless the run is stopping (then it was cut short). */
+  private endPhase(p: LivePhase): void {
+    if (this.crash) throw new RunCrash(this.crash.message);
+    if (this.stop.signal.aborted) throw new Interrupted();
+    this.completed.add(p);
+  }
+
+  /** How far each live phase of this run got. */
+  private phaseRecord(): RunPhases {
+    const live: LivePhase[] = ['start', 'init', 'main', ...(this.wl.final ? (['final'] as const) : [])];
+    return Object.fromEntries(live.map((p) => [p, this.completed.has(p) ? 'completed' : this.phases.includes(p) ? 'cut-short' : 'not-reached']));
   }
 
   /** Phase "init": `init` to every node, then the workload's setup. */
   private async init(): Promise<void> {
     this.phases.push('init');
     await Promise.all(this.nodes.map(this.initNode));
-    if (this.crash) throw new RunCrash(this.crash);
+    if (this.crash) throw new RunCrash(this.crash.message);
     if (this.stop.signal.aborted) throw new Interrupted();
     this.info(`All ${this.nodes.length} nodes initialised`);
     await setupWorkload(this.wl, this.opts, (node) => this.newClient(node), this.info, () => this.stop.signal.aborted && !this.crash);
+    this.endPhase('init');
   }
 
   /**
@@ -404,8 +516,9 @@ class Run {
       invoke: workers.invoke,
       record: this.recorder.record,
       log: (m) => {
-        if (m === RECOVERY_MESSAGE) {
+        if (m === RECOVERY_MESSAGE && !this.stop.signal.aborted) {
           this.statusPhase = 'recovery';
+          this.completed.add('main');
           this.phases.push('final');
         }
         this.info(m);
@@ -414,7 +527,7 @@ class Run {
       keepHistory: false,
     });
     workers.closeAll();
-    if (this.crash) throw new RunCrash(this.crash);
+    this.endPhase(this.phases.includes('final') ? 'final' : 'main');
   }
 
   /** The live status, every 250 ms of real time, when the reporter shows one. */
@@ -442,8 +555,11 @@ class Run {
 
   /** What ended the live phases early: a crash, an interrupt, or a bug in Gyre. */
   failed(e: unknown): void {
-    if (e instanceof RunCrash) this.crash ??= e.message;
-    else if (!(e instanceof Interrupted)) this.crash ??= `Gyre broke: ${(e as Error)?.stack ?? e}`;
+    if (e instanceof RunCrash) {
+      const d = e.detail;
+      const last = d && this.hosts.lastOutput?.(d.node);
+      this.crashWith(nodeCrash(e.message, d && last ? { ...d, ...last } : d, this.store !== undefined));
+    } else if (!(e instanceof Interrupted)) this.unexpected(e);
   }
 
   /**
@@ -456,13 +572,15 @@ class Run {
     this.phases.push('teardown');
     this.cfg.signal?.removeEventListener('abort', this.stopEarly);
     if (this.statusTimer) clearInterval(this.statusTimer);
+    if (this.journalTimer) clearInterval(this.journalTimer);
     this.statusPhase = 'analysis';
     await this.hosts.stopAll();
     this.router.flush();
     this.router.close();
     const edn = this.historyEdn;
     if (edn) for (const op of this.recorder.history) edn.write(formatOpEdn(op, this.wl.valueToEdn) + '\n');
-    if (this.crash) this.crash = this.crash.trim();
+    // Whatever cannot be written is known before the analysis.
+    this.store?.flush();
   }
 
   /** Phase "analysis": always, even after a crash or an interrupt, on what was recorded. */
@@ -474,10 +592,11 @@ class Run {
     if (interrupted) this.warn('Interrupted: checking what was recorded so far.');
     store?.markLatest();
     const pe = this.protocolErrors.section();
-    const sections: RunSections = { ...(pe ? { 'protocol-errors': pe } : {}), ...this.hosts.sections() };
+    const late = this.lateReplies.section();
+    const sections: RunSections = { ...(pe ? { 'protocol-errors': pe } : {}), ...(late ? { 'late-replies': late } : {}), ...this.hosts.sections() };
     const history = recorder.history;
     const analysisStart = process.hrtime.bigint();
-    const { results, valid } = analyzeHistory({
+    const analysed = analyzeHistory({
       workload: this.wl,
       options: this.opts,
       history,
@@ -485,14 +604,27 @@ class Run {
       seed: cfg.seed,
       perf: this.lag && this.lag.count > 0 ? { generatorLag: this.lag.summary() } : {},
       sections,
+      phases: this.phaseRecord(),
       interrupted,
-      crash: this.crash,
+      ...(this.crash ? { crash: this.crash } : {}),
       ...(store ? { emit: runDirWriter(store.dir) } : {}),
     });
+    const { results } = analysed;
+    let { valid } = analysed;
     if (cfg.clock.kind === 'virtual') results['simulated-seconds'] = clock.now() / 1e9;
     const analysisSeconds = Number(process.hrtime.bigint() - analysisStart) / 1e9;
     if (store) {
-      writeResults(store.dir, results, this.wl.valueToEdn);
+      try {
+        writeResults(store.dir, results, this.wl.valueToEdn);
+      } catch (e) {
+        this.writeFailed(e, (e as { path?: string }).path ?? store.path(RUN_FILES.results));
+        // The results could not be written: what the console shows says so too.
+        valid = results['valid?'] = 'unknown';
+        results['crash'] ??= { ...this.crash };
+      }
+    }
+    this.analysed = true;
+    if (store) {
       await store.close();
       store.markLatest();
     }
@@ -504,7 +636,7 @@ class Run {
       results,
       history,
       dir: store?.dir,
-      ...(this.crash !== undefined ? { crash: this.crash } : {}),
+      ...(this.crash !== undefined ? { crash: this.crash.message.trim() } : {}),
       ...(cfg.keepJournal ? { journal: this.journalChunks.join('') } : {}),
       phases: this.phases,
       seconds,
@@ -515,10 +647,25 @@ class Run {
   }
 }
 
+/** A node's crash as results.json records it. */
+function nodeCrash(message: string, d: CrashDetail | undefined, logs: boolean): CrashReport {
+  message = message.trim();
+  if (!d) return { by: 'node', how: message.split('\n')[0]!, message };
+  return {
+    by: 'node',
+    node: d.node,
+    how: d.how,
+    ...(d.stdout ? { stdout: [...d.stdout] } : {}),
+    ...(d.stderr ? { stderr: [...d.stderr] } : {}),
+    ...(logs ? { log: nodeLogFile(d.node) } : {}),
+    message,
+  };
+}
+
 /** A new run directory under `root`, or a {@link StoreError} saying what to do. */
-function openStore(root: string, workload: string, start: Date): RunStore {
+function openStore(root: string, workload: string, start: Date, onWriteError: (e: unknown, file: string) => void): RunStore {
   try {
-    return new RunStore(root, workload, start);
+    return new RunStore(root, workload, start, onWriteError);
   } catch (e) {
     throw new StoreError(`Cannot create a run directory in the store ${root}: ${(e as Error).message}. Is it writable? (--store DIR chooses another)`);
   }

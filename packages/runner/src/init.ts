@@ -4,11 +4,18 @@
 import { stringifyJson } from '@gyre/history';
 import type { WorkloadDefinition, WorkloadOptions } from '@gyre/workloads';
 import type { Client } from './client';
+import type { CrashDetail } from './ports/types';
 import { clip } from './services';
 
-/** Thrown inside a run to end it as a crash (exit 255). */
+/** Thrown inside a run to end it as a crash (exit 255); `detail` names the node and how it failed. */
 export class RunCrash extends Error {
   override name = 'RunCrash';
+  constructor(
+    message: string,
+    readonly detail?: CrashDetail,
+  ) {
+    super(message);
+  }
 }
 
 /** Thrown inside a run when it was stopped (Ctrl-C, SIGTERM) before the main phase. */
@@ -37,14 +44,17 @@ export async function initNode(node: string, o: InitOptions): Promise<void> {
   const c = o.newClient(node, o.timeoutMs);
   try {
     const reply = await c.request({ type: 'init', node_id: node, node_ids: [...o.nodes] });
-    if (reply.type === 'error') throw new RunCrash(`Node ${node} answered init with an error: ${stringifyJson(reply)}`);
-    if (reply.type !== 'init_ok') throw new RunCrash(`Expected an init_ok message, but node ${node} responded with ${clip(stringifyJson(reply))}`);
+    if (reply.type === 'error') throw new RunCrash(`Node ${node} answered init with an error: ${stringifyJson(reply)}`, { node, how: 'answered init with an error' });
+    if (reply.type !== 'init_ok') throw new RunCrash(`Expected an init_ok message, but node ${node} responded with ${clip(stringifyJson(reply))}`, { node, how: `answered init with ${clip(String(reply.type), 40)}` });
   } catch (e) {
     if (e instanceof RunCrash) throw e;
     const crash = o.crashed();
     if (crash) throw new RunCrash(crash);
     if (o.stopped?.()) throw new Interrupted();
-    throw new RunCrash(`Expected node ${node} to respond to an init message, but node did not respond within ${o.timeoutMs / 1000} s. ${o.hint(node)}`);
+    throw new RunCrash(`Expected node ${node} to respond to an init message, but node did not respond within ${o.timeoutMs / 1000} s. ${o.hint(node)}`, {
+      node,
+      how: `did not answer init within ${o.timeoutMs / 1000} s`,
+    });
   } finally {
     c.close();
   }
@@ -68,7 +78,7 @@ export async function setupWorkload(
         return await c.call(rpc, body);
       } catch (e) {
         if (stopped()) throw new Interrupted();
-        throw new RunCrash(`Setup request ${rpc.name} to ${node} failed: ${(e as Error).message}`);
+        throw new RunCrash(`Setup request ${rpc.name} to ${node} failed: ${(e as Error).message}`, { node, how: `failed the workload's setup request ${rpc.name}` });
       } finally {
         c.close();
       }

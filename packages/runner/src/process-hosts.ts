@@ -72,8 +72,10 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
       onStderr: o.logStderr ? (line) => ctx.info(`[${node} stderr] ${line}`) : undefined,
       onExit: (e: ExitInfo) => {
         if (expectedDown.has(node) || stopping) return;
-        ctx.crash(crashReport(node, e, proc.tails(), logOf(node)));
+        const tails = proc.tails();
+        ctx.crash(crashReport(node, e, tails, logOf(node)), { node, how: e.description, ...tails });
       },
+      onLogError: (e) => ctx.failed(e, logOf(node)),
     });
     procs.set(node, proc);
     hosts.set(node, {
@@ -106,6 +108,7 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
     initHint: (node) =>
       `Does it read JSON lines from STDIN and write exactly one JSON message per line to STDOUT, ending each with a newline and flushing? ` +
       `Its STDERR is in ${logOf(node)}.`,
+    lastOutput: (node) => procs.get(node)!.tails(),
     stopAll: async () => {
       stopping = true;
       await Promise.all([...procs.values()].map((p) => p.stop(o.stopGraceMs ?? 1000)));

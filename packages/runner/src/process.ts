@@ -44,6 +44,8 @@ export interface NodeProcessOptions {
   onStderr?: (line: string) => void;
   /** Called once when the process exits. */
   onExit?: (info: ExitInfo) => void;
+  /** Called when the STDERR log cannot be written (a full disk); the log is not written further. */
+  onLogError?: (error: Error) => void;
   /**
    * Most bytes waiting to be written to STDIN while the node is not reading (on top of the one
    * batch the pipe has not taken yet); beyond this, new messages are dropped and counted in
@@ -224,7 +226,7 @@ export class NodeProcess {
     this.pending = [];
     this.pendingBytes = 0;
     this.blocked = false;
-    this.stderrLog ??= createWriteStream(this.opts.stderrFile, { flags: 'a' });
+    this.stderrLog ??= createWriteStream(this.opts.stderrFile, { flags: 'a' }).on('error', (e) => this.opts.onLogError?.(e));
     const child = spawn(this.opts.bin, this.opts.args as string[], {
       cwd: this.opts.cwd,
       detached: true,
@@ -261,13 +263,16 @@ export class NodeProcess {
     );
     const log = this.stderrLog;
     child.stderr!.on('data', (c: Buffer) => {
-      log.write(c);
+      if (!log.destroyed) log.write(c);
       err.push(c);
     });
     child.stderr!.on('end', () => err.end());
     child.stdin!.on('error', () => {
       // EPIPE after the node exits: the exit handler reports it.
     });
+    // A read error ends the pipe as its closing would; the exit handler reports the node.
+    child.stdout!.on('error', () => {});
+    child.stderr!.on('error', () => {});
     child.stdin!.on('drain', () => {
       if (this.child !== child) return;
       this.blocked = false;

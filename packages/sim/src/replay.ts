@@ -228,6 +228,7 @@ async function replayProcesses(dir: string, test: TestRecord, storeRoot: string,
     output: check,
     badLine: ignore,
     crash: ignore,
+    failed: ignore,
     info: ignore,
     warn: ignore,
   });

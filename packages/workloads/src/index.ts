@@ -22,8 +22,9 @@ export type {
   WorkloadDefinition,
   WorkloadResult,
   WorkloadInput,
+  CheckPhase,
 } from './types';
-export { defineWorkload, MalformedReplyError } from './types';
+export { defineWorkload, MalformedReplyError, checkNeeds } from './types';
 export { workloadChecker, LEGACY_RESULT_WARNING } from './result';
 export type { LinKvResult, LinKvKeyResult, LinKvLinearizable } from './builtin/lin-kv';
 export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka, linKv, checkLinKv, linKvWire, linKvKeyWire, txnListAppend, txnRwRegister, emitElleFiles };

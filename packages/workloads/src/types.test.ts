@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { echo } from './builtin/echo';
-import { defineWorkload, type WorkloadInput } from './types';
+import { broadcast, gCounter, gSet, pnCounter } from './builtin/sets';
+import { kafka } from './builtin/kafka';
+import { linKv } from './builtin/lin-kv';
+import { txnListAppend } from './builtin/txn';
+import { uniqueIds } from './builtin/unique-ids';
+import { checkNeeds, defineWorkload, type WorkloadInput } from './types';
 
 const { check, final: _final, ...base } = echo;
 const final = () => null;
@@ -25,5 +30,21 @@ describe('defineWorkload', () => {
     expect(() => defineWorkload({ ...base, check, wire: { fields: {} } } as unknown as WorkloadInput)).toThrow(/"wire" must be a wire form from @gyre\/checker/);
     expect(() => defineWorkload({ ...base, check, finalPhase: 3 } as unknown as WorkloadInput)).toThrow(/"final" \(or "finalPhase"\) must be a function/);
     expect(() => defineWorkload(null as unknown as WorkloadInput)).toThrow(/expected an object/);
+  });
+});
+
+describe('checkNeeds', () => {
+  it('defaults to the final phase for workloads with one, and to nothing for the others', () => {
+    for (const w of [broadcast, gSet, gCounter, pnCounter, kafka]) expect(checkNeeds(w), w.name).toEqual(['final']);
+    for (const w of [uniqueIds, linKv, txnListAppend]) expect(checkNeeds(w), w.name).toEqual([]);
+    // Echo's checker counts an echo cut off by the end of the run as an error: it needs the whole main phase.
+    expect(checkNeeds(echo)).toEqual(['main']);
+    expect(checkNeeds(defineWorkload({ ...base, check, final, checkNeeds: [] }))).toEqual([]);
+    expect(checkNeeds(defineWorkload({ ...base, check, checkNeeds: ['main'] }))).toEqual(['main']);
+  });
+
+  it('refuses phases a checker cannot need', () => {
+    expect(() => defineWorkload({ ...base, check, checkNeeds: ['teardown'] } as unknown as WorkloadInput)).toThrow(/"checkNeeds" must be a list of phases, each "main" or "final"/);
+    expect(() => defineWorkload({ ...base, check, checkNeeds: ['final'] })).toThrow(/"checkNeeds" names the final phase, but the workload has no "final"/);
   });
 });

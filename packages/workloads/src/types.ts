@@ -120,6 +120,16 @@ export interface WorkloadDefinition {
   final?(options: WorkloadOptions): GenLike;
   /** Upper bound on the final phase, in seconds (kafka: 10). */
   finalTimeLimit?: number;
+  /**
+   * The phases of the run that {@link check} needs to have run to their end for its verdict to mean
+   * anything. When a crash or an interrupt cuts one of them short (or the run never gets there),
+   * the checker is not run: `workload` is written `valid? unknown`, saying which phase was missing.
+   * A checker that judges any prefix of a history (echo, unique ids, linearizability, Elle) needs
+   * none; one that judges final reads (broadcast's lost elements, the counters' final values)
+   * needs `final`. Every checker also needs `init` (before it, no operation ran).
+   * @defaultValue `['final']` for a workload with a {@link final} phase, otherwise `[]`
+   */
+  checkNeeds?: readonly CheckPhase[];
   /** The client. */
   client: WorkloadClient;
   /**
@@ -139,6 +149,14 @@ export interface WorkloadDefinition {
   wire?: WireForm;
   /** Rewrites an op's value for history.edn / history.txt (txn workloads: micro-op names as keywords). */
   valueToEdn?(value: unknown, op: Op): unknown;
+}
+
+/** A phase of a run a workload's checker can need: see {@link WorkloadDefinition.checkNeeds}. */
+export type CheckPhase = 'main' | 'final';
+
+/** The phases a workload's checker needs (its {@link WorkloadDefinition.checkNeeds}, or the default). */
+export function checkNeeds(def: WorkloadDefinition): readonly CheckPhase[] {
+  return def.checkNeeds ?? (def.final ? ['final'] : []);
 }
 
 /** A workload checker's result: the verdict `valid` and any camelCase fields worth reporting. */
@@ -177,6 +195,10 @@ export function defineWorkload(input: WorkloadInput): WorkloadDefinition {
     problems.push('"wire" must be a wire form from @gyre/checker (such as setFullWire, or one made with fields(...))');
   }
   if (def.errors !== undefined && def.errors !== 'translate' && def.errors !== 'crash') problems.push('"errors" must be "translate" or "crash"');
+  if (def.checkNeeds !== undefined && (!Array.isArray(def.checkNeeds) || !def.checkNeeds.every((p) => p === 'main' || p === 'final'))) {
+    problems.push('"checkNeeds" must be a list of phases, each "main" or "final"');
+  }
+  if (def.checkNeeds?.includes('final') && def.final === undefined) problems.push('"checkNeeds" names the final phase, but the workload has no "final"');
   if (problems.length) throw new TypeError(`Invalid workload definition${def?.name ? ` "${def.name}"` : ''}: ${problems.join('; ')}`);
   return def;
 }

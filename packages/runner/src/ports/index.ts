@@ -3,13 +3,13 @@
  * hosts TypeScript nodes in-process on virtual time). The core (`runCore` in `@gyre/runner`)
  * takes a {@link HostFactory} and a {@link RunClock}; see DEVELOPERS.md for the phases they serve.
  *
- * - {@link HostFactory}, {@link NodeHosts}, {@link NodeHost}, {@link HostContext}, {@link FaultHost}: the host port.
+ * - {@link HostFactory}, {@link NodeHosts}, {@link NodeHost}, {@link HostContext}, {@link CrashDetail}, {@link FaultHost}: the host port.
  * - {@link RunClock}: the clock port.
  * - {@link processHosts}: the host port for real node processes (what `gyre test` uses; `gyre
  *   replay` uses it to host a recorded run's nodes again).
  * - {@link nodeSeed}: each node's own seed, derived from the run's.
  */
-export type { HostFactory, NodeHosts, NodeHost, HostContext, FaultHost, RunClock } from './types';
+export type { HostFactory, NodeHosts, NodeHost, HostContext, CrashDetail, FaultHost, RunClock } from './types';
 export type { ProcessHostOptions } from '../process-hosts';
 export { processHosts } from '../process-hosts';
 export { nodeSeed } from './node-seed';

@@ -33,11 +33,30 @@ export interface HostContext {
   output(node: string, line: string): void;
   /** Receives a line a node wrote that is not valid UTF-8 (decoded leniently), with the reason. */
   badLine(node: string, line: string, reason: string): void;
-  /** Ends the run as a crash (exit 255), saying why: a node died, or could not be installed. */
-  crash(why: string): void;
+  /**
+   * Ends the run as a crash (exit 255), saying why: a node died, or could not be installed.
+   * `detail` says which node, how it ended and what it wrote last (results.json's `crash`).
+   */
+  crash(why: string, detail?: CrashDetail): void;
+  /**
+   * Ends the run as Gyre's own failure (exit 255): a file the hosts write (a node's log) could not
+   * be written. A full disk is reported as `disk full while writing FILE`.
+   */
+  failed(error: unknown, file: string): void;
   /** Messages for the person running the test (and gyre.log). */
   info(message: string): void;
   warn(message: string): void;
+}
+
+/** What a host knows about a node that crashed, besides the message (see {@link HostContext.crash}). */
+export interface CrashDetail {
+  /** The node. */
+  node: string;
+  /** How it ended, in a few words: `exited with code 3`, `was killed by SIGSEGV`. */
+  how: string;
+  /** Its last lines on STDOUT and on STDERR, oldest first. */
+  stdout?: readonly string[];
+  stderr?: readonly string[];
 }
 
 /** A run's hosts, made by a {@link HostFactory}; the core drives them through its phases. */
@@ -50,6 +69,8 @@ export interface NodeHosts {
   startAll(): Promise<void>;
   /** The sentence after "did not respond within N s." when a node does not answer `init`: where to look. */
   initHint(node: string): string;
+  /** The last lines a node wrote on STDOUT and on STDERR, oldest first (for a crash report), when the hosts keep them. */
+  lastOutput?(node: string): { stdout: readonly string[]; stderr: readonly string[] };
   /**
    * Phase "teardown", the hosts' part: stops every node for good and releases what the hosts hold
    * (processes and their descendants, log files, temporary directories). Never rejects; once it

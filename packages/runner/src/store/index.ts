@@ -6,7 +6,8 @@
  * - Layout: {@link RUN_FILES}, {@link nodeLogFile}, {@link storeRootOf}.
  * - Writing: {@link RunStore} (a run's directory and its whole-line files), {@link basicTime}.
  * - Listing: {@link listRuns} (every run, oldest first), {@link findRun} (by index or path).
- * - Reading: {@link readTest}, {@link readHistory}, {@link readResults}, {@link netResultFromJournalFile}.
+ * - Reading: {@link readTest}, {@link readHistory}, {@link readResults}, {@link netResultFromJournalFile},
+ *   {@link fileLines} (a file's lines in bounded memory: the journal, for the report pages).
  * - Re-analysing: {@link analyzeRun} (`gyre analyze`).
  */
 export { RUN_FILES, nodeLogFile, storeRootOf } from './layout';
@@ -15,6 +16,6 @@ export { RunStore, StoreError, basicTime } from './write';
 export type { StoredRun } from './list';
 export { listRuns, findRun, parseRunName } from './list';
 export type { TestRecord, StoredHistory } from './read';
-export { RunReadError, readTest, readHistory, readResults, netResultFromJournalFile } from './read';
+export { RunReadError, readTest, readHistory, readResults, netResultFromJournalFile, fileLines } from './read';
 export type { AnalyzeRunOptions, AnalyzedRun } from './analyze';
 export { analyzeRun } from './analyze';

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tinyDisk } from '../../../../scripts/tiny-disk';
 import { RUN_FILES } from './layout';
-import { LineFile, RunStore } from './write';
+import { describeWriteError, LineFile, RunStore } from './write';
 
 describe('LineFile', () => {
   it('buffers, flushes on size, on close, and ignores writes after close', () => {
@@ -35,6 +36,43 @@ describe('LineFile', () => {
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines.pop()).toBe('');
     expect(lines.map((l) => JSON.parse(l).i)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+  });
+});
+
+describe('LineFile on a full disk', () => {
+  it('keeps whole lines on disk, tells onError once (from a timer too), never throws, ignores later writes', async (ctx) => {
+    const disk = tinyDisk('64k');
+    if (typeof disk === 'string') {
+      console.warn(`skipped: ${disk}`);
+      return ctx.skip(disk);
+    }
+    try {
+      const errors: string[] = [];
+      const path = join(disk.path, 'history.jsonl');
+      const f = new LineFile(path, 1000, 20, (e, p) => errors.push(describeWriteError(e, p)));
+      const line = (i: number) => JSON.stringify({ i, pad: 'x'.repeat(300) }) + '\n';
+      let i = 0;
+      // Lines of 300 bytes, written 1000 characters at a time: the disk fills in the middle of a write.
+      while (errors.length === 0 && i < 10_000) f.write(line(i++));
+      expect(errors).toEqual([`disk full while writing ${path}`]);
+      f.write(line(i++));
+      f.close();
+      const text = readFileSync(path, 'utf8');
+      expect(text.endsWith('\n')).toBe(true);
+      const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l).i as number);
+      expect(lines).toEqual(Array.from({ length: lines.length }, (_, k) => k));
+
+      // A write that only the timer flushes: the error reaches onError, not the event loop.
+      const other: string[] = [];
+      const g = new LineFile(join(disk.path, 'gyre.log'), 1 << 20, 20, (e, p) => other.push(describeWriteError(e, p)));
+      g.write('x'.repeat(100_000) + '\n');
+      for (let k = 0; k < 200 && other.length === 0; k++) await new Promise((r) => setTimeout(r, 20));
+      expect(other).toEqual([`disk full while writing ${join(disk.path, 'gyre.log')}`]);
+      expect(readFileSync(join(disk.path, 'gyre.log'), 'utf8')).toBe('');
+      g.close();
+    } finally {
+      disk.done();
+    }
   });
 });
 

@@ -2,7 +2,7 @@
  * Writing the store: `<root>/<workload>/<time>/` per run, with the `current` and `latest` links.
  * Files are written as the run goes, so an interrupted run keeps what it recorded.
  */
-import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, rmSync, symlinkSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join, relative, dirname, sep } from 'node:path';
 import { stringifyJson } from '@gyre/history';
 import { RUN_FILES, nodeLogFile } from './layout';
@@ -38,28 +38,51 @@ export function relink(target: string, link: string): void {
 const openLineFiles = new Set<LineFile>();
 let lineFileHook = false;
 
+/** Called when a file of the store cannot be written (a full disk): the error and the file's path. */
+export type WriteErrorHandler = (error: unknown, path: string) => void;
+
+/**
+ * What went wrong writing `path`, in a few words: `disk full while writing PATH` for a full disk
+ * (or quota), `could not write PATH (EIO)` otherwise.
+ */
+export function describeWriteError(error: unknown, path: string): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') return `disk full while writing ${path}`;
+  if (code === 'EDQUOT') return `disk quota exceeded while writing ${path}`;
+  return `could not write ${path} (${code ?? (error as Error)?.message ?? String(error)})`;
+}
+
 /**
  * An append-only file written in whole lines: text is buffered and written synchronously when the
  * buffer is full, every `flushMs`, on {@link close}, and when the process exits (even through
  * `process.exit` after a second Ctrl-C). Whatever is on disk is always complete lines, as long as
- * each {@link write} is.
+ * each {@link write} is: when a write fails (a full disk), the part of it that reached the file is
+ * cut off again, the file is closed, later writes are ignored, and `onError` is told, once. Without
+ * `onError` the error is thrown.
  */
 export class LineFile {
   private fd: number | undefined;
   private buf = '';
+  /** Bytes in the file: whole lines only. */
+  private size: number;
   private readonly timer: NodeJS.Timeout;
+  /** Why the file could not be written, once it could not. */
+  failed: unknown;
 
   /**
    * @param path the file, created or appended to
    * @param bufferChars write once this many characters are waiting (default 65536)
    * @param flushMs write what is waiting at least this often (default 200)
+   * @param onError told when the file cannot be written (default: the error is thrown)
    */
   constructor(
     readonly path: string,
     private readonly bufferChars = 65536,
     flushMs = 200,
+    private readonly onError?: WriteErrorHandler,
   ) {
     this.fd = openSync(path, 'a');
+    this.size = fstatSync(this.fd).size;
     this.timer = setInterval(() => this.flush(), flushMs);
     this.timer.unref();
     openLineFiles.add(this);
@@ -91,19 +114,47 @@ export class LineFile {
   }
 
   private writeOut(text: string): void {
+    const fd = this.fd!;
     const data = Buffer.from(text, 'utf8');
     let off = 0;
-    while (off < data.length) off += writeSync(this.fd!, data, off, data.length - off);
+    try {
+      while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+      this.size += data.length;
+    } catch (e) {
+      // Cut off the part of these lines that reached the file, so that it ends in a whole line.
+      if (off > 0) {
+        try {
+          ftruncateSync(fd, this.size);
+        } catch {
+          // nothing more can be done; the reader drops a partial last line
+        }
+      }
+      this.stop();
+      this.failed = e;
+      if (!this.onError) throw e;
+      this.onError(e, this.path);
+    }
   }
 
   /** Flushes and closes the file. Later writes are ignored. */
   close(): void {
     if (this.fd === undefined) return;
     this.flush();
+    this.stop();
+  }
+
+  private stop(): void {
+    if (this.fd === undefined) return;
     clearInterval(this.timer);
-    closeSync(this.fd);
+    const fd = this.fd;
     this.fd = undefined;
+    this.buf = '';
     openLineFiles.delete(this);
+    try {
+      closeSync(fd);
+    } catch {
+      // already unusable
+    }
   }
 }
 
@@ -119,7 +170,15 @@ export class RunStore {
   readonly workload: string;
   private lineFiles: LineFile[] = [];
 
-  constructor(root: string, workload: string, start: Date) {
+  /**
+   * @param onWriteError told when one of its {@link lines} files cannot be written (default: thrown)
+   */
+  constructor(
+    root: string,
+    workload: string,
+    start: Date,
+    private readonly onWriteError?: WriteErrorHandler,
+  ) {
     this.root = root;
     this.workload = workload;
     let dir = join(root, workload, basicTime(start));
@@ -159,7 +218,7 @@ export class RunStore {
   /** Opens a {@link LineFile} in the run directory; closed by {@link close}. */
   lines(name: string): LineFile {
     mkdirSync(dirname(this.path(name)), { recursive: true });
-    const f = new LineFile(this.path(name));
+    const f = new LineFile(this.path(name), undefined, undefined, this.onWriteError);
     this.lineFiles.push(f);
     return f;
   }
@@ -168,6 +227,11 @@ export class RunStore {
   markLatest(): void {
     relink(this.dir, join(this.root, 'latest'));
     relink(this.dir, join(this.root, this.workload, 'latest'));
+  }
+
+  /** Writes what every file opened with {@link lines} has waiting. */
+  flush(): void {
+    for (const f of this.lineFiles) f.flush();
   }
 
   /** Flushes and closes every file opened with {@link lines}. */
