@@ -2,7 +2,7 @@
  * EDN (Clojure's data notation), enough of it to read Jepsen and Maelstrom histories and results
  * and to write `history.edn` / `results.edn` that Clojure tools read back.
  */
-import { JsonFloat, type JsonValue } from './json';
+import { JsonFloat, MAX_NESTING, nestingError, type JsonValue } from './json';
 
 /** An EDN keyword such as `:ok`; `name` excludes the colon. */
 export class Keyword {
@@ -89,6 +89,8 @@ const DELIMS = new Set(['(', ')', '[', ']', '{', '}', '"', ';', ',', ' ', '\t', 
 
 class EdnReader {
   i = 0;
+  /** Collections open around the reader's position. */
+  depth = 0;
   constructor(readonly s: string) {}
 
   fail(msg: string, at = this.i): never {
@@ -112,10 +114,17 @@ class EdnReader {
       else if (c === ';') {
         while (this.i < s.length && s[this.i] !== '\n') this.i++;
       } else if (c === '#' && s[this.i + 1] === '_') {
+        this.enter(this.i);
         this.i += 2;
         this.read();
+        this.depth--;
       } else return;
     }
+  }
+
+  /** One level deeper (a collection, a tag, a discard), refused beyond {@link MAX_NESTING}; `at` is where it opens. */
+  enter(at: number): void {
+    if (++this.depth > MAX_NESTING) this.fail(`nested deeper than ${MAX_NESTING} levels`, at);
   }
 
   /** Reads one value; returns undefined at end of input. */
@@ -161,10 +170,13 @@ class EdnReader {
           this.i += 2;
           return new EdnSet(this.seq('}'));
         }
-        this.i++;
+        const at = this.i++;
         const tag = this.token();
         if (!tag) this.fail('invalid dispatch character');
-        return new EdnTagged(tag, this.read());
+        this.enter(at);
+        const value = this.read();
+        this.depth--;
+        return new EdnTagged(tag, value);
       }
       default:
         return this.atom();
@@ -174,12 +186,14 @@ class EdnReader {
   seq(close: string): EdnValue[] {
     const out: EdnValue[] = [];
     const start = this.i;
+    this.enter(start - 1);
     for (;;) {
       this.skip();
       const c = this.s[this.i];
       if (c === undefined) this.fail(`missing '${close}'`, start - 1);
       if (c === close) {
         this.i++;
+        this.depth--;
         return out;
       }
       out.push(this.read());
@@ -356,7 +370,7 @@ const KEYWORD_NAME = /^[A-Za-z*+!_?<>=-][A-Za-z0-9*+!_?<>=.\/'#-]*$/;
  * other keys stay strings; `bigint` and {@link JsonFloat} print exactly; `undefined` is `nil`.
  */
 export function printEdn(v: unknown, opts: PrintEdnOptions = {}): string {
-  return pr(v, undefined, opts);
+  return pr(v, undefined, opts, 0);
 }
 
 function prKey(k: string): string {
@@ -365,7 +379,7 @@ function prKey(k: string): string {
   return JSON.stringify(k);
 }
 
-function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions): string {
+function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions, depth: number): string {
   if (v === null || v === undefined) return 'nil';
   switch (typeof v) {
     case 'boolean':
@@ -382,17 +396,19 @@ function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions): string 
   if (v instanceof JsonFloat) return v.toString();
   if (v instanceof Keyword) return ':' + v.name;
   if (v instanceof EdnSymbol) return v.name;
-  if (v instanceof EdnSet) return '#{' + v.items.map((x) => pr(x, key, opts)).join(' ') + '}';
-  if (v instanceof EdnList) return '(' + v.items.map((x) => pr(x, key, opts)).join(' ') + ')';
-  if (v instanceof EdnTagged) return '#' + v.tag + ' ' + pr(v.value, key, opts);
-  if (v instanceof EdnMap) return '{' + v.entries.map(([k, x]) => pr(k, key, opts) + ' ' + pr(x, key, opts)).join(', ') + '}';
-  if (Array.isArray(v)) return '[' + v.map((x) => pr(x, key, opts)).join(' ') + ']';
-  if (v instanceof Set) return '#{' + [...v].map((x) => pr(x, key, opts)).join(' ') + '}';
-  if (v instanceof Map) return '{' + [...v].map(([k, x]) => pr(k, key, opts) + ' ' + pr(x, key, opts)).join(', ') + '}';
+  if (depth >= MAX_NESTING) throw nestingError();
+  const d = depth + 1;
+  if (v instanceof EdnTagged) return '#' + v.tag + ' ' + pr(v.value, key, opts, d);
+  if (v instanceof EdnSet) return '#{' + v.items.map((x) => pr(x, key, opts, d)).join(' ') + '}';
+  if (v instanceof EdnList) return '(' + v.items.map((x) => pr(x, key, opts, d)).join(' ') + ')';
+  if (v instanceof EdnMap) return '{' + v.entries.map(([k, x]) => pr(k, key, opts, d) + ' ' + pr(x, key, opts, d)).join(', ') + '}';
+  if (Array.isArray(v)) return '[' + v.map((x) => pr(x, key, opts, d)).join(' ') + ']';
+  if (v instanceof Set) return '#{' + [...v].map((x) => pr(x, key, opts, d)).join(' ') + '}';
+  if (v instanceof Map) return '{' + [...v].map(([k, x]) => pr(k, key, opts, d) + ' ' + pr(x, key, opts, d)).join(', ') + '}';
   const parts: string[] = [];
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (x === undefined) continue;
-    parts.push(prKey(k) + ' ' + pr(x, k, opts));
+    parts.push(prKey(k) + ' ' + pr(x, k, opts, d));
   }
   return '{' + parts.join(', ') + '}';
 }
@@ -402,11 +418,15 @@ function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions): string 
  * `results.edn`. Same conversions as {@link printEdn}.
  */
 export function prettyEdn(v: unknown, opts: PrintEdnOptions = {}, indent = 0, key?: string): string {
-  const flat = pr(v, key, opts);
+  return pretty(v, opts, indent, key, 0);
+}
+
+function pretty(v: unknown, opts: PrintEdnOptions, indent: number, key: string | undefined, depth: number): string {
+  const flat = pr(v, key, opts, depth);
   if (flat.length + indent <= 80 || v === null || typeof v !== 'object' || v instanceof JsonFloat) return flat;
   if (Array.isArray(v)) {
     const pad = ' '.repeat(indent + 1);
-    return '[' + v.map((x, i) => (i === 0 ? '' : pad) + prettyEdn(x, opts, indent + 1, key)).join('\n') + ']';
+    return '[' + v.map((x, i) => (i === 0 ? '' : pad) + pretty(x, opts, indent + 1, key, depth + 1)).join('\n') + ']';
   }
   if (v instanceof EdnTagged || v instanceof EdnSet || v instanceof EdnList || v instanceof EdnMap || v instanceof Keyword) return flat;
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
@@ -416,7 +436,7 @@ export function prettyEdn(v: unknown, opts: PrintEdnOptions = {}, indent = 0, ke
     entries
       .map(([k, x], i) => {
         const kk = prKey(k);
-        const line = kk + ' ' + prettyEdn(x, opts, indent + 2 + kk.length, k);
+        const line = kk + ' ' + pretty(x, opts, indent + 2 + kk.length, k, depth + 1);
         return (i === 0 ? '' : pad) + line;
       })
       .join(',\n') +

@@ -19,7 +19,7 @@
 export type { Op, OpType, ProcessId, Invocation, Completion, OpPair, TestInfo } from './op';
 export { isInvoke, isOk, isFail, isInfo, isClientOp, pairs, pairIndex, clientOps, reindex } from './op';
 export type { JsonValue } from './json';
-export { JsonFloat, JsonSyntaxError, parseJson, stringifyJson, valueKey, valuesEqual, compareValues } from './json';
+export { JsonFloat, JsonSyntaxError, MAX_NESTING, exceedsMaxNesting, parseJson, stringifyJson, valueKey, valuesEqual, compareValues } from './json';
 export type { EdnValue, PrintEdnOptions } from './edn';
 export { Keyword, EdnSymbol, EdnSet, EdnMap, EdnList, EdnTagged, EdnSyntaxError, parseEdn, parseEdnAll, ednToPlain, printEdn, prettyEdn } from './edn';
 export {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter } from './process';
 
-const ERROR_KINDS = new Set(['blank-line', 'not-json', 'not-an-object', 'extra-key', 'bad-src', 'bad-dest', 'bad-body', 'bad-id']);
+const ERROR_KINDS = new Set(['blank-line', 'not-json', 'not-an-object', 'extra-key', 'bad-src', 'bad-dest', 'bad-body', 'bad-id', 'too-deep']);
 
 /** Fragments that stress the splitter and the decoder. */
 const fragment: fc.Arbitrary<Uint8Array> = fc.oneof(

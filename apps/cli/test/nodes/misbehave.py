@@ -65,6 +65,10 @@ def misbehave(action, msg):
         send("n42", {"type": "x"})
     elif action == "invalid-utf8":
         write(b'{"src":"n0","dest":"n0","body":{"type":"\xff\xfe"}}')
+    elif action == "deep-reply":
+        # A 10 kB reply nested 5,000 arrays deep (written by hand: Python's json recurses).
+        deep = b"[" * 5000 + b"]" * 5000
+        write(b'{"src":"%s","dest":"%s","body":{"type":"echo_ok","echo":%s,"in_reply_to":%d}}' % (node_id.encode(), msg["src"].encode(), deep, body["msg_id"]))
     elif action == "huge-line":
         write(b"x" * (50 * 1024 * 1024))
     elif action == "malformed-reply":

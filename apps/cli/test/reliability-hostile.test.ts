@@ -1,0 +1,49 @@
+/**
+ * End to end: Gyre against hostile input (issue 15): node output nested too deep, node ids that
+ * are paths or collide, terminal escapes in quoted input, stores it cannot write. Each test runs
+ * the built CLI, with misbehaving nodes from test/nodes/ where a node is needed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Op } from '@gyre/history';
+import { describe, expect, it } from 'vitest';
+import { OUTCOME } from '../src/outcome';
+import { gyre, testNode } from './helpers';
+import { historyOf } from './reliability-helpers';
+
+const echoOks = (h: Op[]) => h.filter((o) => o.type === 'ok' && o.f === 'echo');
+const scratch = () => mkdtempSync(join(tmpdir(), 'gyre-hostile-'));
+/** A stack trace's "    at …" line. */
+const STACK = /\n\s+at /;
+
+describe('values nested too deep', () => {
+  it('a node reply nested 5,000 arrays deep is a protocol error; the run goes on and is valid', async () => {
+    // Echo 3 gets a 10 kB reply 5,000 levels deep first, then its proper reply.
+    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '4', '--rate', '10', '--', 'deep-reply']);
+    expect(r.stderr).not.toMatch(/Maximum call stack/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(OUTCOME.valid);
+    expect(r.results()['protocol-errors']).toMatchObject({ count: 1, 'by-kind': { 'too-deep': 1 } });
+    expect(r.stderr).toMatch(/WARN {2}Node n0 wrote a bad message \(too-deep\): arrays and objects nested deeper than 1000 levels/);
+    const h = historyOf(r.latest);
+    expect(h.filter((o) => o.type !== 'invoke' && o.type !== 'ok')).toEqual([]);
+    expect(echoOks(h).length).toBeGreaterThan(3);
+  });
+
+  const deep = '['.repeat(5000) + ']'.repeat(5000);
+  const files: [string, string, RegExp][] = [
+    ['deep.jsonl', `{"type":"invoke","f":"read","process":0,"value":null}\n{"type":"ok","f":"read","process":0,"value":${deep}}\n`, /^deep\.jsonl:2: .*nested deeper than 1000 levels/m],
+    ['deep.json', `[{"type":"invoke","f":"read","process":0,"value":null},\n {"type":"ok","f":"read","process":0,"value":${deep}}]\n`, /^deep\.json:2: .*nested deeper than 1000 levels/m],
+    ['deep.edn', `{:type :invoke, :f :read, :process 0, :value nil}\n{:type :ok, :f :read, :process 0, :value ${deep}}\n`, /^deep\.edn:2: .*nested deeper than 1000 levels/m],
+  ];
+  it.each(files)('gyre check on %s: exit 254 naming the file and line, no stack trace', async (name, text, message) => {
+    const dir = scratch();
+    writeFileSync(join(dir, name), text);
+    const r = await gyre(['check', '-m', 'cas-register', name], { cwd: dir });
+    expect(r.stderr).not.toMatch(/Maximum call stack|Gyre crashed/);
+    expect(r.stderr).not.toMatch(STACK);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(message);
+  });
+});
