@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { toWire, wireJson, type Validity, type WireForm } from '@gyre/checker';
-import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
+import { escapeControls, pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
 import { jepsenModels, linModels, type CheckModel, type CheckOptions, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
@@ -251,6 +251,8 @@ function jsonLine(file: string, model: string, outcome: { valid: Validity; resul
 function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean): FileOutcome {
   const path = resolve(io.cwd, file);
   const fail = (message: string, line?: number): FileOutcome => {
+    // Messages quote the file's content: no control character of it reaches the terminal.
+    message = escapeControls(message);
     io.err(`${file}${line ? `:${line}` : ''}: ${message}\n`);
     if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
     return { code: CHECK_EXIT.usage };
@@ -285,7 +287,7 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   } else {
     const clients = ops.filter((o) => typeof o.process === 'number' && o.type === 'invoke').length;
     io.out(`${file}: ${model.name}, ${format}, ${ops.length} history entries (${clients} client operations)${renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
-    for (const line of outcome.text) io.out(`  ${line}\n`);
+    for (const line of outcome.text) io.out(`  ${escapeControls(line)}\n`);
     io.out(`${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`);
     if (!many) io.out(`\n${OUTCOME[verdict]}\n`);
   }

@@ -47,3 +47,43 @@ describe('values nested too deep', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+/** Any character a terminal might act on, other than the newline that ends a line. */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const ESCAPES = '\u001b[2J\u001b]0;pwned\u0007 \u009b31m \u202e';
+
+describe('terminal escapes in input are never echoed raw', () => {
+  const files: [string, string][] = [
+    ['bad.jsonl', `{"type":"invoke","f":"read","process":0,"value":null}\n{"type":"ok","f":"read","process":0,"value":1} ${ESCAPES}\n`],
+    ['bad-field.jsonl', `{"type":"invoke","f":"read","process":0,"value":null}\n{"type":"ok${ESCAPES}","f":"read","process":0,"value":1}\n`],
+    ['bad.edn', `{:type :invoke, :f :read, :process 0, :value nil}\n{:type :ok, :f :read${ESCAPES}, :process 0, :value 1}\n`],
+    ['bad-syntax.edn', `{:type :invoke, :f :read, :process 0, :value nil}\n{:type :ok, :f :read, :process 0, :value 12${ESCAPES}}\n`],
+    ['bad.log', `INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\t[1 ${ESCAPES}\n`],
+  ];
+  it.each(files)('gyre check on %s: the message escapes them', async (name, text) => {
+    const dir = scratch();
+    writeFileSync(join(dir, name), text);
+    const r = await gyre(['check', '-m', 'cas-register', name], { cwd: dir });
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(new RegExp(`^${name.replace('.', '\\.')}:2: `));
+    expect(r.stderr).toMatch(/\\u001b/);
+    expect(r.stderr + r.stdout).not.toMatch(RAW_CONTROL);
+  });
+
+  it('node lines with escapes: protocol-error messages escape them', async () => {
+    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '3', '--rate', '10', '--', 'escapes']);
+    expect(r.code).toBe(0);
+    expect(r.results()['protocol-errors']).toMatchObject({ count: 2, 'by-kind': { 'not-json': 1, 'unknown-dest': 1 } });
+    expect(r.stderr).toMatch(/\(not-json\).*The line was: "\\u001b\[2J\\u001b\]0;pwned\\u0007 not json \\u009b31m \\u202e"/);
+    expect(r.stderr).toMatch(/\(unknown-dest\): Invalid dest "\\u001b\[2J\\u009b31m"/);
+    expect(r.stderr + r.stdout).not.toMatch(RAW_CONTROL);
+  });
+
+  it("a crashed node's last lines, STDOUT and STDERR, are shown escaped", async () => {
+    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '10', '--rate', '10', '--', 'die-with-escapes']);
+    expect(r.code).toBe(255);
+    expect(r.stdout).toMatch(/Its last lines on STDOUT:\n(.*\n)* {2}\\u001b\[2J\\u001b\]0;pwned\\u0007 last words \\u009b31m\n/);
+    expect(r.stdout).toMatch(/Its last lines on STDERR:\n(.*\n)* {2}\\u001b\[2J\\u001b\]0;pwned\\u0007 on stderr \\u009b31m\n/);
+    expect(r.stderr + r.stdout).not.toMatch(RAW_CONTROL);
+  });
+});

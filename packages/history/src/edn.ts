@@ -3,6 +3,7 @@
  * and to write `history.edn` / `results.edn` that Clojure tools read back.
  */
 import { JsonFloat, MAX_NESTING, nestingError, type JsonValue } from './json';
+import { quoteInput } from './quote';
 
 /** An EDN keyword such as `:ok`; `name` excludes the colon. */
 export class Keyword {
@@ -261,7 +262,7 @@ class EdnReader {
     if (tok.length === 1) return tok;
     if (named[tok] !== undefined) return named[tok]!;
     if (/^u[0-9a-fA-F]{4}$/.test(tok)) return String.fromCharCode(parseInt(tok.slice(1), 16));
-    return this.fail(`invalid character literal \\${tok}`);
+    return this.fail(`invalid character literal ${quoteInput('\\' + tok, 40)}`);
   }
 
   token(allowFirstDelim = false): string {
@@ -275,7 +276,7 @@ class EdnReader {
   atom(): EdnValue {
     const start = this.i;
     const tok = this.token();
-    if (tok === '') this.fail(`unexpected character '${this.s[this.i]}'`);
+    if (tok === '') this.fail(`unexpected character ${quoteInput(this.s[this.i]!)}`);
     if (tok === 'nil') return null;
     if (tok === 'true') return true;
     if (tok === 'false') return false;
@@ -307,7 +308,7 @@ class EdnReader {
       const v = BigInt('0x' + m[2]) * (m[1] === '-' ? -1n : 1n);
       return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
     }
-    return this.fail(`invalid number '${tok}'`, start);
+    return this.fail(`invalid number ${quoteInput(tok, 40)}`, start);
   }
 }
 

@@ -6,6 +6,8 @@
  *   big integers and the difference between `1` and `1.0`, with Clojure-style equality
  *   ({@link valuesEqual}, {@link valueKey}) and ordering ({@link compareValues}).
  * - History formats: JSON Lines, JSON arrays and Jepsen EDN, in and out, as text.
+ * - Input quoted in messages with its control characters escaped ({@link quoteInput},
+ *   {@link showInput}, {@link escapeControls}), so no message carries a terminal escape.
  *
  * No dependencies and no I/O, so it runs anywhere, browsers included.
  *
@@ -33,5 +35,6 @@ export {
   parseHistoryEdn,
 } from './format';
 export { parseJepsenLog, parseKvTrace } from './jepsen-log';
+export { escapeControls, quoteInput, showInput } from './quote';
 export type { Random, Clock, TimerHandle } from './random';
 export { seededRandom } from './random';

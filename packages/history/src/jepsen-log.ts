@@ -6,6 +6,7 @@
 import { Keyword, ednToPlain, parseEdn, type EdnValue } from './edn';
 import { HistoryFormatError, parseHistoryEdn } from './format';
 import type { Op, OpType } from './op';
+import { quoteInput } from './quote';
 
 const LOG_LINE = /jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:([A-Za-z0-9_?!*+\-.]+)\s+(.*?)\s*$/;
 
@@ -39,7 +40,7 @@ export function parseJepsenLog(text: string): Op[] {
     try {
       raw = parseEdn(m[4] === '' ? 'nil' : m[4]!);
     } catch (e) {
-      throw new HistoryFormatError(`bad value ${JSON.stringify(m[4])}: ${(e as Error).message}`, i + 1);
+      throw new HistoryFormatError(`bad value ${quoteInput(m[4]!)}: ${(e as Error).message}`, i + 1);
     }
     const op: Op = { index: out.length, time: 0, type, process, f, value: null };
     if (raw instanceof Keyword && type !== 'invoke') {

@@ -13,6 +13,7 @@
  *
  * {@link stringifyJson} writes these back so that a value survives a round trip unchanged.
  */
+import { quoteInput } from './quote';
 
 /** A JSON number written with a fraction or an exponent, such as `1.0` or `2.5e3`. */
 export class JsonFloat {
@@ -223,7 +224,7 @@ class Parser {
       default:
         if (c === 45 || (c >= 48 && c <= 57)) return this.number();
         if (Number.isNaN(c)) this.fail('unexpected end of input');
-        this.fail(`unexpected character ${JSON.stringify(this.s[this.i])}`);
+        this.fail(`unexpected character ${quoteInput(this.s[this.i]!)}`);
     }
   }
 

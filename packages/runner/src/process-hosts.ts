@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { escapeControls } from '@gyre/history';
 import { NODE_SEED_VAR } from '@gyre/protocol';
 import { nodeSeed } from './ports/node-seed';
 import { nodeLogFile } from './store/layout';
@@ -69,7 +70,7 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
           `Node ${node} is not reading its STDIN: ${DEFAULT_STDIN_QUEUE_MIB} MiB of messages are waiting for it, so Gyre drops further messages to it ` +
             `(counted in results.json "stdin-drops"; the journal shows them as delivered).`,
         ),
-      onStderr: o.logStderr ? (line) => ctx.info(`[${node} stderr] ${line}`) : undefined,
+      onStderr: o.logStderr ? (line) => ctx.info(`[${node} stderr] ${escapeControls(line)}`) : undefined,
       onExit: (e: ExitInfo) => {
         if (expectedDown.has(node) || stopping) return;
         ctx.crash(crashReport(node, e, proc.tails(), logOf(node)));
@@ -132,8 +133,8 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
 function crashReport(node: string, e: ExitInfo, t: { stdout: string[]; stderr: string[] }, log: string): string {
   return (
     `Node ${node} crashed: it ${e.description}.\n` +
-    `Its last lines on STDOUT:\n${t.stdout.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
-    `Its last lines on STDERR:\n${t.stderr.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
+    `Its last lines on STDOUT:\n${t.stdout.map((l) => '  ' + escapeControls(l)).join('\n') || '  (none)'}\n` +
+    `Its last lines on STDERR:\n${t.stderr.map((l) => '  ' + escapeControls(l)).join('\n') || '  (none)'}\n` +
     `Full STDERR logs are in ${log}` +
     (e.outputStillOpen
       ? `\nIts STDOUT is still open, so something it started is still running. If --bin is a wrapper script, start the real node with \`exec\` so that it replaces the script instead of running in the background.`
