@@ -42,6 +42,8 @@ export interface TestOptions {
   seed: string | undefined;
   /** Gyre: seconds to wait for recovery before the final phase. Maelstrom: 10. */
   recoveryTime: number;
+  /** Gyre: the longest line a node may write, in MiB (`--max-line-mib`); a longer one is skipped and counted. */
+  maxLineMib: number;
   /** Gyre: the store directory. */
   store: string;
   /** Gyre: force the live console line on or off (default: on when stderr is a terminal). */
@@ -236,6 +238,18 @@ export const TEST_ROWS: readonly TestRow[] = [
       d.o.recoveryTime = n;
     },
   },
+  {
+    long: 'max-line-mib',
+    arg: 'MIB',
+    gyre: true,
+    def: '64',
+    desc: 'The longest line a node may write on STDOUT or STDERR, in MiB: a longer one is skipped without being held in memory, and counted as a protocol error (line-too-long).',
+    set: (d, v) => {
+      const n = number('--max-line-mib', v);
+      if (!(n > 0)) throw new OptionError(`--max-line-mib must be a positive number, got ${v}`);
+      d.o.maxLineMib = n;
+    },
+  },
   storeRow((d, v) => (d.o.store = v)),
   { long: 'progress', gyre: true, desc: 'Show the live status line even when not on a terminal.', set: (d) => (d.o.progress = true) },
   { long: 'no-progress', gyre: true, desc: 'Never show the live status line.', set: (d) => (d.o.progress = false) },
@@ -333,6 +347,11 @@ function describeDash(a: string): string {
   const c = a.codePointAt(0)!;
   const names: Record<number, string> = { 0x2013: 'an en dash (–)', 0x2014: 'an em dash (—)', 0x2212: 'a minus sign (−)', 0x2010: 'a Unicode hyphen (‐)', 0x2011: 'a non-breaking hyphen (‑)', 0x2012: 'a figure dash (‒)', 0x2015: 'a horizontal bar (―)' };
   return names[c] ?? `the character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** `--max-line-mib` in bytes. */
+export function maxLineBytes(o: TestOptions): number {
+  return Math.round(o.maxLineMib * 1024 * 1024);
 }
 
 /** The options a workload sees, from the parsed `gyre test` options. */

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { stringifyJson } from '@gyre/history';
-import { basicTime } from '@gyre/runner';
+import { basicTime, DEFAULT_MAX_LINE_BYTES } from '@gyre/runner';
 import {
   failed,
   formatSweepSummary,
@@ -28,7 +28,7 @@ import {
 import { formatSummary } from '@gyre/report';
 import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
 import type { Io } from './io';
-import { resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
+import { maxLineBytes, resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
 import { OUTCOME } from './outcome';
 import { writeRunReport } from './report';
 import { workloadFor } from './workloads';
@@ -153,6 +153,7 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
     nemesisTargets: o.nemesisTargets,
     recoveryTime: o.recoveryTime,
     ...(sim.maxOps !== undefined ? { maxOps: sim.maxOps } : {}),
+    ...(maxLineBytes(o) !== DEFAULT_MAX_LINE_BYTES ? { maxLineBytes: maxLineBytes(o) } : {}),
   };
   const store = resolve(io.cwd, o.store);
   const reporter = { info: (m: string) => io.err(`INFO  ${m}\n`), warn: (m: string) => io.err(`WARN  ${m}\n`) };

@@ -7,7 +7,7 @@ import { formatSummary } from '@gyre/report';
 import { runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
 import { parseOrExit, readOptionFile } from './args';
 import type { Io } from './io';
-import { parseTestArgs, TEST_SPEC, type TestOptions } from './options';
+import { maxLineBytes, parseTestArgs, TEST_SPEC, type TestOptions } from './options';
 import { writeRunReport } from './report';
 import { outcomeLine } from './outcome';
 import { reliabilitySummary } from './summary';
@@ -51,6 +51,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
         nemesisInterval: o.nemesisInterval,
         nemesisTargets: o.nemesisTargets,
         recoveryTime: o.recoveryTime,
+        maxLineBytes: maxLineBytes(o),
         seed: o.seed,
         store: resolve(io.cwd, o.store),
         argv: ['test', ...argv],

@@ -17,6 +17,7 @@ import { faultTarget } from './faults';
 import { initNode, Interrupted, RunCrash, setupWorkload } from './init';
 import { ProtocolErrors, routeNodeLine } from './output';
 import { LagMeter } from './pace';
+import { DEFAULT_MAX_LINE_BYTES, lineCap } from './process';
 import type { HostFactory, NodeHosts, RunClock } from './ports/types';
 import { HistoryRecorder } from './recorder';
 import { registerServices } from './services';
@@ -53,6 +54,12 @@ export interface RunCoreConfig {
   maxOps?: number;
   /** Ms (of the run's clock) to wait for `init_ok`. @defaultValue 10000 */
   initTimeoutMs?: number;
+  /**
+   * The longest line a node may write, in bytes: a longer one is skipped and counted as a
+   * `line-too-long` protocol error (`--max-line-mib`).
+   * @defaultValue 64 MiB (`DEFAULT_MAX_LINE_BYTES`)
+   */
+  maxLineBytes?: number;
   /** Log every message sent / received (every body is then decoded). @defaultValue false */
   logNetSend?: boolean;
   logNetRecv?: boolean;
@@ -228,13 +235,21 @@ class Run {
     // With net logging on, every body is printed, so every line is decoded losslessly.
     const nodeSet = new Set(this.nodes);
     const isNode = logNet ? undefined : (id: string) => nodeSet.has(id);
+    const maxLineBytes = cfg.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const tooLong = lineCap(maxLineBytes);
     this.hosts = cfg.hosts.create({
       nodes: this.nodes,
       seed,
       clock: clock.clock,
       store,
-      output: (node, line) => routeNodeLine(this.router, node, line, this.protocolErrors, isNode),
-      badLine: (node, line, reason) => this.protocolErrors.report(node, 'invalid-utf8', line, reason),
+      maxLineBytes,
+      output: (node, line) => {
+        // Hosts that hand over whole strings (simulated nodes) meet the cap here; process hosts before.
+        const long = tooLong(line);
+        if (long) return this.protocolErrors.report(node, 'line-too-long', line, long);
+        routeNodeLine(this.router, node, line, this.protocolErrors, isNode);
+      },
+      badLine: (node, line, reason, kind) => this.protocolErrors.report(node, kind, line, reason),
       crash: this.crashRun,
       info: this.info,
       warn: this.warn,

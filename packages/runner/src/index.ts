@@ -12,6 +12,7 @@
  */
 export type { RunConfig, RunResult } from './run';
 export { runTest } from './run';
+export { DEFAULT_MAX_LINE_BYTES } from './process';
 export type { RunCoreConfig, RunOutcome, RunSize, Reporter, RunStatus, Phase } from './core';
 export { runCore, PHASES } from './core';
 export type { RunSections, ProtocolErrorsResult, StdinDropsResult } from './analysis';

@@ -64,7 +64,8 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
       stderrFile: logOf(node),
       env: { [RUN_MARKER_VAR]: runId, [NODE_SEED_VAR]: nodeSeed(ctx.seed, node) },
       onLine: (line) => ctx.output(node, line),
-      onBadLine: (line, reason) => ctx.badLine(node, line, reason),
+      onBadLine: (line, reason, kind) => ctx.badLine(node, line, reason, kind),
+      maxLineBytes: ctx.maxLineBytes,
       onDrop: () =>
         ctx.warn(
           `Node ${node} is not reading its STDIN: ${DEFAULT_STDIN_QUEUE_MIB} MiB of messages are waiting for it, so Gyre drops further messages to it ` +
@@ -100,7 +101,7 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
   }
   return {
     hosts,
-    testJson: { runId, bin: o.bin, binArgs: o.args },
+    testJson: { runId, bin: o.bin, binArgs: o.args, maxLineBytes: ctx.maxLineBytes },
     startAll: async () => {
       await Promise.all([...procs.values()].map((p) => p.start()));
     },

@@ -59,6 +59,7 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
     // What `gyre replay` needs to simulate the run again.
     testJson: {
       maxOps: run.maxOps,
+      maxLineBytes: run.maxLineBytes,
       options: { ...run.options, latencyDist, nemesisInterval, recoveryTime, ...(run.nemesisTargets ? { nemesisTargets: run.nemesisTargets } : {}) },
     },
   });

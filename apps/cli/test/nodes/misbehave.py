@@ -79,6 +79,17 @@ def misbehave(action, msg):
         sys.stderr.buffer.write(b"\x1b[2J\x1b]0;pwned\x07 on stderr \xc2\x9b31m\n")
         sys.stderr.flush()
         os._exit(3)
+    elif action == "giant-line":
+        # 600 MiB without a newline, then the newline: past V8's longest string (512 MiB).
+        piece = b"g" * (1024 * 1024)
+        with lock:
+            for _ in range(600):
+                out.write(piece)
+            out.write(b"\n")
+            out.flush()
+    elif action == "huge-stderr-line":
+        sys.stderr.buffer.write(b"e" * (3 * 1024 * 1024) + b"\n")
+        sys.stderr.flush()
     elif action == "huge-line":
         write(b"x" * (50 * 1024 * 1024))
     elif action == "malformed-reply":
