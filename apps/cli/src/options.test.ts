@@ -126,9 +126,17 @@ describe('gyre test options, Maelstrom rules (maelstrom.md §4.2)', () => {
     expect(splitModels(':serializable')).toEqual(['serializable']);
   });
 
-  it('warns about node ids that look like clients and rejects duplicates', () => {
-    expect(parse('--nodes c1,n2').warnings[0]).toMatch(/starts with "c"/);
+  it('warns about node ids that look like clients, rejects those that are, and duplicates', () => {
+    expect(parse('--nodes cat,n2').warnings[0]).toMatch(/starts with "c"/);
+    expect(() => parse('--nodes c1,n2')).toThrow(/Node id "c1" is a client's id/);
     expect(() => parse('--nodes a,a')).toThrow(/unique/);
+  });
+
+  it('rejects node ids that are paths or service ids, from every source', () => {
+    expect(() => parse('--nodes ../../x')).toThrow(/Node id "..\/..\/x" is not allowed/);
+    expect(() => parse('-n a/b')).toThrow(/Node id "a\/b" is not allowed/);
+    expect(() => parse('--nodes-file f', { f: 'n1\n..\n' })).toThrow(/Node id "\.\." is not allowed/);
+    expect(() => parse('--nodes lin-kv')).toThrow(/service's id/);
   });
 
   it('--max-line-mib (Gyre) caps one line from a node: 64 MiB by default, the runner\'s default', () => {

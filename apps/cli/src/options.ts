@@ -3,6 +3,7 @@
  * defaults and validation, plus Gyre's own (marked "Gyre" in the help).
  */
 import { FAULTS } from '@gyre/nemesis';
+import { nodeIdsProblem } from '@gyre/runner';
 import { TOPOLOGY_NAMES, WORKLOADS, type WorkloadOptions } from '@gyre/workloads';
 import { OptionError, didYouMean, parseOptions, type CommandSpec, type OptionRow } from './args';
 
@@ -122,7 +123,7 @@ export const TEST_ROWS: readonly TestRow[] = [
   },
   { long: 'node-count', arg: 'NUM', desc: 'How many nodes to run: n0, n1, ... Overrides --node/--nodes.', set: (d, v) => (d.acc.nodeCount = positiveInt('--node-count', v)) },
   { long: 'node', short: 'n', arg: 'HOSTNAME', defText: DEFAULT_NODES.join(' '), desc: 'A node id; may be repeated.', set: (d, v) => d.acc.nodeFlags.push(v) },
-  { long: 'nodes', arg: 'LIST', desc: 'Comma-separated node ids.', set: (d, v) => d.acc.nodesList.push(...v.split(/,\s*/).filter((s) => s !== '')) },
+  { long: 'nodes', arg: 'LIST', desc: 'Comma-separated node ids: letters, digits, -, _ and ., starting with a letter or digit; not a client id (c0, c1, …) or a service id (lin-kv, …).', set: (d, v) => d.acc.nodesList.push(...v.split(/,\s*/).filter((s) => s !== '')) },
   { long: 'nodes-file', arg: 'FILE', desc: 'A file of node ids, one per line.', set: (d, v) => (d.acc.nodesFile = v) },
   {
     long: 'concurrency',
@@ -313,10 +314,11 @@ export function resolveTestDraft(d: TestDraft, readFile: (path: string) => strin
     const explicit = [...fileNodes, ...acc.nodesList];
     if (explicit.length || acc.nodeFlags.length) o.nodes = [...explicit, ...acc.nodeFlags];
   }
+  const badIds = nodeIdsProblem(o.nodes);
+  if (badIds) throw new OptionError(badIds);
   for (const n of o.nodes) {
     if (n.startsWith('c')) warn(`Node id ${JSON.stringify(n)} starts with "c", which Maelstrom and Gyre treat as a client: it will see no latency and count as client traffic.`);
   }
-  if (new Set(o.nodes).size !== o.nodes.length) throw new OptionError(`Node ids must be unique, got ${o.nodes.join(', ')}`);
   o.concurrencySpec = acc.concurrencyRaw;
   const m = /^(\d+)(n?)$/.exec(acc.concurrencyRaw)!;
   o.concurrency = Number(m[1]) * (m[2] ? o.nodes.length : 1);

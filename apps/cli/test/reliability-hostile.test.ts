@@ -3,13 +3,13 @@
  * are paths or collide, terminal escapes in quoted input, stores it cannot write. Each test runs
  * the built CLI, with misbehaving nodes from test/nodes/ where a node is needed.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Op } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { OUTCOME } from '../src/outcome';
-import { gyre, testNode } from './helpers';
+import { example, gyre, testNode } from './helpers';
 import { historyOf } from './reliability-helpers';
 
 const echoOks = (h: Op[]) => h.filter((o) => o.type === 'ok' && o.f === 'echo');
@@ -107,5 +107,31 @@ describe('a cap on one line from a node (--max-line-mib, 64 MiB by default)', ()
     expect(r.stderr).toMatch(/\(line-too-long\): a line of 52428800 bytes, longer than the limit of 1 MiB: skipped/);
     expect(readFileSync(join(r.latest, 'node-logs', 'n0.log'), 'utf8')).toContain('e'.repeat(3 * 1024 * 1024) + '\n');
     expect(echoOks(historyOf(r.latest)).length).toBeGreaterThan(5);
+  });
+});
+
+describe('node ids are checked before any node starts', () => {
+  const cases: [string[], RegExp][] = [
+    [['--nodes', '../hostile-escape'], /Node id "..\/hostile-escape" is not allowed: a node id is letters, digits, "-", "_" and "."/],
+    [['--nodes', 'a/b,n2'], /Node id "a\/b" is not allowed/],
+    [['--nodes', 'c1,n2'], /Node id "c1" is a client's id: Gyre's clients are c0, c1, c2/],
+    [['--node', 'lin-kv'], /Node id "lin-kv" is a service's id/],
+  ];
+  it.each(cases)('gyre test %j: exit 254, nothing written, nothing started', async (args, message) => {
+    const tmp = scratch();
+    const pids = join(scratch(), 'pids');
+    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('escape.py'), '--time-limit', '3', ...args, '--', 'setsid', pids], { env: { TMPDIR: tmp } });
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(message);
+    expect(readdirSync(r.store)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(pids)).toBe(false);
+  });
+
+  it.each(cases)('gyre sim %j: exit 254', async (args, message) => {
+    const r = await gyre(['sim', '-w', 'echo', '--node', example('echo'), '--time-limit', '3', ...args]);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(message);
+    expect(readdirSync(r.store)).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import { faultTarget } from './faults';
 import { initNode, Interrupted, RunCrash, setupWorkload } from './init';
 import { ProtocolErrors, routeNodeLine } from './output';
 import { LagMeter } from './pace';
+import { nodeIdsProblem } from './node-ids';
 import { DEFAULT_MAX_LINE_BYTES, lineCap } from './process';
 import type { HostFactory, NodeHosts, RunClock } from './ports/types';
 import { HistoryRecorder } from './recorder';
@@ -148,7 +149,8 @@ export interface RunOutcome {
 
 /**
  * Runs a workload from the first node's start to the written results. Never throws for problems
- * of the nodes (a crash is an outcome); throws {@link StoreError} when the store cannot be written.
+ * of the nodes (a crash is an outcome); throws {@link StoreError} when the store cannot be written,
+ * and a `RangeError` for node ids that are not allowed (see `nodeIdsProblem`), before it starts.
  */
 export async function runCore(cfg: RunCoreConfig): Promise<RunOutcome> {
   const run = new Run(cfg);
@@ -198,6 +200,9 @@ class Run {
     this.wl = cfg.workload;
     this.opts = cfg.options;
     this.nodes = this.opts.nodes;
+    // Before anything is created from them (the run directory, node logs, working directories).
+    const badIds = nodeIdsProblem(this.nodes);
+    if (badIds) throw new RangeError(badIds);
     this.random = seededRandom(seed);
     this.clientTimeoutMs = this.wl.timeout?.(this.opts) ?? 5000;
     this.reporter = cfg.reporter ?? quiet;
