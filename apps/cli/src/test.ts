@@ -4,7 +4,7 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatSummary } from '@gyre/report';
-import { runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
+import { dirProblem, runTest, StoreError, type Reporter, type RunStatus } from '@gyre/runner';
 import { parseOrExit, readOptionFile } from './args';
 import type { Io } from './io';
 import { maxLineBytes, parseTestArgs, TEST_SPEC, type TestOptions } from './options';
@@ -110,22 +110,12 @@ function checkBin(o: TestOptions, cwd: string): string | undefined {
 /** Checks that `--store` can be created and written, before anything starts. */
 function checkStore(store: string, cwd: string): string | undefined {
   const path = resolve(cwd, store);
+  const problem = dirProblem(path);
+  if (problem) return `--store ${store}: ${problem}. Choose another with --store DIR, or fix its permissions.`;
   try {
     mkdirSync(path, { recursive: true });
   } catch (e) {
     return `--store ${store}: cannot create the directory ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Choose another with --store DIR.`;
-  }
-  let st;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    return `--store ${store}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`;
-  }
-  if (!st.isDirectory()) return `--store ${store}: ${path} is not a directory. Choose another with --store DIR.`;
-  try {
-    accessSync(path, constants.W_OK | constants.X_OK);
-  } catch {
-    return `--store ${store}: the directory ${path} is not writable. Choose another with --store DIR, or fix its permissions.`;
   }
   return undefined;
 }

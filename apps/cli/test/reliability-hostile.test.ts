@@ -3,11 +3,12 @@
  * are paths or collide, terminal escapes in quoted input, stores it cannot write. Each test runs
  * the built CLI, with misbehaving nodes from test/nodes/ where a node is needed.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Op } from '@gyre/history';
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
 import { OUTCOME } from '../src/outcome';
 import { example, gyre, testNode } from './helpers';
 import { historyOf } from './reliability-helpers';
@@ -133,5 +134,61 @@ describe('node ids are checked before any node starts', () => {
     expect(r.code).toBe(254);
     expect(r.stderr).toMatch(message);
     expect(readdirSync(r.store)).toEqual([]);
+  });
+});
+
+describe('a store Gyre cannot write: the message says which directory and what is wrong with it', () => {
+  const undo: (() => void)[] = [];
+  afterEach(() => {
+    for (const f of undo.splice(0)) f();
+  });
+  /** `chmod 555`, or for root (whom permissions do not stop) the immutable attribute; false when neither works here. */
+  const makeReadOnly = (dir: string): boolean => {
+    if (process.getuid?.() !== 0) {
+      chmodSync(dir, 0o555);
+      undo.push(() => chmodSync(dir, 0o755));
+      return true;
+    }
+    try {
+      execFileSync('chattr', ['+i', dir], { stdio: 'ignore' });
+    } catch {
+      return false;
+    }
+    undo.push(() => execFileSync('chattr', ['-i', dir]));
+    return true;
+  };
+
+  it("a read-only <workload> sub-directory (gyre test and gyre sim)", async (ctx) => {
+    const store = scratch();
+    const echo = join(store, 'echo');
+    mkdirSync(echo);
+    if (!makeReadOnly(echo)) return ctx.skip();
+    for (const args of [
+      ['test', '-w', 'echo', '--bin', example('echo'), '--node-count', '1', '--time-limit', '2', '--store', store],
+      ['sim', '-w', 'echo', '--node', example('echo'), '--node-count', '1', '--time-limit', '2', '--store', store],
+    ]) {
+      const r = await gyre(args);
+      expect(r.stderr).toContain(`Cannot create a run directory in the store ${store}: ${echo} is read-only (not writable).`);
+      expect(r.stderr).not.toMatch(/ENOENT|EACCES|EPERM/);
+      expect(r.stderr).not.toMatch(STACK);
+      expect(r.code).toBe(255);
+    }
+  });
+
+  it('a read-only store, a store under a read-only directory, a store under a file', async (ctx) => {
+    const dir = scratch();
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    writeFileSync(join(dir, 'file'), '');
+    if (!makeReadOnly(ro)) return ctx.skip();
+    for (const [store, message] of [
+      [ro, `${ro} is read-only (not writable).`],
+      [join(ro, 'store'), `${ro} is read-only (not writable), so ${join(ro, 'store')} cannot be created.`],
+      [join(dir, 'file', 'store'), `${join(dir, 'file')} is not a directory.`],
+    ] as const) {
+      const r = await gyre(['test', '-w', 'echo', '--bin', example('echo'), '--store', store]);
+      expect(r.code).toBe(254);
+      expect(r.stderr).toContain(`--store ${store}: ${message}`);
+    }
   });
 });

@@ -4,6 +4,7 @@
  * (`./ports/types`): the hosts of the nodes, the clock, the store (or none) and the reporter.
  * A change to a phase, to teardown, to exit codes or to client tracking is made here, once.
  */
+import { join } from 'node:path';
 import type { Validity } from '@gyre/checker';
 import { interpret } from '@gyre/generator';
 import { formatOpEdn, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
@@ -23,7 +24,7 @@ import type { HostFactory, NodeHosts, RunClock } from './ports/types';
 import { HistoryRecorder } from './recorder';
 import { registerServices } from './services';
 import { RUN_FILES } from './store/layout';
-import { RunStore, StoreError, runDirWriter, type LineFile } from './store/write';
+import { RunStore, StoreError, dirProblem, runDirWriter, type LineFile } from './store/write';
 import { createWorkers } from './workers';
 
 /**
@@ -523,12 +524,13 @@ class Run {
   }
 }
 
-/** A new run directory under `root`, or a {@link StoreError} saying what to do. */
+/** A new run directory under `root`, or a {@link StoreError} saying what stands in the way. */
 function openStore(root: string, workload: string, start: Date): RunStore {
   try {
     return new RunStore(root, workload, start);
   } catch (e) {
-    throw new StoreError(`Cannot create a run directory in the store ${root}: ${(e as Error).message}. Is it writable? (--store DIR chooses another)`);
+    const why = dirProblem(join(root, workload)) ?? (e as Error).message;
+    throw new StoreError(`Cannot create a run directory in the store ${root}: ${why}. Fix that, or choose another store with --store DIR.`);
   }
 }
 

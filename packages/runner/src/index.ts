@@ -21,4 +21,4 @@ export { runCore, PHASES } from './core';
 export type { RunSections, ProtocolErrorsResult, StdinDropsResult } from './analysis';
 export type { LagSummary } from './pace';
 export type { LineFile, StoredRun, TestRecord, StoredHistory, AnalyzeRunOptions, AnalyzedRun } from './store/index';
-export { RUN_FILES, nodeLogFile, storeRootOf, RunStore, StoreError, basicTime, listRuns, findRun, parseRunName, RunReadError, readTest, readHistory, readResults, netResultFromJournalFile, analyzeRun } from './store/index';
+export { RUN_FILES, nodeLogFile, storeRootOf, RunStore, StoreError, basicTime, dirProblem, listRuns, findRun, parseRunName, RunReadError, readTest, readHistory, readResults, netResultFromJournalFile, analyzeRun } from './store/index';
