@@ -45,6 +45,8 @@ export interface TestOptions {
   recoveryTime: number;
   /** Gyre: the longest line a node may write, in MiB (`--max-line-mib`); a longer one is skipped and counted. */
   maxLineMib: number;
+  /** Gyre: keep the nodes' working directories in the run directory (`--keep-node-dirs`). */
+  keepNodeDirs: boolean;
   /** Gyre: the store directory. */
   store: string;
   /** Gyre: force the live console line on or off (default: on when stderr is a terminal). */
@@ -251,6 +253,12 @@ export const TEST_ROWS: readonly TestRow[] = [
       d.o.maxLineMib = n;
     },
   },
+  {
+    long: 'keep-node-dirs',
+    gyre: true,
+    desc: "Keep each node's working directory (gyre sim: its directory) in the run directory, under node-dirs/, where gyre serve shows it. Without it they are temporary and removed when the run ends.",
+    set: (d) => (d.o.keepNodeDirs = true),
+  },
   storeRow((d, v) => (d.o.store = v)),
   { long: 'progress', gyre: true, desc: 'Show the live status line even when not on a terminal.', set: (d) => (d.o.progress = true) },
   { long: 'no-progress', gyre: true, desc: 'Never show the live status line.', set: (d) => (d.o.progress = false) },
@@ -274,7 +282,7 @@ function binArg(d: TestDraft, word: string, next: string | undefined, warn: (m: 
 /** A fresh draft: what has no default in the table ({@link TEST_ROWS} sets the rest). */
 function testDraft(): TestDraft {
   return {
-    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, seed: undefined, progress: undefined } as Partial<TestOptions> as TestOptions,
+    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, keepNodeDirs: false, seed: undefined, progress: undefined } as Partial<TestOptions> as TestOptions,
     acc: { nodeFlags: [], nodesList: [], nodesFile: undefined, nodeCount: undefined, consistencyRaw: '', concurrencyRaw: '' },
   };
 }

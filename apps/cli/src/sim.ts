@@ -160,7 +160,7 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   try {
     if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o.seed, store, argv, io);
     const seed = o.seed ?? String(randomBytes(4).readUInt32BE(0));
-    const r = await runSim(await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
+    const r = await runSim(await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, keepNodeDirs: o.keepNodeDirs, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
     const report = await writeRunReport(r.dir!, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
     io.out(formatSummary(r.results, { dir: r.dir!, color: io.isTTY }) + '\n');

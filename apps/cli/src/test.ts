@@ -56,6 +56,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
         store: resolve(io.cwd, o.store),
         argv: ['test', ...argv],
         logStderr: o.logStderr,
+        keepNodeDirs: o.keepNodeDirs,
         logNetSend: o.logNetSend,
         logNetRecv: o.logNetRecv,
         reporter,

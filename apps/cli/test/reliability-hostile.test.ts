@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OUTCOME } from '../src/outcome';
 import { example, gyre, testNode } from './helpers';
-import { historyOf } from './reliability-helpers';
+import { alive, historyOf, pidsIn, startGyre, until } from './reliability-helpers';
 
 const echoOks = (h: Op[]) => h.filter((o) => o.type === 'ok' && o.f === 'echo');
 const scratch = () => mkdtempSync(join(tmpdir(), 'gyre-hostile-'));
@@ -190,5 +190,117 @@ describe('a store Gyre cannot write: the message says which directory and what i
       expect(r.code).toBe(254);
       expect(r.stderr).toContain(`--store ${store}: ${message}`);
     }
+  });
+});
+
+/** The run's cgroup directory, if its test.json says it had one (same parent as this process's cgroup v2). */
+function runCgroupDir(runDir: string): string | undefined {
+  const test = JSON.parse(readFileSync(join(runDir, 'test.json'), 'utf8')) as { runId: string; containment: string };
+  if (test.containment !== 'cgroup') return undefined;
+  const own = /^0::(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))![1]!;
+  const mount = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .find((l) => l.split(' - ')[1]?.startsWith('cgroup2 '))!
+    .split(' ')[4]!;
+  return join(mount, own, `gyre-${test.runId}`);
+}
+
+/** Whether cgroups are used here: one short run, and its test.json. */
+let cgroupsHere: boolean | undefined;
+async function cgroupsAvailable(): Promise<boolean> {
+  if (cgroupsHere === undefined) {
+    const r = await gyre(['test', '-w', 'echo', '--bin', example('echo'), '--node-count', '1', '--time-limit', '1']);
+    cgroupsHere = JSON.parse(readFileSync(join(r.latest, 'test.json'), 'utf8')).containment === 'cgroup';
+  }
+  return cgroupsHere;
+}
+
+describe('nothing outlives a run: processes, working directories, cgroups', () => {
+  const echoArgs = (node: string, count: number, seconds: number) => ['test', '-w', 'echo', '--bin', testNode(node), '--node-count', String(count), '--time-limit', String(seconds), '--rate', '20'];
+  const fallback = { GYRE_CGROUP: 'off' };
+
+  it('with cgroups: double forks into a new session with a cleared environment, even a daemon in /, are gone when gyre exits', async (ctx) => {
+    if (!(await cgroupsAvailable())) return ctx.skip();
+    const tmp = scratch();
+    const pids = join(scratch(), 'pids');
+    const r = await gyre([...echoArgs('escape.py', 2, 3), '--', 'clearenv,daemon,setsid,ignore-term,stopped', pids], { env: { TMPDIR: tmp } });
+    expect(r.code).toBe(0);
+    expect(pidsIn(pids)).toHaveLength(2 * 6);
+    expect(pidsIn(pids).filter(alive)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(runCgroupDir(r.latest)!)).toBe(false);
+  });
+
+  it('without cgroups: the same, but for the daemon (see docs/reliability.md), by group, marker, tracking and working directory', async () => {
+    const tmp = scratch();
+    const pids = join(scratch(), 'pids');
+    const r = await gyre([...echoArgs('escape.py', 2, 3), '--', 'clearenv,setsid,ignore-term,stopped', pids], { env: { TMPDIR: tmp, ...fallback } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(r.latest, 'test.json'), 'utf8')).containment).toBe('process-group');
+    expect(pidsIn(pids)).toHaveLength(2 * 5);
+    expect(pidsIn(pids).filter(alive)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  for (const mode of ['cgroup', 'fallback'] as const) {
+    it(`gyre SIGKILLed mid-run (${mode}): the watchdog kills what is left, SIGTERM-ignoring grandchildren included, and removes the working directories`, async (ctx) => {
+      if (mode === 'cgroup' && !(await cgroupsAvailable())) return ctx.skip();
+      const tmp = scratch();
+      const pids = join(scratch(), 'pids');
+      const modes = mode === 'cgroup' ? 'clearenv,daemon,setsid,ignore-term,stopped' : 'clearenv,setsid,ignore-term,stopped';
+      const g = startGyre([...echoArgs('escape.py', 2, 60), '--', modes, pids], { env: { TMPDIR: tmp, ...(mode === 'fallback' ? fallback : {}) } });
+      expect(await until(() => g.stderr().includes('All 2 nodes initialised'), 30_000)).toBe(true);
+      const expected = mode === 'cgroup' ? 12 : 10;
+      expect(await until(() => pidsIn(pids).length === expected, 30_000)).toBe(true);
+      expect(pidsIn(pids).filter(alive)).toHaveLength(expected);
+      g.child.kill('SIGKILL');
+      await g.done;
+      // The watchdog acts as soon as the pipe from gyre closes; the wait only allows for a loaded machine.
+      expect(await until(() => pidsIn(pids).filter(alive).length === 0, 30_000)).toBe(true);
+      expect(await until(() => readdirSync(tmp).length === 0, 30_000)).toBe(true);
+      const cg = mode === 'cgroup' ? runCgroupDir(join(g.store, 'current')) : undefined;
+      if (cg) expect(await until(() => !existsSync(cg), 30_000)).toBe(true);
+    });
+  }
+
+  it('working directories: none left in TMPDIR after a normal end, a crashed node, or an interrupt', async () => {
+    const tmp = scratch();
+    const normal = await gyre([...echoArgs('escape.py', 2, 2), '--', 'write-file', join(scratch(), 'pids')], { env: { TMPDIR: tmp } });
+    expect(normal.code).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
+    const crashed = await gyre([...echoArgs('crasher.py', 2, 30), '--', 'exit', '3'], { env: { TMPDIR: tmp } });
+    expect(crashed.code).toBe(255);
+    expect(readdirSync(tmp)).toEqual([]);
+    const g = startGyre([...echoArgs('escape.py', 2, 60), '--', 'write-file', join(scratch(), 'pids')], { env: { TMPDIR: tmp } });
+    expect(await until(() => g.stderr().includes('All 2 nodes initialised'), 30_000)).toBe(true);
+    expect(readdirSync(tmp)).toHaveLength(1);
+    g.child.kill('SIGINT');
+    expect((await g.done).code).toBe(255);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('--keep-node-dirs keeps them in the run directory, under node-dirs/', async () => {
+    const tmp = scratch();
+    const r = await gyre([...echoArgs('escape.py', 2, 2), '--keep-node-dirs', '--', 'write-file', join(scratch(), 'pids')], { env: { TMPDIR: tmp } });
+    expect(r.code).toBe(0);
+    for (const n of ['n0', 'n1']) expect(readFileSync(join(r.latest, 'node-dirs', n, 'hello.txt'), 'utf8')).toBe('hello from the node\n');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it("gyre sim's node directories: none left in TMPDIR after a normal end or an interrupt; kept with --keep-node-dirs", async () => {
+    const tmp = scratch();
+    const sim = ['sim', '-w', 'echo', '--node', example('echo'), '--node-count', '2'];
+    const normal = await gyre([...sim, '--time-limit', '5'], { env: { TMPDIR: tmp } });
+    expect(normal.code).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
+    const kept = await gyre([...sim, '--time-limit', '5', '--keep-node-dirs'], { env: { TMPDIR: tmp } });
+    expect(kept.code).toBe(0);
+    expect(readdirSync(join(kept.latest, 'node-dirs')).sort()).toEqual(['n0', 'n1']);
+    expect(readdirSync(tmp)).toEqual([]);
+    const g = startGyre([...sim, '--time-limit', '100000000', '--rate', '1000'], { env: { TMPDIR: tmp } });
+    expect(await until(() => readdirSync(tmp).length === 1, 30_000)).toBe(true);
+    g.child.kill('SIGINT');
+    expect((await g.done).code).toBe(255);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * harness, and torn down so that nothing it started outlives the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { accessSync, constants, createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 
 /** How a process ended. */
@@ -36,6 +36,14 @@ export interface NodeProcessOptions {
   stderrFile: string;
   /** Environment variables added to the inherited environment. */
   env?: Record<string, string>;
+  /**
+   * Runs the node through another command (the cgroup wrapper, which execs `bin args` in the same
+   * process). `bin` is then checked before starting, so that a missing or non-executable binary
+   * still fails to start with a clear error.
+   */
+  wrap?: (bin: string, args: readonly string[]) => { command: string; args: string[] };
+  /** Called with the pid of each process started (for the watchdog). */
+  onSpawn?: (pid: number) => void;
   /** Called for each line on STDOUT (without the newline; a trailing CR is removed). */
   onLine: (line: string) => void;
   /**
@@ -326,8 +334,16 @@ export class NodeProcess {
     this.pending = [];
     this.pendingBytes = 0;
     this.blocked = false;
+    if (this.opts.wrap) {
+      try {
+        accessSync(this.opts.bin, constants.X_OK);
+      } catch (e) {
+        return Promise.reject(new Error(`could not start ${this.opts.bin} for node ${this.id}: ${(e as Error).message}`));
+      }
+    }
     this.stderrLog ??= createWriteStream(this.opts.stderrFile, { flags: 'a' });
-    const child = spawn(this.opts.bin, this.opts.args as string[], {
+    const run = this.opts.wrap ? this.opts.wrap(this.opts.bin, this.opts.args) : { command: this.opts.bin, args: this.opts.args as string[] };
+    const child = spawn(run.command, run.args, {
       cwd: this.opts.cwd,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -382,6 +398,7 @@ export class NodeProcess {
     return new Promise((resolve, reject) => {
       child.once('spawn', () => {
         this.pid = child.pid;
+        if (child.pid !== undefined) this.opts.onSpawn?.(child.pid);
         resolve();
       });
       child.once('error', (e) => {

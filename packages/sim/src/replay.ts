@@ -221,7 +221,7 @@ async function replayProcesses(dir: string, test: TestRecord, storeRoot: string,
   };
   // The nodes as gyre test hosted them (same per-node seeds), their output compared instead of routed.
   const ignore = () => {};
-  const hosts = processHosts({ bin, args: binArgs, stopGraceMs: 500, removeWorkDirs: true, runId }).create({
+  const hosts = processHosts({ bin, args: binArgs, stopGraceMs: 500, runId }).create({
     nodes,
     seed,
     clock: realClock(),
