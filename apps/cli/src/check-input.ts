@@ -17,6 +17,7 @@ import {
   parseJepsenLogLines,
   parseJson,
   printEdn,
+  showInput,
   stringifyJson,
   toOp,
   type EdnValue,
@@ -169,9 +170,8 @@ function lineOfOffset(text: string, offset: number): number {
   return line;
 }
 
-function clip(s: string, n = 100): string {
-  return s.length <= n ? s : s.slice(0, n) + '…';
-}
+/** Input shown in an error: cut to 100 characters, control characters escaped. */
+const clip = (s: string) => showInput(s, 100);
 
 function parseJsonl(text: string): ParsedHistory {
   const ops: Op[] = [];

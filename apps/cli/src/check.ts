@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GENERIC_WIRE, toWire, wireJson, type Validity, type WireForm } from '@gyre/checker';
-import { pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
+import { escapeControls, pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { elleModels } from './check-elle';
 import { jepsenModels, linModels, type CheckModel, type CheckOptions, type ExplainMode, type FileCheck, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
@@ -316,6 +316,8 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   const fast = model.checkFile?.(path, args.format, args.options);
   if (fast) return printOutcome(file, args, model, io, many, fast);
   const fail = (message: string, line?: number): FileOutcome => {
+    // Messages quote the file's content: no control character of it reaches the terminal.
+    message = escapeControls(message);
     io.err(`${file}${line ? `:${line}` : ''}: ${message}\n`);
     if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
     return { code: CHECK_EXIT.usage, details: `${file}${line ? `:${line}` : ''}: ${message}` };
@@ -368,7 +370,7 @@ function printOutcome(file: string, args: CheckArgs, model: CheckModel, io: Chec
     io.out(jsonLine(file, model.name, { valid: outcome.valid, result: outcome.result, wire: outcome.wire, format, entries: f.entries }) + '\n');
   } else {
     io.out(`${file}: ${model.name}, ${format}, ${f.entries} history entries (${f.clients} client operations)${f.renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
-    for (const line of outcome.text) io.out(`  ${line}\n`);
+    for (const line of outcome.text) io.out(`  ${escapeControls(line)}\n`);
     io.out(`${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`);
     if (!many) io.out(`\n${OUTCOME[verdict]}\n`);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OptionError, parseTestArgs, splitModels } from './options';
+import { DEFAULT_MAX_LINE_BYTES } from '@gyre/runner';
+import { OptionError, maxLineBytes, parseTestArgs, splitModels } from './options';
 
 const parse = (s: string, files: Record<string, string> = {}) => parseTestArgs(s.split(' ').filter((x) => x !== ''), (p) => files[p] ?? '');
 
@@ -125,9 +126,24 @@ describe('gyre test options, Maelstrom rules (maelstrom.md §4.2)', () => {
     expect(splitModels(':serializable')).toEqual(['serializable']);
   });
 
-  it('warns about node ids that look like clients and rejects duplicates', () => {
-    expect(parse('--nodes c1,n2').warnings[0]).toMatch(/starts with "c"/);
+  it('warns about node ids that look like clients, rejects those that are, and duplicates', () => {
+    expect(parse('--nodes cat,n2').warnings[0]).toMatch(/starts with "c"/);
+    expect(() => parse('--nodes c1,n2')).toThrow(/Node id "c1" is a client's id/);
     expect(() => parse('--nodes a,a')).toThrow(/unique/);
+  });
+
+  it('rejects node ids that are paths or service ids, from every source', () => {
+    expect(() => parse('--nodes ../../x')).toThrow(/Node id "..\/..\/x" is not allowed/);
+    expect(() => parse('-n a/b')).toThrow(/Node id "a\/b" is not allowed/);
+    expect(() => parse('--nodes-file f', { f: 'n1\n..\n' })).toThrow(/Node id "\.\." is not allowed/);
+    expect(() => parse('--nodes lin-kv')).toThrow(/service's id/);
+  });
+
+  it('--max-line-mib (Gyre) caps one line from a node: 64 MiB by default, the runner\'s default', () => {
+    expect(maxLineBytes(parse('--bin x').options)).toBe(DEFAULT_MAX_LINE_BYTES);
+    expect(maxLineBytes(parse('--max-line-mib 0.5').options)).toBe(512 * 1024);
+    expect(() => parse('--max-line-mib 0')).toThrow(/--max-line-mib must be a positive number, got 0/);
+    expect(() => parse('--max-line-mib lots')).toThrow(/--max-line-mib must be a number/);
   });
 
   it('recognises --help', () => {

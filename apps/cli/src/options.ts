@@ -3,6 +3,7 @@
  * defaults and validation, plus Gyre's own (marked "Gyre" in the help).
  */
 import { FAULTS } from '@gyre/nemesis';
+import { nodeIdsProblem } from '@gyre/runner';
 import { TOPOLOGY_NAMES, WORKLOADS, type WorkloadOptions } from '@gyre/workloads';
 import { OptionError, didYouMean, parseOptions, type CommandSpec, type OptionRow } from './args';
 
@@ -42,6 +43,10 @@ export interface TestOptions {
   seed: string | undefined;
   /** Gyre: seconds to wait for recovery before the final phase. Maelstrom: 10. */
   recoveryTime: number;
+  /** Gyre: the longest line a node may write, in MiB (`--max-line-mib`); a longer one is skipped and counted. */
+  maxLineMib: number;
+  /** Gyre: keep the nodes' working directories in the run directory (`--keep-node-dirs`). */
+  keepNodeDirs: boolean;
   /** Gyre: the store directory. */
   store: string;
   /** Gyre: force the live console line on or off (default: on when stderr is a terminal). */
@@ -126,7 +131,7 @@ export const TEST_ROWS: readonly TestRow[] = [
   },
   { long: 'node-count', arg: 'NUM', desc: 'How many nodes to run: n0, n1, ... Overrides --node/--nodes.', set: (d, v) => (d.acc.nodeCount = positiveInt('--node-count', v)) },
   { long: 'node', short: 'n', arg: 'HOSTNAME', defText: DEFAULT_NODES.join(' '), desc: 'A node id; may be repeated.', set: (d, v) => d.acc.nodeFlags.push(v) },
-  { long: 'nodes', arg: 'LIST', desc: 'Comma-separated node ids.', set: (d, v) => d.acc.nodesList.push(...v.split(/,\s*/).filter((s) => s !== '')) },
+  { long: 'nodes', arg: 'LIST', desc: 'Comma-separated node ids: letters, digits, -, _ and ., starting with a letter or digit; not a client id (c0, c1, …) or a service id (lin-kv, …).', set: (d, v) => d.acc.nodesList.push(...v.split(/,\s*/).filter((s) => s !== '')) },
   { long: 'nodes-file', arg: 'FILE', desc: 'A file of node ids, one per line.', set: (d, v) => (d.acc.nodesFile = v) },
   {
     long: 'concurrency',
@@ -249,6 +254,24 @@ export const TEST_ROWS: readonly TestRow[] = [
       d.o.recoveryTime = n;
     },
   },
+  {
+    long: 'max-line-mib',
+    arg: 'MIB',
+    gyre: true,
+    def: '64',
+    desc: 'The longest line a node may write on STDOUT or STDERR, in MiB: a longer one is skipped without being held in memory, and counted as a protocol error (line-too-long).',
+    set: (d, v) => {
+      const n = number('--max-line-mib', v);
+      if (!(n > 0)) throw new OptionError(`--max-line-mib must be a positive number, got ${v}`);
+      d.o.maxLineMib = n;
+    },
+  },
+  {
+    long: 'keep-node-dirs',
+    gyre: true,
+    desc: "Keep each node's working directory (gyre sim: its directory) in the run directory, under node-dirs/, where gyre serve shows it. Without it they are temporary and removed when the run ends.",
+    set: (d) => (d.o.keepNodeDirs = true),
+  },
   storeRow((d, v) => (d.o.store = v)),
   {
     long: 'junit',
@@ -279,7 +302,7 @@ function binArg(d: TestDraft, word: string, next: string | undefined, warn: (m: 
 /** A fresh draft: what has no default in the table ({@link TEST_ROWS} sets the rest). */
 function testDraft(): TestDraft {
   return {
-    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, seed: undefined, progress: undefined, logOps: false, printResults: true, junit: undefined } as Partial<TestOptions> as TestOptions,
+    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, keepNodeDirs: false, seed: undefined, progress: undefined, logOps: false, printResults: true, junit: undefined } as Partial<TestOptions> as TestOptions,
     acc: { nodeFlags: [], nodesList: [], nodesFile: undefined, nodeCount: undefined, consistencyRaw: '', concurrencyRaw: '' },
   };
 }
@@ -319,10 +342,11 @@ export function resolveTestDraft(d: TestDraft, readFile: (path: string) => strin
     const explicit = [...fileNodes, ...acc.nodesList];
     if (explicit.length || acc.nodeFlags.length) o.nodes = [...explicit, ...acc.nodeFlags];
   }
+  const badIds = nodeIdsProblem(o.nodes);
+  if (badIds) throw new OptionError(badIds);
   for (const n of o.nodes) {
     if (n.startsWith('c')) warn(`Node id ${JSON.stringify(n)} starts with "c", which Maelstrom and Gyre treat as a client: it will see no latency and count as client traffic.`);
   }
-  if (new Set(o.nodes).size !== o.nodes.length) throw new OptionError(`Node ids must be unique, got ${o.nodes.join(', ')}`);
   o.concurrencySpec = acc.concurrencyRaw;
   const m = /^(\d+)(n?)$/.exec(acc.concurrencyRaw)!;
   o.concurrency = Number(m[1]) * (m[2] ? o.nodes.length : 1);
@@ -353,6 +377,11 @@ function describeDash(a: string): string {
   const c = a.codePointAt(0)!;
   const names: Record<number, string> = { 0x2013: 'an en dash (–)', 0x2014: 'an em dash (—)', 0x2212: 'a minus sign (−)', 0x2010: 'a Unicode hyphen (‐)', 0x2011: 'a non-breaking hyphen (‑)', 0x2012: 'a figure dash (‒)', 0x2015: 'a horizontal bar (―)' };
   return names[c] ?? `the character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** `--max-line-mib` in bytes. */
+export function maxLineBytes(o: TestOptions): number {
+  return Math.round(o.maxLineMib * 1024 * 1024);
 }
 
 /** The options a workload sees, from the parsed `gyre test` options. */

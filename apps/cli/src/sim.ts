@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { stringifyJson } from '@gyre/history';
-import { basicTime } from '@gyre/runner';
+import { basicTime, DEFAULT_MAX_LINE_BYTES } from '@gyre/runner';
 import {
   failed,
   formatSweepSummary,
@@ -32,7 +32,7 @@ import { consoleReporter, LOG_OPS_NOTE, resultsMap } from './console';
 import { ShardError, shardFromEnv, type Shard } from './shard';
 import { JUnitFile, runCase, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
-import { resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
+import { maxLineBytes, resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
 import { OUTCOME } from './outcome';
 import { writeRunReport } from './report';
 import { workloadFor } from './workloads';
@@ -175,13 +175,14 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
     nemesisTargets: o.nemesisTargets,
     recoveryTime: o.recoveryTime,
     ...(sim.maxOps !== undefined ? { maxOps: sim.maxOps } : {}),
+    ...(maxLineBytes(o) !== DEFAULT_MAX_LINE_BYTES ? { maxLineBytes: maxLineBytes(o) } : {}),
   };
   const store = resolve(io.cwd, o.store);
   const reporter = consoleReporter(io, { logOps: o.logOps, progress: false });
   try {
     if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o.seed, store, argv, io, o.junit);
     const seed = o.seed ?? String(randomBytes(4).readUInt32BE(0));
-    const r = await runSim(await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
+    const r = await runSim(await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, keepNodeDirs: o.keepNodeDirs, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
     const report = await writeRunReport(r.dir!, { history: r.history, results: r.results });
     if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
     if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');

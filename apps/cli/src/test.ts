@@ -4,12 +4,12 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatSummary } from '@gyre/report';
-import { runTest, StoreError } from '@gyre/runner';
+import { dirProblem, runTest, StoreError } from '@gyre/runner';
 import { parseOrExit, readOptionFile } from './args';
 import { consoleReporter, LOG_OPS_NOTE, resultsMap } from './console';
 import { JUnitFile, runCase } from './junit';
 import type { Io } from './io';
-import { parseTestArgs, TEST_SPEC, type TestOptions } from './options';
+import { maxLineBytes, parseTestArgs, TEST_SPEC, type TestOptions } from './options';
 import { writeRunReport } from './report';
 import { outcomeLine } from './outcome';
 import { shebangProblem } from './shebang';
@@ -55,10 +55,12 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
         nemesisInterval: o.nemesisInterval,
         nemesisTargets: o.nemesisTargets,
         recoveryTime: o.recoveryTime,
+        maxLineBytes: maxLineBytes(o),
         seed: o.seed,
         store: resolve(io.cwd, o.store),
         argv: ['test', ...argv],
         logStderr: o.logStderr,
+        keepNodeDirs: o.keepNodeDirs,
         logNetSend: o.logNetSend,
         logNetRecv: o.logNetRecv,
         reporter,
@@ -120,22 +122,12 @@ function checkBin(o: TestOptions, cwd: string): string | undefined {
 /** Checks that `--store` can be created and written, before anything starts. */
 function checkStore(store: string, cwd: string): string | undefined {
   const path = resolve(cwd, store);
+  const problem = dirProblem(path);
+  if (problem) return `--store ${store}: ${problem}. Choose another with --store DIR, or fix its permissions.`;
   try {
     mkdirSync(path, { recursive: true });
   } catch (e) {
     return `--store ${store}: cannot create the directory ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Choose another with --store DIR.`;
-  }
-  let st;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    return `--store ${store}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`;
-  }
-  if (!st.isDirectory()) return `--store ${store}: ${path} is not a directory. Choose another with --store DIR.`;
-  try {
-    accessSync(path, constants.W_OK | constants.X_OK);
-  } catch {
-    return `--store ${store}: the directory ${path} is not writable. Choose another with --store DIR, or fix its permissions.`;
   }
   return undefined;
 }

@@ -19,11 +19,11 @@ export interface LiveGyre {
   done: Promise<GyreRun>;
 }
 
-/** Starts the built `gyre` (with a fresh store for `test`) without waiting for it. */
-export function startGyre(args: string[], opts: { store?: string } = {}): LiveGyre {
+/** Starts the built `gyre` (with a fresh store for `test` and `sim`) without waiting for it. */
+export function startGyre(args: string[], opts: { store?: string; env?: Record<string, string> } = {}): LiveGyre {
   const store = opts.store ?? mkdtempSync(join(tmpdir(), 'gyre-store-'));
-  const full = args[0] === 'test' ? ['test', '--store', store, ...args.slice(1)] : args;
-  const child = spawn(process.execPath, [cli, ...full], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  const full = args[0] === 'test' || args[0] === 'sim' ? [args[0], '--store', store, ...args.slice(1)] : args;
+  const child = spawn(process.execPath, [cli, ...full], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

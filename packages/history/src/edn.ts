@@ -2,7 +2,8 @@
  * EDN (Clojure's data notation), enough of it to read Jepsen and Maelstrom histories and results
  * and to write `history.edn` / `results.edn` that Clojure tools read back.
  */
-import { JsonFloat, type JsonValue } from './json';
+import { JsonFloat, MAX_NESTING, nestingError, type JsonValue } from './json';
+import { quoteInput } from './quote';
 
 /** An EDN keyword such as `:ok`; `name` excludes the colon. */
 export class Keyword {
@@ -89,6 +90,8 @@ const DELIMS = new Set(['(', ')', '[', ']', '{', '}', '"', ';', ',', ' ', '\t', 
 
 class EdnReader {
   i = 0;
+  /** Collections open around the reader's position. */
+  depth = 0;
   constructor(readonly s: string) {}
 
   fail(msg: string, at = this.i): never {
@@ -112,10 +115,17 @@ class EdnReader {
       else if (c === ';') {
         while (this.i < s.length && s[this.i] !== '\n') this.i++;
       } else if (c === '#' && s[this.i + 1] === '_') {
+        this.enter(this.i);
         this.i += 2;
         this.read();
+        this.depth--;
       } else return;
     }
+  }
+
+  /** One level deeper (a collection, a tag, a discard), refused beyond {@link MAX_NESTING}; `at` is where it opens. */
+  enter(at: number): void {
+    if (++this.depth > MAX_NESTING) this.fail(`nested deeper than ${MAX_NESTING} levels`, at);
   }
 
   /** Reads one value; returns undefined at end of input. */
@@ -161,10 +171,13 @@ class EdnReader {
           this.i += 2;
           return new EdnSet(this.seq('}'));
         }
-        this.i++;
+        const at = this.i++;
         const tag = this.token();
         if (!tag) this.fail('invalid dispatch character');
-        return new EdnTagged(tag, this.read());
+        this.enter(at);
+        const value = this.read();
+        this.depth--;
+        return new EdnTagged(tag, value);
       }
       default:
         return this.atom();
@@ -174,12 +187,14 @@ class EdnReader {
   seq(close: string): EdnValue[] {
     const out: EdnValue[] = [];
     const start = this.i;
+    this.enter(start - 1);
     for (;;) {
       this.skip();
       const c = this.s[this.i];
       if (c === undefined) this.fail(`missing '${close}'`, start - 1);
       if (c === close) {
         this.i++;
+        this.depth--;
         return out;
       }
       out.push(this.read());
@@ -247,7 +262,7 @@ class EdnReader {
     if (tok.length === 1) return tok;
     if (named[tok] !== undefined) return named[tok]!;
     if (/^u[0-9a-fA-F]{4}$/.test(tok)) return String.fromCharCode(parseInt(tok.slice(1), 16));
-    return this.fail(`invalid character literal \\${tok}`);
+    return this.fail(`invalid character literal ${quoteInput('\\' + tok, 40)}`);
   }
 
   token(allowFirstDelim = false): string {
@@ -261,7 +276,7 @@ class EdnReader {
   atom(): EdnValue {
     const start = this.i;
     const tok = this.token();
-    if (tok === '') this.fail(`unexpected character '${this.s[this.i]}'`);
+    if (tok === '') this.fail(`unexpected character ${quoteInput(this.s[this.i]!)}`);
     if (tok === 'nil') return null;
     if (tok === 'true') return true;
     if (tok === 'false') return false;
@@ -293,7 +308,7 @@ class EdnReader {
       const v = BigInt('0x' + m[2]) * (m[1] === '-' ? -1n : 1n);
       return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
     }
-    return this.fail(`invalid number '${tok}'`, start);
+    return this.fail(`invalid number ${quoteInput(tok, 40)}`, start);
   }
 }
 
@@ -356,7 +371,7 @@ const KEYWORD_NAME = /^[A-Za-z*+!_?<>=-][A-Za-z0-9*+!_?<>=.\/'#-]*$/;
  * other keys stay strings; `bigint` and {@link JsonFloat} print exactly; `undefined` is `nil`.
  */
 export function printEdn(v: unknown, opts: PrintEdnOptions = {}): string {
-  return pr(v, undefined, opts);
+  return pr(v, undefined, opts, 0);
 }
 
 function prKey(k: string): string {
@@ -365,7 +380,7 @@ function prKey(k: string): string {
   return JSON.stringify(k);
 }
 
-function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions): string {
+function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions, depth: number): string {
   if (v === null || v === undefined) return 'nil';
   switch (typeof v) {
     case 'boolean':
@@ -382,17 +397,19 @@ function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions): string 
   if (v instanceof JsonFloat) return v.toString();
   if (v instanceof Keyword) return ':' + v.name;
   if (v instanceof EdnSymbol) return v.name;
-  if (v instanceof EdnSet) return '#{' + v.items.map((x) => pr(x, key, opts)).join(' ') + '}';
-  if (v instanceof EdnList) return '(' + v.items.map((x) => pr(x, key, opts)).join(' ') + ')';
-  if (v instanceof EdnTagged) return '#' + v.tag + ' ' + pr(v.value, key, opts);
-  if (v instanceof EdnMap) return '{' + v.entries.map(([k, x]) => pr(k, key, opts) + ' ' + pr(x, key, opts)).join(', ') + '}';
-  if (Array.isArray(v)) return '[' + v.map((x) => pr(x, key, opts)).join(' ') + ']';
-  if (v instanceof Set) return '#{' + [...v].map((x) => pr(x, key, opts)).join(' ') + '}';
-  if (v instanceof Map) return '{' + [...v].map(([k, x]) => pr(k, key, opts) + ' ' + pr(x, key, opts)).join(', ') + '}';
+  if (depth >= MAX_NESTING) throw nestingError();
+  const d = depth + 1;
+  if (v instanceof EdnTagged) return '#' + v.tag + ' ' + pr(v.value, key, opts, d);
+  if (v instanceof EdnSet) return '#{' + v.items.map((x) => pr(x, key, opts, d)).join(' ') + '}';
+  if (v instanceof EdnList) return '(' + v.items.map((x) => pr(x, key, opts, d)).join(' ') + ')';
+  if (v instanceof EdnMap) return '{' + v.entries.map(([k, x]) => pr(k, key, opts, d) + ' ' + pr(x, key, opts, d)).join(', ') + '}';
+  if (Array.isArray(v)) return '[' + v.map((x) => pr(x, key, opts, d)).join(' ') + ']';
+  if (v instanceof Set) return '#{' + [...v].map((x) => pr(x, key, opts, d)).join(' ') + '}';
+  if (v instanceof Map) return '{' + [...v].map(([k, x]) => pr(k, key, opts, d) + ' ' + pr(x, key, opts, d)).join(', ') + '}';
   const parts: string[] = [];
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (x === undefined) continue;
-    parts.push(prKey(k) + ' ' + pr(x, k, opts));
+    parts.push(prKey(k) + ' ' + pr(x, k, opts, d));
   }
   return '{' + parts.join(', ') + '}';
 }
@@ -402,12 +419,16 @@ function pr(v: unknown, key: string | undefined, opts: PrintEdnOptions): string 
  * `results.edn`. Same conversions as {@link printEdn}.
  */
 export function prettyEdn(v: unknown, opts: PrintEdnOptions = {}, indent = 0, key?: string): string {
-  const flat = pr(v, key, opts);
+  return pretty(v, opts, indent, key, 0);
+}
+
+function pretty(v: unknown, opts: PrintEdnOptions, indent: number, key: string | undefined, depth: number): string {
+  const flat = pr(v, key, opts, depth);
   if (flat.length + indent <= 80 || v === null || typeof v !== 'object' || v instanceof JsonFloat) return flat;
   // Sequences: one item per line, under the first (vectors and lists after one character, sets after two).
   const seq = (open: string, close: string, items: readonly unknown[]) => {
     const pad = ' '.repeat(indent + open.length);
-    return open + items.map((x, i) => (i === 0 ? '' : pad) + prettyEdn(x, opts, indent + open.length, key)).join('\n') + close;
+    return open + items.map((x, i) => (i === 0 ? '' : pad) + pretty(x, opts, indent + open.length, key, depth + 1)).join('\n') + close;
   };
   if (Array.isArray(v)) return seq('[', ']', v);
   if (v instanceof EdnList) return seq('(', ')', v.items);
@@ -418,8 +439,8 @@ export function prettyEdn(v: unknown, opts: PrintEdnOptions = {}, indent = 0, ke
       '{' +
       v.entries
         .map(([k, x], i) => {
-          const kk = pr(k, key, opts);
-          return (i === 0 ? '' : pad) + kk + ' ' + prettyEdn(x, opts, indent + 2 + kk.length, key);
+          const kk = pr(k, key, opts, depth + 1);
+          return (i === 0 ? '' : pad) + kk + ' ' + pretty(x, opts, indent + 2 + kk.length, key, depth + 1);
         })
         .join(',\n') +
       '}'
@@ -433,7 +454,7 @@ export function prettyEdn(v: unknown, opts: PrintEdnOptions = {}, indent = 0, ke
     entries
       .map(([k, x], i) => {
         const kk = prKey(k);
-        const line = kk + ' ' + prettyEdn(x, opts, indent + 2 + kk.length, k);
+        const line = kk + ' ' + pretty(x, opts, indent + 2 + kk.length, k, depth + 1);
         return (i === 0 ? '' : pad) + line;
       })
       .join(',\n') +

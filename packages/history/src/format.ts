@@ -5,6 +5,7 @@
 import { EdnMap, Keyword, parseEdnAll, parseEdnRecords, ednToPlain, printEdn, type EdnValue, EdnSyntaxError } from './edn';
 import { JsonSyntaxError, parseJson, stringifyJson } from './json';
 import type { Op, OpType, ProcessId } from './op';
+import { showInput } from './quote';
 
 const TYPES: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info']);
 
@@ -83,10 +84,10 @@ export function parseHistoryJsonl(text: string): Op[] {
     try {
       raw = parseJson(line);
     } catch (e) {
-      throw new HistoryFormatError(`not valid JSON (${(e as JsonSyntaxError).message}): ${clip(line)}`, lineNo);
+      throw new HistoryFormatError(`not valid JSON (${(e as JsonSyntaxError).message}): ${showInput(line)}`, lineNo);
     }
     const op = toOp(raw, out.length);
-    if (typeof op === 'string') throw new HistoryFormatError(`${op}: ${clip(line)}`, lineNo);
+    if (typeof op === 'string') throw new HistoryFormatError(`${op}: ${showInput(line)}`, lineNo);
     out.push(op);
   }
   return out;
@@ -141,7 +142,7 @@ export function parseHistoryEdn(text: string): Op[] {
   for (const form of forms) {
     const plain = ednToPlain(form);
     const op = toOp(plain, out.length);
-    if (typeof op === 'string') throw new HistoryFormatError(`operation ${out.length}: ${op}: ${clip(printEdn(form))}`, lineOfForm(text, out.length));
+    if (typeof op === 'string') throw new HistoryFormatError(`operation ${out.length}: ${op}: ${showInput(printEdn(form))}`, lineOfForm(text, out.length));
     out.push(op);
   }
   return out;
@@ -163,10 +164,6 @@ function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
-}
-
-function clip(s: string, n = 120): string {
-  return s.length <= n ? s : s.slice(0, n) + '…';
 }
 
 /** Which keys of an op hold keywords in Jepsen's EDN form. */

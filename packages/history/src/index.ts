@@ -6,6 +6,8 @@
  *   big integers and the difference between `1` and `1.0`, with Clojure-style equality
  *   ({@link valuesEqual}, {@link valueKey}) and ordering ({@link compareValues}).
  * - History formats: JSON Lines, JSON arrays and Jepsen EDN, in and out, as text.
+ * - Input quoted in messages with its control characters escaped ({@link quoteInput},
+ *   {@link showInput}, {@link escapeControls}), so no message carries a terminal escape.
  *
  * No dependencies and no I/O, so it runs anywhere, browsers included.
  *
@@ -19,7 +21,7 @@
 export type { Op, OpType, ProcessId, Invocation, Completion, OpPair, TestInfo } from './op';
 export { isInvoke, isOk, isFail, isInfo, isClientOp, pairs, pairIndex, clientOps, reindex } from './op';
 export type { JsonValue } from './json';
-export { JsonFloat, JsonSyntaxError, parseJson, needsLosslessJson, stringifyJson, valueKey, valuesEqual, compareValues } from './json';
+export { JsonFloat, JsonSyntaxError, MAX_NESTING, exceedsMaxNesting, parseJson, needsLosslessJson, stringifyJson, valueKey, valuesEqual, compareValues } from './json';
 export type { EdnValue, EdnRecords, PrintEdnOptions } from './edn';
 export { Keyword, EdnSymbol, EdnSet, EdnMap, EdnList, EdnTagged, EdnSyntaxError, parseEdn, parseEdnAll, parseEdnRecords, ednToPlain, printEdn, prettyEdn } from './edn';
 export {
@@ -34,5 +36,6 @@ export {
   parseHistoryEdn,
 } from './format';
 export { parseJepsenLog, parseJepsenLogLines, parseKvTrace } from './jepsen-log';
+export { escapeControls, quoteInput, showInput } from './quote';
 export type { Random, Clock, TimerHandle } from './random';
 export { seededRandom } from './random';

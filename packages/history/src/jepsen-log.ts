@@ -6,6 +6,7 @@
 import { Keyword, ednToPlain, parseEdn, type EdnValue } from './edn';
 import { HistoryFormatError, parseHistoryEdn } from './format';
 import type { Op, OpType } from './op';
+import { quoteInput } from './quote';
 
 const LOG_LINE = /jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:([A-Za-z0-9_?!*+\-.]+)\s+(.*?)\s*$/;
 /** The start of an event line, to tell a malformed event from noise. */
@@ -73,7 +74,7 @@ export function parseJepsenLogLines(text: string, strict = false): { ops: Op[]; 
     try {
       raw = logValue(m[4]!);
     } catch (e) {
-      throw new HistoryFormatError(`bad value ${JSON.stringify(m[4])}: ${(e as Error).message}`, lineNo);
+      throw new HistoryFormatError(`bad value ${quoteInput(m[4]!)}: ${(e as Error).message}`, lineNo);
     }
     const op: Op = { index: out.length, time: 0, type, process, f, value: null };
     if (raw instanceof Keyword && type !== 'invoke') {

@@ -13,6 +13,7 @@
  *
  * {@link stringifyJson} writes these back so that a value survives a round trip unchanged.
  */
+import { quoteInput } from './quote';
 
 /** A JSON number written with a fraction or an exponent, such as `1.0` or `2.5e3`. */
 export class JsonFloat {
@@ -58,6 +59,48 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * The deepest nesting of arrays and objects (EDN: vectors, lists, maps, sets) that Gyre reads or
+ * writes: 1000 levels, as Jackson (which reads JSON for Maelstrom) allows by default. The JSON
+ * and EDN readers refuse deeper text with a syntax error at the place it goes too deep, so a
+ * hostile node line or history file is an error to report, never a stack overflow later; the
+ * printers refuse deeper values with a `RangeError` saying so. Every value the readers produce
+ * prints.
+ */
+export const MAX_NESTING = 1000;
+
+/** What the printers throw for a value nested deeper than {@link MAX_NESTING}. */
+export function nestingError(): RangeError {
+  return new RangeError(`cannot write a value nested deeper than ${MAX_NESTING} levels (Gyre's limit)`);
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than {@link MAX_NESTING}, counting brackets
+ * outside strings. Cheap, allocation-free, and meant for text a native `JSON.parse` has accepted
+ * (it does not validate). Text shorter than 2 × MAX_NESTING + 2 characters never does.
+ */
+export function exceedsMaxNesting(text: string): boolean {
+  if (text.length < 2 * MAX_NESTING + 2) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip the string: to the next quote not escaped by an odd run of backslashes.
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q === -1) return false;
+        let b = q - 1;
+        while (text.charCodeAt(b) === 92) b--;
+        i = q;
+        if ((q - 1 - b) % 2 === 0) break;
+      }
+    } else if (c === 91 || c === 123) {
+      if (++depth > MAX_NESTING) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 // Every number JSON.parse could read differently from the parser below has a digit followed by
 // `.`, `e` or `E` (a float), 16 digits in a row (maybe beyond 2^53), or is `-0` (JSON.parse keeps
 // the sign; an integer has none). Digits inside strings may cause a needless slow path, never a
@@ -80,11 +123,15 @@ export function needsLosslessJson(text: string): boolean {
  */
 export function parseJson(text: string): JsonValue {
   if (!RISKY_NUMBER.test(text)) {
+    let v: JsonValue;
     try {
-      return JSON.parse(text) as JsonValue;
+      v = JSON.parse(text) as JsonValue;
     } catch {
       // fall through to the precise parser for a precise error
+      return new Parser(text).parseTop();
     }
+    // Too deep: the precise parser says where.
+    if (!exceedsMaxNesting(text)) return v;
   }
   return parseJsonLossless(text);
 }
@@ -122,8 +169,8 @@ class Parser {
   }
 
   private value(depth: number): JsonValue {
-    if (depth > 10_000) this.fail('nesting too deep');
     const c = this.s.charCodeAt(this.i);
+    if ((c === 123 || c === 91) && depth >= MAX_NESTING) this.fail(`nested deeper than ${MAX_NESTING} levels`);
     switch (c) {
       case 123 /* { */: {
         this.i++;
@@ -192,7 +239,7 @@ class Parser {
       default:
         if (c === 45 || (c >= 48 && c <= 57)) return this.number();
         if (Number.isNaN(c)) this.fail('unexpected end of input');
-        this.fail(`unexpected character ${JSON.stringify(this.s[this.i])}`);
+        this.fail(`unexpected character ${quoteInput(this.s[this.i]!)}`);
     }
   }
 
@@ -304,7 +351,7 @@ export function stringifyJson(value: unknown): string {
     const out = JSON.stringify(value);
     return out === undefined ? 'null' : out;
   }
-  return write(value);
+  return write(value, 0);
 }
 
 function hasSpecial(v: unknown, depth: number): boolean {
@@ -319,7 +366,7 @@ function hasSpecial(v: unknown, depth: number): boolean {
   return false;
 }
 
-function write(v: unknown): string {
+function write(v: unknown, depth: number): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'bigint':
@@ -333,17 +380,19 @@ function write(v: unknown): string {
     case 'object': {
       if (v instanceof JsonFloat) return floatText(v.value);
       if (Array.isArray(v)) {
+        if (depth >= MAX_NESTING) throw nestingError();
         let out = '[';
         for (let i = 0; i < v.length; i++) {
           if (i > 0) out += ',';
           const x = v[i];
-          out += x === undefined || typeof x === 'function' ? 'null' : write(x);
+          out += x === undefined || typeof x === 'function' ? 'null' : write(x, depth + 1);
         }
         return out + ']';
       }
       if (typeof (v as { toJSON?: unknown }).toJSON === 'function' && !(v instanceof JsonFloat)) {
-        return write((v as { toJSON: () => unknown }).toJSON());
+        return write((v as { toJSON: () => unknown }).toJSON(), depth);
       }
+      if (depth >= MAX_NESTING) throw nestingError();
       let out = '{';
       let first = true;
       for (const k of Object.keys(v)) {
@@ -351,7 +400,7 @@ function write(v: unknown): string {
         if (x === undefined || typeof x === 'function') continue;
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(k) + ':' + write(x);
+        out += JSON.stringify(k) + ':' + write(x, depth + 1);
       }
       return out + '}';
     }

@@ -5,7 +5,7 @@
  * network-wide `id` when it delivers the message. The envelope is closed: any other top-level key
  * is an error. The body is an object whose reserved keys are `type`, `msg_id` and `in_reply_to`.
  */
-import { parseJson, stringifyJson, type JsonValue } from '@gyre/history';
+import { MAX_NESTING, exceedsMaxNesting, parseJson, stringifyJson, type JsonValue } from '@gyre/history';
 import { z } from 'zod';
 
 /** A message body: a JSON object. `type` names the message; `msg_id` / `in_reply_to` tie replies to requests. */
@@ -44,7 +44,8 @@ export type EnvelopeErrorKind =
   | 'bad-src'
   | 'bad-dest'
   | 'bad-body'
-  | 'bad-id';
+  | 'bad-id'
+  | 'too-deep';
 
 /** The result of decoding one line. */
 export type DecodedLine =
@@ -96,6 +97,7 @@ export function decodeLine(line: string): DecodedLine {
   try {
     raw = parseJson(line);
   } catch (e) {
+    if (exceedsMaxNesting(line)) return { ok: false, kind: 'too-deep', reason: `arrays and objects nested deeper than ${MAX_NESTING} levels (Gyre's limit, as Jackson's)` };
     return { ok: false, kind: 'not-json', reason: `not valid JSON: ${(e as Error).message}` };
   }
   const c = checkEnvelope(raw);

@@ -71,6 +71,8 @@ describe('envelope', () => {
       ['{"src":"n1","dest":"c1","body":[1]}', 'bad-body'],
       ['{"src":"n1","dest":"c1"}', 'bad-body'],
       ['{"src":"n1","dest":"c1","body":{},"id":1.5}', 'bad-id'],
+      ['{"src":"n1","dest":"c1","body":{"echo":' + '['.repeat(5000) + ']'.repeat(5000) + '}}', 'too-deep'],
+      ['{"src":"n1","dest":"c1","body":{"echo":' + '{"a":'.repeat(1000) + '1' + '}'.repeat(1000) + '}}', 'too-deep'],
     ];
     for (const [line, kind] of cases) {
       const d = decodeLine(line);

@@ -9,6 +9,9 @@
  *
  *   pnpm bench                        # 5 s per run, 400 messages in flight per node, 5 runs of each
  *   pnpm bench -- 8 100 3             # 8 s per run, 100 in flight per node, 3 runs of each
+ *   pnpm bench -- garbage [S] [N]     # the error path's benchmark alone (garbage.ts)
+ *
+ * After the router benchmark, the error path's (garbage.ts: a node flooding bad lines).
  *   node --cpu-prof --conditions=@gyre/source --import tsx bench/run.ts 8 400 1 gyre   # profile Gyre only
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,12 +20,19 @@ import { join } from 'node:path';
 import { defineRpc } from '@gyre/protocol';
 import { defineWorkload } from '@gyre/workloads';
 import { runTest, type RunStatus } from '../src/index';
+import { garbageBench } from './garbage';
 import { relay } from './relay';
 
-const SECONDS = Number(process.argv[2] ?? 5);
-const IN_FLIGHT = Number(process.argv[3] ?? 400);
-const REPS = Number(process.argv[4] ?? 5);
-const ONLY = process.argv[5];
+// `pnpm bench -- 8 100 3` passes the `--` on.
+const argv = process.argv.slice(2).filter((a, i) => i > 0 || a !== '--');
+if (argv[0] === 'garbage') {
+  await garbageBench(Number(argv[1] ?? 10), Number(argv[2] ?? 3));
+  process.exit(0);
+}
+const SECONDS = Number(argv[0] ?? 5);
+const IN_FLIGHT = Number(argv[1] ?? 400);
+const REPS = Number(argv[2] ?? 5);
+const ONLY = argv[3];
 const NODES = 25;
 const bin = join(import.meta.dirname, 'flood-node.mjs');
 
@@ -130,3 +140,5 @@ if (relays.length && gyres.length) {
   console.log(`ratio gyre / ceiling: best ${((Math.max(...gyres.map(rate)) / Math.max(...relays.map(rate))) * 100).toFixed(0)}%, median ${((median(gyres.map(rate)) / median(relays.map(rate))) * 100).toFixed(0)}%; CPU per message ${(median(gyres.map(cpu)) / median(relays.map(cpu))).toFixed(1)}× the relay's`);
 }
 console.log(`# load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+await garbageBench(10, 3);

@@ -4,6 +4,7 @@
  * (`./ports/types`): the hosts of the nodes, the clock, the store (or none) and the reporter.
  * A change to a phase, to teardown, to exit codes or to client tracking is made here, once.
  */
+import { join } from 'node:path';
 import type { Validity } from '@gyre/checker';
 import { interpret } from '@gyre/generator';
 import { formatOpEdn, seededRandom, stringifyJson, type Op, type Random } from '@gyre/history';
@@ -18,11 +19,13 @@ import { initNode, Interrupted, RunCrash, setupWorkload } from './init';
 import { LateReplies } from './late';
 import { ProtocolErrors, routeNodeLine } from './output';
 import { LagMeter } from './pace';
+import { nodeIdsProblem } from './node-ids';
+import { DEFAULT_MAX_LINE_BYTES, lineCap } from './process';
 import type { CrashDetail, HostFactory, NodeHosts, RunClock } from './ports/types';
 import { HistoryRecorder } from './recorder';
 import { registerServices } from './services';
 import { RUN_FILES, nodeLogFile } from './store/layout';
-import { RunStore, StoreError, describeWriteError, runDirWriter, type LineFile } from './store/write';
+import { RunStore, StoreError, describeWriteError, dirProblem, runDirWriter, type LineFile } from './store/write';
 import { createWorkers } from './workers';
 
 /**
@@ -54,6 +57,12 @@ export interface RunCoreConfig {
   maxOps?: number;
   /** Ms (of the run's clock) to wait for `init_ok`. @defaultValue 10000 */
   initTimeoutMs?: number;
+  /**
+   * The longest line a node may write, in bytes: a longer one is skipped and counted as a
+   * `line-too-long` protocol error (`--max-line-mib`).
+   * @defaultValue 64 MiB (`DEFAULT_MAX_LINE_BYTES`)
+   */
+  maxLineBytes?: number;
   /** Log every message sent / received (every body is then decoded). @defaultValue false */
   logNetSend?: boolean;
   logNetRecv?: boolean;
@@ -150,7 +159,8 @@ export interface RunOutcome {
  * Runs a workload from the first node's start to the written results. Never throws for problems
  * of the nodes (a crash is an outcome), nor for an error thrown in a callback while it runs (an
  * uncaught exception or unhandled rejection: the run ends as crashed by Gyre, with its results);
- * throws {@link StoreError} when the run directory cannot be created.
+ * throws {@link StoreError} when the run directory cannot be created, and a `RangeError` for node
+ * ids that are not allowed (see `nodeIdsProblem`), before it starts.
  */
 export async function runCore(cfg: RunCoreConfig): Promise<RunOutcome> {
   const run = new Run(cfg);
@@ -240,6 +250,9 @@ class Run {
     this.wl = cfg.workload;
     this.opts = cfg.options;
     this.nodes = this.opts.nodes;
+    // Before anything is created from them (the run directory, node logs, working directories).
+    const badIds = nodeIdsProblem(this.nodes);
+    if (badIds) throw new RangeError(badIds);
     this.random = seededRandom(seed);
     this.clientTimeoutMs = this.wl.timeout?.(this.opts) ?? 5000;
     this.reporter = cfg.reporter ?? quiet;
@@ -286,13 +299,21 @@ class Run {
     // With net logging on, every body is printed, so every line is decoded losslessly.
     const nodeSet = new Set(this.nodes);
     const isNode = logNet ? undefined : (id: string) => nodeSet.has(id);
+    const maxLineBytes = cfg.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const tooLong = lineCap(maxLineBytes);
     this.hosts = cfg.hosts.create({
       nodes: this.nodes,
       seed,
       clock: clock.clock,
       store,
-      output: (node, line) => routeNodeLine(this.router, node, line, this.protocolErrors, isNode, this.lateReply),
-      badLine: (node, line, reason) => this.protocolErrors.report(node, 'invalid-utf8', line, reason),
+      maxLineBytes,
+      output: (node, line) => {
+        // Hosts that hand over whole strings (simulated nodes) meet the cap here; process hosts before.
+        const long = tooLong(line);
+        if (long) return this.protocolErrors.report(node, 'line-too-long', line, long);
+        routeNodeLine(this.router, node, line, this.protocolErrors, isNode, this.lateReply);
+      },
+      badLine: (node, line, reason, kind) => this.protocolErrors.report(node, kind, line, reason),
       crash: this.crashRun,
       failed: this.writeFailed,
       info: this.info,
@@ -662,12 +683,13 @@ function nodeCrash(message: string, d: CrashDetail | undefined, logs: boolean): 
   };
 }
 
-/** A new run directory under `root`, or a {@link StoreError} saying what to do. */
+/** A new run directory under `root`, or a {@link StoreError} saying what stands in the way. */
 function openStore(root: string, workload: string, start: Date, onWriteError: (e: unknown, file: string) => void): RunStore {
   try {
     return new RunStore(root, workload, start, onWriteError);
   } catch (e) {
-    throw new StoreError(`Cannot create a run directory in the store ${root}: ${(e as Error).message}. Is it writable? (--store DIR chooses another)`);
+    const why = dirProblem(join(root, workload)) ?? (e as Error).message;
+    throw new StoreError(`Cannot create a run directory in the store ${root}: ${why}. Fix that, or choose another store with --store DIR.`);
   }
 }
 

@@ -25,9 +25,11 @@ describe('decodeForRouting', () => {
   });
 
   it('reports the same errors as decodeLine', () => {
-    for (const line of ['', 'nope', '[1]', '{"src":"n1","dest":"n2","body":{},"x":1}', '{"src":"n1","dest":"n2"}']) {
+    const deep = (dest: string) => `{"src":"n1","dest":"${dest}","body":{"v":${'['.repeat(1500)}${']'.repeat(1500)}}}`;
+    for (const line of ['', 'nope', '[1]', '{"src":"n1","dest":"n2","body":{},"x":1}', '{"src":"n1","dest":"n2"}', deep('n2'), deep('c1'), deep('n77')]) {
       expect(decodeForRouting(line, isNode)).toEqual(decodeLine(line));
     }
+    expect(decodeForRouting(deep('n2'), isNode)).toMatchObject({ ok: false, kind: 'too-deep' });
   });
 
   it('leaves the body of a plain node-to-node message undecoded, and decodes it when Gyre may show it', () => {

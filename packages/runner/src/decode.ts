@@ -1,7 +1,7 @@
 /**
  * Decoding a node's STDOUT line for the router, on the hot path.
  */
-import type { JsonValue } from '@gyre/history';
+import { exceedsMaxNesting, type JsonValue } from '@gyre/history';
 import { checkEnvelope, decodeLine, type Body, type EnvelopeErrorKind, type Message } from '@gyre/protocol';
 import { scanEnvelope } from './scan';
 
@@ -22,7 +22,8 @@ export type RoutedLine = { ok: true; message: Message } | { ok: false; kind: Env
  * - a plain `{"src","dest","body"}` line between two nodes is checked by an allocation-free scan
  *   ({@link scanEnvelope}) and gets {@link UNDECODED_BODY} as its body;
  * - any other line to a node is checked with `JSON.parse`, without the lossless codec's scan for
- *   big or decimal numbers.
+ *   big or decimal numbers (and refused, as `decodeLine` refuses it, when it nests deeper than
+ *   `MAX_NESTING`).
  *
  * A message for a client or a service (whose bodies Gyre reads), one carrying an `id` (which the
  * router re-encodes), and every line that is not a valid message go through `decodeLine`, so
@@ -43,6 +44,8 @@ export function decodeForRouting(line: string, isNode: (id: string) => boolean):
   } catch {
     return decodeLine(line);
   }
+  // Too deep for Gyre's readers and printers (MAX_NESTING): refused as decodeLine refuses it.
+  if (exceedsMaxNesting(line)) return decodeLine(line);
   const c = checkEnvelope(raw as JsonValue);
   if (!c.ok || c.message.id !== undefined || !isNode(c.message.dest)) return decodeLine(line);
   return c;

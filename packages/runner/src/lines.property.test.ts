@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter } from './process';
 
-const ERROR_KINDS = new Set(['blank-line', 'not-json', 'not-an-object', 'extra-key', 'bad-src', 'bad-dest', 'bad-body', 'bad-id']);
+const ERROR_KINDS = new Set(['blank-line', 'not-json', 'not-an-object', 'extra-key', 'bad-src', 'bad-dest', 'bad-body', 'bad-id', 'too-deep']);
 
 /** Fragments that stress the splitter and the decoder. */
 const fragment: fc.Arbitrary<Uint8Array> = fc.oneof(
@@ -117,15 +117,19 @@ describe('LineSplitter + decodeLine on random and adversarial streams', () => {
     );
   });
 
-  it('decodes valid UTF-8 lines exactly, without their CR, and reports every invalid one', () => {
+  it('decodes valid UTF-8 lines exactly, without their CR, and reports every invalid one and every one over the cap, however cut', () => {
     fc.assert(
-      fc.property(stream, (buf) => {
+      fc.property(stream, fc.array(fc.nat(), { maxLength: 20 }), fc.option(fc.integer({ min: 1, max: 400 })), (buf, cuts, cap) => {
         const got: string[] = [];
         const s = new LineSplitter(
           (l) => got.push('ok:' + l),
-          () => got.push('bad'),
+          (_l, _r, kind) => got.push(kind === 'line-too-long' ? 'long' : 'bad'),
+          cap === null ? {} : { maxLineBytes: cap },
         );
-        s.push(buf);
+        for (const c of cut(buf, cuts)) {
+          s.push(c);
+          if (cap !== null) expect(s.buffered).toBeLessThanOrEqual(cap);
+        }
         s.end();
         const expected: string[] = [];
         let start = 0;
@@ -133,9 +137,10 @@ describe('LineSplitter + decodeLine on random and adversarial streams', () => {
           const nl = buf.indexOf(10, start);
           if (nl === -1 && start >= buf.length) break;
           let end = nl === -1 ? buf.length : nl;
+          const tooLong = cap !== null && end - start > cap;
           if (end > start && buf[end - 1] === 13) end--;
           const line = buf.subarray(start, end);
-          expected.push(Buffer.from(line.toString('utf8'), 'utf8').equals(line) ? 'ok:' + line.toString('utf8') : 'bad');
+          expected.push(tooLong ? 'long' : Buffer.from(line.toString('utf8'), 'utf8').equals(line) ? 'ok:' + line.toString('utf8') : 'bad');
           if (nl === -1) break;
           start = nl + 1;
         }

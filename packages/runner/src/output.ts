@@ -3,15 +3,11 @@
  * counted by kind (the first few of each logged), the same whether the node is a process or an
  * in-process instance.
  */
+import { escapeControls, quoteInput } from '@gyre/history';
 import type { Router } from '@gyre/net';
 import { decodeLine } from '@gyre/protocol';
 import type { ProtocolErrorsResult } from './analysis';
 import { decodeForRouting } from './decode';
-
-/** A node's line, quoted and cut short before quoting (lines can be 50 MB). */
-function quoteLine(s: string, n = 200): string {
-  return s.length <= n ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, n))}… (${s.length} characters)`;
-}
 
 /** What a node that logs to STDOUT by mistake is told (the commonest first bug). */
 const STDOUT_HINT =
@@ -30,7 +26,8 @@ export class ProtocolErrors {
   report(node: string, kind: string, text: string, reason: string): void {
     const n = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, n);
-    if (n <= 10) this.warn(`Node ${node} wrote a bad message (${kind}): ${reason}. The line was: ${quoteLine(text)}${this.hint(kind, text)}`);
+    // The line, and the reason (which may quote it), with their control characters escaped.
+    if (n <= 10) this.warn(`Node ${node} wrote a bad message (${kind}): ${escapeControls(reason)}. The line was: ${quoteInput(text)}${this.hint(kind, text)}`);
     if (n === 10) this.warn(`(further ${kind} errors are counted in results.json but not logged)`);
   }
 

@@ -1,15 +1,19 @@
 /**
  * The host port for real node processes (`gyre test`, and `gyre replay` of a `gyre test` run):
- * each node a {@link NodeProcess} in its own process group and working directory, marked with the
- * run's id so that nothing it starts outlives the run.
+ * each node a {@link NodeProcess} in its own process group, cgroup (where Linux allows) and
+ * working directory, marked with the run's id, and watched by a {@link Watchdog} process, so that
+ * nothing it starts, and none of its files, outlives the run.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { escapeControls } from '@gyre/history';
 import { NODE_SEED_VAR } from '@gyre/protocol';
 import { nodeSeed } from './ports/node-seed';
-import { nodeLogFile } from './store/layout';
+import { runCgroup, type RunCgroup } from './cgroup';
+import { NODE_DIRS, nodeLogFile } from './store/layout';
+import { Watchdog } from './watchdog';
 import type { RunSections } from './analysis';
 import type { HostContext, HostFactory, NodeHost, NodeHosts } from './ports/types';
 import { DEFAULT_MAX_PENDING_BYTES, NodeProcess, RUN_MARKER_VAR, sweepMarked, type ExitInfo } from './process';
@@ -26,15 +30,19 @@ export interface ProcessHostOptions {
   logStderr?: boolean;
   /** At teardown, ms between SIGTERM and SIGKILL. @defaultValue 1000 */
   stopGraceMs?: number;
-  /** At teardown, remove the nodes' working directories. @defaultValue false */
-  removeWorkDirs?: boolean;
+  /**
+   * Keep the nodes' working directories, in the run directory under `node-dirs/<node>/`
+   * (`--keep-node-dirs`). Otherwise each node works in `<tmp>/gyre-<runId>/<node>/`, removed when
+   * the run ends, however it ends. @defaultValue false
+   */
+  keepWorkDirs?: boolean;
   /** The run's marker (`GYRE_RUN_ID`). @defaultValue 16 random hex digits */
   runId?: string;
 }
 
 /**
- * Real processes: spawned in their own process groups, each in a fresh working directory under
- * the temporary directory, STDERR appended to `node-logs/<node>.log` in the run directory (which
+ * Real processes: spawned in their own process groups (and cgroups, where Linux allows), each in a
+ * fresh working directory, STDERR appended to `node-logs/<node>.log` in the run directory (which
  * the run must have). A node that exits when the nemesis did not kill it crashes the run.
  */
 export function processHosts(o: ProcessHostOptions): HostFactory {
@@ -45,8 +53,14 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
   const store = ctx.store;
   if (!store) throw new Error('node processes need a run directory for their logs');
   const runId = o.runId ?? randomBytes(8).toString('hex');
-  const workDir = join(tmpdir(), `gyre-${runId}`);
+  const keep = o.keepWorkDirs === true;
+  const workDir = keep ? store.path(NODE_DIRS) : join(tmpdir(), `gyre-${runId}`);
   mkdirSync(workDir, { recursive: true });
+  const cgroup = runCgroup(runId, ctx.nodes);
+  // Without a cgroup, the watchdog follows the nodes' descendants from /proc as the run goes.
+  const watchdog = new Watchdog({ runId, marker: RUN_MARKER_VAR, cgroup: cgroup?.dir ?? null, workDir, cwdSweep: !keep, removeWorkDir: !keep, pollMs: cgroup ? 0 : 100, parent: process.pid });
+  const leftovers = { cgroup, workDir: keep ? undefined : workDir };
+  cleanUpAtExit(leftovers);
   const logOf = (node: string) => store.path(nodeLogFile(node));
   const expectedDown = new Set<string>();
   let stopping = false;
@@ -62,14 +76,17 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
       cwd,
       stderrFile: logOf(node),
       env: { [RUN_MARKER_VAR]: runId, [NODE_SEED_VAR]: nodeSeed(ctx.seed, node) },
+      ...(cgroup ? { wrap: (bin: string, args: readonly string[]) => cgroup.wrap(node, bin, args) } : {}),
+      onSpawn: (pid) => watchdog.track(pid),
       onLine: (line) => ctx.output(node, line),
-      onBadLine: (line, reason) => ctx.badLine(node, line, reason),
+      onBadLine: (line, reason, kind) => ctx.badLine(node, line, reason, kind),
+      maxLineBytes: ctx.maxLineBytes,
       onDrop: () =>
         ctx.warn(
           `Node ${node} is not reading its STDIN: ${DEFAULT_STDIN_QUEUE_MIB} MiB of messages are waiting for it, so Gyre drops further messages to it ` +
             `(counted in results.json "stdin-drops"; the journal shows them as delivered).`,
         ),
-      onStderr: o.logStderr ? (line) => ctx.info(`[${node} stderr] ${line}`) : undefined,
+      onStderr: o.logStderr ? (line) => ctx.info(`[${node} stderr] ${escapeControls(line)}`) : undefined,
       onExit: (e: ExitInfo) => {
         if (expectedDown.has(node) || stopping) return;
         const tails = proc.tails();
@@ -88,6 +105,8 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
       kill: async () => {
         expectedDown.add(node);
         proc.killNow();
+        // A crashed machine takes what the node started with it.
+        cgroup?.killNode(node);
         await proc.waitExit();
       },
       start: async () => {
@@ -101,7 +120,7 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
   }
   return {
     hosts,
-    testJson: { runId, bin: o.bin, binArgs: o.args },
+    testJson: { runId, bin: o.bin, binArgs: o.args, maxLineBytes: ctx.maxLineBytes, containment: cgroup ? 'cgroup' : 'process-group' },
     startAll: async () => {
       await Promise.all([...procs.values()].map((p) => p.start()));
     },
@@ -112,9 +131,15 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
     stopAll: async () => {
       stopping = true;
       await Promise.all([...procs.values()].map((p) => p.stop(o.stopGraceMs ?? 1000)));
+      cgroup?.killAll();
       sweepMarked(runId);
+      // The watchdog kills what it tracked and what is left by marker or directory, removes the
+      // working directory and the cgroup, and exits.
+      await watchdog.finish();
       for (const p of procs.values()) await p.closeLog();
-      if (o.removeWorkDirs) rmSync(workDir, { recursive: true, force: true });
+      if (!keep) rmSync(workDir, { recursive: true, force: true });
+      await cgroup?.remove();
+      atExit.delete(leftovers);
     },
     sections: (): RunSections => {
       const drops = [...procs.values()].filter((p) => p.dropped.messages > 0);
@@ -131,12 +156,27 @@ function createProcessHosts(o: ProcessHostOptions, ctx: HostContext): NodeHosts 
   };
 }
 
+/** What runs still have: on an abrupt exit, their cgroups are killed and their working directories removed (the watchdog does the rest). */
+const atExit = new Set<{ cgroup: RunCgroup | undefined; workDir: string | undefined }>();
+let atExitHook = false;
+function cleanUpAtExit(l: { cgroup: RunCgroup | undefined; workDir: string | undefined }): void {
+  atExit.add(l);
+  if (atExitHook) return;
+  atExitHook = true;
+  process.on('exit', () => {
+    for (const x of atExit) {
+      x.cgroup?.killAll();
+      if (x.workDir) rmSync(x.workDir, { recursive: true, force: true });
+    }
+  });
+}
+
 /** What the person running the test reads when a node exits on its own. */
 function crashReport(node: string, e: ExitInfo, t: { stdout: string[]; stderr: string[] }, log: string): string {
   return (
     `Node ${node} crashed: it ${e.description}.\n` +
-    `Its last lines on STDOUT:\n${t.stdout.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
-    `Its last lines on STDERR:\n${t.stderr.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
+    `Its last lines on STDOUT:\n${t.stdout.map((l) => '  ' + escapeControls(l)).join('\n') || '  (none)'}\n` +
+    `Its last lines on STDERR:\n${t.stderr.map((l) => '  ' + escapeControls(l)).join('\n') || '  (none)'}\n` +
     `Full STDERR logs are in ${log}` +
     (e.outputStillOpen
       ? `\nIts STDOUT is still open, so something it started is still running. If --bin is a wrapper script, start the real node with \`exec\` so that it replaces the script instead of running in the background.`

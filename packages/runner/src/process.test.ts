@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, NodeProcess, RUN_MARKER_VAR, sweepMarked } from './process';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, NodeProcess, RUN_MARKER_VAR, sweepMarked } from './process';
 
 function alive(pid: number): boolean {
   try {
@@ -60,6 +60,47 @@ describe('LineSplitter', () => {
     s.push(Buffer.from('ok\n'));
     expect(lines).toEqual(['€', 'ok']);
     expect(bad).toEqual([expect.stringMatching(/^invalid UTF-8/)]);
+  });
+});
+
+describe('LineSplitter with a cap on one line', () => {
+  /** A splitter capped at `max` bytes, recording what it emits. */
+  function capped(max: number) {
+    const out: string[] = [];
+    const s = new LineSplitter(
+      (l) => out.push('ok:' + l),
+      (l, r, kind) => out.push(`${kind}:${r}:${l}`),
+      { maxLineBytes: max },
+    );
+    return { s, out };
+  }
+
+  it('skips a longer line, says how long it was with its first bytes, and reads on', () => {
+    const { s, out } = capped(10);
+    s.push(Buffer.from('0123456789\n0123456789A\nok\n'));
+    expect(out).toEqual(['ok:0123456789', 'line-too-long:a line of 11 bytes, longer than the limit of 10 bytes: skipped:0123456789A', 'ok:ok']);
+  });
+
+  it('never holds more than the cap of a line that arrives in pieces, and then drops the rest of it', () => {
+    const { s, out } = capped(1000);
+    s.push(Buffer.from('start\n' + 'y'.repeat(300)));
+    for (let i = 0; i < 100; i++) {
+      s.push(Buffer.from('y'.repeat(300)));
+      expect(s.buffered).toBeLessThanOrEqual(1000);
+    }
+    s.push(Buffer.from('y\r\nafter\n'));
+    s.push(Buffer.from('z'.repeat(2000)));
+    s.end();
+    expect(out).toHaveLength(4);
+    expect(out[0]).toBe('ok:start');
+    expect(out[1]).toMatch(/^line-too-long:a line of 30302 bytes, longer than the limit of 1000 bytes: skipped:y{200}$/);
+    expect(out[2]).toBe('ok:after');
+    expect(out[3]).toMatch(/^line-too-long:a line of 2000 bytes/);
+    expect(s.buffered).toBe(0);
+  });
+
+  it('the default is 64 MiB', () => {
+    expect(DEFAULT_MAX_LINE_BYTES).toBe(64 * 1024 * 1024);
   });
 });
 

@@ -4,7 +4,7 @@
  * harness, and torn down so that nothing it started outlives the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { accessSync, constants, createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 
 /** How a process ended. */
@@ -36,10 +36,27 @@ export interface NodeProcessOptions {
   stderrFile: string;
   /** Environment variables added to the inherited environment. */
   env?: Record<string, string>;
+  /**
+   * Runs the node through another command (the cgroup wrapper, which execs `bin args` in the same
+   * process). `bin` is then checked before starting, so that a missing or non-executable binary
+   * still fails to start with a clear error.
+   */
+  wrap?: (bin: string, args: readonly string[]) => { command: string; args: string[] };
+  /** Called with the pid of each process started (for the watchdog). */
+  onSpawn?: (pid: number) => void;
   /** Called for each line on STDOUT (without the newline; a trailing CR is removed). */
   onLine: (line: string) => void;
-  /** Called for a STDOUT line that is not valid UTF-8 (with the line decoded leniently). */
-  onBadLine?: (line: string, reason: string) => void;
+  /**
+   * Called for a STDOUT line that is not valid UTF-8 (with the line decoded leniently), or longer
+   * than `maxLineBytes` (with its first 200 bytes).
+   */
+  onBadLine?: (line: string, reason: string, kind: BadLineKind) => void;
+  /**
+   * The longest line read from STDOUT or STDERR, in bytes; a longer one is skipped without being
+   * held (on STDOUT reported to `onBadLine`, on STDERR shown in the tail as skipped).
+   * @defaultValue {@link DEFAULT_MAX_LINE_BYTES} (64 MiB)
+   */
+  maxLineBytes?: number;
   /** Called for each STDERR line. */
   onStderr?: (line: string) => void;
   /** Called once when the process exits. */
@@ -92,7 +109,8 @@ class Tail {
   private lines: string[] = [];
   private next = 0;
   push(line: string): void {
-    const l = line.length > 2000 ? line.slice(0, 2000) + `… (${line.length} characters)` : line;
+    // A slice of a long string keeps the whole string alive: copy the part kept.
+    const l = line.length > 2000 ? Buffer.from(line.slice(0, 2000)).toString() + `… (${line.length} characters)` : line;
     if (this.lines.length < TAIL) this.lines.push(l);
     else this.lines[this.next] = l;
     this.next = (this.next + 1) % TAIL;
@@ -102,41 +120,68 @@ class Tail {
   }
 }
 
+/** Default of {@link LineSplitterOptions.maxLineBytes} and {@link NodeProcessOptions.maxLineBytes}: 64 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** What a {@link LineSplitter} reports about a line it could not pass on as text. */
+export type BadLineKind = 'invalid-utf8' | 'line-too-long';
+
+/** Options of {@link LineSplitter}. */
+export interface LineSplitterOptions {
+  /**
+   * The longest line, in bytes before its newline. A longer line is not kept: its first 200 bytes
+   * and its length are reported (`line-too-long`), the rest is dropped as it arrives, and the
+   * next line is read as usual. So the splitter never holds more than this.
+   * @defaultValue {@link DEFAULT_MAX_LINE_BYTES} (64 MiB)
+   */
+  maxLineBytes?: number;
+}
+
+/** How much of a line that is too long is kept, to show what it was. */
+const HEAD_BYTES = 200;
+
 /**
- * A line splitter for a byte stream: lines of any length, CRLF tolerated, invalid UTF-8 reported.
- * Every `\n`-terminated line yields exactly one call of `onLine` or `onBad`; {@link end} emits a
- * last line that had no newline. Lines that arrive whole in one chunk are decoded together.
+ * A line splitter for a byte stream: lines up to a cap in length, CRLF tolerated, invalid UTF-8
+ * and over-long lines reported. Every `\n`-terminated line yields exactly one call of `onLine` or
+ * `onBad`; {@link end} emits a last line that had no newline. Lines that arrive whole in one chunk
+ * are decoded together.
  */
 export class LineSplitter {
   private parts: Buffer[] = [];
   private partLength = 0;
+  /** Bytes of the current line when it is over the cap (then `parts` is empty), else -1. */
+  private skipped = -1;
+  private head: Buffer | undefined;
+  private readonly max: number;
   constructor(
     private readonly onLine: (line: string) => void,
-    private readonly onBad: (line: string, reason: string) => void,
-  ) {}
+    private readonly onBad: (line: string, reason: string, kind: BadLineKind) => void,
+    o: LineSplitterOptions = {},
+  ) {
+    this.max = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  }
+
+  /** Bytes held of a line not yet ended (at most the cap). */
+  get buffered(): number {
+    return this.partLength;
+  }
 
   push(chunk: Buffer): void {
-    const last = chunk.lastIndexOf(10);
-    if (last === -1) {
-      if (chunk.length > 0) {
-        this.parts.push(chunk);
-        this.partLength += chunk.length;
-      }
-      return;
-    }
     let start = 0;
-    if (this.partLength > 0) {
+    if (this.partLength > 0 || this.skipped >= 0) {
       const first = chunk.indexOf(10);
-      this.parts.push(chunk.subarray(0, first));
-      const line = Buffer.concat(this.parts, this.partLength + first);
-      this.parts = [];
-      this.partLength = 0;
-      this.emit(line, 0, line.length);
+      if (first === -1) {
+        this.hold(chunk);
+        return;
+      }
+      this.hold(chunk.subarray(0, first));
+      this.endHeld();
       start = first + 1;
     }
-    if (start <= last) {
+    const last = chunk.lastIndexOf(10);
+    if (last >= start) {
       const region = chunk.subarray(start, last);
-      if (isUtf8(region)) {
+      if (region.length <= this.max && isUtf8(region)) {
         const text = region.toString('utf8');
         let from = 0;
         for (;;) {
@@ -156,30 +201,95 @@ export class LineSplitter {
           s = nl + 1;
         }
       }
+      start = last + 1;
     }
-    if (last + 1 < chunk.length) {
-      this.parts.push(chunk.subarray(last + 1));
-      this.partLength += chunk.length - last - 1;
-    }
+    if (start < chunk.length) this.hold(chunk.subarray(start));
   }
 
   /** Emits a last line that had no newline. */
   end(): void {
-    if (this.partLength === 0) return;
+    if (this.partLength > 0 || this.skipped >= 0) this.endHeld();
+  }
+
+  /** Keeps part of a line not yet ended, or counts it once the line is over the cap. */
+  private hold(b: Buffer): void {
+    if (b.length === 0) return;
+    if (this.skipped >= 0) {
+      this.skipped += b.length;
+      return;
+    }
+    if (this.partLength + b.length <= this.max) {
+      this.parts.push(b);
+      this.partLength += b.length;
+      return;
+    }
+    const firsts: Buffer[] = [];
+    let n = 0;
+    for (const p of [...this.parts, b]) {
+      if (n >= HEAD_BYTES) break;
+      firsts.push(p.subarray(0, HEAD_BYTES - n));
+      n += firsts.at(-1)!.length;
+    }
+    this.head = Buffer.concat(firsts);
+    this.skipped = this.partLength + b.length;
+    this.parts = [];
+    this.partLength = 0;
+  }
+
+  /** The held line has ended: emit it, or report it as too long. */
+  private endHeld(): void {
+    if (this.skipped >= 0) {
+      const n = this.skipped;
+      const head = this.head!;
+      this.skipped = -1;
+      this.head = undefined;
+      this.tooLong(head, n);
+      return;
+    }
     const line = Buffer.concat(this.parts, this.partLength);
     this.parts = [];
     this.partLength = 0;
     this.emit(line, 0, line.length);
   }
 
+  private tooLong(head: Buffer, bytes: number): void {
+    this.onBad(head.toString('utf8'), tooLongReason(bytes, this.max), 'line-too-long');
+  }
+
   private emit(buf: Buffer, start: number, end: number): void {
+    if (end - start > this.max) {
+      this.tooLong(buf.subarray(start, Math.min(end, start + HEAD_BYTES)), end - start);
+      return;
+    }
     if (end > start && buf[end - 1] === 13) end--;
     if (!isUtf8(buf.subarray(start, end))) {
-      this.onBad(buf.toString('utf8', start, end), 'invalid UTF-8 (shown with U+FFFD for the bad bytes)');
+      this.onBad(buf.toString('utf8', start, end), 'invalid UTF-8 (shown with U+FFFD for the bad bytes)', 'invalid-utf8');
       return;
     }
     this.onLine(buf.toString('utf8', start, end));
   }
+}
+
+function tooLongReason(bytes: number, max: number): string {
+  return `a line of ${bytes} bytes, longer than the limit of ${byteSize(max)}: skipped`;
+}
+
+/**
+ * The cap on a line handed over whole, as a string: a function giving the reason a line is too
+ * long, or undefined. Costs nothing for lines shorter than a third of the cap.
+ */
+export function lineCap(max: number): (line: string) => string | undefined {
+  return (line) => {
+    if (line.length * 3 <= max) return undefined;
+    const bytes = Buffer.byteLength(line);
+    return bytes > max ? tooLongReason(bytes, max) : undefined;
+  };
+}
+
+/** A size in words: `64 MiB`, `1.5 MiB`, `100 bytes`. */
+function byteSize(n: number): string {
+  if (n < 1024 * 1024) return `${n} bytes`;
+  return `${Number((n / (1024 * 1024)).toFixed(2))} MiB`;
 }
 
 /** One node's process. */
@@ -226,8 +336,16 @@ export class NodeProcess {
     this.pending = [];
     this.pendingBytes = 0;
     this.blocked = false;
+    if (this.opts.wrap) {
+      try {
+        accessSync(this.opts.bin, constants.X_OK);
+      } catch (e) {
+        return Promise.reject(new Error(`could not start ${this.opts.bin} for node ${this.id}: ${(e as Error).message}`));
+      }
+    }
     this.stderrLog ??= createWriteStream(this.opts.stderrFile, { flags: 'a' }).on('error', (e) => this.opts.onLogError?.(e));
-    const child = spawn(this.opts.bin, this.opts.args as string[], {
+    const run = this.opts.wrap ? this.opts.wrap(this.opts.bin, this.opts.args) : { command: this.opts.bin, args: this.opts.args as string[] };
+    const child = spawn(run.command, run.args, {
       cwd: this.opts.cwd,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -237,15 +355,17 @@ export class NodeProcess {
     live.add(this);
     const onLine = this.opts.onLine;
     const tail = this.stdoutTail;
+    const cap = { maxLineBytes: this.opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES };
     const out = new LineSplitter(
       (line) => {
         tail.push(line);
         onLine(line);
       },
-      (line, reason) => {
-        tail.push(line);
-        this.opts.onBadLine?.(line, reason);
+      (line, reason, kind) => {
+        tail.push(kind === 'line-too-long' ? `(${reason})` : line);
+        this.opts.onBadLine?.(line, reason, kind);
       },
+      cap,
     );
     const stdoutDone = new Promise<void>((r) => child.stdout!.once('close', r));
     const stderrDone = new Promise<void>((r) => child.stderr!.once('close', r));
@@ -256,10 +376,12 @@ export class NodeProcess {
         this.stderrTail.push(line);
         this.opts.onStderr?.(line);
       },
-      (line) => {
-        this.stderrTail.push(line);
-        this.opts.onStderr?.(line);
+      (line, reason, kind) => {
+        const shown = kind === 'line-too-long' ? `(${reason}; it is in the log file)` : line;
+        this.stderrTail.push(shown);
+        this.opts.onStderr?.(shown);
       },
+      cap,
     );
     const log = this.stderrLog;
     child.stderr!.on('data', (c: Buffer) => {
@@ -281,6 +403,7 @@ export class NodeProcess {
     return new Promise((resolve, reject) => {
       child.once('spawn', () => {
         this.pid = child.pid;
+        if (child.pid !== undefined) this.opts.onSpawn?.(child.pid);
         resolve();
       });
       child.once('error', (e) => {

@@ -18,6 +18,8 @@ export interface RunConfig extends Omit<RunCoreConfig, 'seed' | 'store' | 'hosts
   store: string;
   /** Echo the nodes' STDERR lines. @defaultValue false */
   logStderr?: boolean;
+  /** Keep the nodes' working directories in the run directory, under `node-dirs/` (`--keep-node-dirs`). @defaultValue false: temporary, removed */
+  keepNodeDirs?: boolean;
 }
 
 /** The outcome of a run of node processes: always with a run directory. */
@@ -30,11 +32,11 @@ export interface RunResult extends RunOutcome {
  * with the node, returns a crash instead; throws `StoreError` when the store cannot be written.
  */
 export async function runTest(cfg: RunConfig): Promise<RunResult> {
-  const { bin, binArgs, logStderr, seed, ...rest } = cfg;
+  const { bin, binArgs, logStderr, keepNodeDirs, seed, ...rest } = cfg;
   const r = await runCore({
     ...rest,
     seed: seed ?? String(randomBytes(4).readUInt32BE(0)),
-    hosts: processHosts({ bin, args: binArgs, ...(logStderr ? { logStderr } : {}) }),
+    hosts: processHosts({ bin, args: binArgs, ...(logStderr ? { logStderr } : {}), ...(keepNodeDirs ? { keepWorkDirs: true } : {}) }),
     clock: realTime(),
   });
   return { ...r, dir: r.dir! };

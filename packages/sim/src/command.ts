@@ -24,6 +24,7 @@ export function simCommandLine(spec: SimSpec, seed: string): string {
   if (o.availability !== undefined) args.push('--availability', String(o.availability));
   if (o.consistencyModels.join(',') !== 'strict-serializable') args.push('--consistency-models', o.consistencyModels.join(','));
   if (spec.maxOps !== undefined) args.push('--max-ops', String(spec.maxOps));
+  if (spec.maxLineBytes !== undefined) args.push('--max-line-mib', String(spec.maxLineBytes / (1024 * 1024)));
   if (spec.nodeArgs.length) args.push('--', ...spec.nodeArgs);
   return args.map(quote).join(' ');
 }

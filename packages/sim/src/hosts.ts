@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@gyre/history';
 import { nodeSeed, type HostFactory, type NodeHosts } from '@gyre/runner/ports';
-import { nodeLogFile } from '@gyre/runner/store';
+import { NODE_DIRS, nodeLogFile } from '@gyre/runner/store';
 import { SimNode, type NodeModule } from './instance';
 
 /** Options of {@link simHosts}. */
@@ -18,17 +18,28 @@ export interface SimHostOptions {
   args: readonly string[];
   /** Give each node a directory (its "disk", kept across a kill) under a temporary directory, removed at teardown. */
   nodeDirs: boolean;
+  /** Keep the nodes' directories, in the run directory under `node-dirs/` (with a store; `--keep-node-dirs`). @defaultValue false */
+  keepNodeDirs?: boolean;
   /** The node module's path, recorded in test.json. */
   module?: string;
 }
+
+/** Temporary node directories of runs still going: removed if the process exits before their teardown (a second Ctrl-C). */
+const removeAtExit = new Set<string>();
+process.on('exit', () => {
+  for (const d of removeAtExit) rmSync(d, { recursive: true, force: true });
+});
 
 /** In-process nodes: a fresh incarnation of the module per start; a node that cannot be installed crashes the run. */
 export function simHosts(o: SimHostOptions): HostFactory {
   return {
     mode: 'sim',
     create: (ctx): NodeHosts => {
-      const dirsRoot = o.nodeDirs ? mkdtempSync(join(tmpdir(), 'gyre-sim-')) : undefined;
       const store = ctx.store;
+      const keep = o.nodeDirs && o.keepNodeDirs === true && store !== undefined;
+      const dirsRoot = !o.nodeDirs ? undefined : keep ? store.path(NODE_DIRS) : mkdtempSync(join(tmpdir(), 'gyre-sim-'));
+      const temporary = o.nodeDirs && !keep ? dirsRoot : undefined;
+      if (temporary !== undefined) removeAtExit.add(temporary);
       const hosts = new Map<string, SimNode>();
       for (const node of ctx.nodes) {
         const nodeLog = store?.lines(nodeLogFile(node));
@@ -56,7 +67,10 @@ export function simHosts(o: SimHostOptions): HostFactory {
         initHint: (n) => `Does its install function register its handlers synchronously? Its log is ${store ? store.path(nodeLogFile(n)) : 'not kept (no store)'}.`,
         stopAll: async () => {
           for (const h of hosts.values()) h.killNow();
-          if (dirsRoot !== undefined) rmSync(dirsRoot, { recursive: true, force: true });
+          if (temporary !== undefined) {
+            rmSync(temporary, { recursive: true, force: true });
+            removeAtExit.delete(temporary);
+          }
         },
         sections: () => ({}),
       };

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseJson, stringifyJson, type Op } from '@gyre/history';
 import type { SendEvent } from '@gyre/net';
 import { isClientId } from '@gyre/protocol';
-import { processHosts } from '@gyre/runner/ports';
+import { DEFAULT_MAX_LINE_BYTES, processHosts } from '@gyre/runner/ports';
 import { realClock } from '@gyre/node';
 import { readHistory, readTest, RUN_FILES, RunStore, storeRootOf, type TestRecord } from '@gyre/runner/store';
 import { journalEvents } from './record';
@@ -98,6 +98,7 @@ async function replaySim(dir: string, test: TestRecord, store: string): Promise<
     recoveryTime,
     ...(nemesisTargets ? { nemesisTargets } : {}),
     ...(typeof test['maxOps'] === 'number' ? { maxOps: test['maxOps'] } : {}),
+    ...(typeof test['maxLineBytes'] === 'number' ? { maxLineBytes: test['maxLineBytes'] } : {}),
   };
   const seed = String(test['seed']);
   const r = await runSim(await specConfig(spec, seed, { store, argv: ['replay', dir] }));
@@ -220,11 +221,12 @@ async function replayProcesses(dir: string, test: TestRecord, storeRoot: string,
   };
   // The nodes as gyre test hosted them (same per-node seeds), their output compared instead of routed.
   const ignore = () => {};
-  const hosts = processHosts({ bin, args: binArgs, stopGraceMs: 500, removeWorkDirs: true, runId }).create({
+  const hosts = processHosts({ bin, args: binArgs, stopGraceMs: 500, runId }).create({
     nodes,
     seed,
     clock: realClock(),
     store,
+    maxLineBytes: typeof test['maxLineBytes'] === 'number' ? test['maxLineBytes'] : DEFAULT_MAX_LINE_BYTES,
     output: check,
     badLine: ignore,
     crash: ignore,

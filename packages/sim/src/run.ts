@@ -24,6 +24,8 @@ export interface SimConfig extends Omit<RunCoreConfig, 'hosts' | 'clock' | 'test
   nodeArgs?: readonly string[];
   /** Give each node a directory (its "disk", kept across a kill) under a temporary directory. @defaultValue true */
   nodeDirs?: boolean;
+  /** Keep the nodes' directories in the run directory, under `node-dirs/` (with a store; `--keep-node-dirs`). @defaultValue false: temporary, removed */
+  keepNodeDirs?: boolean;
   /**
    * While the run lasts, replace `Math.random`, `crypto.randomUUID`, `crypto.getRandomValues` and
    * the synchronous `randomBytes` / `randomInt` of `node:crypto` with seeded sources and `Date.now`
@@ -44,7 +46,7 @@ export interface SimResult extends Omit<RunOutcome, 'dir' | 'seconds'> {
 
 /** Runs one simulated test. Never throws for problems of the nodes; returns a crash instead. */
 export async function runSim(cfg: SimConfig): Promise<SimResult> {
-  const { install, nodeArgs = [], nodeDirs, patchGlobals, nodeModule, ...run } = cfg;
+  const { install, nodeArgs = [], nodeDirs, keepNodeDirs, patchGlobals, nodeModule, ...run } = cfg;
   const latencyDist = run.latencyDist ?? 'constant';
   const nemesisInterval = run.nemesisInterval ?? 10;
   const recoveryTime = run.recoveryTime ?? 10;
@@ -54,11 +56,12 @@ export async function runSim(cfg: SimConfig): Promise<SimResult> {
     nemesisInterval,
     recoveryTime,
     argv: run.argv ?? [],
-    hosts: simHosts({ install, args: nodeArgs, nodeDirs: nodeDirs !== false, ...(nodeModule !== undefined ? { module: nodeModule } : {}) }),
+    hosts: simHosts({ install, args: nodeArgs, nodeDirs: nodeDirs !== false, ...(keepNodeDirs ? { keepNodeDirs } : {}), ...(nodeModule !== undefined ? { module: nodeModule } : {}) }),
     clock: virtualTime(patchGlobals === false ? {} : { patchGlobals: seededRandom(run.seed).fork('math-random') }),
     // What `gyre replay` needs to simulate the run again.
     testJson: {
       maxOps: run.maxOps,
+      maxLineBytes: run.maxLineBytes,
       options: { ...run.options, latencyDist, nemesisInterval, recoveryTime, ...(run.nemesisTargets ? { nemesisTargets: run.nemesisTargets } : {}) },
     },
   });

@@ -24,6 +24,8 @@ export interface SimSpec {
   recoveryTime: number;
   /** Most main-phase client operations. */
   maxOps?: number;
+  /** The longest line a node may write, in bytes (`--max-line-mib`). @defaultValue 64 MiB */
+  maxLineBytes?: number;
 }
 
 /** One seed's outcome, as data. */
@@ -70,6 +72,7 @@ export async function specConfig(spec: SimSpec, seed: string, extra: Partial<Sim
     recoveryTime: spec.recoveryTime,
     nodeModule: spec.node,
     ...(spec.maxOps !== undefined ? { maxOps: spec.maxOps } : {}),
+    ...(spec.maxLineBytes !== undefined ? { maxLineBytes: spec.maxLineBytes } : {}),
     ...extra,
   };
 }

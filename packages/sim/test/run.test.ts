@@ -94,6 +94,22 @@ describe('runSim', () => {
       expect(r.history).toEqual([]);
     });
 
+    it('a line longer than the cap (--max-line-mib) is skipped and counted, as from a process', async () => {
+      let sent = false;
+      const install = (node: Node) => {
+        node.on('echo', (msg) => {
+          if (!sent) {
+            sent = true;
+            node.send(node.peers[0]!, { type: 'padding', pad: 'x'.repeat(2 * 1024 * 1024) });
+          }
+          return { echo: msg.body['echo'] };
+        });
+      };
+      const r = await runSim({ workload: WORKLOADS['echo']!, options: workloadOptions({ timeLimit: 2, nodeCount: 2 }), install, seed: '4', maxLineBytes: 1024 * 1024 });
+      expect(r.exitCode).toBe(0);
+      expect(r.results['protocol-errors']).toEqual({ 'valid?': true, count: 1, 'by-kind': { 'line-too-long': 1 } });
+    });
+
     it('exits with gyre test\'s codes: 0 valid, 1 invalid, 255 crashed or interrupted', async () => {
       const echoing = (wrong: boolean) => (node: Node) => {
         node.on('echo', (msg) => ({ type: 'echo_ok', echo: wrong ? 'something else' : msg.body['echo'] }));

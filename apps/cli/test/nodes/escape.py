@@ -11,6 +11,10 @@ MODES, comma-separated:
   self-stop    the node stops itself with SIGSTOP after answering 5 echoes
   wrapper-exit the node forks, and the parent exits at once with code 0 (a wrapper script
                that started the real node in the background); the child answers
+  clearenv     like setsid, but the grandchild then replaces itself with a program started with
+               an empty environment (so without Gyre's marker)
+  daemon       like clearenv, and the grandchild also moves to / first (a classic daemon)
+  write-file   writes hello.txt in the node's working directory
 Every process started, and the node itself, appends its pid to PIDFILE, one per line.
 """
 import json
@@ -42,6 +46,20 @@ if "setsid" in modes:
             record(os.getpid())
             forever()
         os._exit(0)
+for mode in ("clearenv", "daemon"):
+    if mode in modes:
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                if mode == "daemon":
+                    os.chdir("/")
+                record(os.getpid())
+                loop = "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True: time.sleep(0.05)"
+                os.execve(sys.executable, [sys.executable, "-c", loop], {})
+            os._exit(0)
+if "write-file" in modes:
+    with open("hello.txt", "w") as f:
+        f.write("hello from the node\n")
 if "ignore-term" in modes:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if os.fork() == 0:

@@ -65,6 +65,31 @@ def misbehave(action, msg):
         send("n42", {"type": "x"})
     elif action == "invalid-utf8":
         write(b'{"src":"n0","dest":"n0","body":{"type":"\xff\xfe"}}')
+    elif action == "deep-reply":
+        # A 10 kB reply nested 5,000 arrays deep (written by hand: Python's json recurses).
+        deep = b"[" * 5000 + b"]" * 5000
+        write(b'{"src":"%s","dest":"%s","body":{"type":"echo_ok","echo":%s,"in_reply_to":%d}}' % (node_id.encode(), msg["src"].encode(), deep, body["msg_id"]))
+    elif action == "escapes":
+        # Terminal escapes: clear screen, retitle, bell, 8-bit CSI, a bidi override; in a line that
+        # is not JSON, and in the dest of a message (JSON-escaped there, so decoded to the real thing).
+        write(b"\x1b[2J\x1b]0;pwned\x07 not json \xc2\x9b31m \xe2\x80\xae")
+        write(b'{"src":"%s","dest":"\\u001b[2J\\u009b31m","body":{"type":"x"}}' % node_id.encode())
+    elif action == "die-with-escapes":
+        write(b"\x1b[2J\x1b]0;pwned\x07 last words \xc2\x9b31m")
+        sys.stderr.buffer.write(b"\x1b[2J\x1b]0;pwned\x07 on stderr \xc2\x9b31m\n")
+        sys.stderr.flush()
+        os._exit(3)
+    elif action == "giant-line":
+        # 600 MiB without a newline, then the newline: past V8's longest string (512 MiB).
+        piece = b"g" * (1024 * 1024)
+        with lock:
+            for _ in range(600):
+                out.write(piece)
+            out.write(b"\n")
+            out.flush()
+    elif action == "huge-stderr-line":
+        sys.stderr.buffer.write(b"e" * (3 * 1024 * 1024) + b"\n")
+        sys.stderr.flush()
     elif action == "huge-line":
         write(b"x" * (50 * 1024 * 1024))
     elif action == "malformed-reply":

@@ -8,8 +8,10 @@
  * - {@link processHosts}: the host port for real node processes (what `gyre test` uses; `gyre
  *   replay` uses it to host a recorded run's nodes again).
  * - {@link nodeSeed}: each node's own seed, derived from the run's.
+ * - {@link DEFAULT_MAX_LINE_BYTES}: the default cap on one line from a node (64 MiB).
  */
 export type { HostFactory, NodeHosts, NodeHost, HostContext, CrashDetail, FaultHost, RunClock } from './types';
 export type { ProcessHostOptions } from '../process-hosts';
 export { processHosts } from '../process-hosts';
+export { DEFAULT_MAX_LINE_BYTES } from '../process';
 export { nodeSeed } from './node-seed';

@@ -31,8 +31,16 @@ export interface HostContext {
   readonly store: RunStore | undefined;
   /** Receives each line a node writes: a message for the network. */
   output(node: string, line: string): void;
-  /** Receives a line a node wrote that is not valid UTF-8 (decoded leniently), with the reason. */
-  badLine(node: string, line: string, reason: string): void;
+  /**
+   * The longest line a node may write, in bytes (a longer one is a `line-too-long` protocol
+   * error); hosts that read bytes skip longer lines without holding them.
+   */
+  readonly maxLineBytes: number;
+  /**
+   * Receives a line a node wrote that could not be passed on as text, with the reason: not valid
+   * UTF-8 (the line decoded leniently), or longer than {@link maxLineBytes} (its first 200 bytes).
+   */
+  badLine(node: string, line: string, reason: string, kind: 'invalid-utf8' | 'line-too-long'): void;
   /**
    * Ends the run as a crash (exit 255), saying why: a node died, or could not be installed.
    * `detail` says which node, how it ended and what it wrote last (results.json's `crash`).

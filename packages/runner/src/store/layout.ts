@@ -28,6 +28,12 @@ export function nodeLogFile(node: string): string {
   return `node-logs/${node}.log`;
 }
 
+/**
+ * Where the nodes' own directories are kept in the run directory, when they are kept
+ * (`--keep-node-dirs`): a process's working directory, a simulated node's directory.
+ */
+export const NODE_DIRS = 'node-dirs';
+
 /** The store root a run directory belongs to. */
 export function storeRootOf(runDir: string): string {
   return join(runDir, '..', '..');

@@ -1,11 +1,30 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { tinyDisk } from '../../../../scripts/tiny-disk';
 import { RUN_FILES } from './layout';
-import { describeWriteError, LineFile, RunStore } from './write';
+import { describeWriteError, dirProblem, LineFile, RunStore } from './write';
+
+/**
+ * Makes `dir` read-only for this process: `chmod 555`, or for root (whom permissions do not stop)
+ * the immutable attribute. Returns false when neither can be done here.
+ */
+function makeReadOnly(dir: string, undo: (() => void)[]): boolean {
+  if (process.getuid?.() !== 0) {
+    chmodSync(dir, 0o555);
+    undo.push(() => chmodSync(dir, 0o755));
+    return true;
+  }
+  try {
+    execFileSync('chattr', ['+i', dir], { stdio: 'ignore' });
+  } catch {
+    return false;
+  }
+  undo.push(() => execFileSync('chattr', ['-i', dir]));
+  return true;
+}
 
 describe('LineFile', () => {
   it('buffers, flushes on size, on close, and ignores writes after close', () => {
@@ -73,6 +92,37 @@ describe('LineFile on a full disk', () => {
     } finally {
       disk.done();
     }
+  });
+});
+
+describe('dirProblem: why a run directory cannot be made, in words', () => {
+  const undo: (() => void)[] = [];
+  afterEach(() => {
+    for (const f of undo.splice(0)) f();
+  });
+  const root = () => mkdtempSync(join(tmpdir(), 'gyre-st-'));
+
+  it('nothing wrong: an existing writable directory, or one that can be created', () => {
+    const r = root();
+    expect(dirProblem(r)).toBeUndefined();
+    expect(dirProblem(join(r, 'a', 'b', 'c'))).toBeUndefined();
+  });
+
+  it('not a directory: the path, or a directory on the way, is a file', () => {
+    const r = root();
+    writeFileSync(join(r, 'file'), '');
+    expect(dirProblem(join(r, 'file'))).toBe(`${join(r, 'file')} is not a directory`);
+    expect(dirProblem(join(r, 'file', 'echo'))).toBe(`${join(r, 'file')} is not a directory`);
+  });
+
+  it('read-only: the directory itself, or the one in which the missing ones would be made', (ctx) => {
+    const r = root();
+    const echo = join(r, 'echo');
+    mkdirSync(echo);
+    if (!makeReadOnly(echo, undo)) return ctx.skip();
+    expect(dirProblem(echo)).toBe(`${echo} is read-only (not writable)`);
+    expect(dirProblem(join(echo, 'run', 'node-logs'))).toBe(`${echo} is read-only (not writable), so ${join(echo, 'run')} cannot be created`);
+    expect(() => new RunStore(r, 'echo', new Date())).toThrow();
   });
 });
 

@@ -2,8 +2,8 @@
  * Writing the store: `<root>/<workload>/<time>/` per run, with the `current` and `latest` links.
  * Files are written as the run goes, so an interrupted run keeps what it recorded.
  */
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, rmSync, symlinkSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { join, relative, dirname, sep } from 'node:path';
+import { accessSync, closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, rmSync, statSync, symlinkSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join, relative, dirname, resolve, sep } from 'node:path';
 import { stringifyJson } from '@gyre/history';
 import { RUN_FILES, nodeLogFile } from './layout';
 
@@ -155,6 +155,42 @@ export class LineFile {
     } catch {
       // already unusable
     }
+  }
+}
+
+/**
+ * Why files cannot be made in the directory `dir`, which need not exist yet (it is then made with
+ * its missing parents), in a phrase naming the path at fault: "X is not a directory", "X is
+ * read-only (…), so Y cannot be created", "X is on a read-only file system". Undefined when
+ * nothing stands in the way.
+ */
+export function dirProblem(dir: string): string | undefined {
+  let p = resolve(dir);
+  /** The first missing directory on the way, if any. */
+  let missing: string | undefined;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return `${p} cannot be looked at (${code ?? (e as Error).message})`;
+      // Missing, or under a file: look at its parent.
+      missing = p;
+      const up = dirname(p);
+      if (up === p) return `${p} does not exist`;
+      p = up;
+      continue;
+    }
+    if (!st.isDirectory()) return `${p} is not a directory`;
+    try {
+      accessSync(p, constants.W_OK | constants.X_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'EROFS' ? `${p} is on a read-only file system` : `${p} is read-only (not writable)`;
+      return missing ? `${why}, so ${missing} cannot be created` : why;
+    }
+    return undefined;
   }
 }
 
