@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileS
 import { join } from 'node:path';
 
 /** Set to `off` to run without cgroups even where they work (to test the fallback). */
-export const CGROUP_ENV = 'GYRE_CGROUP';
+const CGROUP_ENV = 'GYRE_CGROUP';
 
 /** A run's cgroup. */
 export interface RunCgroup {
