@@ -21,16 +21,12 @@ function hard(n: number): Op[] {
 }
 
 describe('time budget', () => {
-  it('says unknown (never true or false) when the budget runs out, and returns soon after', () => {
-    const start = performance.now();
+  it('says unknown (never true or false) when the budget runs out (how soon it stops: the injected clock, below)', () => {
     const r = linearizable(hard(40), { model: register(), timeLimit: 100, maxCacheEntries: 1e9 });
-    const elapsed = performance.now() - start;
     expect(r.valid).toBe('unknown');
     expect(r.cause).toBe('timeout');
     expect(r.partitions[0]).toMatchObject({ valid: 'unknown', cause: 'timeout' });
     expect(r.partitions[0]!.longestPrefix!.length).toBeGreaterThan(0);
-    // Loose: the checker is meant to stop within 50 ms of the deadline, but the machine is shared.
-    expect(elapsed).toBeLessThan(2000);
   });
 
   it('reads time only from the injected clock', () => {
