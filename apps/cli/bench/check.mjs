@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { requireSharedData as sharedData } from '../../../scripts/shared-data.mjs';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const cli = join(repo, 'apps/cli/dist/cli.js');
@@ -20,13 +21,6 @@ const arg = (name, dflt) => {
 const runs = Number(arg('runs', process.env.RUNS ?? 5));
 const big = process.argv.includes('--big');
 
-function sharedData() {
-  if (process.env.GYRE_SHARED_DATA) return process.env.GYRE_SHARED_DATA;
-  for (let dir = import.meta.dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'shared', 'data', 'README.md'))) return join(dir, 'shared', 'data');
-  }
-  throw new Error('shared/data not found; set GYRE_SHARED_DATA');
-}
 const data = sharedData();
 const etcd = readdirSync(join(data, 'etcd'))
   .filter((f) => /^etcd_\d{3}\.log$/.test(f) && f !== 'etcd_095.log')

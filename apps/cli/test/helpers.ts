@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,15 +12,7 @@ export const python = (name: string) => join(repo, 'examples/python', `${name}.p
 export const testNode = (name: string) => join(repo, 'apps/cli/test/nodes', name);
 
 /** /work/shared/data (histories with known verdicts), or GYRE_SHARED_DATA. */
-export function sharedData(): string {
-  const env = process.env['GYRE_SHARED_DATA'];
-  if (env) return env;
-  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'data');
-    if (existsSync(join(candidate, 'README.md'))) return candidate;
-    if (dirname(dir) === dir) return resolve(import.meta.dirname, '../../../../shared/data');
-  }
-}
+export { requireSharedData as sharedData } from '../../../scripts/shared-data.mjs';
 
 export interface GyreRun {
   code: number | null;

@@ -27,6 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Keyword, formatOpEdn, formatOpJson, parseHistoryEdn, seededRandom, type Op } from '@gyre/history';
+import { sharedData } from '../../../scripts/shared-data.mjs';
 import { TxnJsonlReader, checkListAppend, type TxnHistory } from '../src/elle/index';
 import { simulate } from '../src/elle/sim';
 
@@ -203,12 +204,6 @@ for (const n of sizes) {
   process.stderr.write(`in process ${fmt(n)}: columns ${fmt(onColumns.wall / 1000, 2)} s, ops ${fmt(onOps.wall / 1000, 2)} s\n`);
 }
 
-function sharedData(): string | undefined {
-  const env = process.env['GYRE_SHARED_DATA'];
-  if (env) return env;
-  for (let d = import.meta.dirname; dirname(d) !== d; d = dirname(d)) if (existsSync(join(d, 'shared/data/elle'))) return join(d, 'shared/data');
-  return undefined;
-}
 const data = sharedData();
 let huge: { wall: number; types: string; txns: number } | undefined;
 if (data) {

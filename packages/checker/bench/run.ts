@@ -8,20 +8,13 @@
  *   pnpm bench                 # in packages/checker
  *   REPS=11 pnpm bench         # more repetitions
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { formatOpJson, parseJepsenLog, parseKvTrace, type Op } from '@gyre/history';
+import { requireSharedData as sharedData } from '../../../scripts/shared-data.mjs';
 import { casRegister, linearizable, stringKv, type Model } from '../src/index';
 
-function sharedData(): string {
-  const env = process.env['GYRE_SHARED_DATA'];
-  if (env) return env;
-  for (let dir = import.meta.dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'shared', 'data', 'README.md'))) return join(dir, 'shared', 'data');
-  }
-  throw new Error('shared/data not found; set GYRE_SHARED_DATA');
-}
 
 /** Porcupine (Go) ms per etcd log, checkers.md Appendix A. */
 const GO_MS: Record<string, number> = {

@@ -1,27 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHistoryEdn } from '@gyre/history';
+import { requireSharedData } from '../../../../scripts/shared-data.mjs';
 import { checkListAppend, type CycleAnomaly } from './index';
 
-/**
- * Where the shared reference histories live: $GYRE_SHARED_DATA, else `shared/data` beside the
- * repository (../../../../../shared/data from here when the repository is /work/main), else the
- * nearest ancestor holding one (for git worktrees).
- */
-function sharedData(): string {
-  const env = process.env['GYRE_SHARED_DATA'];
-  if (env) return env;
-  const here = import.meta.dirname;
-  const direct = resolve(here, '../../../../../shared/data');
-  if (existsSync(join(direct, 'elle'))) return direct;
-  for (let d = here; dirname(d) !== d; d = dirname(d)) {
-    if (existsSync(join(d, 'shared/data/elle'))) return join(d, 'shared/data');
-  }
-  return direct;
-}
 
-const load = (name: string) => parseHistoryEdn(readFileSync(join(sharedData(), 'elle', name), 'utf8'));
+const load = (name: string) => parseHistoryEdn(readFileSync(join(requireSharedData(), 'elle', name), 'utf8'));
 
 describe("Elle's reference histories", () => {
   it('paper-example.edn: not serializable, a G-single cycle', () => {

@@ -2,7 +2,7 @@ import type { Op } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedData } from '../../test/shared-data';
+import { sharedData } from '../../../../scripts/shared-data.mjs';
 import { parseJepsenLog } from '@gyre/history';
 import { casRegister, linearizable, linKv, register } from './index';
 

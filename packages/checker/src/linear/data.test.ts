@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { sharedData } from '../../test/shared-data';
+import { join } from 'node:path';
+import { requireSharedData } from '../../../../scripts/shared-data.mjs';
 import { parseJepsenLog, parseKvTrace } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { casRegister, linearizable, stringKv } from './index';
 
 
-const DATA = sharedData() ?? resolve(import.meta.dirname, '../../../../shared/data');
+const DATA = requireSharedData();
 const LINEARIZABLE = new Set('002 005 007 018 025 031 038 045 048 049 051 053 056 067 075 076 080 087 092 098 100 101 102'.split(' '));
 const etcdLogs = readdirSync(join(DATA, 'etcd'))
   .filter((f) => /^etcd_\d{3}\.log$/.test(f) && f !== 'etcd_095.log')

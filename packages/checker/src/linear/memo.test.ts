@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedData } from '../../test/shared-data';
+import { sharedData } from '../../../../scripts/shared-data.mjs';
 import { parseJepsenLog, parseKvTrace, type Op } from '@gyre/history';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
