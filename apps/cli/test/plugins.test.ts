@@ -36,7 +36,8 @@ function gyreIn(cwd: string, args: string[]): Promise<Run> {
       child.kill('SIGKILL');
       reject(new Error(`gyre test ${args.join(' ')} did not finish.\n${stdout}\n${stderr}`));
     }, 60_000);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': after 'exit' the output may still be in the pipes.
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, results: () => parseJson(readFileSync(join(store, 'latest', 'results.json'), 'utf8')) as Record<string, unknown> });
     });

@@ -29,7 +29,8 @@ export function startGyre(args: string[], opts: { store?: string; env?: Record<s
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   const done = new Promise<GyreRun>((resolve) => {
-    child.on('exit', (code) => {
+    // 'close', not 'exit': after 'exit' the output may still be in the pipes.
+    child.on('close', (code) => {
       const latest = join(store, 'latest');
       resolve({ code, stdout, stderr, store, latest, results: () => readJson(join(latest, 'results.json')) });
     });
