@@ -10,7 +10,7 @@ import type { Op } from '@gyre/history';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OUTCOME } from '../src/outcome';
-import { example, gyre, testNode } from './helpers';
+import { example, gyre, repo, testNode } from './helpers';
 import { alive, historyOf, pidsIn, startGyre, until } from './reliability-helpers';
 
 const echoOks = (h: Op[]) => h.filter((o) => o.type === 'ok' && o.f === 'echo');
@@ -302,5 +302,25 @@ describe('nothing outlives a run: processes, working directories, cgroups', () =
     g.child.kill('SIGINT');
     expect((await g.done).code).toBe(255);
     expect(readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe('a node that floods its STDOUT with garbage', () => {
+  it('does not starve Gyre: every echo, to the flooding node and to the other, comes back ok; the bad lines are counted', async () => {
+    // n1 writes a log line on STDOUT as fast as its pipe takes it, from its init on (millions a
+    // second); before, Gyre spent ~20 µs on each and answered 2 echoes in 5 s, both timed out.
+    const flooder = join(repo, 'packages/runner/bench/garbage-node.mjs');
+    const r = await gyre(['test', '-w', 'echo', '--bin', flooder, '--node-count', '2', '--time-limit', '5', '--rate', '20', '--', 'flood']);
+    expect(r.code).toBe(0);
+    const h = historyOf(r.latest);
+    const invokes = h.filter((o) => o.type === 'invoke' && o.f === 'echo');
+    expect(invokes.length).toBeGreaterThan(20);
+    expect(echoOks(h)).toHaveLength(invokes.length);
+    // Clients alternate between the nodes: the flooding node answered its share too.
+    expect(echoOks(h).some((o) => Number(o.process) % 2 === 1)).toBe(true);
+    const pe = r.results()['protocol-errors'] as { count: number; 'by-kind': Record<string, number> };
+    expect(pe['by-kind']['not-json']).toBeGreaterThan(10_000);
+    // The first bad line is shown with the STDOUT hint; the rest are counted, not logged.
+    expect(r.stderr.match(/wrote a bad message \(not-json\)/g)).toHaveLength(10);
   });
 });

@@ -21,7 +21,7 @@
 export type { Op, OpType, ProcessId, Invocation, Completion, OpPair, TestInfo } from './op';
 export { isInvoke, isOk, isFail, isInfo, isClientOp, pairs, pairIndex, clientOps, reindex } from './op';
 export type { JsonValue } from './json';
-export { JsonFloat, JsonSyntaxError, MAX_NESTING, exceedsMaxNesting, parseJson, needsLosslessJson, stringifyJson, valueKey, valuesEqual, compareValues } from './json';
+export { JsonFloat, JsonSyntaxError, MAX_NESTING, exceedsMaxNesting, jsonStartProblem, parseJson, needsLosslessJson, stringifyJson, valueKey, valuesEqual, compareValues } from './json';
 export type { EdnValue, EdnRecords, PrintEdnOptions } from './edn';
 export { Keyword, EdnSymbol, EdnSet, EdnMap, EdnList, EdnTagged, EdnSyntaxError, parseEdn, parseEdnAll, parseEdnRecords, ednToPlain, printEdn, prettyEdn } from './edn';
 export {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sameDecoded } from './test-values';
-import { JsonFloat, JsonSyntaxError, compareValues, needsLosslessJson, parseJson, parseJsonLossless, stringifyJson, valueKey, valuesEqual } from './json';
+import { JsonFloat, JsonSyntaxError, compareValues, jsonStartProblem, needsLosslessJson, parseJson, parseJsonLossless, stringifyJson, valueKey, valuesEqual } from './json';
 
 describe('lossless JSON', () => {
   it('keeps integers beyond 2^53 exactly', () => {
@@ -130,5 +130,35 @@ describe('the fast path of parseJson (native JSON.parse when needsLosslessJson s
     for (const t of ['{"a":1,"b":[2,-3],"c":"x"}', '123456789012345', '-10', '{"s":"a-b"}']) expect([t, needsLosslessJson(t)]).toEqual([t, false]);
     expect(parseJson('-0')).toBe(0);
     expect(Object.is((parseJson('[-0]') as number[])[0], 0)).toBe(true);
+  });
+});
+
+describe('jsonStartProblem: the parser\'s error for text that cannot be JSON from its first character', () => {
+  const thrown = (text: string): string | undefined => {
+    try {
+      parseJson(text);
+      return undefined;
+    } catch (e) {
+      expect(e).toBeInstanceOf(JsonSyntaxError);
+      return (e as Error).message;
+    }
+  };
+
+  it('gives exactly the message parseJson throws, whenever it gives one', () => {
+    const start = fc.constantFrom('', ' ', '\t', '\r\n ', '  \n');
+    const rest = fc.oneof(fc.string(), fc.constantFrom('got echo from c1', 'nul', 'truth', 'false', '{"a":1}', '[1]', '\u001b[31mred', '\ud83d\ude00 smile', 'n', 't', 'f'));
+    fc.assert(
+      fc.property(start, rest, (ws, text) => {
+        const early = jsonStartProblem(ws + text);
+        if (early !== undefined) expect(thrown(ws + text)).toBe(early);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('answers for log lines, and leaves whatever may be JSON to the parser', () => {
+    expect(jsonStartProblem('got echo from c12, replying')).toBe('unexpected character "g" at position 0');
+    expect(jsonStartProblem('  node n1 ready')).toBe('invalid literal at position 2');
+    for (const maybe of ['{"src":"n1"}', '[1]', '"s"', '-1', '12', 'true', 'false x', 'null', '{bad']) expect(jsonStartProblem(maybe)).toBeUndefined();
   });
 });

@@ -118,6 +118,29 @@ export function needsLosslessJson(text: string): boolean {
 }
 
 /**
+ * The error {@link parseJson} would throw for `text` when its first character already shows it is
+ * not JSON (a log line, say), found without parsing or throwing: the same message, offset
+ * included. Undefined when the text may be JSON (then only parsing tells). Cheap enough to run on
+ * every line of a node that floods its STDOUT with garbage.
+ */
+export function jsonStartProblem(text: string): string | undefined {
+  let i = 0;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+    else break;
+  }
+  const c = text.charCodeAt(i);
+  if (c === 123 || c === 91 || c === 34 || c === 45 || (c >= 48 && c <= 57)) return undefined;
+  if (c === 116 || c === 102 || c === 110) {
+    const word = c === 116 ? 'true' : c === 102 ? 'false' : 'null';
+    return text.startsWith(word, i) ? undefined : `invalid literal at position ${i}`;
+  }
+  if (Number.isNaN(c)) return `unexpected end of input at position ${i}`;
+  return `unexpected character ${quoteInput(text[i]!)} at position ${i}`;
+}
+
+/**
  * Decodes JSON text losslessly (see the module comment). Throws {@link JsonSyntaxError} with the
  * offending offset when the text is not one JSON value.
  */

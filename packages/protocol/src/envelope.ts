@@ -5,7 +5,7 @@
  * network-wide `id` when it delivers the message. The envelope is closed: any other top-level key
  * is an error. The body is an object whose reserved keys are `type`, `msg_id` and `in_reply_to`.
  */
-import { MAX_NESTING, exceedsMaxNesting, parseJson, stringifyJson, type JsonValue } from '@gyre/history';
+import { MAX_NESTING, exceedsMaxNesting, jsonStartProblem, parseJson, stringifyJson, type JsonValue } from '@gyre/history';
 import { z } from 'zod';
 
 /** A message body: a JSON object. `type` names the message; `msg_id` / `in_reply_to` tie replies to requests. */
@@ -93,6 +93,10 @@ function describe(v: unknown): string {
 /** Decodes one line a node printed (without its newline) into a message, or says what is wrong. */
 export function decodeLine(line: string): DecodedLine {
   if (line.trim() === '') return { ok: false, kind: 'blank-line', reason: 'blank line (expected one JSON message per line)' };
+  // A line that cannot be JSON from its first character (a log line on STDOUT) is refused without
+  // parsing: the same reason, at a fraction of the cost (a flooding node writes millions).
+  const early = jsonStartProblem(line);
+  if (early !== undefined) return { ok: false, kind: 'not-json', reason: `not valid JSON: ${early}` };
   let raw: JsonValue;
   try {
     raw = parseJson(line);

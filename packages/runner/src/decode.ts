@@ -38,6 +38,9 @@ export function decodeForRouting(line: string, isNode: (id: string) => boolean):
   if (span !== undefined && isNode(span.dest) && isNode(span.src)) {
     return { ok: true, message: { src: span.src, dest: span.dest, body: UNDECODED_BODY } };
   }
+  // Only a line that starts as an object can be a message: anything else goes to decodeLine's
+  // errors at once (without JSON.parse throwing first).
+  if (!startsAsObject(line)) return decodeLine(line);
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -49,6 +52,16 @@ export function decodeForRouting(line: string, isNode: (id: string) => boolean):
   const c = checkEnvelope(raw as JsonValue);
   if (!c.ok || c.message.id !== undefined || !isNode(c.message.dest)) return decodeLine(line);
   return c;
+}
+
+/** Whether the first character other than JSON whitespace is `{`. */
+function startsAsObject(line: string): boolean {
+  let i = 0;
+  for (;;) {
+    const c = line.charCodeAt(i++);
+    if (c === 123) return true;
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return false;
+  }
 }
 
 /**

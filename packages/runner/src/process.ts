@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
+import type { Readable } from 'node:stream';
 
 /** How a process ended. */
 export interface ExitInfo {
@@ -270,6 +271,27 @@ export class LineSplitter {
   }
 }
 
+/**
+ * Reads a node's pipe one chunk per turn of the event loop: after each chunk the stream pauses
+ * until the loop's check phase (`setImmediate`), so a node that floods its pipe, with messages or
+ * garbage, cannot starve the timers (the generator's schedule), the clients or the other nodes. The
+ * flooding node's own writes wait on its full pipe instead, as they would on a slow reader.
+ */
+function readFairly(stream: Readable, onChunk: (chunk: Buffer) => void): void {
+  let paused = false;
+  const resume = () => {
+    paused = false;
+    if (!stream.destroyed) stream.resume();
+  };
+  stream.on('data', (chunk: Buffer) => {
+    onChunk(chunk);
+    if (paused) return;
+    paused = true;
+    stream.pause();
+    setImmediate(resume);
+  });
+}
+
 function tooLongReason(bytes: number, max: number): string {
   return `a line of ${bytes} bytes, longer than the limit of ${byteSize(max)}: skipped`;
 }
@@ -369,7 +391,7 @@ export class NodeProcess {
     );
     const stdoutDone = new Promise<void>((r) => child.stdout!.once('close', r));
     const stderrDone = new Promise<void>((r) => child.stderr!.once('close', r));
-    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    readFairly(child.stdout!, (c) => out.push(c));
     child.stdout!.on('end', () => out.end());
     const err = new LineSplitter(
       (line) => {
@@ -384,7 +406,7 @@ export class NodeProcess {
       cap,
     );
     const log = this.stderrLog;
-    child.stderr!.on('data', (c: Buffer) => {
+    readFairly(child.stderr!, (c) => {
       if (!log.destroyed) log.write(c);
       err.push(c);
     });
