@@ -187,7 +187,11 @@ describe('formatSummary', () => {
     const s = formatSummary({ ...run.results, 'valid?': true, error: 'Node n1 crashed' }, { dir: 'store/broadcast/x', see: 'results.json' });
     expect(s.split('\n')[0]).toBe('CRASHED');
     expect(s).not.toContain('report.html');
-    expect(s.split('\n').at(-1)).toBe('  see          store/broadcast/x/results.json');
+    expect(s.split('\n').slice(-3)).toEqual([
+      '  see          store/broadcast/x/results.json',
+      '  history      store/broadcast/x/history.txt',
+      '  log          store/broadcast/x/gyre.log (also jepsen.log)',
+    ]);
   });
 
   it('is short for a valid run', () => {
