@@ -3,12 +3,12 @@
  * are paths or collide, terminal escapes in quoted input, stores it cannot write. Each test runs
  * the built CLI, with misbehaving nodes from test/nodes/ where a node is needed.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Op } from '@gyre/history';
-import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeReadOnly } from '../../../scripts/read-only';
 import { OUTCOME } from '../src/outcome';
 import { example, gyre, repo, testNode } from './helpers';
 import { alive, historyOf, pidsIn, startGyre, until } from './reliability-helpers';
@@ -142,27 +142,12 @@ describe('a store Gyre cannot write: the message says which directory and what i
   afterEach(() => {
     for (const f of undo.splice(0)) f();
   });
-  /** `chmod 555`, or for root (whom permissions do not stop) the immutable attribute; false when neither works here. */
-  const makeReadOnly = (dir: string): boolean => {
-    if (process.getuid?.() !== 0) {
-      chmodSync(dir, 0o555);
-      undo.push(() => chmodSync(dir, 0o755));
-      return true;
-    }
-    try {
-      execFileSync('chattr', ['+i', dir], { stdio: 'ignore' });
-    } catch {
-      return false;
-    }
-    undo.push(() => execFileSync('chattr', ['-i', dir]));
-    return true;
-  };
 
   it("a read-only <workload> sub-directory (gyre test and gyre sim)", async (ctx) => {
     const store = scratch();
     const echo = join(store, 'echo');
     mkdirSync(echo);
-    if (!makeReadOnly(echo)) return ctx.skip();
+    if (!makeReadOnly(echo, undo)) return ctx.skip();
     for (const args of [
       ['test', '-w', 'echo', '--bin', example('echo'), '--node-count', '1', '--time-limit', '2', '--store', store],
       ['sim', '-w', 'echo', '--node', example('echo'), '--node-count', '1', '--time-limit', '2', '--store', store],
@@ -180,7 +165,7 @@ describe('a store Gyre cannot write: the message says which directory and what i
     const ro = join(dir, 'ro');
     mkdirSync(ro);
     writeFileSync(join(dir, 'file'), '');
-    if (!makeReadOnly(ro)) return ctx.skip();
+    if (!makeReadOnly(ro, undo)) return ctx.skip();
     for (const [store, message] of [
       [ro, `${ro} is read-only (not writable).`],
       [join(ro, 'store'), `${ro} is read-only (not writable), so ${join(ro, 'store')} cannot be created.`],

@@ -1,30 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeReadOnly } from '../../../../scripts/read-only';
 import { tinyDisk } from '../../../../scripts/tiny-disk';
 import { RUN_FILES } from './layout';
 import { describeWriteError, dirProblem, LineFile, RunStore } from './write';
-
-/**
- * Makes `dir` read-only for this process: `chmod 555`, or for root (whom permissions do not stop)
- * the immutable attribute. Returns false when neither can be done here.
- */
-function makeReadOnly(dir: string, undo: (() => void)[]): boolean {
-  if (process.getuid?.() !== 0) {
-    chmodSync(dir, 0o555);
-    undo.push(() => chmodSync(dir, 0o755));
-    return true;
-  }
-  try {
-    execFileSync('chattr', ['+i', dir], { stdio: 'ignore' });
-  } catch {
-    return false;
-  }
-  undo.push(() => execFileSync('chattr', ['-i', dir]));
-  return true;
-}
 
 describe('LineFile', () => {
   it('buffers, flushes on size, on close, and ignores writes after close', () => {
