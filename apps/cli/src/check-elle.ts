@@ -194,9 +194,9 @@ function checkLinesFile(path: string, format: HistoryFormat | undefined, allowed
   for (let i = 0; i < hist.length; i++) {
     const ty = hist.type[i]!;
     if (ty === T_OK || ty === T_INFO) txns++;
-    // Only client ops (numeric processes), invocations and ok completions, must fit.
+    // Only client ops (every process but the nemesis), invocations and ok completions, must fit.
     if (ty !== T_INVOKE && ty !== T_OK) continue;
-    if (hist.process[i]! < 0 && typeof hist.processValue(i) !== 'number') continue;
+    if (hist.process[i]! < 0 && hist.processValue(i) === 'nemesis') continue;
     if (ty === T_INVOKE) clients++;
     if (hist.shape[i]! & refused) return undefined;
   }

@@ -11,6 +11,7 @@ import {
   JsonSyntaxError,
   ednToPlain,
   HistoryFormatError,
+  exceedsMaxNesting,
   needsLosslessJson,
   parseEdnAll,
   parseEdnRecords,
@@ -199,11 +200,14 @@ function parseJsonl(text: string): ParsedHistory {
 
 /** `JSON.parse`, with the lossless reader's precise error when the text is not JSON. */
 function nativeJson(row: string): unknown {
+  let v: unknown;
   try {
-    return JSON.parse(row);
+    v = JSON.parse(row);
   } catch {
     return parseJson(row);
   }
+  // Nested deeper than Gyre reads (MAX_NESTING): the lossless reader refuses it, saying where.
+  return exceedsMaxNesting(row) ? parseJson(row) : v;
 }
 
 function parseJsonArray(text: string): ParsedHistory {

@@ -5,7 +5,7 @@
  * few seconds elsewhere, so CI logs show the run moving), and the results map.
  */
 import { wireEdn } from '@gyre/checker';
-import type { Op } from '@gyre/history';
+import { escapeControls, type Op } from '@gyre/history';
 import type { Reporter, RunStatus } from '@gyre/runner';
 import type { Io } from './io';
 
@@ -80,5 +80,10 @@ export function consoleReporter(io: Io, o: ConsoleOptions = {}): Reporter & { do
  * `valueToEdn` is the workload's (its operations' values, as in history.edn).
  */
 export function resultsMap(results: Record<string, unknown>, valueToEdn?: (value: unknown, op: Op) => unknown): string {
-  return wireEdn(results, valueToEdn ? { valueToEdn } : {});
+  // Results quote what nodes wrote (a crash's last lines, exceptions): no control character of
+  // theirs reaches the terminal. Line by line, so the map keeps its layout.
+  return wireEdn(results, valueToEdn ? { valueToEdn } : {})
+    .split('\n')
+    .map(escapeControls)
+    .join('\n');
 }

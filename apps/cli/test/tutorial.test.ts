@@ -133,8 +133,9 @@ describe('the tutorial, chapter 3: gossip-based broadcast', () => {
   it('gossip to neighbours, once per message: the network statistics and a valid broadcast', async () => {
     const r = await follow('broadcastRate', 'broadcast-gossip', { timeLimit: 3 });
     expect(r.code, why(r)).toBe(0);
-    expect(r.stdout).toMatch(/:net \{:all \{:send-count \d+,\n\s+:recv-count \d+,\n\s+:msg-count \d+,\n\s+:msgs-per-op \d+\.\d+\},/);
-    expect(r.stdout).toMatch(/:servers \{:send-count \d+,\n\s+:recv-count \d+,\n\s+:msg-count \d+,\n\s+:msgs-per-op \d+\.\d+\},/);
+    // One line or several: the map is wrapped at 80 columns, so it depends on how many messages went.
+    expect(r.stdout).toMatch(/:net \{:all \{:send-count \d+,\s+:recv-count \d+,\s+:msg-count \d+,\s+:msgs-per-op \d+\.\d+\},/);
+    expect(r.stdout).toMatch(/:servers \{:send-count \d+,\s+:recv-count \d+,\s+:msg-count \d+,\s+:msgs-per-op \d+\.\d+\},/);
     expect(r.stdout).toContain(':lost ()');
     expect(r.stdout).toContain(':never-read ()');
     expect(r.stdout).toContain(':duplicated {}');

@@ -499,6 +499,7 @@ for (const c of DELIMS) DELIM_CODES[c.charCodeAt(0)] = 1;
 class FastEdn {
   private i = 0;
   private line = 1;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   all(): EdnRecords {
@@ -544,8 +545,17 @@ class FastEdn {
 
   private value(): JsonValue {
     this.skip();
-    const s = this.s;
-    const c = s.charCodeAt(this.i);
+    const c = this.s.charCodeAt(this.i);
+    if (c === 34) return this.string();
+    if (c !== 91 && c !== 40 && c !== 123 && c !== 35) return this.atom();
+    // Too deep: the full reader says where (MAX_NESTING), rather than this one overflowing the stack.
+    if (++this.depth > MAX_NESTING) throw BAIL;
+    const v = this.compound(c);
+    this.depth--;
+    return v;
+  }
+
+  private compound(c: number): JsonValue {
     switch (c) {
       case 91: // [
         this.i++;
@@ -556,14 +566,10 @@ class FastEdn {
       case 123: // {
         this.i++;
         return this.map();
-      case 34: // "
-        return this.string();
-      case 35: // #
-        if (s.charCodeAt(this.i + 1) !== 123) throw BAIL;
+      default: // #
+        if (this.s.charCodeAt(this.i + 1) !== 123) throw BAIL;
         this.i += 2;
         return this.seq(125, [], undefined);
-      default:
-        return this.atom();
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EdnSyntaxError, parseEdn, parseEdnAll, prettyEdn, printEdn } from './edn';
+import { EdnSyntaxError, parseEdn, parseEdnAll, parseEdnRecords, prettyEdn, printEdn } from './edn';
 import { formatOpEdn, formatOpJson, parseHistoryJsonl } from './format';
 import { JsonSyntaxError, MAX_NESTING, exceedsMaxNesting, parseJson, stringifyJson, valueKey } from './json';
 
@@ -59,6 +59,14 @@ describe('one nesting limit for the readers and the printers', () => {
       const close = open === '(' ? ')' : open === '#{' ? '}' : ']';
       expect(() => parseEdn(open.repeat(5000) + close.repeat(5000))).toThrow(EdnSyntaxError);
     }
+  });
+
+  it('the fast EDN record reader hands anything deeper than 1000 levels to the full reader (never a stack overflow)', () => {
+    const within = '['.repeat(MAX_NESTING) + ']'.repeat(MAX_NESTING);
+    expect(parseEdnRecords(`{:value ${within.slice(1, -1)}}`)?.records).toHaveLength(1);
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    expect(parseEdnRecords(`{:type :ok}\n{:value ${deep}}`)).toBeUndefined();
+    expect(() => parseEdnAll(`{:type :ok}\n{:value ${deep}}`)).toThrow(/nested deeper than 1000 levels/);
   });
 
   it('every printer writes 1000 levels, even from deep in the stack, and refuses 1001 with a clear error', () => {

@@ -45,7 +45,11 @@ export interface SeedResult {
    * equal digests, identical runs. Empty when not computed (`runSeed` with `digest: false`).
    */
   digest: string;
-  /** The checkers (top-level keys of results.json) whose verdict was not `true`: what failed. */
+  /**
+   * The checkers (top-level keys of results.json) whose verdict was not `true`: what failed. A
+   * checker that could not judge is named with ` (unknown)` (`workload (unknown)`), so that shrinking
+   * keeps the same failure, never an unknown in place of an anomaly.
+   */
   failures: string[];
   /** For a seed that did not pass: the console summary of its results (verdict, figures, anomalies). */
   anomalies?: string;
@@ -129,7 +133,11 @@ function runDigest(r: SimResult, journalHash: Hash | undefined): string {
 function failingCheckers(results: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(results)) {
-    if (v !== null && typeof v === 'object' && 'valid?' in v && (v as { 'valid?': unknown })['valid?'] !== true) out.push(k);
+    if (v === null || typeof v !== 'object' || !('valid?' in v)) continue;
+    const valid = (v as { 'valid?': unknown })['valid?'];
+    // A checker that could not judge is not the same failure as one that found an anomaly.
+    if (valid === false) out.push(k);
+    else if (valid !== true) out.push(`${k} (unknown)`);
   }
   return out.sort();
 }
