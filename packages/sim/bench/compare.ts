@@ -42,7 +42,13 @@ const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 async function compare(order: [string, string][]): Promise<{ wall: number; cpu: number }> {
   const sides: Side[] = [];
   for (const [name, repo] of order) sides.push(await side(name, repo));
-  for (const s of sides) for (let i = 0; i < WARMUP; i++) await s.runSeed(s.spec, `warm-up-${i}`, { digest: false });
+  for (const s of sides) {
+    for (let i = 0; i < Math.max(1, WARMUP); i++) await s.runSeed(s.spec, `warm-up-${i}`, { digest: false });
+    // Each version's simulator installs its own node host in the thread while it loads the node
+    // module (once, then cached); the broadcast node is an install function, which needs no host
+    // afterwards, so the next version may install its own.
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for('gyre.node.host')];
+  }
   for (let i = 0; i < RUNS; i++) {
     for (const s of i % 2 ? [...sides].reverse() : sides) {
       const c0 = process.cpuUsage();
