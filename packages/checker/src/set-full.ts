@@ -286,25 +286,41 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
 }
 
 /**
- * Element slots by value, under {@link valueKey} equality: safe integers (numbers, and bigints of
- * the same value) by number, without making their key text; everything else by its key.
+ * Element slots by value, under {@link valueKey} equality: small non-negative integers (numbers,
+ * and bigints of the same value) in an array, other safe integers by number, everything else by
+ * its key text.
  */
 class SlotIndex {
+  /** Slot + 1 of the small integer `n` at `[n]`; 0 for none. */
+  private small = new Int32Array(64);
   private readonly ints = new Map<number, number>();
   private readonly keyed = new Map<string, number>();
 
   get(value: unknown): number | undefined {
     const n = safeInt(value);
-    return n !== undefined ? this.ints.get(n) : this.keyed.get(valueKey(value));
+    if (n === undefined) return this.keyed.get(valueKey(value));
+    if (n < 0 || n >= SMALL) return this.ints.get(n);
+    const s = n < this.small.length ? this.small[n]! : 0;
+    return s === 0 ? undefined : s - 1;
   }
 
   /** Sets `value`'s slot; returns the slot it had. */
   set(value: unknown, slot: number): number | undefined {
     const n = safeInt(value);
-    if (n !== undefined) return swap(this.ints, n, slot);
-    return swap(this.keyed, valueKey(value), slot);
+    if (n === undefined) return swap(this.keyed, valueKey(value), slot);
+    if (n < 0 || n >= SMALL) return swap(this.ints, n, slot);
+    if (n >= this.small.length) {
+      const bigger = new Int32Array(Math.min(SMALL, Math.max(n + 1, this.small.length * 2)));
+      bigger.set(this.small);
+      this.small = bigger;
+    }
+    const prev = this.small[n]!;
+    this.small[n] = slot + 1;
+    return prev === 0 ? undefined : prev - 1;
   }
 }
+/** Integers below this are kept in an array (at most 4 MiB of it): the values of a counter, as most workloads add. */
+const SMALL = 1 << 20;
 
 function swap<K>(map: Map<K, number>, k: K, slot: number): number | undefined {
   const prev = map.get(k);
