@@ -1,7 +1,10 @@
 /**
- * Where a warmed broadcast run's time goes: `node --conditions=@gyre/source --import tsx bench/profile.ts [RUNS] [WARMUP]`.
- * Profiles RUNS runs (default 10) after WARMUP (default 4) with `node:inspector`, then prints self
- * time by package and the top functions; writes the profile to $PROFILE_OUT when set.
+ * Where a warmed run's time goes: `node --conditions=@gyre/source --import tsx bench/profile.ts [RUNS] [WARMUP]`
+ * (the benchmark's broadcast scenario; its Raft lin-kv scenario with `RAFT=1`). Profiles RUNS runs
+ * (default 10) after WARMUP (default 4) with `node:inspector`, then prints self time by package and
+ * the top `TOP` functions (default 40); writes the profile to `$PROFILE_OUT` when set. Without
+ * `--conditions=@gyre/source` the packages' built files run, whose line numbers mean something.
+ * The profiler's own `Profiler.stop` shows up as a few per cent of `dispatch`.
  */
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
