@@ -4,7 +4,6 @@
  * (default 10) after WARMUP (default 4) with `node:inspector`, then prints self time by package and
  * the top `TOP` functions (default 40); writes the profile to `$PROFILE_OUT` when set. Without
  * `--conditions=@gyre/source` the packages' built files run, whose line numbers mean something.
- * The profiler's own `Profiler.stop` shows up as a few per cent of `dispatch`.
  */
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -33,8 +32,15 @@ for (let i = 0; i < RUNS; i++) await runSeed(spec, String(i), { digest: false })
 const { profile } = await session.post('Profiler.stop');
 if (process.env['PROFILE_OUT']) writeFileSync(process.env['PROFILE_OUT'], JSON.stringify(profile));
 
-interface N { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
+interface N { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 const byId = new Map<number, N>((profile.nodes as N[]).map((n) => [n.id, n]));
+// The profiler's own work (`Profiler.stop`, under node:inspector's `post`) is left out.
+const own = new Set<number>();
+const mark = (id: number): void => {
+  own.add(id);
+  for (const c of byId.get(id)!.children ?? []) mark(c);
+};
+for (const n of byId.values()) if (n.callFrame.url === 'node:inspector' && n.callFrame.functionName === 'post') mark(n.id);
 const dt = new Map<number, number>();
 const samples = profile.samples ?? [];
 const deltas = profile.timeDeltas ?? [];
@@ -43,6 +49,7 @@ let total = 0;
 const pkg = new Map<string, number>();
 const fn = new Map<string, number>();
 for (const [id, t] of dt) {
+  if (own.has(id)) continue;
   const n = byId.get(id)!;
   total += t;
   const url = n.callFrame.url;
