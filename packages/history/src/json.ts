@@ -85,20 +85,25 @@ export function exceedsMaxNesting(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // Skip the string: to the next quote not escaped by an odd run of backslashes.
-      for (;;) {
-        const q = text.indexOf('"', i + 1);
-        if (q === -1) return false;
-        let b = q - 1;
-        while (text.charCodeAt(b) === 92) b--;
-        i = q;
-        if ((q - 1 - b) % 2 === 0) break;
-      }
+      i = stringEnd(text, i);
+      if (i === -1) return false;
     } else if (c === 91 || c === 123) {
       if (++depth > MAX_NESTING) return true;
     } else if (c === 93 || c === 125) depth--;
   }
   return false;
+}
+
+/** The index of the quote that ends the string opened at `open`: the next one not escaped by an odd run of backslashes; -1 for none. */
+function stringEnd(text: string, open: number): number {
+  for (let i = open; ; ) {
+    const q = text.indexOf('"', i + 1);
+    if (q === -1) return -1;
+    let b = q - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    i = q;
+  }
 }
 
 /**
@@ -128,15 +133,8 @@ export function needsLosslessJson(text: string): boolean {
         if (c === 46) return true;
       }
       if (c === 34) {
-        // To the next quote not escaped by an odd run of backslashes.
-        for (;;) {
-          const q = text.indexOf('"', i + 1);
-          if (q === -1) return false;
-          let b = q - 1;
-          while (text.charCodeAt(b) === 92) b--;
-          i = q;
-          if ((q - 1 - b) % 2 === 0) break;
-        }
+        i = stringEnd(text, i);
+        if (i === -1) return false;
       } else if (c === 45 && text.charCodeAt(i + 1) === 48) {
         const d = text.charCodeAt(i + 2);
         if (!(d >= 48 && d <= 57)) return true;
