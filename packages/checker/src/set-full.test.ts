@@ -1,3 +1,4 @@
+import { JsonFloat } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { quantiles, setFull, setFullWire } from './set-full';
 import { hist, ms, type Row } from './test-history';
@@ -185,6 +186,29 @@ describe('setFull', () => {
       [7, 93],
     ]);
     expect(r.stableLatencies).toEqual({ '0': 91, '0.5': 96, '0.95': 100, '0.99': 100, '1': 100 });
+  });
+
+  it('matches elements by value: integers whatever their representation, floats, strings and arrays apart', () => {
+    const big = 2n ** 53n + 2n; // beyond the safe integers
+    const h2 = hist(
+      [0, 'invoke', 'add', 5],
+      [0, 'ok', 'add', 5],
+      [0, 'invoke', 'add', Number(big)],
+      [0, 'ok', 'add', Number(big)],
+      [0, 'invoke', 'add', [1, 'a']],
+      [0, 'ok', 'add', [1, 'a']],
+      [0, 'invoke', 'add', 7],
+      [0, 'ok', 'add', 7],
+      [1, 'invoke', 'read', null],
+      // 5n and 2^53 + 2 as a bigint are the elements added as numbers; 7.0 (a float) and '7' are not 7.
+      [1, 'ok', 'read', [5n, big, [1, 'a'], new JsonFloat(7), '7', 5, [1, 'a']]],
+    );
+    const r = setFull(h2);
+    expect(r).toMatchObject({ stableCount: 3, lost: [7], duplicatedCount: 2 });
+    expect(r.duplicated).toEqual([
+      [5, 2],
+      [[1, 'a'], 2],
+    ]);
   });
 
   it('starts an element over when it is added again, and ignores values never added', () => {

@@ -162,8 +162,8 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
   const lastPresent: number[] = []; // position of the invocation, -1 if none
   const lastAbsent: number[] = [];
   const live: boolean[] = []; // false once a later add of the same value replaced this slot
-  const slotOf = new Map<string, number>();
-  let stamp = new Int32Array(64);
+  const slots = new SlotIndex();
+  let stamp = new Int32Array(64); // the last read that held each slot
   let readNo = 0;
 
   const partner = pairIndex(history);
@@ -174,11 +174,9 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
     if (typeof op.process !== 'number') continue;
     if (op.type === 'invoke') {
       if (op.f === addF) {
-        const k = valueKey(op.value);
-        const prev = slotOf.get(k);
-        if (prev !== undefined) live[prev] = false;
         const slot = values.length;
-        slotOf.set(k, slot);
+        const prev = slots.set(op.value, slot);
+        if (prev !== undefined) live[prev] = false;
         values.push(op.value);
         known.push(-1);
         lastPresent.push(-1);
@@ -195,28 +193,31 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
     const inv = partner[i]!;
     if (op.f === addF) {
       if (op.type !== 'ok' || inv < 0) continue;
-      const slot = slotOf.get(valueKey(history[inv]!.value));
+      const slot = slots.get(history[inv]!.value);
       if (slot !== undefined && known[slot] === -1) known[slot] = i;
     } else if (op.f === readF) {
       if (op.type !== 'ok' || inv < 0) continue;
       const read = Array.isArray(op.value) ? (op.value as unknown[]) : [];
       readNo++;
-      const seen = new Map<string, number>();
+      // How often this read held a value, for values held twice and values never added (rare):
+      // the first sight of an added value is its slot's stamp.
+      let counts: Map<string, number> | undefined;
       for (const x of read) {
+        const slot = slots.get(x);
+        if (slot !== undefined && stamp[slot] !== readNo) {
+          stamp[slot] = readNo;
+          if (known[slot] === -1) known[slot] = i;
+          if (lastPresent[slot]! < inv) lastPresent[slot] = inv;
+          continue;
+        }
         const k = valueKey(x);
-        const c = (seen.get(k) ?? 0) + 1;
-        seen.set(k, c);
+        counts ??= new Map();
+        const c = (counts.get(k) ?? (slot === undefined ? 0 : 1)) + 1;
+        counts.set(k, c);
         if (c > 1) {
           const d = dups.get(k);
           if (!d) dups.set(k, { value: x, count: c });
           else if (d.count < c) d.count = c;
-        }
-        if (c === 1) {
-          const slot = slotOf.get(k);
-          if (slot === undefined) continue;
-          stamp[slot] = readNo;
-          if (known[slot] === -1) known[slot] = i;
-          if (lastPresent[slot]! < inv) lastPresent[slot] = inv;
         }
       }
       for (let s = 0; s < values.length; s++) {
@@ -283,3 +284,54 @@ export function setFull(history: readonly Op[], opts: SetFullOptions = {}): SetF
   if (ll) out.lostLatencies = ll;
   return out;
 }
+
+/**
+ * Element slots by value, under {@link valueKey} equality: small non-negative integers (numbers,
+ * and bigints of the same value) in an array, other safe integers by number, everything else by
+ * its key text.
+ */
+class SlotIndex {
+  /** Slot + 1 of the small integer `n` at `[n]`; 0 for none. */
+  private small = new Int32Array(64);
+  private readonly ints = new Map<number, number>();
+  private readonly keyed = new Map<string, number>();
+
+  get(value: unknown): number | undefined {
+    const n = safeInt(value);
+    if (n === undefined) return this.keyed.get(valueKey(value));
+    if (n < 0 || n >= SMALL) return this.ints.get(n);
+    const s = n < this.small.length ? this.small[n]! : 0;
+    return s === 0 ? undefined : s - 1;
+  }
+
+  /** Sets `value`'s slot; returns the slot it had. */
+  set(value: unknown, slot: number): number | undefined {
+    const n = safeInt(value);
+    if (n === undefined) return swap(this.keyed, valueKey(value), slot);
+    if (n < 0 || n >= SMALL) return swap(this.ints, n, slot);
+    if (n >= this.small.length) {
+      const bigger = new Int32Array(Math.min(SMALL, Math.max(n + 1, this.small.length * 2)));
+      bigger.set(this.small);
+      this.small = bigger;
+    }
+    const prev = this.small[n]!;
+    this.small[n] = slot + 1;
+    return prev === 0 ? undefined : prev - 1;
+  }
+}
+/** Integers below this are kept in an array (at most 4 MiB of it): the values of a counter, as most workloads add. */
+const SMALL = 1 << 20;
+
+function swap<K>(map: Map<K, number>, k: K, slot: number): number | undefined {
+  const prev = map.get(k);
+  map.set(k, slot);
+  return prev;
+}
+
+/** The value as a number when it is a safe integer (a number, or a bigint in range), else undefined. */
+function safeInt(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value === 'bigint') return value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : undefined;
+  return undefined;
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

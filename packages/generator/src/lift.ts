@@ -26,8 +26,15 @@ export function isGenerator(x: unknown): x is Generator {
 
 const TEMPLATE_TYPES = new Set([undefined, 'invoke', 'log', 'sleep']);
 
+/** The fields every operation has, set by {@link Template}; a template's other fields are copied. */
+const OP_FIELDS = new Set(['type', 'f', 'value', 'process', 'time']);
+
 class Template implements Generator {
-  constructor(private readonly t: OpTemplate) {}
+  /** The template's own fields other than {@link OP_FIELDS}, in order. */
+  private readonly extra: readonly string[];
+  constructor(private readonly t: OpTemplate) {
+    this.extra = Object.keys(t).filter((k) => !OP_FIELDS.has(k));
+  }
   op(ctx: Context): GenResult {
     let process = this.t['process'];
     if (process !== undefined) {
@@ -39,13 +46,10 @@ class Template implements Generator {
       const thread = free.length === 1 ? free[0]! : ctx.random.pick(free);
       process = ctx.workers.get(thread);
     }
-    const op = {
-      ...this.t,
-      type: this.t['type'] ?? 'invoke',
-      value: this.t.value ?? null,
-      process,
-      time: this.t['time'] ?? ctx.time,
-    } as GenOp;
+    // Built field by field: an object spread of templates of many shapes takes V8's slow path.
+    const t = this.t;
+    const op = { type: t['type'] ?? 'invoke', f: t.f, value: t.value ?? null, process, time: t['time'] ?? ctx.time } as GenOp;
+    for (const k of this.extra) (op as Record<string, unknown>)[k] = t[k];
     return { op, gen: NIL };
   }
   update(): Generator {

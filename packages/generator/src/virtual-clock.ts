@@ -174,16 +174,19 @@ export class VirtualClock implements Clock {
     return a.at < b.at || (a.at === b.at && a.seq < b.seq);
   }
 
+  // A binary heap, sifted by moving a hole rather than by swapping.
   private push(t: Timer): void {
     const h = this.heap;
+    let i = h.length;
     h.push(t);
-    let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!VirtualClock.before(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const parent = h[p]!;
+      if (!VirtualClock.before(t, parent)) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = t;
   }
 
   private pop(): Timer | undefined {
@@ -191,19 +194,20 @@ export class VirtualClock implements Clock {
     if (h.length === 0) return undefined;
     const top = h[0]!;
     const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
+    const n = h.length;
+    if (n > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && VirtualClock.before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && VirtualClock.before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
+        const c = r < n && VirtualClock.before(h[r]!, h[l]!) ? r : l;
+        const child = h[c]!;
+        if (!VirtualClock.before(child, last)) break;
+        h[i] = child;
+        i = c;
       }
+      h[i] = last;
     }
     return top;
   }

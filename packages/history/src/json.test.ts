@@ -128,6 +128,12 @@ describe('the fast path of parseJson (native JSON.parse when needsLosslessJson s
   it('sends floats, long integers and -0 to the lossless reader', () => {
     for (const t of ['1.0', '[1e5]', '{"a":-0}', '[-0]', '9007199254740993', '1234567890123456', '{"x":2.5E3}']) expect([t, needsLosslessJson(t)]).toEqual([t, true]);
     for (const t of ['{"a":1,"b":[2,-3],"c":"x"}', '123456789012345', '-10', '{"s":"a-b"}']) expect([t, needsLosslessJson(t)]).toEqual([t, false]);
+    // Numbers inside strings are text: no reason for the slow reader; escaped quotes end no string.
+    for (const t of ['{"s":"1.5","t":"-0","u":"12345678901234567"}', '["a\\"1.5",2]', '["\\\\",3]']) expect([t, needsLosslessJson(t)]).toEqual([t, false]);
+    expect(needsLosslessJson('["\\\\",1.5]')).toBe(true);
+    // Too deep for Gyre's readers: the lossless reader refuses it, as JSON.parse would not.
+    expect(needsLosslessJson('['.repeat(1001) + ']'.repeat(1001))).toBe(true);
+    expect(needsLosslessJson('['.repeat(1000) + ']'.repeat(1000))).toBe(false);
     expect(parseJson('-0')).toBe(0);
     expect(Object.is((parseJson('[-0]') as number[])[0], 0)).toBe(true);
   });

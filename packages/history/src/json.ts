@@ -85,15 +85,8 @@ export function exceedsMaxNesting(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // Skip the string: to the next quote not escaped by an odd run of backslashes.
-      for (;;) {
-        const q = text.indexOf('"', i + 1);
-        if (q === -1) return false;
-        let b = q - 1;
-        while (text.charCodeAt(b) === 92) b--;
-        i = q;
-        if ((q - 1 - b) % 2 === 0) break;
-      }
+      i = stringEnd(text, i);
+      if (i === -1) return false;
     } else if (c === 91 || c === 123) {
       if (++depth > MAX_NESTING) return true;
     } else if (c === 93 || c === 125) depth--;
@@ -101,20 +94,62 @@ export function exceedsMaxNesting(text: string): boolean {
   return false;
 }
 
-// Every number JSON.parse could read differently from the parser below has a digit followed by
-// `.`, `e` or `E` (a float), 16 digits in a row (maybe beyond 2^53), or is `-0` (JSON.parse keeps
-// the sign; an integer has none). Digits inside strings may cause a needless slow path, never a
-// wrong result.
-const RISKY_NUMBER = /[0-9][.eE]|[0-9]{16}|-0(?![0-9])/;
+/** The index of the quote that ends the string opened at `open`: the next one not escaped by an odd run of backslashes; -1 for none. */
+function stringEnd(text: string, open: number): number {
+  for (let i = open; ; ) {
+    const q = text.indexOf('"', i + 1);
+    if (q === -1) return -1;
+    let b = q - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    i = q;
+  }
+}
 
 /**
  * True when `JSON.parse` might decode this text differently from {@link parseJson}: when it may
- * hold a float, an integer beyond 2^53 or `-0`. When false, `JSON.parse(text)` gives exactly
- * {@link parseJson}'s value (and is several times faster). A cheap scan, never wrong, sometimes
- * needlessly cautious (digits in strings).
+ * hold a float, an integer beyond 2^53 or `-0`, or nests deeper than {@link MAX_NESTING}. When
+ * false, `JSON.parse(text)` gives exactly {@link parseJson}'s value (and is several times faster).
+ * One cheap pass, never wrong, sometimes needlessly cautious (any 16 digits in a row).
+ *
+ * Every number `JSON.parse` could read differently from the lossless parser has a digit followed
+ * by `.`, `e` or `E` (a float), 16 digits in a row (maybe beyond 2^53), or is `-0` (`JSON.parse`
+ * keeps the sign; an integer has none). Strings are skipped: text that is not JSON may be judged
+ * wrongly after its first bad string, where `JSON.parse` fails anyway (in JSON Lines, on that line).
  */
 export function needsLosslessJson(text: string): boolean {
-  return RISKY_NUMBER.test(text);
+  let depth = 0;
+  let digits = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 57) {
+      if (c >= 48) {
+        if (++digits >= 16) return true;
+        continue;
+      }
+      if (digits > 0) {
+        digits = 0;
+        if (c === 46) return true;
+      }
+      if (c === 34) {
+        i = stringEnd(text, i);
+        if (i === -1) return false;
+      } else if (c === 45 && text.charCodeAt(i + 1) === 48) {
+        const d = text.charCodeAt(i + 2);
+        if (!(d >= 48 && d <= 57)) return true;
+      }
+      continue;
+    }
+    if (digits > 0) {
+      digits = 0;
+      if (c === 101 || c === 69) return true;
+    }
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_NESTING) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
 }
 
 /**
@@ -145,16 +180,12 @@ export function jsonStartProblem(text: string): string | undefined {
  * offending offset when the text is not one JSON value.
  */
 export function parseJson(text: string): JsonValue {
-  if (!RISKY_NUMBER.test(text)) {
-    let v: JsonValue;
+  if (!needsLosslessJson(text)) {
     try {
-      v = JSON.parse(text) as JsonValue;
+      return JSON.parse(text) as JsonValue;
     } catch {
       // fall through to the precise parser for a precise error
-      return new Parser(text).parseTop();
     }
-    // Too deep: the precise parser says where.
-    if (!exceedsMaxNesting(text)) return v;
   }
   return parseJsonLossless(text);
 }
@@ -377,15 +408,22 @@ export function stringifyJson(value: unknown): string {
   return write(value, 0);
 }
 
+/** Whether `v` holds a bigint or a {@link JsonFloat}, or nests deeper than 64 levels. */
 function hasSpecial(v: unknown, depth: number): boolean {
-  if (typeof v === 'bigint' || v instanceof JsonFloat) return true;
-  if (v === null || typeof v !== 'object') return false;
-  if (depth > 64) return true;
+  if (v === null || typeof v !== 'object') return typeof v === 'bigint';
+  if (v instanceof JsonFloat || depth > 64) return true;
+  // Scalars are tested here, without a call: read replies hold thousands of them.
   if (Array.isArray(v)) {
-    for (const x of v) if (hasSpecial(x, depth + 1)) return true;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object' ? x !== null && hasSpecial(x, depth + 1) : typeof x === 'bigint') return true;
+    }
     return false;
   }
-  for (const k in v) if (hasSpecial((v as Record<string, unknown>)[k], depth + 1)) return true;
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (typeof x === 'object' ? x !== null && hasSpecial(x, depth + 1) : typeof x === 'bigint') return true;
+  }
   return false;
 }
 

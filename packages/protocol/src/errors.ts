@@ -60,6 +60,11 @@ const BRAND = Symbol.for('gyre.RpcError');
  * An error reply (`{"type":"error","code":...,"text":...}`) as a JavaScript error. Throw one from
  * a node handler to answer with that error; `rpc` calls reject with one when the peer answers
  * with an error or does not answer in time (code 0).
+ *
+ * It has no stack trace (its `stack` is its first line): it stands for an error reply, a value
+ * on the wire, not a fault in the code; and a stack costs many times what the rest of an RPC
+ * does (a node cut off by a partition times out on every request; a Raft follower refuses every
+ * client request with one).
  */
 export class RpcError extends Error {
   /** The numeric code. */
@@ -68,12 +73,20 @@ export class RpcError extends Error {
   readonly text: string;
   /** Extra body fields the error reply carried, if any. */
   readonly extra: Readonly<Record<string, unknown>>;
-  readonly [BRAND] = true;
+  declare readonly [BRAND]: true;
 
   constructor(code: number, text?: string, extra: Record<string, unknown> = {}) {
     const name = errorName(code);
     const t = text ?? ERRORS[name as ErrorName]?.doc ?? `error ${code}`;
-    super(`${name} (${code}): ${t}`);
+    // No stack trace: see the class comment.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`${name} (${code}): ${t}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    (this as { [BRAND]: true })[BRAND] = true;
     this.name = 'RpcError';
     this.code = code;
     this.text = t;

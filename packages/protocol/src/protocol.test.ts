@@ -31,6 +31,17 @@ describe('error table', () => {
     expect(isDefinite(30)).toBe(true);
   });
 
+  it('RpcError has no stack trace, and leaves the stack limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const e = RpcError.timeout('no reply from n1 within 1000 ms');
+    expect(e).toBeInstanceOf(RpcError);
+    expect([e.code, e.definite, e.message]).toEqual([0, false, 'timeout (0): no reply from n1 within 1000 ms']);
+    expect(e.stack).toBe('RpcError: timeout (0): no reply from n1 within 1000 ms');
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(RpcError.crash('boom').stack).toBe('RpcError: crash (13): boom');
+    expect(new Error('x').stack).toMatch(/\n\s+at /);
+  });
+
   it('RpcError carries code, text and definiteness, and is recognised by brand', () => {
     const e = RpcError.txnConflict('CAS failed!');
     expect(e.code).toBe(30);

@@ -5,7 +5,8 @@
  * to this one). Runs alternate (A B, B A, …) after WARMUP runs of each; reported: median simulated
  * seconds per wall second and per CPU second of the process, and their ratios. Whichever version
  * is imported first runs a few per cent faster in one process, so run it in both orders
- * (`NEW_FIRST=1` imports NEW first) and average the ratios.
+ * (`NEW_FIRST=1` imports NEW first) and average the ratios. `RAFT=1` runs the benchmark's Raft
+ * lin-kv scenario instead (the node must be an install function in both checkouts).
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,9 @@ async function side(name: string, repo: string): Promise<Side> {
   const sim = (await import(repo + 'packages/sim/src/index.ts')) as Pick<Side, 'runSeed'>;
   const nodes = ['n0', 'n1', 'n2', 'n3', 'n4'];
   const options = { nodes, concurrency: 5, rate: 100, timeLimit: 20, latency: 10, topology: 'grid', keyCount: undefined, maxTxnLength: 4, maxWritesPerKey: 16, consistencyModels: ['strict-serializable'], availability: undefined, nemesis: ['partition'], seed: undefined };
-  const spec = { workload: 'broadcast', node: repo + 'examples/nodes/broadcast.ts', nodeArgs: [], options, latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 };
+  const spec = process.env['RAFT']
+    ? { workload: 'lin-kv', node: repo + 'examples/nodes/raft.ts', nodeArgs: [], options: { ...options, nodes: nodes.slice(0, 3), concurrency: 6, latency: 5 }, latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 }
+    : { workload: 'broadcast', node: repo + 'examples/nodes/broadcast.ts', nodeArgs: [], options, latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 };
   return { name, runSeed: sim.runSeed, spec, wall: [], cpu: [] };
 }
 
@@ -42,7 +45,13 @@ const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 async function compare(order: [string, string][]): Promise<{ wall: number; cpu: number }> {
   const sides: Side[] = [];
   for (const [name, repo] of order) sides.push(await side(name, repo));
-  for (const s of sides) for (let i = 0; i < WARMUP; i++) await s.runSeed(s.spec, `warm-up-${i}`, { digest: false });
+  for (const s of sides) {
+    for (let i = 0; i < Math.max(1, WARMUP); i++) await s.runSeed(s.spec, `warm-up-${i}`, { digest: false });
+    // Each version's simulator installs its own node host in the thread while it loads the node
+    // module (once, then cached); the broadcast node is an install function, which needs no host
+    // afterwards, so the next version may install its own.
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for('gyre.node.host')];
+  }
   for (let i = 0; i < RUNS; i++) {
     for (const s of i % 2 ? [...sides].reverse() : sides) {
       const c0 = process.cpuUsage();

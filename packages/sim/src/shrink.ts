@@ -102,7 +102,10 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   if (first.exitCode === 0) throw new RangeError(`seed ${o.seed} passes: nothing to shrink`);
   const original: FailingRun = { spec: o.spec, seed: o.seed, result: first };
   let cur = original;
-  const sameFailure = (r: SeedResult) => r.exitCode === first.exitCode && first.failures.every((f) => r.failures.includes(f));
+  // The same exit code, and every checker that failed fails the same way: a checker found
+  // invalid must not become one with nothing to check (unknown) while another checker keeps the exit code.
+  const sameFailure = (r: SeedResult) =>
+    r.exitCode === first.exitCode && first.failures.every((f) => r.failures.includes(f)) && first.invalid.every((f) => r.invalid.includes(f));
 
   const seen = new Map<string, SeedResult>();
   const attempt = async (change: string, spec: SimSpec, seed: string): Promise<SeedResult | undefined> => {

@@ -45,12 +45,10 @@ export interface SeedResult {
    * equal digests, identical runs. Empty when not computed (`runSeed` with `digest: false`).
    */
   digest: string;
-  /**
-   * The checkers (top-level keys of results.json) whose verdict was not `true`: what failed. A
-   * checker that could not judge is named with ` (unknown)` (`workload (unknown)`), so that shrinking
-   * keeps the same failure, never an unknown in place of an anomaly.
-   */
+  /** The checkers (top-level keys of results.json) whose verdict was not `true`: what failed. */
   failures: string[];
+  /** Those of {@link failures} whose verdict was `false` (the others were unknown). */
+  invalid: string[];
   /** For a seed that did not pass: the console summary of its results (verdict, figures, anomalies). */
   anomalies?: string;
 }
@@ -110,7 +108,8 @@ export function seedResult(r: SimResult, journalHash?: Hash | false): SeedResult
     wallSeconds: r.wallSeconds,
     analysisSeconds: r.analysisSeconds,
     digest: journalHash === false ? '' : runDigest(r, journalHash),
-    failures: failingCheckers(r.results),
+    failures: failingCheckers(r.results, (v) => v !== true),
+    invalid: failingCheckers(r.results, (v) => v === false),
     ...(r.exitCode !== 0 ? { anomalies: formatSummary(r.results) } : {}),
   };
 }
@@ -129,15 +128,11 @@ function runDigest(r: SimResult, journalHash: Hash | undefined): string {
   return h.digest('hex');
 }
 
-/** The top-level results whose `valid?` is not `true` (`workload`, `stats`, …). */
-function failingCheckers(results: Record<string, unknown>): string[] {
+/** The top-level results (`workload`, `stats`, …) whose `valid?` satisfies `failed`. */
+function failingCheckers(results: Record<string, unknown>, failed: (verdict: unknown) => boolean): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(results)) {
-    if (v === null || typeof v !== 'object' || !('valid?' in v)) continue;
-    const valid = (v as { 'valid?': unknown })['valid?'];
-    // A checker that could not judge is not the same failure as one that found an anomaly.
-    if (valid === false) out.push(k);
-    else if (valid !== true) out.push(`${k} (unknown)`);
+    if (v !== null && typeof v === 'object' && 'valid?' in v && failed((v as { 'valid?': unknown })['valid?'])) out.push(k);
   }
   return out.sort();
 }

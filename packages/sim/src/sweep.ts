@@ -72,6 +72,7 @@ export async function sweep(o: SweepOptions): Promise<SweepOutcome> {
     analysisSeconds: 0,
     digest: '',
     failures: [],
+    invalid: [],
   });
 
   if (nWorkers === 0) {
