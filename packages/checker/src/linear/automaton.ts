@@ -3,6 +3,8 @@ import { hashValue, zobrist } from './hash';
 import type { LinOp, Model } from './model';
 
 const ILLEGAL = -1;
+/** {@link Automaton.next}'s answer for a read-only op that is impossible now and stays so until a reset (`Model.unreachable`). */
+export const DEAD = -2;
 
 /**
  * A model compiled lazily over one set of ops: states are interned to small integers and each
@@ -18,7 +20,7 @@ export class Automaton<S = unknown> {
   private stateHash: Int32Array;
   private table: Int32Array;
   private tableMask: number;
-  /** Transitions: row per state, column per op; 0 unknown, ILLEGAL, or next id + 1. */
+  /** Transitions: row per state, column per op; 0 unknown, ILLEGAL, DEAD, or next id + 1. */
   private trans: Int32Array;
   private transRows: number;
   private readonly hash: (s: S) => number;
@@ -28,6 +30,8 @@ export class Automaton<S = unknown> {
   modelSteps = 0;
   /** 1 for an op the model says is read-only (it never changes the state). */
   readonly readOnly: Uint8Array;
+  /** The ops the model says reset (`Model.resets`), in id order; empty when the model has no `unreachable`. */
+  readonly resets: Int32Array;
 
   constructor(
     readonly model: Model<S>,
@@ -49,6 +53,9 @@ export class Automaton<S = unknown> {
     this.readOnly = new Uint8Array(this.n);
     const ro = model.readOnly;
     if (ro) for (let i = 0; i < this.n; i++) this.readOnly[i] = ro.call(model, ops[i]!) ? 1 : 0;
+    const resets: number[] = [];
+    if (model.unreachable && model.resets) for (let i = 0; i < this.n; i++) if (model.resets(ops[i]!)) resets.push(i);
+    this.resets = Int32Array.from(resets);
   }
 
   get stateCount(): number {
@@ -96,16 +103,19 @@ export class Automaton<S = unknown> {
     this.tableMask = mask;
   }
 
-  /** The state id after applying op `op` to state `s`, or -1 when the op is impossible there. */
+  /**
+   * The state id after applying op `op` to state `s`, or a negative number when the op is impossible
+   * there: {@link DEAD} when it is read-only and stays impossible until a reset, else -1.
+   */
   next(s: number, op: number): number {
     if (s < this.transRows) {
       const c = this.trans[s * this.n + op]!;
-      if (c !== 0) return c === ILLEGAL ? ILLEGAL : c - 1;
+      if (c !== 0) return c < 0 ? c : c - 1;
     } else if (s < this.lHead.length) {
       for (let i = this.lHead[s]! - 1; i >= 0; i = this.lNext[i]! - 1) {
         if (this.lOp[i] === op) {
           const c = this.lVal[i]!;
-          return c === ILLEGAL ? ILLEGAL : c - 1;
+          return c < 0 ? c : c - 1;
         }
       }
     }
@@ -114,9 +124,11 @@ export class Automaton<S = unknown> {
 
   private compute(s: number, op: number): number {
     this.modelSteps++;
-    const r = this.model.step(this.states[s]!, this.ops[op]!);
-    const t = !r.ok ? ILLEGAL : this.readOnly[op] === 1 ? s : this.intern(r.state);
-    const v = t === ILLEGAL ? ILLEGAL : t + 1;
+    const model = this.model;
+    const r = model.step(this.states[s]!, this.ops[op]!);
+    const ro = this.readOnly[op] === 1;
+    const t = r.ok ? (ro ? s : this.intern(r.state)) : ro && model.unreachable?.(this.states[s]!, this.ops[op]!) === true ? DEAD : ILLEGAL;
+    const v = t < 0 ? t : t + 1;
     if (s >= this.transRows) this.growRows(s);
     if (s < this.transRows) this.trans[s * this.n + op] = v;
     else this.remember(s, op, v);

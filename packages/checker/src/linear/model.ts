@@ -87,6 +87,21 @@ export interface Model<S = unknown, V = unknown> {
    * @defaultValue every op may change the state
    */
   readOnly?(op: LinOp<V>): boolean;
+  /**
+   * Monotone pruning (optional). True when the read-only `op`, impossible in `state`, stays
+   * impossible in every state reached from `state` by ops that do not {@link resets} (a get of a
+   * string that the current string is not a prefix of, when only appends can follow). The checker
+   * then abandons a configuration in which such a read is pending and no unlinearized reset op can
+   * still come before it, instead of trying every order of the ops still running. Called only for
+   * ops that `step` rejects in `state`. A wrong `true` makes verdicts wrong.
+   * @defaultValue never (no pruning)
+   */
+  unreachable?(state: S, op: LinOp<V>): boolean;
+  /**
+   * The ops after which {@link unreachable} may no longer hold (a put, which replaces the string).
+   * @defaultValue none
+   */
+  resets?(op: LinOp<V>): boolean;
   /** Text for an op in explanations. @defaultValue `f value` */
   describeOp?(op: LinOp<V>): string;
   /** Text for a state in explanations. @defaultValue its JSON-like text */

@@ -1,4 +1,4 @@
-import type { Automaton } from './automaton';
+import { DEAD, type Automaton } from './automaton';
 import { zobrist } from './hash';
 import { createMemo, LinSet, type Memo } from './memo';
 
@@ -329,6 +329,17 @@ export class Search {
     return false;
   }
 
+  /** May an unlinearized reset op (`Model.resets`) still be linearized before the (determinate) op `op`? */
+  private resetBefore(op: number): boolean {
+    const resets = this.aut.resets;
+    const full = this.set.full;
+    for (let i = 0; i < resets.length; i++) {
+      const r = resets[i]!;
+      if ((full[r >>> 5]! & (1 << (r & 31))) === 0) return this.callOf[r]! < this.retOf[op]!;
+    }
+    return false;
+  }
+
   /** Is memo entry `e` one of the stack's (entries on the stack increase with depth)? */
   private onStack(e: number, depth: number): boolean {
     const s = this.stackEntry;
@@ -429,18 +440,36 @@ export class Search {
       if (fresh) {
         // A new configuration. A read-only op that is possible now can be linearized first without
         // loss of generality (it changes nothing wherever it goes): take it, with no alternatives.
+        // A pending read that no op but a reset could make possible, with no reset left that may
+        // come before it (Model.unreachable), condemns the configuration.
         fresh = false;
+        let dead = -1;
         let e = next[head]!;
         while (e !== tail && isCall[e] === 1) {
-          if (readOnly[evOp[e]!] === 1 && aut.next(state, evOp[e]!) === state) {
-            pushEntry = e;
-            pushState = state;
-            forced = 1;
-            break;
+          const op = evOp[e]!;
+          if (readOnly[op] === 1) {
+            const ns = aut.next(state, op);
+            if (ns === state) {
+              pushEntry = e;
+              pushState = state;
+              forced = 1;
+              break;
+            }
+            if (ns === DEAD && !this.resetBefore(op)) {
+              dead = op;
+              break;
+            }
           }
           e = next[e]!;
         }
-        if (forced === 0) entry = this.first(order);
+        if (dead >= 0) {
+          entry = -1;
+          if (pendingFail && depth === this.bestDepth) {
+            pendingFail = false;
+            this.failOp = dead;
+            this.failState = state;
+          }
+        } else if (forced === 0) entry = this.first(order);
       }
       if (forced === 0 && entry >= 0) {
         const ns = aut.next(state, evOp[entry]!);
