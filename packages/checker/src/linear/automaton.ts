@@ -32,6 +32,8 @@ export class Automaton<S = unknown> {
   readonly readOnly: Uint8Array;
   /** The ops the model says reset (`Model.resets`), in id order; empty when the model has no `unreachable`. */
   readonly resets: Int32Array;
+  /** The model has `unreachable`. */
+  readonly hasUnreachable: boolean;
 
   constructor(
     readonly model: Model<S>,
@@ -53,6 +55,7 @@ export class Automaton<S = unknown> {
     this.readOnly = new Uint8Array(this.n);
     const ro = model.readOnly;
     if (ro) for (let i = 0; i < this.n; i++) this.readOnly[i] = ro.call(model, ops[i]!) ? 1 : 0;
+    this.hasUnreachable = model.unreachable !== undefined;
     const resets: number[] = [];
     if (model.unreachable && model.resets) for (let i = 0; i < this.n; i++) if (model.resets(ops[i]!)) resets.push(i);
     this.resets = Int32Array.from(resets);

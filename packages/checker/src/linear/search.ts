@@ -61,6 +61,9 @@ const CHAINLESS = 0x7fffffff;
 /** How many of the latest linearized indeterminate ops {@link Search.subsumed} tries leaving out. */
 const SUBSUME_TRIES = 16;
 
+/** How many events past the first return {@link Search.run} looks for reads that can no longer become possible. */
+const LOOKAHEAD = 16;
+
 /**
  * Past this many memo entries {@link Search.subsumed} stops: its lookups then miss the processor's
  * caches and cost more than the configurations they spare (measured on the crashed-write cases).
@@ -461,6 +464,21 @@ export class Search {
             }
           }
           e = next[e]!;
+        }
+        if (forced === 0 && dead < 0 && aut.hasUnreachable) {
+          // Reads invoked later must also be reachable.
+          let k = 0;
+          while (e !== tail && k < LOOKAHEAD) {
+            if (isCall[e] === 1) {
+              const op = evOp[e]!;
+              if (readOnly[op] === 1 && aut.next(state, op) === DEAD && !this.resetBefore(op)) {
+                dead = op;
+                break;
+              }
+            }
+            k++;
+            e = next[e]!;
+          }
         }
         if (dead >= 0) {
           entry = -1;
