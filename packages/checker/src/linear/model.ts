@@ -98,7 +98,10 @@ export interface Model<S = unknown, V = unknown> {
    */
   unreachable?(state: S, op: LinOp<V>): boolean;
   /**
-   * The ops after which {@link unreachable} may no longer hold (a put, which replaces the string).
+   * The ops after which {@link unreachable} may no longer hold. Each must be blind as far as
+   * `unreachable` can tell: after it, what `unreachable` says does not depend on the state it was
+   * applied to (a put, which sets the key's string whatever it was). The checker applies such an op
+   * in the current state to see whether a read could become possible after it.
    * @defaultValue none
    */
   resets?(op: LinOp<V>): boolean;

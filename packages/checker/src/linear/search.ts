@@ -332,13 +332,22 @@ export class Search {
     return false;
   }
 
-  /** May an unlinearized reset op (`Model.resets`) still be linearized before the (determinate) op `op`? */
-  private resetBefore(op: number): boolean {
+  /**
+   * Can an unlinearized reset op (`Model.resets`: a blind write) still be linearized before the
+   * (determinate) read `op`, into a state from which `op` is not {@link DEAD}? A reset's state does
+   * not depend on the state it is applied to, so applying it now tells.
+   */
+  private resetBefore(op: number, state: number): boolean {
     const resets = this.aut.resets;
     const full = this.set.full;
+    const by = this.retOf[op]!;
+    const callOf = this.callOf;
     for (let i = 0; i < resets.length; i++) {
       const r = resets[i]!;
-      if ((full[r >>> 5]! & (1 << (r & 31))) === 0) return this.callOf[r]! < this.retOf[op]!;
+      if (callOf[r]! > by) break;
+      if ((full[r >>> 5]! & (1 << (r & 31))) !== 0) continue;
+      const s = this.aut.next(state, r);
+      if (s >= 0 && this.aut.next(s, op) !== DEAD) return true;
     }
     return false;
   }
@@ -458,7 +467,7 @@ export class Search {
               forced = 1;
               break;
             }
-            if (ns === DEAD && !this.resetBefore(op)) {
+            if (ns === DEAD && !this.resetBefore(op, state)) {
               dead = op;
               break;
             }
@@ -471,7 +480,7 @@ export class Search {
           while (e !== tail && k < LOOKAHEAD) {
             if (isCall[e] === 1) {
               const op = evOp[e]!;
-              if (readOnly[op] === 1 && aut.next(state, op) === DEAD && !this.resetBefore(op)) {
+              if (readOnly[op] === 1 && aut.next(state, op) === DEAD && !this.resetBefore(op, state)) {
                 dead = op;
                 break;
               }
