@@ -30,10 +30,8 @@ export class Automaton<S = unknown> {
   modelSteps = 0;
   /** 1 for an op the model says is read-only (it never changes the state). */
   readonly readOnly: Uint8Array;
-  /** The ops the model says reset (`Model.resets`), in id order; empty when the model has no `unreachable`. */
-  readonly resets: Int32Array;
-  /** The model has `unreachable`. */
-  readonly hasUnreachable: boolean;
+  /** The model has `unreachable` and `revives` (the search looks for reads that can never become possible). */
+  readonly prunes: boolean;
 
   constructor(
     readonly model: Model<S>,
@@ -55,10 +53,7 @@ export class Automaton<S = unknown> {
     this.readOnly = new Uint8Array(this.n);
     const ro = model.readOnly;
     if (ro) for (let i = 0; i < this.n; i++) this.readOnly[i] = ro.call(model, ops[i]!) ? 1 : 0;
-    this.hasUnreachable = model.unreachable !== undefined;
-    const resets: number[] = [];
-    if (model.unreachable && model.resets) for (let i = 0; i < this.n; i++) if (model.resets(ops[i]!)) resets.push(i);
-    this.resets = Int32Array.from(resets);
+    this.prunes = model.unreachable !== undefined && model.revives !== undefined;
   }
 
   get stateCount(): number {
@@ -130,7 +125,7 @@ export class Automaton<S = unknown> {
     const model = this.model;
     const r = model.step(this.states[s]!, this.ops[op]!);
     const ro = this.readOnly[op] === 1;
-    const t = r.ok ? (ro ? s : this.intern(r.state)) : ro && model.unreachable?.(this.states[s]!, this.ops[op]!) === true ? DEAD : ILLEGAL;
+    const t = r.ok ? (ro ? s : this.intern(r.state)) : ro && this.prunes && model.unreachable!(this.states[s]!, this.ops[op]!) ? DEAD : ILLEGAL;
     const v = t < 0 ? t : t + 1;
     if (s >= this.transRows) this.growRows(s);
     if (s < this.transRows) this.trans[s * this.n + op] = v;
@@ -179,6 +174,11 @@ export class Automaton<S = unknown> {
     t.set(this.trans);
     this.trans = t;
     this.transRows = rows;
+  }
+
+  /** May op `op` revive the read `read` (`Model.revives`)? */
+  revives(op: number, read: number): boolean {
+    return this.model.revives!(this.ops[op]!, this.ops[read]!);
   }
 
   /** Why `op` is impossible in state `s` (calls the model again), or undefined if it is possible. */

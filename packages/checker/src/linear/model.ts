@@ -88,23 +88,23 @@ export interface Model<S = unknown, V = unknown> {
    */
   readOnly?(op: LinOp<V>): boolean;
   /**
-   * Monotone pruning (optional). True when the read-only `op`, impossible in `state`, stays
-   * impossible in every state reached from `state` by ops that do not {@link resets} (a get of a
-   * string that the current string is not a prefix of, when only appends can follow). The checker
-   * then abandons a configuration in which such a read is pending and no unlinearized reset op can
-   * still come before it, instead of trying every order of the ops still running. Called only for
-   * ops that `step` rejects in `state`. A wrong `true` makes verdicts wrong.
+   * Pruning (optional, with {@link revives}). True when the read-only `op`, impossible in `state`,
+   * stays impossible in every state reached from `state` by ops that do not revive it: a read of a
+   * register that holds another value, until a write of the value read; a get of a string that the
+   * current string is not a prefix of, while only appends follow. The checker then abandons a
+   * configuration in which such a read is pending and no unlinearized op that revives it can still
+   * come before it, instead of trying every order of the ops still running. Called only for ops
+   * that `step` rejects in `state`. A wrong `true` makes verdicts wrong.
    * @defaultValue never (no pruning)
    */
   unreachable?(state: S, op: LinOp<V>): boolean;
   /**
-   * The ops after which {@link unreachable} may no longer hold. Each must be blind as far as
-   * `unreachable` can tell: after it, what `unreachable` says does not depend on the state it was
-   * applied to (a put, which sets the key's string whatever it was). The checker applies such an op
-   * in the current state to see whether a read could become possible after it.
-   * @defaultValue none
+   * May `op`, applied in any state, lead to a state from which the read-only `read` is not
+   * {@link unreachable}? (A write of the value read; a put of a prefix of the string read.) A wrong
+   * `false` makes verdicts wrong. Required with `unreachable`.
+   * @defaultValue true when `unreachable` is given without it (which then prunes nothing)
    */
-  resets?(op: LinOp<V>): boolean;
+  revives?(op: LinOp<V>, read: LinOp<V>): boolean;
   /** Text for an op in explanations. @defaultValue `f value` */
   describeOp?(op: LinOp<V>): string;
   /** Text for a state in explanations. @defaultValue its JSON-like text */

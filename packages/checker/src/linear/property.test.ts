@@ -239,7 +239,7 @@ function kvHistoryOf(cmds: readonly Cmd[]): Op[] {
 const kvCmds = fc.array(fc.record({ kind: fc.nat(99), a: fc.nat(5), b: fc.nat(2), p: fc.nat(2) }), { minLength: 8, maxLength: 40, size: 'max' });
 
 describe('kv strings: pruning on unreachable gets changes no verdict', () => {
-  const noPruning = (m: ReturnType<typeof stringKv>): ReturnType<typeof stringKv> => ({ ...m, unreachable: undefined, resets: undefined });
+  const noPruning = (m: ReturnType<typeof stringKv>): ReturnType<typeof stringKv> => ({ ...m, unreachable: undefined, revives: undefined });
   it.each([true, false])('on 4,000 histories with puts, crashes and lies (partitioned: %s)', (partitioned) => {
     let valid = 0;
     let invalid = 0;

@@ -61,8 +61,8 @@ const CHAINLESS = 0x7fffffff;
 /** How many of the latest linearized indeterminate ops {@link Search.subsumed} tries leaving out. */
 const SUBSUME_TRIES = 16;
 
-/** How many events past the first return {@link Search.run} looks for reads that can no longer become possible. */
-const LOOKAHEAD = 16;
+/** How many ops {@link Search.revivable} looks at before it assumes the read can be revived. */
+const REVIVE_SCAN = 256;
 
 /**
  * Past this many memo entries {@link Search.subsumed} stops: its lookups then miss the processor's
@@ -333,21 +333,19 @@ export class Search {
   }
 
   /**
-   * Can an unlinearized reset op (`Model.resets`: a blind write) still be linearized before the
-   * (determinate) read `op`, into a state from which `op` is not {@link DEAD}? A reset's state does
-   * not depend on the state it is applied to, so applying it now tells.
+   * Can an unlinearized op that revives the (determinate, {@link DEAD}) read `op` (`Model.revives`)
+   * still be linearized before it? Looks at the ops called between the earliest unlinearized one and
+   * the read's return.
    */
-  private resetBefore(op: number, state: number): boolean {
-    const resets = this.aut.resets;
+  private revivable(op: number): boolean {
+    const { next, evOp, head, callOf, aut } = this;
     const full = this.set.full;
     const by = this.retOf[op]!;
-    const callOf = this.callOf;
-    for (let i = 0; i < resets.length; i++) {
-      const r = resets[i]!;
-      if (callOf[r]! > by) break;
-      if ((full[r >>> 5]! & (1 << (r & 31))) !== 0) continue;
-      const s = this.aut.next(state, r);
-      if (s >= 0 && this.aut.next(s, op) !== DEAD) return true;
+    const from = evOp[next[head]!]!;
+    for (let r = from; r < this.n && callOf[r]! < by; r++) {
+      // Far behind a long-pending op: give up (keeping the configuration is always sound).
+      if (r - from > REVIVE_SCAN) return true;
+      if (r !== op && (full[r >>> 5]! & (1 << (r & 31))) === 0 && aut.readOnly[r] === 0 && aut.revives(r, op)) return true;
     }
     return false;
   }
@@ -452,8 +450,8 @@ export class Search {
       if (fresh) {
         // A new configuration. A read-only op that is possible now can be linearized first without
         // loss of generality (it changes nothing wherever it goes): take it, with no alternatives.
-        // A pending read that no op but a reset could make possible, with no reset left that may
-        // come before it (Model.unreachable), condemns the configuration.
+        // A pending read that only ops that revive it could make possible, with none of them left
+        // that may come before it (Model.unreachable, Model.revives), condemns the configuration.
         fresh = false;
         let dead = -1;
         let e = next[head]!;
@@ -467,27 +465,12 @@ export class Search {
               forced = 1;
               break;
             }
-            if (ns === DEAD && !this.resetBefore(op, state)) {
+            if (ns === DEAD && !this.revivable(op)) {
               dead = op;
               break;
             }
           }
           e = next[e]!;
-        }
-        if (forced === 0 && dead < 0 && aut.hasUnreachable) {
-          // Reads invoked later must also be reachable.
-          let k = 0;
-          while (e !== tail && k < LOOKAHEAD) {
-            if (isCall[e] === 1) {
-              const op = evOp[e]!;
-              if (readOnly[op] === 1 && aut.next(state, op) === DEAD && !this.resetBefore(op, state)) {
-                dead = op;
-                break;
-              }
-            }
-            k++;
-            e = next[e]!;
-          }
         }
         if (dead >= 0) {
           entry = -1;
