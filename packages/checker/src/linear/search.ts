@@ -98,8 +98,6 @@ export class Search {
   private readonly tail: number;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
-  private readonly nextInit: Int32Array;
-  private readonly prevInit: Int32Array;
   private readonly evOp: Int32Array;
   private readonly isCall: Uint8Array;
   private readonly retOf: Int32Array;
@@ -173,7 +171,7 @@ export class Search {
     this.E = E;
     this.determinate = det;
     // One buffer for every array of the search.
-    const ints = det + E + 2 * n + 4 * (E + 2) + 6 * n + 1;
+    const ints = det + E + 2 * n + 2 * (E + 2) + 6 * n + 1;
     const buf = new ArrayBuffer(ints * 4 + E + 2 * n);
     let off = 0;
     const i32 = (len: number): Int32Array => {
@@ -187,8 +185,6 @@ export class Search {
     this.callOf = i32(n);
     this.next = i32(E + 2);
     this.prev = i32(E + 2);
-    this.nextInit = i32(E + 2);
-    this.prevInit = i32(E + 2);
     this.stackEv = i32(n);
     this.stackState = i32(n);
     this.stackEntry = i32(n);
@@ -227,23 +223,25 @@ export class Search {
     this.ret = ret;
     this.head = E;
     this.tail = E + 1;
-    const { nextInit, prevInit, head, tail } = this;
-    for (let j = 0; j < E; j++) {
-      nextInit[j] = j + 1 < E ? j + 1 : tail;
-      prevInit[j] = j > 0 ? j - 1 : head;
-    }
-    nextInit[head] = E > 0 ? 0 : tail;
-    prevInit[tail] = E > 0 ? E - 1 : head;
-    prevInit[head] = -1;
-    nextInit[tail] = -1;
     this.zob = zobristKeys(n);
     this.readOnly.set(aut.readOnly);
   }
 
-  /** Restores the full event list (a copy of the one built once: a run may start cold on millions of events). */
+  /** Restores the full event list: every event, in order, between head and tail. */
   private reset(): void {
-    this.next.set(this.nextInit);
-    this.prev.set(this.prevInit);
+    const { next, prev, head, tail, E } = this;
+    for (let j = 0; j < E; j++) {
+      next[j] = j + 1;
+      prev[j] = j - 1;
+    }
+    if (E > 0) {
+      next[E - 1] = tail;
+      prev[0] = head;
+    }
+    next[head] = E > 0 ? 0 : tail;
+    prev[tail] = E > 0 ? E - 1 : head;
+    prev[head] = -1;
+    next[tail] = -1;
   }
 
   /** The first candidate of the current configuration in `order`, or -1. Sets `this.urgent`. */
