@@ -5,6 +5,8 @@ import type { LinOp, Model } from './model';
 const ILLEGAL = -1;
 /** {@link Automaton.next}'s answer for a read-only op that is impossible now and stays so until a reset (`Model.unreachable`). */
 export const DEAD = -2;
+/** Partitions of up to this many ops keep `Model.revives`' answers (a byte per pair of ops). */
+const MAX_REVIVE_CACHE = 1024;
 
 /**
  * A model compiled lazily over one set of ops: states are interned to small integers and each
@@ -176,9 +178,17 @@ export class Automaton<S = unknown> {
     this.transRows = rows;
   }
 
+  /** `revives` answers for up to {@link MAX_REVIVE_CACHE} ops: 0 unknown, 1 no, 2 yes, by read × op. */
+  private reviveCache: Uint8Array | undefined;
+
   /** May op `op` revive the read `read` (`Model.revives`)? */
   revives(op: number, read: number): boolean {
-    return this.model.revives!(this.ops[op]!, this.ops[read]!);
+    if (this.n > MAX_REVIVE_CACHE) return this.model.revives!(this.ops[op]!, this.ops[read]!);
+    const cache = (this.reviveCache ??= new Uint8Array(this.n * this.n));
+    const i = read * this.n + op;
+    let c = cache[i]!;
+    if (c === 0) cache[i] = c = this.model.revives!(this.ops[op]!, this.ops[read]!) ? 2 : 1;
+    return c === 2;
   }
 
   /** Why `op` is impossible in state `s` (calls the model again), or undefined if it is possible. */
