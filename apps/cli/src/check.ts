@@ -290,8 +290,11 @@ function normaliseIndices(ops: Op[]): { ops: Op[]; renumbered: boolean } {
 }
 
 const NO_CLIENTS = 'the history has no client operation (no invocation by a process other than the nemesis), so there is nothing to check';
-/** The outcome of a file with no client operation: never valid (a vacuous verdict), whatever the model. */
-const NO_CLIENTS_OUTCOME: ReturnType<CheckModel['run']> = { valid: 'unknown', result: { valid: 'unknown', error: NO_CLIENTS }, wire: GENERIC_WIRE, text: [`Unknown: ${NO_CLIENTS}.`] };
+
+/** The outcome of a file with no client operation: unknown, never a vacuous valid (whichever path read it). */
+function noClients(): ReturnType<CheckModel['run']> {
+  return { valid: 'unknown', result: { valid: 'unknown', error: NO_CLIENTS }, wire: GENERIC_WIRE, text: [`Unknown: ${NO_CLIENTS}.`] };
+}
 
 /** The result of checking one file: its exit code, and for the JUnit report what was wrong. */
 interface FileOutcome {
@@ -316,7 +319,7 @@ function jsonLine(file: string, model: string, outcome: { valid: Validity; resul
 function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo, many: boolean, explain: ExplainMode): FileOutcome {
   const path = resolve(io.cwd, file);
   const fast = model.checkFile?.(path, args.format, args.options);
-  if (fast) return printOutcome(file, args, model, io, many, fast.clients === 0 ? { ...fast, outcome: NO_CLIENTS_OUTCOME } : fast);
+  if (fast) return printOutcome(file, args, model, io, many, fast.clients === 0 ? { ...fast, outcome: noClients() } : fast);
   const fail = (message: string, line?: number): FileOutcome => {
     // Messages quote the file's content: no control character of it reaches the terminal.
     message = escapeControls(message);
@@ -357,7 +360,7 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   let clients = 0;
   for (const o of ops) if (o.type === 'invoke' && isClient(o)) clients++;
   const loc = locator(parsed, ops);
-  const outcome = clients === 0 ? NO_CLIENTS_OUTCOME : model.run(ops, { ...args.options, explain }, loc);
+  const outcome = clients === 0 ? noClients() : model.run(ops, { ...args.options, explain }, loc);
   return printOutcome(file, args, model, io, many, { format, entries: ops.length, clients, renumbered, outcome });
 }
 

@@ -42,6 +42,8 @@ const median = (xs: readonly number[]): number => {
 };
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 
+/** Search steps of the last {@link time}d check (exact, whatever the load). */
+let lastSteps = 0;
 /** Wall and CPU (all threads, `process.cpuUsage`) milliseconds of one check. */
 function time(history: readonly Op[], model: Model<any, any>, expected: boolean): [number, number] {
   const c0 = process.cpuUsage();
@@ -50,6 +52,7 @@ function time(history: readonly Op[], model: Model<any, any>, expected: boolean)
   const dt = performance.now() - t0;
   const c = process.cpuUsage(c0);
   if (r.valid !== expected) throw new Error(`wrong verdict ${String(r.valid)}`);
+  lastSteps = r.partitions.reduce((a, p) => a + p.steps, 0);
   return [dt, (c.user + c.system) / 1000];
 }
 
@@ -74,7 +77,11 @@ function jsonBaseline(histories: readonly (readonly Op[])[]): number {
 }
 const etcdBaseline = jsonBaseline(logs.map((l) => l.history));
 let firstPass = 0;
-for (const { n, history } of logs) firstPass += time(history, model, LINEARIZABLE.has(n))[0]; // the first run, then warmed
+let etcdSteps = 0;
+for (const { n, history } of logs) {
+  firstPass += time(history, model, LINEARIZABLE.has(n))[0]; // the first run, then warmed
+  etcdSteps += lastSteps;
+}
 const per = new Map<string, number[]>();
 const perCpu = new Map<string, number[]>();
 for (let rep = 0; rep < REPS; rep++) {
@@ -95,12 +102,13 @@ const slowest = [...rows].sort((a, b) => b.ms - a.ms);
 const worstRatio = [...rows].sort((a, b) => b.ratio - a.ratio);
 const over = rows.filter((r) => r.ratio > 1.5);
 
-const kv: { name: string; ms: number; cpu: number; go: number; first: number; baseline: number }[] = [];
+const kv: { name: string; ms: number; cpu: number; go: number; first: number; baseline: number; steps: number }[] = [];
 const kvModel = stringKv();
 for (const name of ['c50-ok', 'c50-bad', 'c10-ok', 'c10-bad']) {
   const history = parseKvTrace(readFileSync(join(data, 'kv', `${name}.txt`), 'utf8'));
   const expected = name.endsWith('-ok');
   const first = time(history, kvModel, expected)[0];
+  const steps = lastSteps;
   const ts: number[] = [];
   const cs: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
@@ -108,7 +116,7 @@ for (const name of ['c50-ok', 'c50-bad', 'c10-ok', 'c10-bad']) {
     ts.push(wall);
     cs.push(cpu);
   }
-  kv.push({ name, ms: median(ts), cpu: median(cs), go: GO_KV[name]!, first, baseline: jsonBaseline([history]) });
+  kv.push({ name, ms: median(ts), cpu: median(cs), go: GO_KV[name]!, first, baseline: jsonBaseline([history]), steps });
 }
 const load1 = loadavg();
 
@@ -123,6 +131,7 @@ out.push(`| etcd, slowest log (etcd_${slowest[0]!.n}) | ${fmt(slowest[0]!.ms)} |
 out.push(`| etcd, worst per-log ratio (etcd_${worstRatio[0]!.n}) | ${fmt(worstRatio[0]!.ms)} | ${fmt(worstRatio[0]!.cpu)} | | | | ${worstRatio[0]!.go} | ${worstRatio[0]!.ratio.toFixed(2)} | ≤ 1.5 |`);
 for (const k of kv) out.push(`| kv ${k.name}, partitioned | ${fmt(k.ms)} | ${fmt(k.cpu)} | ${fmt(k.first)} | ${fmt(k.baseline)} | ${(k.ms / k.baseline).toFixed(1)} | ${k.go} | ${(k.ms / k.go).toFixed(2)} | ${k.name === 'c50-ok' ? '≤ 0.5' : ''} |`);
 out.push('');
+out.push(`Search steps (exact, load-free): etcd ${etcdSteps.toLocaleString('en-US')} (102 logs); ${kv.map((k) => `${k.name} ${k.steps.toLocaleString('en-US')}`).join(', ')}.`);
 out.push(`etcd logs over 1.5× their Porcupine time: ${over.length === 0 ? 'none' : over.map((r) => `etcd_${r.n} (${fmt(r.ms)} ms, ${r.ratio.toFixed(2)}×)`).join(', ')}.`);
 out.push(`Slowest etcd logs: ${slowest.slice(0, 8).map((r) => `${r.n} ${fmt(r.ms)} ms (${r.ratio.toFixed(2)}×)`).join(', ')}.`);
 out.push(`Highest per-log ratios: ${worstRatio.slice(0, 8).map((r) => `${r.n} ${r.ratio.toFixed(2)}× (${fmt(r.ms)} ms vs ${r.go})`).join(', ')}.`);

@@ -3,6 +3,10 @@ import { hashValue, zobrist } from './hash';
 import type { LinOp, Model } from './model';
 
 const ILLEGAL = -1;
+/** {@link Automaton.next}'s answer for a read-only op that is impossible now and stays so until a reset (`Model.unreachable`). */
+export const DEAD = -2;
+/** Partitions of up to this many ops keep `Model.revives`' answers (a byte per pair of ops). */
+const MAX_REVIVE_CACHE = 1024;
 
 /**
  * A model compiled lazily over one set of ops: states are interned to small integers and each
@@ -18,7 +22,7 @@ export class Automaton<S = unknown> {
   private stateHash: Int32Array;
   private table: Int32Array;
   private tableMask: number;
-  /** Transitions: row per state, column per op; 0 unknown, ILLEGAL, or next id + 1. */
+  /** Transitions: row per state, column per op; 0 unknown, ILLEGAL, DEAD, or next id + 1. */
   private trans: Int32Array;
   private transRows: number;
   private readonly hash: (s: S) => number;
@@ -28,6 +32,8 @@ export class Automaton<S = unknown> {
   modelSteps = 0;
   /** 1 for an op the model says is read-only (it never changes the state). */
   readonly readOnly: Uint8Array;
+  /** The model has `unreachable` and `revives` (the search looks for reads that can never become possible). */
+  readonly prunes: boolean;
 
   constructor(
     readonly model: Model<S>,
@@ -49,6 +55,7 @@ export class Automaton<S = unknown> {
     this.readOnly = new Uint8Array(this.n);
     const ro = model.readOnly;
     if (ro) for (let i = 0; i < this.n; i++) this.readOnly[i] = ro.call(model, ops[i]!) ? 1 : 0;
+    this.prunes = model.unreachable !== undefined && model.revives !== undefined;
   }
 
   get stateCount(): number {
@@ -96,16 +103,19 @@ export class Automaton<S = unknown> {
     this.tableMask = mask;
   }
 
-  /** The state id after applying op `op` to state `s`, or -1 when the op is impossible there. */
+  /**
+   * The state id after applying op `op` to state `s`, or a negative number when the op is impossible
+   * there: {@link DEAD} when it is read-only and stays impossible until a reset, else -1.
+   */
   next(s: number, op: number): number {
     if (s < this.transRows) {
       const c = this.trans[s * this.n + op]!;
-      if (c !== 0) return c === ILLEGAL ? ILLEGAL : c - 1;
+      if (c !== 0) return c < 0 ? c : c - 1;
     } else if (s < this.lHead.length) {
       for (let i = this.lHead[s]! - 1; i >= 0; i = this.lNext[i]! - 1) {
         if (this.lOp[i] === op) {
           const c = this.lVal[i]!;
-          return c === ILLEGAL ? ILLEGAL : c - 1;
+          return c < 0 ? c : c - 1;
         }
       }
     }
@@ -114,9 +124,11 @@ export class Automaton<S = unknown> {
 
   private compute(s: number, op: number): number {
     this.modelSteps++;
-    const r = this.model.step(this.states[s]!, this.ops[op]!);
-    const t = !r.ok ? ILLEGAL : this.readOnly[op] === 1 ? s : this.intern(r.state);
-    const v = t === ILLEGAL ? ILLEGAL : t + 1;
+    const model = this.model;
+    const r = model.step(this.states[s]!, this.ops[op]!);
+    const ro = this.readOnly[op] === 1;
+    const t = r.ok ? (ro ? s : this.intern(r.state)) : ro && this.prunes && model.unreachable!(this.states[s]!, this.ops[op]!) ? DEAD : ILLEGAL;
+    const v = t < 0 ? t : t + 1;
     if (s >= this.transRows) this.growRows(s);
     if (s < this.transRows) this.trans[s * this.n + op] = v;
     else this.remember(s, op, v);
@@ -164,6 +176,19 @@ export class Automaton<S = unknown> {
     t.set(this.trans);
     this.trans = t;
     this.transRows = rows;
+  }
+
+  /** `revives` answers for up to {@link MAX_REVIVE_CACHE} ops: 0 unknown, 1 no, 2 yes, by read × op. */
+  private reviveCache: Uint8Array | undefined;
+
+  /** May op `op` revive the read `read` (`Model.revives`)? */
+  revives(op: number, read: number): boolean {
+    if (this.n > MAX_REVIVE_CACHE) return this.model.revives!(this.ops[op]!, this.ops[read]!);
+    const cache = (this.reviveCache ??= new Uint8Array(this.n * this.n));
+    const i = read * this.n + op;
+    let c = cache[i]!;
+    if (c === 0) cache[i] = c = this.model.revives!(this.ops[op]!, this.ops[read]!) ? 2 : 1;
+    return c === 2;
   }
 
   /** Why `op` is impossible in state `s` (calls the model again), or undefined if it is possible. */

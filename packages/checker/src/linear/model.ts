@@ -87,6 +87,24 @@ export interface Model<S = unknown, V = unknown> {
    * @defaultValue every op may change the state
    */
   readOnly?(op: LinOp<V>): boolean;
+  /**
+   * Pruning (optional, with {@link revives}). True when the read-only `op`, impossible in `state`,
+   * stays impossible in every state reached from `state` by ops that do not revive it: a read of a
+   * register that holds another value, until a write of the value read; a get of a string that the
+   * current string is not a prefix of, while only appends follow. The checker then abandons a
+   * configuration in which such a read is pending and no unlinearized op that revives it can still
+   * come before it, instead of trying every order of the ops still running. Called only for ops
+   * that `step` rejects in `state`. A wrong `true` makes verdicts wrong.
+   * @defaultValue never (no pruning)
+   */
+  unreachable?(state: S, op: LinOp<V>): boolean;
+  /**
+   * May `op`, applied in any state, lead to a state from which the read-only `read` is not
+   * {@link unreachable}? (A write of the value read; a put of a prefix of the string read.) A wrong
+   * `false` makes verdicts wrong. Required with `unreachable`.
+   * @defaultValue true when `unreachable` is given without it (which then prunes nothing)
+   */
+  revives?(op: LinOp<V>, read: LinOp<V>): boolean;
   /** Text for an op in explanations. @defaultValue `f value` */
   describeOp?(op: LinOp<V>): string;
   /** Text for a state in explanations. @defaultValue its JSON-like text */

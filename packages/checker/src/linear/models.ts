@@ -63,6 +63,9 @@ export function register(options: RegisterOptions = {}): Model<unknown> {
       }
     },
     readOnly: (op) => op.f === 'read',
+    // A register holding another value than a read saw keeps doing so until a write of that value.
+    unreachable: (_, op) => op.known,
+    revives: (op, read) => op.f === 'write' && valuesEqual(op.invokeValue, read.value),
     describeOp: describeLinOp,
     describeState: show,
   };
@@ -94,6 +97,11 @@ export function casRegister(options: RegisterOptions = {}): Model<unknown> {
       }
     },
     readOnly: (op) => op.f === 'read',
+    unreachable: (_, op) => op.known,
+    revives: (op, read) => {
+      const v = op.invokeValue;
+      return op.f === 'write' ? valuesEqual(v, read.value) : op.f === 'cas' && Array.isArray(v) && v.length === 2 && valuesEqual(v[1], read.value);
+    },
     describeOp: describeLinOp,
     describeState: show,
   };
@@ -448,6 +456,19 @@ export class KvString {
     }
     return end === 0;
   }
+  /** Is this string a prefix of `v`? Compares chunk by chunk, without building the string. */
+  prefixOf(v: string): boolean {
+    if (this.len > v.length) return false;
+    let end = this.len;
+    let n: KvString | undefined = this;
+    while (n) {
+      if (n.text !== undefined) return end === n.text.length && v.startsWith(n.text);
+      end -= n.chunk.length;
+      if (!v.startsWith(n.chunk, end)) return false;
+      n = n.parent;
+    }
+    return end === 0;
+  }
   static equal(a: KvString, b: KvString): boolean {
     return a === b || (a.len === b.len && a.h === b.h && a.s === b.s);
   }
@@ -507,6 +528,9 @@ export function stringKv(options: StringKvOptions = {}): Model<any> {
         }
       },
       readOnly: (op) => op.f === 'get',
+      // Appends only lengthen a key's string: a get of a string the key's is not a prefix of waits for a put.
+      unreachable: (st, op) => op.known && !(st.m[keyOf(op)] ?? st.root).prefixOf(str(op.value)),
+      revives: (op, read) => op.f === 'put' && keyOf(op) === keyOf(read) && str(read.value).startsWith(str(op.invokeValue)),
       hash: (st) => st.h,
       equal: (a, b) => {
         if (a.h !== b.h) return false;
@@ -538,6 +562,8 @@ export function stringKv(options: StringKvOptions = {}): Model<any> {
     },
     partition: keyOf,
     readOnly: (op) => op.f === 'get',
+    unreachable: (st, op) => op.known && !st.prefixOf(str(op.value)),
+    revives: (op, read) => op.f === 'put' && str(read.value).startsWith(str(op.invokeValue)),
     hash: (st) => fmix32(st.h ^ Math.imul(st.len, 0x27d4eb2d)),
     equal: KvString.equal,
     describeOp,

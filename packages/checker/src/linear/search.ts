@@ -1,4 +1,4 @@
-import type { Automaton } from './automaton';
+import { DEAD, type Automaton } from './automaton';
 import { zobrist } from './hash';
 import { createMemo, LinSet, type Memo } from './memo';
 
@@ -61,6 +61,9 @@ const CHAINLESS = 0x7fffffff;
 /** How many of the latest linearized indeterminate ops {@link Search.subsumed} tries leaving out. */
 const SUBSUME_TRIES = 16;
 
+/** How many ops {@link Search.revivable} looks at before it assumes the read can be revived. */
+const REVIVE_SCAN = 256;
+
 /**
  * Past this many memo entries {@link Search.subsumed} stops: its lookups then miss the processor's
  * caches and cost more than the configurations they spare (measured on the crashed-write cases).
@@ -95,8 +98,6 @@ export class Search {
   private readonly tail: number;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
-  private readonly nextInit: Int32Array;
-  private readonly prevInit: Int32Array;
   private readonly evOp: Int32Array;
   private readonly isCall: Uint8Array;
   private readonly retOf: Int32Array;
@@ -170,7 +171,7 @@ export class Search {
     this.E = E;
     this.determinate = det;
     // One buffer for every array of the search.
-    const ints = det + E + 2 * n + 4 * (E + 2) + 6 * n + 1;
+    const ints = det + E + 2 * n + 2 * (E + 2) + 6 * n + 1;
     const buf = new ArrayBuffer(ints * 4 + E + 2 * n);
     let off = 0;
     const i32 = (len: number): Int32Array => {
@@ -184,8 +185,6 @@ export class Search {
     this.callOf = i32(n);
     this.next = i32(E + 2);
     this.prev = i32(E + 2);
-    this.nextInit = i32(E + 2);
-    this.prevInit = i32(E + 2);
     this.stackEv = i32(n);
     this.stackState = i32(n);
     this.stackEntry = i32(n);
@@ -224,23 +223,25 @@ export class Search {
     this.ret = ret;
     this.head = E;
     this.tail = E + 1;
-    const { nextInit, prevInit, head, tail } = this;
-    for (let j = 0; j < E; j++) {
-      nextInit[j] = j + 1 < E ? j + 1 : tail;
-      prevInit[j] = j > 0 ? j - 1 : head;
-    }
-    nextInit[head] = E > 0 ? 0 : tail;
-    prevInit[tail] = E > 0 ? E - 1 : head;
-    prevInit[head] = -1;
-    nextInit[tail] = -1;
     this.zob = zobristKeys(n);
     this.readOnly.set(aut.readOnly);
   }
 
-  /** Restores the full event list (a copy of the one built once: a run may start cold on millions of events). */
+  /** Restores the full event list: every event, in order, between head and tail. */
   private reset(): void {
-    this.next.set(this.nextInit);
-    this.prev.set(this.prevInit);
+    const { next, prev, head, tail, E } = this;
+    for (let j = 0; j < E; j++) {
+      next[j] = j + 1;
+      prev[j] = j - 1;
+    }
+    if (E > 0) {
+      next[E - 1] = tail;
+      prev[0] = head;
+    }
+    next[head] = E > 0 ? 0 : tail;
+    prev[tail] = E > 0 ? E - 1 : head;
+    prev[head] = -1;
+    next[tail] = -1;
   }
 
   /** The first candidate of the current configuration in `order`, or -1. Sets `this.urgent`. */
@@ -325,6 +326,24 @@ export class Search {
         set.add(op);
       }
       if (e >= 0 && e !== this.rootEntry && !this.onStack(e, depth)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Can an unlinearized op that revives the (determinate, {@link DEAD}) read `op` (`Model.revives`)
+   * still be linearized before it? Looks at the ops called between the earliest unlinearized one and
+   * the read's return.
+   */
+  private revivable(op: number): boolean {
+    const { next, evOp, head, callOf, aut } = this;
+    const full = this.set.full;
+    const by = this.retOf[op]!;
+    const from = evOp[next[head]!]!;
+    for (let r = from; r < this.n && callOf[r]! < by; r++) {
+      // Far behind a long-pending op: give up (keeping the configuration is always sound).
+      if (r - from > REVIVE_SCAN) return true;
+      if (r !== op && (full[r >>> 5]! & (1 << (r & 31))) === 0 && aut.readOnly[r] === 0 && aut.revives(r, op)) return true;
     }
     return false;
   }
@@ -429,18 +448,36 @@ export class Search {
       if (fresh) {
         // A new configuration. A read-only op that is possible now can be linearized first without
         // loss of generality (it changes nothing wherever it goes): take it, with no alternatives.
+        // A pending read that only ops that revive it could make possible, with none of them left
+        // that may come before it (Model.unreachable, Model.revives), condemns the configuration.
         fresh = false;
+        let dead = -1;
         let e = next[head]!;
         while (e !== tail && isCall[e] === 1) {
-          if (readOnly[evOp[e]!] === 1 && aut.next(state, evOp[e]!) === state) {
-            pushEntry = e;
-            pushState = state;
-            forced = 1;
-            break;
+          const op = evOp[e]!;
+          if (readOnly[op] === 1) {
+            const ns = aut.next(state, op);
+            if (ns === state) {
+              pushEntry = e;
+              pushState = state;
+              forced = 1;
+              break;
+            }
+            if (ns === DEAD && !this.revivable(op)) {
+              dead = op;
+              break;
+            }
           }
           e = next[e]!;
         }
-        if (forced === 0) entry = this.first(order);
+        if (dead >= 0) {
+          entry = -1;
+          if (pendingFail && depth === this.bestDepth) {
+            pendingFail = false;
+            this.failOp = dead;
+            this.failState = state;
+          }
+        } else if (forced === 0) entry = this.first(order);
       }
       if (forced === 0 && entry >= 0) {
         const ns = aut.next(state, evOp[entry]!);
