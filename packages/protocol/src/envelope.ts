@@ -75,7 +75,7 @@ export function checkEnvelope(v: unknown): { ok: true; message: Message } | { ok
     return { ok: false, kind: 'bad-body', reason: `"body" must be a JSON object, got ${describe(body)}` };
   }
   const id = o['id'];
-  if (id !== undefined && !((typeof id === 'number' && Number.isInteger(id)) || typeof id === 'bigint')) {
+  if (id !== undefined && !((typeof id === 'number' && Number.isSafeInteger(id)) || typeof id === 'bigint')) {
     return { ok: false, kind: 'bad-id', reason: `"id" must be an integer if present, got ${describe(id)}` };
   }
   return { ok: true, message: o as unknown as Message };

@@ -106,6 +106,9 @@ describe('envelope', () => {
       }),
       { numRuns: 5000 },
     );
+    // Found by the property: ids beyond 2^53 as plain numbers are not integers zod (or JSON readers) can trust.
+    for (const id of [2 ** 53, -(2 ** 53), 2 ** 60]) expect(checkEnvelope({ src: 'n1', dest: 'c1', body: {}, id }).ok).toBe(MessageSchema.safeParse({ src: 'n1', dest: 'c1', body: {}, id }).success);
+    expect(checkEnvelope({ src: 'n1', dest: 'c1', body: {}, id: -(2 ** 53) }).ok).toBe(false);
   });
 
   it('never throws on arbitrary input lines', () => {
