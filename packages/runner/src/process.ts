@@ -75,8 +75,9 @@ export interface NodeProcessOptions {
   onDrop?: (dropped: DropCount) => void;
   /**
    * After the process exits, how long to wait for the rest of its STDOUT and STDERR before
-   * reporting the exit (a descendant that inherited the pipes can keep them open forever).
-   * @defaultValue 500
+   * reporting the exit (a descendant that inherited the pipes can keep them open forever). Long
+   * enough for a loaded machine: the last lines a node writes as it stops are never lost to it.
+   * @defaultValue 2000
    */
   drainMs?: number;
 }
@@ -441,7 +442,7 @@ export class NodeProcess {
         // Report once the rest of its output has been read, so the tails are complete.
         let closed = false;
         const done = Promise.all([stdoutDone, stderrDone]).then(() => (closed = true));
-        const drain = new Promise<void>((r) => setTimeout(r, this.opts.drainMs ?? 500).unref());
+        const drain = new Promise<void>((r) => setTimeout(r, this.opts.drainMs ?? 2000).unref());
         void Promise.race([done, drain]).then(() => {
           if (!closed) info.outputStillOpen = true;
           this.reported = info;
