@@ -99,7 +99,10 @@ describe('a cap on one line from a node (--max-line-mib, 64 MiB by default)', ()
     expect(r.stderr).toMatch(/\(line-too-long\): a line of 629145600 bytes, longer than the limit of 64 MiB: skipped\. The line was: "g{200}"\n/);
     const h = historyOf(r.latest);
     expect(h.filter((o) => o.type === 'fail')).toEqual([]);
-    expect(echoOks(h).length).toBeGreaterThan(5);
+    // The node was read on: the reply it wrote after the giant line came back (the node answers
+    // echo 3 with the line, then the reply); how many more in 5 s depends on how fast this
+    // machine moves 600 MiB through a pipe.
+    expect(echoOks(h).length).toBeGreaterThanOrEqual(3);
   });
 
   it('--max-line-mib 1: a 50 MB line on STDOUT and a 3 MiB one on STDERR are skipped; the log file keeps STDERR whole', async () => {
