@@ -91,7 +91,9 @@ describe('terminal escapes in input are never echoed raw', () => {
 
 describe('a cap on one line from a node (--max-line-mib, 64 MiB by default)', () => {
   it('a 600 MiB line on STDOUT (past the longest string V8 can make) is skipped and counted; the node is read on', async () => {
-    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '5', '--rate', '10', '--', 'giant-line']);
+    // 20 s: the node must finish writing 600 MiB into the pipe before the run stops it (about 5 s
+    // on a loaded 2-core machine; the run stops early for no one).
+    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '20', '--rate', '10', '--', 'giant-line']);
     expect(r.stderr).not.toMatch(STACK);
     // Never a crash; an echo queued behind the giant line may time out on a slow machine (invalid).
     expect([0, 1], r.stderr).toContain(r.code);
