@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKLOADS } from '@gyre/workloads';
 import { runTest } from '../src/index';
+import { benchOptions } from './options';
 
 const bin = join(import.meta.dirname, 'garbage-node.mjs');
 const LINE = 'got echo from c12, replying';
@@ -48,21 +49,7 @@ async function run(mode: 'quiet' | 'flood', seconds: number): Promise<Measured> 
   const t0 = performance.now();
   const r = await runTest({
     workload: WORKLOADS['echo']!,
-    options: {
-      nodes: ['n0', 'n1'],
-      concurrency: 4,
-      rate: 200,
-      timeLimit: seconds,
-      latency: 0,
-      topology: 'grid',
-      keyCount: undefined,
-      maxTxnLength: 4,
-      maxWritesPerKey: 16,
-      consistencyModels: [],
-      availability: undefined,
-      nemesis: [],
-      seed: '1',
-    },
+    options: benchOptions({ nodes: ['n0', 'n1'], concurrency: 4, rate: 200, timeLimit: seconds }),
     bin,
     binArgs: [mode, LINE],
     latencyDist: 'constant',

@@ -21,6 +21,7 @@ import { defineRpc } from '@gyre/protocol';
 import { defineWorkload } from '@gyre/workloads';
 import { runTest, type RunStatus } from '../src/index';
 import { garbageBench } from './garbage';
+import { benchOptions } from './options';
 import { relay } from './relay';
 
 // `pnpm bench -- 8 100 3` passes the `--` on.
@@ -65,21 +66,7 @@ async function gyre(): Promise<Measured & { journalBytes: number }> {
   let delivered = 0;
   const r = await runTest({
     workload: flood,
-    options: {
-      nodes: Array.from({ length: NODES }, (_, i) => `n${i}`),
-      concurrency: 1,
-      rate: 0,
-      timeLimit: SECONDS + 1,
-      latency: 0,
-      topology: 'grid',
-      keyCount: undefined,
-      maxTxnLength: 4,
-      maxWritesPerKey: 16,
-      consistencyModels: [],
-      availability: undefined,
-      nemesis: [],
-      seed: '1',
-    },
+    options: benchOptions({ nodes: Array.from({ length: NODES }, (_, i) => `n${i}`), concurrency: 1, rate: 0, timeLimit: SECONDS + 1 }),
     bin,
     binArgs: [String(IN_FLIGHT)],
     latencyDist: 'constant',
