@@ -371,10 +371,12 @@ function printOutcome(file: string, args: CheckArgs, model: CheckModel, io: Chec
   if (args.json) {
     io.out(jsonLine(file, model.name, { valid: outcome.valid, result: outcome.result, wire: outcome.wire, format, entries: f.entries }) + '\n');
   } else {
-    io.out(`${file}: ${model.name}, ${format}, ${f.entries} history entries (${f.clients} client operations)${f.renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`);
-    for (const line of outcome.text) io.out(`  ${escapeControls(line)}\n`);
-    io.out(`${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`);
-    if (!many) io.out(`\n${OUTCOME[verdict]}\n`);
+    // One write per file: a write to a pipe or a file costs more than building the block.
+    let block = `${file}: ${model.name}, ${format}, ${f.entries} history entries (${f.clients} client operations)${f.renumbered ? ', renumbered (its :index values did not increase)' : ''}\n`;
+    for (const line of outcome.text) block += `  ${escapeControls(line)}\n`;
+    block += `${file}\t${verdict === 'valid' ? 'VALID' : verdict === 'invalid' ? 'INVALID' : 'UNKNOWN'}\n`;
+    if (!many) block += `\n${OUTCOME[verdict]}\n`;
+    io.out(block);
   }
   return { code: CHECK_EXIT[verdict], details: [`${model.name}, ${format}, ${f.entries} history entries`, ...outcome.text].join('\n') };
 }
