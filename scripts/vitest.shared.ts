@@ -16,6 +16,8 @@ export function project(name: string, extra: { testTimeout?: number; include?: s
       testTimeout: extra.testTimeout ?? 20_000,
       // Fixed fast-check seed under CI (see vitest.setup.ts).
       setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
+      // Scratch directories go to one directory per run, removed at the end (vitest.tmpdir.ts).
+      globalSetup: [fileURLToPath(new URL('./vitest.tmpdir.ts', import.meta.url))],
     },
   });
 }
