@@ -158,6 +158,13 @@ describe('how much evidence is gathered', () => {
     }
   });
 
+  it("lists no failures on a valid history, even with explain: 'all'", () => {
+    const ok = h.filter((o) => !(o.f === 'read' && o.type === 'ok' && (o.value as [number, number])[0] !== 2));
+    const r = linearizable(ok, { model: linKv(), allPartitions: true, explain: 'all' });
+    expect(r.valid).toBe(true);
+    expect(r).not.toHaveProperty('failures');
+  });
+
   it('explains only the first by default, and builds a brief failure from the search alone with explain: false', () => {
     const first = linearizable(h, { model: linKv(), allPartitions: true });
     expect(first.failures).toBeUndefined();

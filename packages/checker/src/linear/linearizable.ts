@@ -166,7 +166,8 @@ export interface PartitionResult {
  *   there was no operation to check (cause `'no-operations'`).
  * - `partitions`: one entry per partition, in the order checked (smallest first).
  * - `failure`: evidence for the first invalid partition (see {@link LinearFailure}).
- * - `failures`: with `explain: 'all'`, evidence for every invalid partition, in the order checked.
+ * - `failures`: with `explain: 'all'`, evidence for every invalid partition, in the order checked
+ *   (absent when none is invalid).
  */
 export interface LinearizableResult {
   valid: Validity;
@@ -279,7 +280,7 @@ export function linearizable(history: readonly Op[], options: LinearizableOption
   const out: LinearizableResult = { valid, model: options.model.name, opCount: prepared.opCount, failedOps: prepared.failed, partitions: results };
   if (valid === 'unknown') out.cause = cause;
   if (failure) out.failure = failure;
-  if (options.explain === 'all') out.failures = failures;
+  if (options.explain === 'all' && failures.length > 0) out.failures = failures;
   return out;
 }
 
