@@ -168,3 +168,16 @@ describe('jsonStartProblem: the parser\'s error for text that cannot be JSON fro
     for (const maybe of ['{"src":"n1"}', '[1]', '"s"', '-1', '12', 'true', 'false x', 'null', '{bad']) expect(jsonStartProblem(maybe)).toBeUndefined();
   });
 });
+
+describe('JsonFloat across copies of the package', () => {
+  it('JsonFloat.is knows a float from another copy, where instanceof cannot', async () => {
+    // A second instance of this module, as a node's own @gyre/history beside the one in the gyre binary.
+    const other = (await import('./json?another-copy')) as typeof import('./json');
+    expect(other.JsonFloat).not.toBe(JsonFloat);
+    const foreign = other.parseJson('1.0');
+    expect(foreign instanceof JsonFloat).toBe(false);
+    expect(JsonFloat.is(foreign)).toBe(true);
+    expect(other.JsonFloat.is(parseJson('2.5e3'))).toBe(true);
+    for (const v of [1, '1.0', null, undefined, {}, [1.5], { value: 1 }]) expect(JsonFloat.is(v)).toBe(false);
+  });
+});

@@ -15,12 +15,25 @@
  */
 import { quoteInput } from './quote';
 
-/** A JSON number written with a fraction or an exponent, such as `1.0` or `2.5e3`. */
+const FLOAT_BRAND = Symbol.for('gyre.JsonFloat');
+
+/**
+ * A JSON number written with a fraction or an exponent, such as `1.0` or `2.5e3`.
+ *
+ * Two copies of this package (a node's own and the one bundled in the `gyre` binary, under `gyre
+ * sim`) have two `JsonFloat` classes: `instanceof` answers for one copy only, {@link JsonFloat.is}
+ * for any.
+ */
 export class JsonFloat {
   /** The number's value as a double. */
   readonly value: number;
+  declare readonly [FLOAT_BRAND]: true;
   constructor(value: number) {
     this.value = value;
+  }
+  /** True for a JsonFloat made by any copy of this package. */
+  static is(v: unknown): v is JsonFloat {
+    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[FLOAT_BRAND] === true;
   }
   /** JSON text for this float; always contains `.` or `e` so it reads back as a float. */
   toJSON(): string {
@@ -30,6 +43,8 @@ export class JsonFloat {
     return floatText(this.value);
   }
 }
+// On the prototype: no cost per float, and `JsonFloat.is` sees it through any copy's class.
+Object.defineProperty(JsonFloat.prototype, FLOAT_BRAND, { value: true });
 
 /** Any value the codec produces. */
 export type JsonValue =
