@@ -172,6 +172,7 @@ describe('jsonStartProblem: the parser\'s error for text that cannot be JSON fro
 describe('JsonFloat across copies of the package', () => {
   it('JsonFloat.is knows a float from another copy, where instanceof cannot', async () => {
     // A second instance of this module, as a node's own @gyre/history beside the one in the gyre binary.
+    // @ts-expect-error: the query names the same file; TypeScript cannot resolve it, vitest loads it again.
     const other = (await import('./json?another-copy')) as typeof import('./json');
     expect(other.JsonFloat).not.toBe(JsonFloat);
     const foreign = other.parseJson('1.0');
