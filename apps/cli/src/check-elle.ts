@@ -1,8 +1,8 @@
 /**
- * The Elle models of `gyre check`: list-append and rw-register transactions checked for the
- * anomalies the requested consistency models forbid. A JSON Lines file, or an EDN file with one
- * op map per line, is streamed straight into the checkers' column-wise history (no op objects);
- * any other file goes through the general reader.
+ * The Elle models' checker for `gyre check`, loaded only when one is used: list-append and
+ * rw-register transactions checked for the anomalies the requested consistency models forbid. A
+ * JSON Lines file, or an EDN file with one op map per line, is streamed straight into the
+ * checkers' column-wise history (no op objects); any other file goes through the general reader.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import {
@@ -27,7 +27,7 @@ import {
   type TxnHistory,
 } from '@gyre/checker/elle';
 import type { Op } from '@gyre/history';
-import { show, txn, type CheckModel, type CheckOptions, type FileCheck, type Locator } from './check-models';
+import { show, type CheckOptions, type CheckRunner, type FileCheck, type Locator } from './check-models';
 import { detectFormat, type HistoryFormat } from './check-input';
 
 const isCycle = (c: unknown): c is CycleAnomaly => typeof c === 'object' && c !== null && typeof (c as CycleAnomaly).explanation === 'string' && Array.isArray((c as CycleAnomaly).cycle);
@@ -98,13 +98,6 @@ function elleOptions(opts: CheckOptions): RwRegisterOptions {
 }
 
 const completed = (history: readonly Op[]) => history.filter((o) => o.type === 'ok' || o.type === 'info').length;
-
-/** A write of nil: rw-register reads nil as the initial state, so such a write is refused. */
-function nilWrite(op: Op): string | undefined {
-  if (!Array.isArray(op.value)) return undefined;
-  const m = (op.value as unknown[][]).find((x) => x[0] === 'w' && (x[2] === null || x[2] === undefined));
-  return m ? `it writes nil to key ${show(m[1], 30)}, which rw-register cannot tell from a key never written (nil is the initial state)` : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The fast path: JSON Lines, or EDN with one op map per line, streamed into a TxnHistory.
@@ -205,14 +198,9 @@ function checkLinesFile(path: string, format: HistoryFormat | undefined, allowed
   return { format: read.format, entries: hist.length, clients, renumbered: read.renumbered, outcome };
 }
 
-/** list-append and rw-register. */
-export const elleModels: CheckModel[] = [
-  {
-    name: 'list-append',
-    summary: "Elle's list-append: transactions of appends and reads of lists, checked for isolation anomalies",
-    family: 'elle',
-    expects: 'transactions of [append k v] and [r k list] micro-ops',
-    shape: txn(['append', 'r']),
+/** The checker of each Elle model of the catalog, by name. */
+export const ELLE_RUNNERS: Readonly<Record<string, CheckRunner>> = {
+  'list-append': {
     validateOptions: validateElle,
     run(history, opts, loc) {
       const r = checkListAppend(history, elleOptions(opts));
@@ -220,12 +208,7 @@ export const elleModels: CheckModel[] = [
     },
     checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_APPEND, (h) => checkListAppend(h, elleOptions(opts)), opts),
   },
-  {
-    name: 'rw-register',
-    summary: "Elle's rw-register: transactions of register reads and writes, checked for isolation anomalies",
-    family: 'elle',
-    expects: 'transactions of [w k v] and [r k v] micro-ops, v never nil in a write',
-    shape: (op) => txn(['r', 'w'])(op) ?? nilWrite(op),
+  'rw-register': {
     validateOptions: validateElle,
     run(history, opts, loc) {
       const r = checkRwRegister(history, elleOptions(opts));
@@ -233,4 +216,4 @@ export const elleModels: CheckModel[] = [
     },
     checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_WRITE, (h) => checkRwRegister(h, elleOptions(opts)), opts),
   },
-];
+};

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { GENERIC_WIRE, toWire, wireJson, type Validity, type WireForm } from '@gyre/checker';
+import { GENERIC_WIRE, toWire, wireJson } from '@gyre/checker/wire';
+import type { Validity, WireForm } from '@gyre/checker';
 import { escapeControls, pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
-import { elleModels } from './check-elle';
-import { jepsenModels, linModels, type CheckModel, type CheckOptions, type ExplainMode, type FileCheck, type Locator } from './check-models';
+import { CHECK_CATALOG, type CheckModel, type CheckModelInfo, type CheckOptions, type ExplainMode, type FileCheck, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
 import { JUnitFile, type JUnitCase, type JUnitFailure } from './junit';
 import { OUTCOME } from './outcome';
@@ -22,7 +22,7 @@ export interface CheckIo {
 }
 
 /** Every model, by name, in help order. */
-export const CHECK_MODELS: ReadonlyMap<string, CheckModel> = new Map([...linModels, ...elleModels, ...jepsenModels].map((m) => [m.name, m]));
+export const CHECK_MODELS: ReadonlyMap<string, CheckModelInfo> = new Map(CHECK_CATALOG.map((m) => [m.name, m]));
 
 /** Exit codes of `gyre check`. */
 export const CHECK_EXIT = { valid: 0, invalid: 1, unknown: 2, usage: 254 } as const;
@@ -212,7 +212,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
 }
 
 /** Options given that do not apply to the model: a message naming them (every option of their scope), or undefined. */
-function outOfScope(model: CheckModel, given: ReadonlySet<string>): string | undefined {
+function outOfScope(model: CheckModelInfo, given: ReadonlySet<string>): string | undefined {
   for (const row of CHECK_ROWS) {
     const s = row.scope;
     if (!s || !given.has(row.long) || ('model' in s ? s.model === model.name : s.family === model.family)) continue;
@@ -263,13 +263,13 @@ function locator(parsed: ParsedHistory, history: Op[]): Locator {
 const isClient = (op: Op): boolean => op.process !== 'nemesis';
 
 /** Why a history does not fit a model: the first client op that does not, with a hint. */
-export function shapeMismatch(model: CheckModel, history: readonly Op[], lines: readonly number[]): { message: string; line: number } | undefined {
-  const fits = (m: CheckModel, op: Op) => !isClient(op) || (op.type !== 'invoke' && op.type !== 'ok') || m.shape(op) === undefined;
+export function shapeMismatch(model: CheckModelInfo, history: readonly Op[], lines: readonly number[]): { message: string; line: number } | undefined {
+  const fits = (m: CheckModelInfo, op: Op) => !isClient(op) || (op.type !== 'invoke' && op.type !== 'ok') || m.shape(op) === undefined;
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
     if (fits(model, op)) continue;
     const problem = model.shape(op)!;
-    const others = [...CHECK_MODELS.values()].filter((m) => m !== model && history.every((o) => fits(m, o))).map((m) => m.name);
+    const others = [...CHECK_MODELS.values()].filter((m) => m.name !== model.name && history.every((o) => fits(m, o))).map((m) => m.name);
     const hint = others.length > 0 ? ` This history looks like ${others.map((n) => `--model ${n}`).join(' or ')}.` : '';
     return {
       message: `the history does not fit --model ${model.name}: operation ${op.index} (${op.type} ${op.f === '' ? '' : op.f + ' '}${op.value === null ? '' : truncate(stringifyJson(op.value), 60)}) does not fit: ${problem}. ${model.name} expects ${model.expects}.${hint}`,
@@ -403,10 +403,12 @@ export async function checkCommand(argv: readonly string[], io: CheckIo): Promis
   const usage = (m: string) => usageError(io, CHECK_SPEC.command, m);
   if (args.files.length === 0) return usage('Expected a history FILE to check.');
   if (args.model === undefined) return usage(`Expected --model MODEL: one of ${[...CHECK_MODELS.keys()].join(', ')}.`);
-  const model = CHECK_MODELS.get(args.model)!;
+  const info = CHECK_MODELS.get(args.model)!;
   const o = args.options;
-  const scopeError = outOfScope(model, args.given);
+  const scopeError = outOfScope(info, args.given);
   if (scopeError) return usage(scopeError);
+  // The model's checker is loaded only now: help and usage errors load none.
+  const model: CheckModel = { ...info, ...(await info.load()) };
   const validationError = model.validateOptions?.(o);
   if (validationError) return usage(validationError);
 

@@ -3,10 +3,11 @@
  * errors without stack traces, --version, and which modules a command loads (each command's
  * module is loaded only when it runs).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, gyre, packagesLoadedBy, repo } from './helpers';
+import { cli, gyre, packagesLoadedBy, repo, sourcesLoadedBy } from './helpers';
 
 const VERSION = (JSON.parse(readFileSync(join(repo, 'apps/cli/package.json'), 'utf8')) as { version: string }).version;
 
@@ -40,6 +41,32 @@ describe('the gyre binary', () => {
     expect(check.has('checker')).toBe(true);
     for (const p of heavy) expect([p, check.has(p)]).toEqual([p, false]);
     expect([...packagesLoadedBy(cli, ['--version'])]).toEqual(['cli']);
+  });
+
+  it("gyre check loads a model's checker only when it checks a file, and only that model's", () => {
+    const checker = (args: string[]) => [...sourcesLoadedBy(cli, args)].filter((f) => f.includes('packages/checker/src/')).map((f) => f.slice(f.indexOf('packages/checker/src/') + 21));
+    const help = checker(['check', '--help']);
+    expect(help.filter((f) => f.startsWith('linear/') || f.startsWith('elle/'))).toEqual([]);
+    const data = mkdtempSync(join(tmpdir(), 'gyre-bin-'));
+    const lines = (ops: object[]) => ops.map((o) => JSON.stringify(o)).join('\n') + '\n';
+    writeFileSync(join(data, 'register-ok.jsonl'), lines([{ type: 'invoke', process: 0, f: 'write', value: 1 }, { type: 'ok', process: 0, f: 'write', value: 1 }]));
+    const [append, read] = [[['append', 'x', 1]], [['r', 'x', null]]];
+    writeFileSync(
+      join(data, 'list-append-ok.jsonl'),
+      lines([
+        { type: 'invoke', process: 0, f: 'txn', value: append },
+        { type: 'ok', process: 0, f: 'txn', value: append },
+        { type: 'invoke', process: 1, f: 'txn', value: read },
+        { type: 'ok', process: 1, f: 'txn', value: [['r', 'x', [1]]] },
+      ]),
+    );
+    const lin = checker(['check', '--model', 'register', join(data, 'register-ok.jsonl')]);
+    expect(lin).toContain('linear/search.ts');
+    expect(lin.filter((f) => f.startsWith('elle/'))).toEqual([]);
+    const elle = checker(['check', '--model', 'list-append', join(data, 'list-append-ok.jsonl')]);
+    expect(elle).toContain('elle/list-append.ts');
+    expect(elle.filter((f) => f.startsWith('linear/'))).toEqual([]);
+    rmSync(data, { recursive: true, force: true });
   });
 
   it('gyre test --help loads the runner and zod (the check above can see them)', () => {

@@ -521,14 +521,14 @@ describe('gyre check --model list-append / rw-register: JSON Lines streamed', ()
     expect(text.out).toMatch(/T\d = op \d+, line \d+ \(process/);
   });
 
-  it('takes JSON Lines and line-per-op EDN files itself, and leaves other formats to the general reader', () => {
-    const model = CHECK_MODELS.get('list-append')!;
+  it('takes JSON Lines and line-per-op EDN files itself, and leaves other formats to the general reader', async () => {
+    const model = await CHECK_MODELS.get('list-append')!.load();
     const edn = LA.map((op) => formatOpEdn(op, (v) => ednValue(v))).join('\n') + '\n';
     expect(model.checkFile!(join(dir, file('taken.jsonl', jsonl(LA))), undefined, {})).toMatchObject({ format: 'jsonl', entries: 11, clients: 5, outcome: { valid: false } });
     expect(model.checkFile!(join(dir, file('taken.edn', edn)), undefined, {})).toMatchObject({ format: 'edn', entries: 11, outcome: { valid: false } });
     expect(model.checkFile!(join(dir, file('left.json', jsonArray(LA))), undefined, {})).toBeUndefined();
     expect(model.checkFile!(join(dir, file('left.edn', '[' + edn + ']')), undefined, {})).toBeUndefined();
-    const rw = CHECK_MODELS.get('rw-register')!;
+    const rw = await CHECK_MODELS.get('rw-register')!.load();
     expect(rw.checkFile!(join(dir, file('rw.jsonl', jsonl(txnOps([[0, 'invoke', [['w', 'x', 1]]], [0, 'ok', [['w', 'x', 1]]], [1, 'invoke', [['r', 'x', null]]], [1, 'ok', [['r', 'x', 1]]]])))), undefined, {})).toMatchObject({ outcome: { valid: true } });
   });
 

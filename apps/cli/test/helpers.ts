@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseJson } from '@gyre/history';
 
@@ -57,11 +57,23 @@ export function gyre(args: string[], opts: { timeoutMs?: number; env?: Record<st
 
 /**
  * The packages whose code `node CLI ARGS` loads, in the repository's build or an installed copy of
- * the package: every module Node resolves is noted by a resolve hook; a chunk of the bundle counts
- * as the packages its source map names (`packages/<name>/src/…` → `name`, the CLI's own files →
- * `cli`), a module from node_modules as its package (`zod`). Fails unless the command exits 0.
+ * the package: a source file `packages/<name>/src/…` (see {@link sourcesLoadedBy}) counts as
+ * `name`, the CLI's own files as `cli`, a module from node_modules as its package (`zod`), any
+ * other module as its path.
  */
 export function packagesLoadedBy(cliPath: string, args: string[], cwd = repo): Set<string> {
+  const packageOf = (path: string) => /^(?:.*\/)?packages\/([^/]+)\/src\//.exec(path)?.[1] ?? /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+  // Sources named by a chunk's map are relative; any other module is an absolute path.
+  return new Set([...sourcesLoadedBy(cliPath, args, cwd)].map((f) => packageOf(f) ?? (isAbsolute(f) ? f : 'cli')));
+}
+
+/**
+ * The source files whose code `node CLI ARGS` loads: every module Node resolves is noted by a
+ * resolve hook; a chunk of the bundle counts as the sources its source map names (as the map
+ * writes them, relative to the chunk), any other module as its path. Fails unless the command
+ * exits 0.
+ */
+export function sourcesLoadedBy(cliPath: string, args: string[], cwd = repo): Set<string> {
   const dir = mkdtempSync(join(tmpdir(), 'gyre-modules-'));
   try {
     const hooks = join(dir, 'hooks.mjs');
@@ -76,16 +88,15 @@ export function packagesLoadedBy(cliPath: string, args: string[], cwd = repo): S
     if (r.status !== 0) throw new Error(`node ${cliPath} ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
     const dist = dirname(cliPath);
     const out = new Set<string>();
-    const packageOf = (path: string) => /^(?:.*\/)?packages\/([^/]+)\/src\//.exec(path)?.[1] ?? /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
     for (const url of readFileSync(log, 'utf8').split('\n')) {
       if (!url.startsWith('file:')) continue;
       const file = fileURLToPath(url);
       if (dirname(file) !== dist) {
-        out.add(packageOf(file) ?? file);
+        out.add(file);
         continue;
       }
       const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
-      for (const source of map.sources) out.add(packageOf(source) ?? 'cli');
+      for (const source of map.sources) out.add(source);
     }
     return out;
   } finally {
