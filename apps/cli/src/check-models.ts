@@ -48,7 +48,7 @@ export interface Locator {
 }
 
 /** A model's verdict and what to tell a person about it. */
-export interface ModelOutcome {
+interface ModelOutcome {
   valid: Validity;
   /** The checker's full result, for `--json`. */
   result: unknown;
@@ -130,7 +130,7 @@ function flat(fs: readonly string[], value?: (op: Op) => string | undefined): (o
 }
 
 /** A shape check for transactions of these micro-op functions. */
-export function txn(mops: readonly string[]): (op: Op) => string | undefined {
+function txn(mops: readonly string[]): (op: Op) => string | undefined {
   return (op) => {
     if (!isTxn(op.value)) return `its value ${show(op.value, 60)} (${kindOf(op)}) is not a transaction [[f k v] ...]`;
     for (const m of op.value as [string][]) if (!mops.includes(m[0])) return `it holds a "${m[0]}" micro-op, but this model's are ${mops.join(', ')}`;
