@@ -1,7 +1,7 @@
 /**
  * Benchmark of the Elle-style list-append checker, as a library and as the `gyre check` command.
  *
- *   node --expose-gc --conditions=@gyre/source --import tsx bench/elle.ts [--sizes 100000,1000000] [--seed 1] [--repeat 5] [--keep DIR]
+ *   node --expose-gc --conditions=@gyre/source --import tsx bench/elle.ts [--sizes 100000,1000000] [--seed 1] [--repeat 5] [--keep DIR] [--compare CLI]
  *
  * 1. Generates strict-serializable list-append histories with the seeded simulator (10 concurrent
  *    clients, 10 active keys, 1–4 micro-ops per transaction, 16 appends per key) and writes each
@@ -12,6 +12,9 @@
  *    and a Node process that reads the JSON Lines file and runs the native `JSON.parse` on every
  *    line. Wall time, CPU time (user + system) and peak RSS of each child (read from
  *    `process.resourceUsage()` at its exit); the load average before and after each figure.
+ *    `--compare CLI` (another build's `cli.js`, say a copy of main's `apps/cli/dist`) runs that
+ *    build's `gyre check` right after each of this one's, `--repeat` times interleaved, and
+ *    reports the medians side by side, with their ratio.
  * 3. In process, check only (warmed, median of `--repeat`): `checkListAppend` on the column-wise
  *    history read from the JSON Lines file (`gyre check`'s path), and on the simulator's `Op`
  *    objects (the path of a run's own checker and of `gyre analyze`), with the time to read the
@@ -43,6 +46,7 @@ const sizes = arg('sizes', '100000,1000000').split(',').map(Number);
 const seed = arg('seed', '1');
 const repeat = Number(arg('repeat', '5'));
 const keep = arg('keep', '');
+const compare = arg('compare', '') ? resolve(arg('compare', '')) : '';
 const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'gyre-bench-elle-'));
 mkdirSync(dir, { recursive: true });
 const CLI = resolve(import.meta.dirname, '../../../apps/cli/dist/cli.js');
@@ -104,6 +108,13 @@ interface Row {
   txns: number;
   r: ProcessRun;
   base?: ProcessRun;
+  /** The `--compare` build on the same file. */
+  other?: ProcessRun;
+}
+
+/** The run of median wall time. */
+function median(runs: ProcessRun[]): ProcessRun {
+  return [...runs].sort((a, b) => a.wall - b.wall)[Math.floor(runs.length / 2)]!;
 }
 const processRows: Row[] = [];
 
@@ -188,10 +199,17 @@ for (const n of sizes) {
       ['JSON Lines', jsonl],
       ['EDN', edn],
     ] as const) {
-      const r = run([CLI, 'check', '--model', 'list-append', file]);
-      if (r.code !== 0) throw new Error(`gyre check ${file} exited ${r.code}:\n${r.out.slice(-2000)}`);
+      const mine: ProcessRun[] = [];
+      const theirs: ProcessRun[] = [];
+      for (let i = 0; i < (compare ? repeat : 1); i++) {
+        const r = run([CLI, 'check', '--model', 'list-append', file]);
+        if (r.code !== 0) throw new Error(`gyre check ${file} exited ${r.code}:\n${r.out.slice(-2000)}`);
+        mine.push(r);
+        if (compare) theirs.push(run([compare, 'check', '--model', 'list-append', file]));
+      }
+      const r = median(mine);
       const base = what === 'JSON Lines' ? run(['-e', PARSE_ALL, jsonl]) : undefined;
-      processRows.push({ what, txns: n, r, ...(base ? { base } : {}) });
+      processRows.push({ what, txns: n, r, ...(base ? { base } : {}), ...(compare ? { other: median(theirs) } : {}) });
       process.stderr.write(`gyre check ${what} ${fmt(n)}: ${fmt(r.wall / 1000, 2)} s\n`);
     }
   }
@@ -226,7 +244,7 @@ out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Nod
 out.push('');
 if (!haveCli) out.push(`Whole process: skipped (build the CLI first: ${CLI} is missing).`);
 else {
-  out.push(`Whole process, first run (\`gyre check --model list-append FILE\`, exit 0, valid). Baselines measured in the same command: \`node -e 0\` took ${fmt(idle!.wall)} ms wall, ${fmt(idle!.rss / 1e6)} MB; "JSON.parse" is a Node process that reads the same JSON Lines file and runs the native JSON.parse on every line.`);
+  out.push(`Whole process, first run (\`gyre check --model list-append FILE\`, exit 0, valid${compare ? `; median of ${repeat}, interleaved with ${compare}` : ''}). Baselines measured in the same command: \`node -e 0\` took ${fmt(idle!.wall)} ms wall, ${fmt(idle!.rss / 1e6)} MB; "JSON.parse" is a Node process that reads the same JSON Lines file and runs the native JSON.parse on every line.`);
   out.push('');
   out.push('| input | transactions | gyre check wall (s) | CPU (s) | txn/s (wall) | peak RSS | RSS / txn | JSON.parse wall (s) | ratio to JSON.parse | load avg before → after |');
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
@@ -235,6 +253,19 @@ else {
     out.push(
       `| ${what} | ${fmt(txns)} | ${fmt(r.wall / 1000, 2)} | ${fmt(r.cpu / 1000, 2)} | ${fmt(txns / (r.wall / 1000))} | ${fmt(r.rss / 1e6)} MB | ${fmt(r.rss / txns)} B | ${base ? fmt(base.wall / 1000, 2) : ''} | ${base ? fmt(r.wall / base.wall, 2) : ''} | ${r.loadBefore} → ${r.loadAfter} |`,
     );
+  }
+  if (compare) {
+    out.push('');
+    out.push(`Against ${compare}, run right after each of the above (medians):`);
+    out.push('');
+    out.push('| input | transactions | this wall (s) | CPU (s) | peak RSS | other wall (s) | CPU (s) | peak RSS | ratio wall | ratio CPU |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const { what, txns, r, other: o } of processRows) {
+      if (!o) continue;
+      out.push(
+        `| ${what} | ${fmt(txns)} | ${fmt(r.wall / 1000, 2)} | ${fmt(r.cpu / 1000, 2)} | ${fmt(r.rss / 1e6)} MB | ${fmt(o.wall / 1000, 2)} | ${fmt(o.cpu / 1000, 2)} | ${fmt(o.rss / 1e6)} MB | ${fmt(r.wall / o.wall, 2)} | ${fmt(r.cpu / o.cpu, 2)} |`,
+      );
+    }
   }
 }
 out.push('');

@@ -169,7 +169,8 @@ export class TxnHistoryBuilder {
   private elemCap: number;
   type: Uint8Array;
   process: Int32Array;
-  index: Float64Array;
+  /** Null while every entry's index is its position (the usual case: the column is then never written). */
+  index: Float64Array | null = null;
   time: Float64Array;
   shape: Uint8Array;
   f: Uint16Array;
@@ -192,7 +193,6 @@ export class TxnHistoryBuilder {
     const elems = (this.elemCap = Math.max(16, capacity.elems ?? mops * 4));
     this.type = column(Uint8Array, ops);
     this.process = column(Int32Array, ops);
-    this.index = column(Float64Array, ops);
     this.time = column(Float64Array, ops);
     this.shape = column(Uint8Array, ops);
     this.f = column(Uint16Array, ops);
@@ -216,7 +216,7 @@ export class TxnHistoryBuilder {
       const cap = (this.opCap = Math.max(this.opCap * 2, n + ops));
       this.type = grown(this.type, n, cap);
       this.process = grown(this.process, n, cap);
-      this.index = grown(this.index, n, cap);
+      if (this.index) this.index = grown(this.index, n, cap);
       this.time = grown(this.time, n, cap);
       this.shape = grown(this.shape, n, cap);
       this.f = grown(this.f, n, cap);
@@ -248,7 +248,8 @@ export class TxnHistoryBuilder {
     const i = this.nOps++;
     this.type[i] = type;
     this.process[i] = process;
-    this.index[i] = index;
+    if (this.index) this.index[i] = index;
+    else if (index !== i) this.firstIndex(i, index);
     this.time[i] = time;
     this.f[i] = f;
     this.shape[i] = shape;
@@ -257,6 +258,14 @@ export class TxnHistoryBuilder {
       this.lineAt.push(i);
       this.lineNo.push((this.lastLine = line));
     }
+  }
+
+  /** The first entry whose index is not its position: the index column starts here. */
+  private firstIndex(i: number, index: number): void {
+    const col = column(Float64Array, this.opCap);
+    for (let j = 0; j < i; j++) col[j] = j;
+    col[i] = index;
+    this.index = col;
   }
 
   /** The id of an op's `f`; past 65,535 different ones, 65,535 (the op must then be kept to be rebuilt). */
@@ -322,7 +331,7 @@ export class TxnHistoryBuilder {
 
   /** Sets every entry's index to its position (for histories whose indices do not increase). */
   renumber(): void {
-    for (let i = 0; i < this.nOps; i++) this.index[i] = i;
+    this.index = null;
     for (const [i, op] of this.kept) if (op.index !== i) this.kept.set(i, { ...op, index: i });
   }
 
@@ -339,11 +348,19 @@ function columns(b: TxnHistoryBuilder, all: readonly Op[] | undefined, kept: Map
   const { keys, values } = b;
   const f = b.f.subarray(0, n);
   const nemesis = processes.find('nemesis');
+  // Built when first asked for (reports), when every index is its position.
+  let index = b.index?.subarray(0, n);
   const h: TxnHistory = {
     length: n,
     type: b.type.subarray(0, n),
     process: b.process.subarray(0, n),
-    index: b.index.subarray(0, n),
+    get index() {
+      if (!index) {
+        index = new Float64Array(n);
+        for (let i = 0; i < n; i++) index[i] = i;
+      }
+      return index;
+    },
     time: b.time.subarray(0, n),
     shape: b.shape.subarray(0, n),
     mopStart: b.mopStart.subarray(0, n + 1),

@@ -100,7 +100,6 @@ describe('TxnJsonlReader and TxnEdnReader on arbitrary lines', () => {
     },
     { requiredKeys: ['type'] },
   );
-  const spaced = (text: string, spaces: number[]) => text.replace(/([,:[\]{}])/g, (c, _m, at: number) => (spaces[at % spaces.length]! > 0 ? c + ' '.repeat(spaces[at % spaces.length]!) : c));
 
   it('read exactly what parseHistoryJsonl reads, or refuse what it refuses', () => {
     fc.assert(
@@ -149,8 +148,106 @@ describe('TxnJsonlReader and TxnEdnReader on arbitrary lines', () => {
   });
 });
 
+/** JSON text with `spaces[i]` spaces after its punctuation (strings included: both readers see the same text). */
+const spaced = (text: string, spaces: number[]) => text.replace(/([,:[\]{}])/g, (c, _m, at: number) => (spaces[at % spaces.length]! > 0 ? c + ' '.repeat(spaces[at % spaces.length]!) : c));
+
 /** Ops renumbered when their indices do not increase, as the readers (and `gyre check`) do. */
 const renumbered = (h: Op[]): Op[] => (h.every((op, i) => i === 0 || op.index > h[i - 1]!.index) ? h : reindex(h));
 
 /** Ops as plain JSON data, compared whatever the order of their fields (big integers and floats as text). */
 const plain = (h: readonly Op[]): unknown => JSON.parse(stringifyJson(h)) as unknown;
+
+describe('the fast path of TxnJsonlReader and TxnEdnReader', () => {
+  /** The error a reader throws for a text, as [line, message]; undefined if it reads it. */
+  const refusal = (reader: TxnJsonlReader | TxnEdnReader, text: string, size?: number) => {
+    try {
+      read(reader, text, size);
+    } catch (e) {
+      if (e instanceof TxnReadError) return [e.line, e.message];
+      throw e;
+    }
+    return undefined;
+  };
+  const good = '{"index":0,"type":"invoke","process":0,"f":"txn","value":[["r",1,null]]}';
+
+  it('refuse, naming the line, what JSON refuses even when it looks like the usual shape', () => {
+    for (const bad of [
+      '{"type":"ok","value":[["r",1,[1,2,]]]}',
+      '{"type":"ok","value":[["r",1,null],]}',
+      '{"type":"ok","value":[["r",1,[1 2]]]}',
+      '{"type":"ok","value":[["r",1,[01]]]}',
+      '{"type":"ok","value":[["r",1,[-]]]}',
+      '{"type":"ok","value":[["r" 1 null]]}',
+      '{"type":"ok","value":[["r",1,nul]]}',
+      '{"type":"ok","value":[["r",1,"a\tb"]]}',
+      '{"type":"ok" "f":"txn"}',
+      '{"type":"ok",}',
+      '{"type":"ok","value":[["r",1,[1,2]]]} x',
+      '{"type":"ok","value":[["r",1,[1,2]]]}}',
+    ]) {
+      for (const size of [1, 1 << 20]) expect(refusal(new TxnJsonlReader(), `${good}\n${bad}\n${good}\n`, size), bad).toEqual([2, expect.stringMatching(/^not valid JSON/)]);
+    }
+    expect(refusal(new TxnJsonlReader(), `${good}\n{"type":"ok","process":1.5,"value":[]}\n`)).toEqual([2, expect.stringMatching(/"process" must be an integer/)]);
+    expect(refusal(new TxnEdnReader(), '{:type :invoke, :value [[:r 1 nil]]}\n{:type :ok, :value [[:r 1 [1 2]]]}}\n')).toEqual([2, expect.stringMatching(/^not valid EDN|expected one op map/)]);
+    expect(refusal(new TxnEdnReader(), '{:type :invoke, :value [[:r 1 nil]]}\n{:type :ok :value [[:r 1 [1 2]]] :f}\n')).toEqual([2, expect.stringMatching(/^not valid EDN/)]);
+  });
+
+  it('refuse a truncated last line, naming it, however the file is cut into chunks', () => {
+    for (const size of [1, 5, 1 << 20]) {
+      expect(refusal(new TxnJsonlReader(), `${good}\n{"index":1,"type":"ok","process":0,"f":"txn","value":[["r",1,[1,2`, size)).toEqual([2, expect.stringMatching(/^not valid JSON/)]);
+      expect(refusal(new TxnEdnReader(), '{:index 0, :type :invoke, :value [[:r 1 nil]]}\n{:index 1, :type :ok, :value [[:r 1 [1 2', size)).toEqual([2, expect.stringMatching(/^not valid EDN/)]);
+    }
+  });
+
+  it('read CRLF, blank and white-space lines, and a last line without its newline, as parseHistoryJsonl does', () => {
+    const text = ` \r\n${good}\r\n\r\n\u00a0\u2003\n\t{"index":1,"type":"ok","process":0,"f":"txn","value":[["r",1,[3,4]]]}  \r\n\n{"index":2,"type":"invoke","process":0,"f":"txn","value":[["append",1,5]]}`;
+    for (const size of [1, 3, 1 << 20]) {
+      const h = read(new TxnJsonlReader(), text, size);
+      expect(plain(ops(h))).toEqual(plain(parseHistoryJsonl(text)));
+      expect([h.lineOf(0), h.lineOf(1), h.lineOf(2)]).toEqual([2, 5, 7]);
+    }
+    const ednText = '; comment\r\n{:index 0, :type :invoke, :value [[:r 1 nil]]}\r\n\r\n  \n{:index 1, :type :ok, :value [[:r 1 [3 4]]]}';
+    const e = read(new TxnEdnReader(), ednText, 4);
+    expect(plain(ops(e))).toEqual(plain(parseHistoryEdn(ednText)));
+    expect([e.lineOf(0), e.lineOf(1)]).toEqual([2, 5]);
+  });
+
+  it('grow the columns within a line: long reads and long transactions', () => {
+    const long = Array.from({ length: 5000 }, (_, i) => i + 1);
+    const mops = Array.from({ length: 300 }, (_, i) => ['append', i, 1]);
+    const h: Op[] = [
+      { index: 0, time: 0, type: 'invoke', process: 0, f: 'txn', value: mops },
+      { index: 1, time: 1, type: 'ok', process: 0, f: 'txn', value: mops },
+      { index: 2, time: 2, type: 'invoke', process: 1, f: 'txn', value: [['r', 'k', null]] },
+      { index: 3, time: 3, type: 'ok', process: 1, f: 'txn', value: [['r', 'k', long]] },
+    ];
+    const text = h.map(formatOpJson).join('\n');
+    for (const size of [7, 1 << 20]) expect(plain(ops(read(new TxnJsonlReader({ bytes: text.length }), text, size)))).toEqual(plain(h));
+  });
+
+  it('agree with the lossless readers on list-append histories in any field order and spacing, verdicts included', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.array(fc.nat(2), { minLength: 1, maxLength: 4 }), fc.boolean(), fc.integer({ min: 1, max: 300 }), (seed, spaces, crlf, size) => {
+        const r = seededRandom(`fast-${seed}`);
+        const h = simulate(r, { txns: 20, concurrency: 3, failRate: 0.1, infoRate: 0.1, workload: 'list-append' });
+        // Fields in a random order (the same for every line of one history, as a writer would).
+        const fields = ['index', 'time', 'type', 'process', 'f', 'value'];
+        for (let i = fields.length - 1; i > 0; i--) {
+          const j = Math.floor(r.next() * (i + 1));
+          [fields[i], fields[j]] = [fields[j]!, fields[i]!];
+        }
+        const eol = crlf ? '\r\n' : '\n';
+        const text = h.map((op) => spaced(stringifyJson(Object.fromEntries(fields.map((k) => [k, op[k]]))), spaces)).join(eol) + eol;
+        const lossless = parseHistoryJsonl(text);
+        const fast = read(new TxnJsonlReader(), text, size);
+        expect(plain(ops(fast))).toEqual(plain(lossless));
+        expect(stringifyJson(checkListAppend(fast))).toBe(stringifyJson(checkListAppend(lossless)));
+        const ednText = h.map(edn).join(eol) + eol;
+        const ednFast = read(new TxnEdnReader(), ednText, size);
+        expect(plain(ops(ednFast))).toEqual(plain(parseHistoryEdn(ednText)));
+        expect(stringifyJson(checkListAppend(ednFast))).toBe(stringifyJson(checkListAppend(lossless)));
+      }),
+      { numRuns: 60, seed: 17 },
+    );
+  });
+});

@@ -35,12 +35,24 @@ const RBRACKET = 93;
 const LBRACE = 123;
 const RBRACE = 125;
 const NL = 10;
+const NEWLINE = new Uint8Array([10]);
 const N = 110;
 
-const isWs = (c: number) => c === 32 || c === 9 || c === 13;
+/** Skips JSON whitespace (a line's newline is not skipped: it ends every scan). */
+function ws(b: Uint8Array, p: number): number {
+  let c = b[p];
+  while (c === 32 || c === 9 || c === 13) c = b[++p];
+  return p;
+}
+/** Skips EDN whitespace, commas included. */
+function wsEdn(b: Uint8Array, p: number): number {
+  let c = b[p];
+  while (c === 32 || c === COMMA || c === 9 || c === 13) c = b[++p];
+  return p;
+}
 /** Where a number or an EDN name ends. */
 const isDelimiter = (c: number | undefined) =>
-  c === undefined || c === 32 || c === 9 || c === 13 || c === 10 || c === COMMA || c === RBRACKET || c === RBRACE || c === LBRACKET || c === LBRACE || c === 40 || c === 41 || c === QUOTE || c === SEMICOLON;
+  c === COMMA || c === RBRACKET || c === 32 || c === NL || c === RBRACE || c === 9 || c === 13 || c === LBRACKET || c === LBRACE || c === 40 || c === 41 || c === QUOTE || c === SEMICOLON || c === undefined;
 
 /** Field bits, to refuse a repeated field. */
 const F_INDEX = 1;
@@ -55,10 +67,14 @@ const F_VALUE = 32;
  * read, then {@link TxnLineReader.end}. Blank lines are skipped (and EDN comment lines); a line
  * that is not an op throws {@link TxnReadError}. Indices that do not increase strictly are
  * replaced by positions (`renumbered`), as `gyre check` does.
+ *
+ * Every line is scanned where it lies in the chunk (a line cut by the chunk's end is first copied
+ * out and given its newline, and so is the file's last line), so each scan ends at a newline and
+ * needs no bounds checks: every loop stops at that byte.
  */
 abstract class TxnLineReader {
   protected readonly b: TxnHistoryBuilder;
-  private carry: Uint8Array = new Uint8Array(0);
+  private carry: Uint8Array = new Uint8Array(4096);
   private carryLen = 0;
   protected lineNo = 0;
   private lastIndex = -Infinity;
@@ -68,10 +84,12 @@ abstract class TxnLineReader {
   private readonly bytes: number;
   private readonly edn: boolean;
   private fTxn = -1;
-  // The scanner's results: a number; a string's or a keyword's bytes (`ns` .. `ne`).
+  private fEmpty = -1;
+  // The scanner's results: a number; a string's or a keyword's bytes (`ns` .. `ne`); a value's end.
   private num = 0;
   private ns = 0;
   private ne = 0;
+  private end_ = 0;
   private mopShape = 0;
 
   /** `bytes`: the size of the whole input, when known, to size the columns once. */
@@ -100,7 +118,8 @@ abstract class TxnLineReader {
   /** The history read (after the last line). */
   end(): TxnHistory {
     if (this.carryLen > 0) {
-      this.line(this.carry, 0, this.carryLen);
+      this.keep(NEWLINE, 0, 1);
+      this.line(this.carry, 0);
       this.carryLen = 0;
     }
     if (this.renumbered) this.b.renumber();
@@ -111,26 +130,25 @@ abstract class TxnLineReader {
     let s = 0;
     if (this.carryLen > 0) {
       const nl = chunk.indexOf(NL);
-      const end = nl < 0 ? chunk.length : nl;
-      this.keep(chunk, 0, end);
-      if (nl < 0) return;
-      this.line(this.carry, 0, this.carryLen);
+      if (nl < 0) {
+        this.keep(chunk, 0, chunk.length);
+        return;
+      }
+      this.keep(chunk, 0, nl + 1);
+      this.line(this.carry, 0);
       this.carryLen = 0;
       s = nl + 1;
     }
     // The complete lines end at the chunk's last newline; the rest waits for the next chunk.
     const last = chunk.lastIndexOf(NL);
-    if (last >= s) {
-      const bound = last + 1;
-      while (s < bound) s = this.line(chunk, s, bound);
-    }
+    while (s <= last) s = this.line(chunk, s);
     if (s < chunk.length) this.keep(chunk, s, chunk.length);
   }
 
   private keep(chunk: Uint8Array, s: number, e: number): void {
     const need = this.carryLen + (e - s);
     if (need > this.carry.length) {
-      const c = new Uint8Array(Math.max(need, this.carry.length * 2, 4096));
+      const c = new Uint8Array(Math.max(need, this.carry.length * 2));
       c.set(this.carry.subarray(0, this.carryLen));
       this.carry = c;
     }
@@ -138,31 +156,29 @@ abstract class TxnLineReader {
     this.carryLen = need;
   }
 
-  /**
-   * Reads the line starting at s, which ends at its newline, or at `bound` if it has none before;
-   * returns where the next line starts.
-   */
-  private line(b: Uint8Array, s: number, bound: number): number {
+  /** Reads the line starting at s (a newline follows it in b); returns where the next line starts. */
+  private line(b: Uint8Array, s: number): number {
     this.lineNo++;
     let p = s;
-    while (p < bound && isWs(b[p]!)) p++;
-    if (p === bound || b[p] === NL) return p + 1;
-    if (this.edn && b[p] === SEMICOLON) {
-      const nl = b.indexOf(NL, p);
-      return nl < 0 || nl >= bound ? bound : nl + 1;
-    }
+    let c = b[p];
+    while (c === 32 || c === 9 || c === 13) c = b[++p];
+    if (c === NL) return p + 1;
+    if (c === SEMICOLON && this.edn) return b.indexOf(NL, p) + 1;
     const B = this.b;
-    const mops = B.nMops;
-    const elems = B.nElems;
-    // Room for a usual line; the scanner gives up (and the line is read the slow way) past it.
-    B.reserve(1, 256, 1024);
-    const end = this.fast(b, p, bound);
-    if (end >= 0) return end + 1;
-    B.nMops = mops;
-    B.nElems = elems;
-    let e = b.indexOf(NL, s);
-    if (e < 0 || e > bound) e = bound;
-    const op = toOp(this.slowOp(decoder.decode(b.subarray(s, e)).trim()), B.length);
+    if (c === LBRACE) {
+      const mops = B.nMops;
+      const elems = B.nElems;
+      B.reserve(1, 16, 64);
+      const end = this.fast(b, p);
+      if (end >= 0) return end + 1;
+      B.nMops = mops;
+      B.nElems = elems;
+    }
+    const e = b.indexOf(NL, p);
+    const text = decoder.decode(b.subarray(s, e)).trim();
+    // A line of other (Unicode) white space is blank too, as parseHistoryJsonl reads it.
+    if (text === '') return e + 1;
+    const op = toOp(this.slowOp(text), B.length);
     if (typeof op === 'string') throw new TxnReadError(op, this.lineNo);
     this.index(op.index);
     B.addOp(op, this.lineNo);
@@ -174,18 +190,11 @@ abstract class TxnLineReader {
     this.lastIndex = i;
   }
 
-  private skip(b: Uint8Array, p: number, e: number): number {
-    if (this.edn) while (p < e && (isWs(b[p]!) || b[p] === COMMA)) p++;
-    else while (p < e && isWs(b[p]!)) p++;
-    return p;
-  }
-
   /**
-   * Scans one op line from p (its first non-blank byte) up to its newline (or `e`); the position
-   * of that newline (or `e`), or -1 if the line is not of the common shape.
+   * Scans one op line from p (its `{`) up to its newline; the position of that newline, or -1 if
+   * the line is not of the common shape.
    */
-  private fast(b: Uint8Array, p: number, e: number): number {
-    if (b[p] !== LBRACE) return -1;
+  private fast(b: Uint8Array, p: number): number {
     const B = this.b;
     const edn = this.edn;
     let seen = 0;
@@ -195,56 +204,48 @@ abstract class TxnLineReader {
     let process = 0;
     let f = -1;
     let shape = 0;
-    p = this.skip(b, p + 1, e);
-    if (b[p] === RBRACE) return -1;
+    p = edn ? wsEdn(b, p + 1) : ws(b, p + 1);
     for (;;) {
       // The field's name: "name": in JSON, :name in EDN.
+      let c = b[p];
       if (edn) {
-        if (b[p] !== COLON) return -1;
-        p = this.keyword(b, p, e);
+        if (c !== COLON) return -1;
+        p = this.keyword(b, p);
         if (p < 0) return -1;
+        p = wsEdn(b, p);
       } else {
-        if (b[p] !== QUOTE) return -1;
-        p = this.string(b, p, e);
+        if (c !== QUOTE) return -1;
+        p = this.string(b, p);
         if (p < 0) return -1;
-        p = this.skip(b, p, e);
+        p = ws(b, p);
         if (b[p] !== COLON) return -1;
-        p++;
+        p = ws(b, p + 1);
       }
-      p = this.skip(b, p, e);
       const field = fieldOf(b, this.ns, this.ne - this.ns);
       if (field === 0 || seen & field) return -1;
       seen |= field;
-      const c = b[p];
+      c = b[p];
       if (c === N && field !== F_TYPE) {
         // null / nil: the default of every field but type.
-        p = this.nil(b, p, e);
+        p = this.nil(b, p);
         if (p < 0) return -1;
+      } else if (field === F_VALUE) {
+        if (c !== LBRACKET) return -1;
+        p = this.txn(b, p);
+        if (p < 0) return -1;
+        shape = this.mopShape;
       } else if (field === F_INDEX || field === F_TIME) {
-        p = this.int(b, p, e);
+        p = this.int(b, p);
         if (p < 0) return -1;
         if (field === F_INDEX) index = this.num;
         else time = this.num;
-      } else if (field === F_VALUE) {
-        if (c !== LBRACKET) return -1;
-        shape = S_LIST;
-        p = this.skip(b, p + 1, e);
-        while (b[p] !== RBRACKET) {
-          p = this.mop(b, p, e);
-          if (p < 0) return -1;
-          shape |= this.mopShape;
-          p = this.skip(b, p, e);
-          if (!edn && b[p] === COMMA) p = this.skip(b, p + 1, e);
-          else if (!edn && b[p] !== RBRACKET) return -1;
-        }
-        p++;
       } else if (field === F_PROCESS && c !== QUOTE && c !== COLON) {
-        p = this.int(b, p, e);
+        p = this.int(b, p);
         if (p < 0) return -1;
         process = B.processCode(this.num);
       } else {
         // type, f, or a named process: a string, or a keyword in EDN.
-        p = this.name(b, p, e);
+        p = this.name(b, p);
         if (p < 0) return -1;
         const s = this.ns;
         const len = this.ne - s;
@@ -261,123 +262,181 @@ abstract class TxnLineReader {
           }
         } else process = B.processCode(this.text(b));
       }
-      p = this.skip(b, p, e);
-      if (b[p] === RBRACE) break;
+      p = edn ? wsEdn(b, p) : ws(b, p);
+      c = b[p];
+      if (c === RBRACE) break;
       if (!edn) {
-        if (b[p] !== COMMA) return -1;
-        p = this.skip(b, p + 1, e);
+        if (c !== COMMA) return -1;
+        p = ws(b, p + 1);
       }
     }
-    p = this.skip(b, p + 1, e);
-    if ((p !== e && b[p] !== NL) || type < 0) return -1;
-    if (f < 0) f = B.fId('');
+    p = edn ? wsEdn(b, p + 1) : ws(b, p + 1);
+    if (b[p] !== NL || type < 0) return -1;
+    if (f < 0) f = this.fEmpty < 0 ? (this.fEmpty = B.fId('')) : this.fEmpty;
     if (index !== index) index = B.length;
     this.index(index);
     B.endOp(type, process, index, time, f, shape & S_LIST ? shape : S_NOT_TXN, this.lineNo);
     return p;
   }
 
-  /** One micro-op `[f k v]` at p; the position after it, or -1. */
-  private mop(b: Uint8Array, p: number, e: number): number {
+  /** A transaction, a list of micro-ops, at p (its `[`); the position after it, or -1. Sets `mopShape`. */
+  private txn(b: Uint8Array, p: number): number {
+    const edn = this.edn;
+    let shape = S_LIST;
+    p = edn ? wsEdn(b, p + 1) : ws(b, p + 1);
+    if (b[p] !== RBRACKET) {
+      for (;;) {
+        p = this.mop(b, p);
+        if (p < 0) return -1;
+        shape |= this.mopShape;
+        p = edn ? wsEdn(b, p) : ws(b, p);
+        const c = b[p];
+        if (c === RBRACKET) break;
+        if (!edn) {
+          if (c !== COMMA) return -1;
+          p = ws(b, p + 1);
+        }
+      }
+    }
+    this.mopShape = shape;
+    return p + 1;
+  }
+
+  /** One micro-op `[f k v]` at p; the position after it, or -1. Sets `mopShape`. */
+  private mop(b: Uint8Array, p: number): number {
     if (b[p] !== LBRACKET) return -1;
-    p = this.skip(b, p + 1, e);
-    p = this.name(b, p, e);
+    const edn = this.edn;
+    p = edn ? wsEdn(b, p + 1) : ws(b, p + 1);
+    p = this.name(b, p);
     if (p < 0) return -1;
     const s = this.ns;
     const len = this.ne - s;
     let kind: number;
     if (len === 1 && b[s] === 114 /* r */) kind = M_READ;
-    else if (len === 1 && b[s] === 119 /* w */) kind = M_WRITE;
     else if (len === 6 && b[s] === 97 && b[s + 1] === 112 && b[s + 2] === 112 && b[s + 3] === 101 && b[s + 4] === 110 && b[s + 5] === 100) kind = M_APPEND;
+    else if (len === 1 && b[s] === 119 /* w */) kind = M_WRITE;
     else return -1;
-    p = this.separator(b, p, e);
+    p = this.separator(b, p);
     if (p < 0) return -1;
     const B = this.b;
-    const key = this.scalar(b, p, e, true);
+    const key = this.scalar(b, p, true);
     if (key === -2) return -1;
-    p = this.separator(b, this.ne, e);
+    p = this.separator(b, this.end_);
     if (p < 0) return -1;
     let shape = kind === M_READ ? S_READ : kind === M_APPEND ? S_APPEND : S_WRITE;
-    if (B.nMops === B.mopKind.length) return -1;
+    if (B.nMops === B.mopKind.length) B.reserve(0, 64, 0);
     const g = B.nMops++;
     B.mopKind[g] = kind;
     B.mopKey[g] = key;
     if (b[p] === LBRACKET) {
       if (kind !== M_READ) return -1;
-      const elems = B.elems;
+      let elems = B.elems;
       const start = B.nElems;
       let n = start;
-      p = this.skip(b, p + 1, e);
-      while (b[p] !== RBRACKET) {
-        const code = this.scalar(b, p, e, false);
-        if (code === -2 || n === elems.length) return -1;
-        elems[n++] = code;
-        p = this.skip(b, this.ne, e);
-        if (!this.edn && b[p] === COMMA) p = this.skip(b, p + 1, e);
-        else if (!this.edn && b[p] !== RBRACKET) return -1;
+      p = edn ? wsEdn(b, p + 1) : ws(b, p + 1);
+      if (b[p] !== RBRACKET) {
+        for (;;) {
+          // The usual element: a non-negative integer of at most 9 digits, its own code.
+          let c = b[p]!;
+          let code: number;
+          if (c > 48 && c <= 57) {
+            let x = c - 48;
+            let q = p + 1;
+            c = b[q]!;
+            while (c >= 48 && c <= 57) {
+              x = x * 10 + (c - 48);
+              c = b[++q]!;
+            }
+            if (q - p < 10 && (c === COMMA || c === RBRACKET || c === 32)) {
+              code = x;
+              p = q;
+            } else {
+              code = this.scalar(b, p, false);
+              if (code === -2) return -1;
+              p = this.end_;
+            }
+          } else {
+            code = this.scalar(b, p, false);
+            if (code === -2) return -1;
+            p = this.end_;
+          }
+          if (n === elems.length) {
+            B.nElems = n;
+            B.reserve(0, 0, 1024);
+            elems = B.elems;
+          }
+          elems[n++] = code;
+          p = edn ? wsEdn(b, p) : ws(b, p);
+          c = b[p]!;
+          if (c === RBRACKET) break;
+          if (!edn) {
+            if (c !== COMMA) return -1;
+            p = ws(b, p + 1);
+          }
+        }
       }
       p++;
       B.nElems = n;
       B.mopValue[g] = start;
       B.mopLen[g] = n - start;
     } else {
-      const code = this.scalar(b, p, e, false);
+      const code = this.scalar(b, p, false);
       if (code === -2) return -1;
       if (code === NIL && kind === M_WRITE) shape |= S_NIL_WRITE;
-      p = this.ne;
+      p = this.end_;
       B.mopValue[g] = code;
       B.mopLen[g] = SCALAR;
     }
-    p = this.skip(b, p, e);
+    p = edn ? wsEdn(b, p) : ws(b, p);
     if (b[p] !== RBRACKET) return -1;
     this.mopShape = shape;
     return p + 1;
   }
 
   /** The separator between the elements of a micro-op (`,` in JSON); the position after it, or -1. */
-  private separator(b: Uint8Array, p: number, e: number): number {
-    p = this.skip(b, p, e);
-    if (this.edn) return p;
+  private separator(b: Uint8Array, p: number): number {
+    if (this.edn) return wsEdn(b, p);
+    p = ws(b, p);
     if (b[p] !== COMMA) return -1;
-    return this.skip(b, p + 1, e);
+    return ws(b, p + 1);
   }
 
   /**
    * An integer, a string, a keyword (EDN) or null at p: its key id (`key`) or value code, or -2
-   * for anything else; `ne` is set to the position after it.
+   * for anything else; `end_` is set to the position after it.
    */
-  private scalar(b: Uint8Array, p: number, e: number, key: boolean): number {
+  private scalar(b: Uint8Array, p: number, key: boolean): number {
     const B = this.b;
     const c = b[p];
     if (c === QUOTE || (c === COLON && this.edn)) {
-      const q = this.name(b, p, e);
+      const q = this.name(b, p);
       if (q < 0) return -2;
       const t = this.text(b);
-      this.ne = q;
+      this.end_ = q;
       return key ? B.keys.id(t) : B.values.code(t);
     }
     if (c === N) {
-      const q = this.nil(b, p, e);
+      const q = this.nil(b, p);
       if (q < 0) return -2;
-      this.ne = q;
+      this.end_ = q;
       return key ? B.keys.id(null) : NIL;
     }
-    const q = this.int(b, p, e);
+    const q = this.int(b, p);
     if (q < 0) return -2;
-    this.ne = q;
+    this.end_ = q;
     const x = this.num;
     if (key) return B.keys.id(x);
     return (x & SMALL) === x ? x : B.values.code(x);
   }
 
   /** `null` (JSON) or `nil` (EDN) at p; the position after it, or -1. */
-  private nil(b: Uint8Array, p: number, e: number): number {
-    if (this.edn) return p + 2 < e && b[p + 1] === 105 && b[p + 2] === 108 && isDelimiter(b[p + 3]) ? p + 3 : -1;
-    return p + 3 < e && b[p + 1] === 117 && b[p + 2] === 108 && b[p + 3] === 108 ? p + 4 : -1;
+  private nil(b: Uint8Array, p: number): number {
+    if (this.edn) return b[p + 1] === 105 && b[p + 2] === 108 && isDelimiter(b[p + 3]) ? p + 3 : -1;
+    return b[p + 1] === 117 && b[p + 2] === 108 && b[p + 3] === 108 ? p + 4 : -1;
   }
 
   /** An integer of at most 15 digits at p, followed by a delimiter (no fraction, exponent, `N`, or `-0`); the position after it, or -1. Sets `num`. */
-  private int(b: Uint8Array, p: number, e: number): number {
+  private int(b: Uint8Array, p: number): number {
     let neg = false;
     if (b[p] === MINUS) {
       neg = true;
@@ -385,46 +444,44 @@ abstract class TxnLineReader {
     }
     const s = p;
     let x = 0;
-    while (p < e) {
-      const d = b[p]! - 48;
-      if (d < 0 || d > 9) break;
-      x = x * 10 + d;
-      p++;
+    let c = b[p]!;
+    while (c >= 48 && c <= 57) {
+      x = x * 10 + (c - 48);
+      c = b[++p]!;
     }
     const len = p - s;
-    if (len === 0 || len > 15 || (b[s] === 48 && (len > 1 || neg)) || (p < e && !isDelimiter(b[p]))) return -1;
+    if (len === 0 || len > 15 || (b[s] === 48 && (len > 1 || neg)) || !isDelimiter(c)) return -1;
     this.num = neg ? -x : x;
     return p;
   }
 
   /** A string (without escapes) or, in EDN, a keyword at p; the position after it, or -1. Sets `ns` .. `ne` to its text. */
-  private name(b: Uint8Array, p: number, e: number): number {
-    if (b[p] === QUOTE) return this.string(b, p, e);
-    if (this.edn && b[p] === COLON) return this.keyword(b, p, e);
+  private name(b: Uint8Array, p: number): number {
+    const c = b[p];
+    if (c === QUOTE) return this.string(b, p);
+    if (c === COLON && this.edn) return this.keyword(b, p);
     return -1;
   }
 
   /** A string without escapes at p (its opening quote); the position after it, or -1. */
-  private string(b: Uint8Array, p: number, e: number): number {
+  private string(b: Uint8Array, p: number): number {
     const s = p + 1;
     let q = s;
-    while (q < e) {
-      const c = b[q]!;
-      if (c === QUOTE) break;
+    let c = b[q]!;
+    while (c !== QUOTE) {
       if (c === BACKSLASH || c < 32) return -1;
-      q++;
+      c = b[++q]!;
     }
-    if (q >= e) return -1;
     this.ns = s;
     this.ne = q;
     return q + 1;
   }
 
   /** A plain keyword `:name` at p (not `::name`); the position after it, or -1. */
-  private keyword(b: Uint8Array, p: number, e: number): number {
+  private keyword(b: Uint8Array, p: number): number {
     const s = p + 1;
     let q = s;
-    while (q < e && !isDelimiter(b[q])) q++;
+    while (!isDelimiter(b[q])) q++;
     if (q === s || b[s] === COLON) return -1;
     this.ns = s;
     this.ne = q;
