@@ -3,12 +3,14 @@
  * remembering the line each operation came from, so that errors and explanations can point at the
  * file.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import {
   EdnList,
   EdnMap,
   EdnSyntaxError,
   EdnTagged,
   JsonSyntaxError,
+  JsonlHistoryReader,
   ednToPlain,
   HistoryFormatError,
   exceedsMaxNesting,
@@ -304,5 +306,43 @@ export function parseHistoryText(text: string, format: HistoryFormat): ParsedHis
       return parseEdnHistory(text, format);
     case 'etcd-log':
       return parseEtcdLog(text);
+  }
+}
+
+const CHUNK = 1 << 20;
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * A JSON Lines history read straight from the file, chunk by chunk (never as one string), when the
+ * file is JSON Lines (`forced`, or told from its first megabyte as {@link detectFormat} tells it
+ * from the whole text) and every line reads as an op: the same ops and lines as
+ * {@link parseHistoryText}. Undefined otherwise (another format, an empty file, a bad line, a file
+ * that cannot be opened), and the caller reads the file as text, which names any problem.
+ */
+export function readJsonlFile(path: string, forced: HistoryFormat | undefined): ParsedHistory | undefined {
+  if (forced !== undefined && forced !== 'jsonl') return undefined;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const buf = new Uint8Array(Math.max(1, Math.min(CHUNK, size)));
+    let n = readSync(fd, buf, 0, buf.length, null);
+    // The first megabyte holds the first 64 K characters detectFormat looks at, and the first two significant ones.
+    if (forced === undefined && detectFormat(utf8.decode(buf.subarray(0, n))) !== 'jsonl') return undefined;
+    const reader = new JsonlHistoryReader();
+    while (n > 0) {
+      reader.push(n === buf.length ? buf : buf.subarray(0, n));
+      n = readSync(fd, buf, 0, buf.length, null);
+    }
+    const { ops, lines } = reader.end();
+    return ops.length > 0 ? { format: 'jsonl', ops, lines } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
