@@ -52,6 +52,8 @@ export class JsonlHistoryReader {
   readonly ops: Op[] = [];
   /** For each op, the 1-based line it is on. */
   readonly lines: number[] = [];
+  /** Lines read with the lossless reader (not of the common shape). */
+  slowLines = 0;
   private lineNo = 0;
   private carry = new Uint8Array(0);
   private carryLen = 0;
@@ -120,6 +122,7 @@ export class JsonlHistoryReader {
     if (raw === SLOW) {
       text = decoder.decode(b.subarray(s, e)).trim();
       if (text === '') return;
+      this.slowLines++;
       try {
         raw = parseJson(text);
       } catch (err) {
