@@ -328,9 +328,16 @@ export function readJsonlFile(path: string, forced: HistoryFormat | undefined): 
     return undefined;
   }
   try {
-    const size = fstatSync(fd).size;
-    const buf = new Uint8Array(Math.max(1, Math.min(CHUNK, size)));
-    let n = readSync(fd, buf, 0, buf.length, null);
+    const stat = fstatSync(fd);
+    // A pipe or a device: read as text, as before (its size is not known up front).
+    if (!stat.isFile() || stat.size === 0) return undefined;
+    const buf = new Uint8Array(Math.min(CHUNK, stat.size));
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
     // The first megabyte holds the first 64 K characters detectFormat looks at, and the first two significant ones.
     if (forced === undefined && detectFormat(utf8.decode(buf.subarray(0, n))) !== 'jsonl') return undefined;
     const reader = new JsonlHistoryReader();
