@@ -211,25 +211,39 @@ export class JsonlHistoryReader {
     }
   }
 
+  /** Elements of the arrays being read, from `sp` down; an array is cut from it at its end, at its size. */
+  private readonly stack: unknown[] = [];
+  private sp = 0;
+
   private array(b: Uint8Array, e: number, depth: number): unknown[] | typeof SLOW {
     if (depth >= MAX_FAST_DEPTH) return SLOW;
-    const a: unknown[] = [];
     this.p++;
     let c = this.skip(b, e);
     if (c === RBRACKET) {
       this.p++;
-      return a;
+      return [];
     }
+    const base = this.sp;
     for (;;) {
       const v = this.value(b, e, depth);
-      if (v === SLOW) return SLOW;
-      a.push(v);
+      if (v === SLOW) {
+        this.sp = base;
+        return SLOW;
+      }
+      this.stack[this.sp++] = v;
       c = this.skip(b, e);
       this.p++;
-      if (c === RBRACKET) return a;
-      if (c !== COMMA) return SLOW;
+      if (c === RBRACKET) break;
+      if (c !== COMMA) {
+        this.sp = base;
+        return SLOW;
+      }
       this.skip(b, e);
     }
+    const n = this.sp - base;
+    const st = this.stack;
+    this.sp = base;
+    return n === 2 ? [st[base], st[base + 1]] : n === 1 ? [st[base]] : st.slice(base, base + n);
   }
 
   /** The value at this.p (not white space), or SLOW. */
