@@ -37,6 +37,7 @@ export {
   parseHistoryEdn,
 } from './format';
 export { JsonlHistoryReader } from './jsonl';
+export { ChunkedLines } from './lines';
 export { parseJepsenLog, parseJepsenLogLines, parseKvTrace } from './jepsen-log';
 export { escapeControls, quoteInput, showInput } from './quote';
 export type { Random, Clock, TimerHandle } from './random';

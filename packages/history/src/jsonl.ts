@@ -9,6 +9,7 @@
  */
 import { parseJson } from './json';
 import { HistoryFormatError, toOp } from './format';
+import { ChunkedLines } from './lines';
 import type { Op } from './op';
 import { showInput } from './quote';
 
@@ -55,8 +56,12 @@ export class JsonlHistoryReader {
   /** Lines read with the lossless reader (not of the common shape). */
   slowLines = 0;
   private lineNo = 0;
-  private carry = new Uint8Array(0);
-  private carryLen = 0;
+  private readonly split = new ChunkedLines((b, s, bound) => {
+    let e = b.indexOf(NL, s);
+    if (e < 0 || e >= bound) e = bound;
+    this.line(b, s, e);
+    return e + 1;
+  });
   private p = 0;
   private readonly cacheStr: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS).fill(undefined);
   private readonly cacheBytes = new Uint8Array(CACHE_SLOTS * CACHED);
@@ -64,42 +69,13 @@ export class JsonlHistoryReader {
 
   /** Reads the complete lines of `chunk`; the rest waits for the next chunk (or {@link end}). */
   push(chunk: Uint8Array): void {
-    let s = 0;
-    if (this.carryLen > 0) {
-      const nl = chunk.indexOf(NL);
-      this.keep(chunk, 0, nl < 0 ? chunk.length : nl);
-      if (nl < 0) return;
-      this.line(this.carry, 0, this.carryLen);
-      this.carryLen = 0;
-      s = nl + 1;
-    }
-    for (;;) {
-      const nl = chunk.indexOf(NL, s);
-      if (nl < 0) break;
-      this.line(chunk, s, nl);
-      s = nl + 1;
-    }
-    if (s < chunk.length) this.keep(chunk, s, chunk.length);
+    this.split.push(chunk);
   }
 
   /** Reads the last line (one without a newline) and returns the ops and their lines. */
   end(): { ops: Op[]; lines: number[] } {
-    if (this.carryLen > 0) {
-      this.line(this.carry, 0, this.carryLen);
-      this.carryLen = 0;
-    }
+    this.split.end();
     return { ops: this.ops, lines: this.lines };
-  }
-
-  private keep(chunk: Uint8Array, s: number, e: number): void {
-    const need = this.carryLen + (e - s);
-    if (need > this.carry.length) {
-      const c = new Uint8Array(Math.max(need, this.carry.length * 2, 4096));
-      c.set(this.carry.subarray(0, this.carryLen));
-      this.carry = c;
-    }
-    this.carry.set(chunk.subarray(s, e), this.carryLen);
-    this.carryLen = need;
   }
 
   /** One line: bytes s..e of b, without its newline. */
@@ -249,6 +225,7 @@ export class JsonlHistoryReader {
   /** The value at this.p (not white space), or SLOW. */
   private value(b: Uint8Array, e: number, depth: number): unknown {
     const p = this.p;
+    if (p >= e) return SLOW;
     const c = b[p]!;
     if (c === QUOTE) return this.string(b, e) ?? SLOW;
     if ((c >= 48 && c <= 57) || c === MINUS) return this.integer(b, e);
