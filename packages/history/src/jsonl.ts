@@ -38,6 +38,10 @@ const NULL_BYTES = new Uint8Array([110, 117, 108, 108]);
 const TRUE_BYTES = new Uint8Array([116, 114, 117, 101]);
 const FALSE_BYTES = new Uint8Array([102, 97, 108, 115, 101]);
 
+/** The keys of Gyre's own lines, in their order, and as quoted bytes. */
+const GYRE_KEYS = ['index', 'time', 'type', 'process', 'f', 'value'];
+const KEY_BYTES = GYRE_KEYS.map((k) => new TextEncoder().encode(`"${k}"`));
+
 const isWs = (c: number) => c === 32 || c === 9 || c === 13;
 /** What may follow a number or a literal. */
 const ends = (c: number | undefined) => c === undefined || c === COMMA || c === RBRACE || c === RBRACKET || c === 32 || c === 9 || c === 13 || c === NL;
@@ -134,7 +138,8 @@ export class JsonlHistoryReader {
     if (c !== RBRACE) {
       for (;;) {
         if (c !== QUOTE || n === 16) return SLOW;
-        const k = this.string(b, e);
+        // Gyre's keys, in Gyre's order, are matched as bytes; any other key is read as a string.
+        const k = n < 6 && this.match(b, e, KEY_BYTES[n]!) ? GYRE_KEYS[n]! : this.string(b, e);
         if (k === undefined || !plainKey(k)) return SLOW;
         if (this.skip(b, e) !== COLON) return SLOW;
         this.p++;
@@ -150,12 +155,21 @@ export class JsonlHistoryReader {
         c = this.skip(b, e);
       }
     } else this.p++;
-    if (n === 6 && keys[0] === 'index' && keys[1] === 'time' && keys[2] === 'type' && keys[3] === 'process' && keys[4] === 'f' && keys[5] === 'value') {
+    if (n === 6 && keys[0] === GYRE_KEYS[0] && keys[1] === GYRE_KEYS[1] && keys[2] === GYRE_KEYS[2] && keys[3] === GYRE_KEYS[3] && keys[4] === GYRE_KEYS[4] && keys[5] === GYRE_KEYS[5]) {
       return { index: vals[0], time: vals[1], type: vals[2], process: vals[3], f: vals[4], value: vals[5] };
     }
     const o: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) o[keys[i]!] = vals[i];
     return o;
+  }
+
+  /** Whether `word` (a quoted key) is at this.p; if so, this.p moves past it. */
+  private match(b: Uint8Array, e: number, word: Uint8Array): boolean {
+    const p = this.p;
+    if (p + word.length > e) return false;
+    for (let i = 0; i < word.length; i++) if (b[p + i] !== word[i]) return false;
+    this.p = p + word.length;
+    return true;
   }
 
   /** The object at this.p (its `{`), or SLOW. */
