@@ -5,7 +5,10 @@
 // `JSON.parse` on each line. Porcupine's figures are quoted from issue 17 (measured elsewhere:
 // whole process, Go 1.19, 2 vCPUs), not run here. Run after a build: `pnpm bench` in apps/cli.
 //
-//   node bench/check.mjs [--runs 5] [--big]   # --big adds the 1,000,000-op sequential register (167 MB)
+//   node bench/check.mjs [--runs 5] [--big] [--against OLD/cli.js] [--only lin]
+//   --big adds the 1,000,000-op sequential register (167 MB); --against runs every case with another
+//   build too (a copy of an older apps/cli/dist), interleaved, and prints both; --only runs only the
+//   cases whose name contains this text.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +23,8 @@ const arg = (name, dflt) => {
 };
 const runs = Number(arg('runs', process.env.RUNS ?? 5));
 const big = process.argv.includes('--big');
+const against = arg('against', undefined);
+const only = arg('only', undefined);
 
 const data = sharedData();
 const etcd = readdirSync(join(data, 'etcd'))
@@ -55,6 +60,7 @@ const cases = [
   { name: 'lin-kv, 100,000 ops, 8 keys (JSON Lines)', args: [cli, 'check', '--model', 'lin-kv', join(dir, 'lin-kv-100000.jsonl')], code: 0, porcupine: 1.28, json: join(dir, 'lin-kv-100000.jsonl') },
 ];
 if (big) cases.push({ name: 'sequential register, 1,000,000 ops (JSON Lines)', args: [cli, 'check', '--model', 'register', join(dir, `sequential-register-${seqOps}.jsonl`)], code: 0, json: join(dir, `sequential-register-${seqOps}.jsonl`) });
+if (only !== undefined) cases.splice(0, cases.length, ...cases.filter((c) => c.name.includes(only)));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -62,11 +68,12 @@ const median = (xs) => {
 };
 const load0 = loadavg();
 const base = [];
-const results = cases.map(() => ({ runs: [], json: [] }));
+const results = cases.map(() => ({ runs: [], json: [], other: [] }));
 for (let i = 0; i < runs; i++) {
   base.push(run(nodeE0, 0));
   cases.forEach((c, k) => {
     results[k].runs.push(run(c.args, c.code));
+    if (against) results[k].other.push(run([resolve(against), ...c.args.slice(1)], c.code));
     if (c.json) results[k].json.push(run(jsonLines(c.json), 0));
   });
 }
@@ -88,3 +95,14 @@ cases.forEach((c, k) => {
     `| ${c.name} | ${s(m)} | ${s(r[0].wall)} | ${s(Math.min(...r.map((x) => x.wall)))} | ${s(median(r.map((x) => x.cpu)))} | ${mb(median(r.map((x) => x.rss)))} | ${s(b)} | ${(m / b).toFixed(1)}× | ${json} | ${c.porcupine ? `${c.porcupine.toFixed(2)} s` : '—'} | ${c.porcupine ? `${(m / c.porcupine).toFixed(2)}×` : '—'} | ${c.porcupine && c.porcupine < 1 ? '≤ 0.5×' : ''} |`,
   );
 });
+if (against) {
+  console.log(`\nThe same cases with ${against} (runs interleaved with the ones above):\n`);
+  console.log('| whole process | this build: wall, CPU, peak RSS (medians) | other build: wall, CPU, peak RSS (medians) | this ÷ other (wall, CPU) |');
+  console.log('|---|---|---|---|');
+  cases.forEach((c, k) => {
+    const med = (xs, f) => median(xs.map(f));
+    const [a, o] = [results[k].runs, results[k].other];
+    const w = (xs) => `${s(med(xs, (x) => x.wall))}, ${s(med(xs, (x) => x.cpu))}, ${mb(med(xs, (x) => x.rss))}`;
+    console.log(`| ${c.name} | ${w(a)} | ${w(o)} | ${(med(a, (x) => x.wall) / med(o, (x) => x.wall)).toFixed(2)}×, ${(med(a, (x) => x.cpu) / med(o, (x) => x.cpu)).toFixed(2)}× |`);
+  });
+}

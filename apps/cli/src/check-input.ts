@@ -3,12 +3,14 @@
  * remembering the line each operation came from, so that errors and explanations can point at the
  * file.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import {
   EdnList,
   EdnMap,
   EdnSyntaxError,
   EdnTagged,
   JsonSyntaxError,
+  JsonlHistoryReader,
   ednToPlain,
   HistoryFormatError,
   exceedsMaxNesting,
@@ -304,5 +306,63 @@ export function parseHistoryText(text: string, format: HistoryFormat): ParsedHis
       return parseEdnHistory(text, format);
     case 'etcd-log':
       return parseEtcdLog(text);
+  }
+}
+
+const CHUNK = 1 << 20;
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * Streams a regular, non-empty file a megabyte at a time into the sink that `open` returns for it:
+ * `open` gets the first megabyte decoded (from which {@link detectFormat} tells the format as it
+ * would from the whole text: the first 64 K characters, the first significant ones) and the size.
+ * Undefined when the file cannot be opened, is a pipe, a device or empty (read those as text), or
+ * when `open` returns undefined. The sink's errors propagate.
+ */
+export function streamFile<S extends { push(chunk: Uint8Array): void }>(path: string, open: (head: string, size: number) => S | undefined): S | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size === 0) return undefined;
+    const buf = new Uint8Array(Math.min(CHUNK, stat.size));
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    const sink = open(utf8.decode(buf.subarray(0, n)), stat.size);
+    if (!sink) return undefined;
+    while (n > 0) {
+      sink.push(n === buf.length ? buf : buf.subarray(0, n));
+      n = readSync(fd, buf, 0, buf.length, null);
+    }
+    return sink;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A JSON Lines history read straight from the file, chunk by chunk (never as one string), when the
+ * file is JSON Lines (`forced`, or told from its content as {@link detectFormat} tells it) and
+ * every line reads as an op: the same ops and lines as {@link parseHistoryText}. Undefined
+ * otherwise (another format, an empty file, a bad line, a file that cannot be read), and the
+ * caller reads the file as text, which names any problem.
+ */
+export function readJsonlFile(path: string, forced: HistoryFormat | undefined): ParsedHistory | undefined {
+  if (forced !== undefined && forced !== 'jsonl') return undefined;
+  try {
+    const reader = streamFile(path, (head) => (forced === 'jsonl' || detectFormat(head) === 'jsonl' ? new JsonlHistoryReader() : undefined));
+    if (!reader) return undefined;
+    const { ops, lines } = reader.end();
+    return ops.length > 0 ? { format: 'jsonl', ops, lines } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -9,7 +9,7 @@ import { GENERIC_WIRE, toWire, wireJson } from '@gyre/checker/wire';
 import type { Validity, WireForm } from '@gyre/checker';
 import { escapeControls, pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { CHECK_CATALOG, type CheckModel, type CheckModelInfo, type CheckOptions, type ExplainMode, type FileCheck, type Locator } from './check-models';
-import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, type HistoryFormat, type ParsedHistory } from './check-input';
+import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, readJsonlFile, type HistoryFormat, type ParsedHistory } from './check-input';
 import { JUnitFile, type JUnitCase, type JUnitFailure } from './junit';
 import { OUTCOME } from './outcome';
 import { didYouMean, OptionError, parseOptions, parseOrExit, usageError, type CommandSpec, type OptionRow } from './args';
@@ -327,24 +327,11 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
     if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
     return { code: CHECK_EXIT.usage, details: `${file}${line ? `:${line}` : ''}: ${message}` };
   };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') return fail('is a directory, not a history file');
-    return fail(code === 'ENOENT' ? `no such file (looked for ${path})` : `cannot read: ${(e as Error).message}`);
-  }
-  if (text.trim() === '') return fail('the file is empty: there is no history to check');
-  const format = args.format ?? detectFormat(text);
-  if (!format) return fail(`cannot tell the format of this file from its content; use --format (${HISTORY_FORMATS.join(', ')})`, 1);
-  let parsed: ParsedHistory;
-  try {
-    parsed = parseHistoryText(text, format);
-  } catch (e) {
-    if (e instanceof InputError) return fail(`not a readable ${format} history: ${e.message}`, e.line);
-    throw e;
-  }
+  // JSON Lines are read chunk by chunk; anything else, or a file with a problem to name, as text.
+  const parsed = readJsonlFile(path, args.format) ?? readAsText(path, args.format);
+  if (typeof parsed === 'string') return fail(parsed);
+  if ('message' in parsed) return fail(parsed.message, parsed.line);
+  const format = parsed.format;
   if (parsed.ops.length === 0) return fail(`no operations found in this ${format} file`);
   const mismatch = shapeMismatch(model, parsed.ops, parsed.lines);
   if (mismatch) return fail(mismatch.message, mismatch.line);
@@ -362,6 +349,27 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   const loc = locator(parsed, ops);
   const outcome = clients === 0 ? noClients() : model.run(ops, { ...args.options, explain }, loc);
   return printOutcome(file, args, model, io, many, { format, entries: ops.length, clients, renumbered, outcome });
+}
+
+/** Reads and parses a history file as text: the history, or what is wrong (with its line when known). */
+function readAsText(path: string, forced: HistoryFormat | undefined): ParsedHistory | string | { message: string; line: number | undefined } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return 'is a directory, not a history file';
+    return code === 'ENOENT' ? `no such file (looked for ${path})` : `cannot read: ${(e as Error).message}`;
+  }
+  if (text.trim() === '') return 'the file is empty: there is no history to check';
+  const format = forced ?? detectFormat(text);
+  if (!format) return { message: `cannot tell the format of this file from its content; use --format (${HISTORY_FORMATS.join(', ')})`, line: 1 };
+  try {
+    return parseHistoryText(text, format);
+  } catch (e) {
+    if (e instanceof InputError) return { message: `not a readable ${format} history: ${e.message}`, line: e.line };
+    throw e;
+  }
 }
 
 /** Prints the outcome of one file (as text or JSON) and returns its exit code. */

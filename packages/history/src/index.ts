@@ -5,7 +5,8 @@
  * - A lossless JSON codec ({@link parseJson}, {@link stringifyJson}, {@link JsonFloat}) that keeps
  *   big integers and the difference between `1` and `1.0`, with Clojure-style equality
  *   ({@link valuesEqual}, {@link valueKey}) and ordering ({@link compareValues}).
- * - History formats: JSON Lines, JSON arrays and Jepsen EDN, in and out, as text.
+ * - History formats: JSON Lines, JSON arrays and Jepsen EDN, in and out, as text; JSON Lines also
+ *   from bytes, chunk by chunk ({@link JsonlHistoryReader}).
  * - Input quoted in messages with its control characters escaped ({@link quoteInput},
  *   {@link showInput}, {@link escapeControls}), so no message carries a terminal escape.
  *
@@ -35,6 +36,8 @@ export {
   parseHistoryJsonArray,
   parseHistoryEdn,
 } from './format';
+export { JsonlHistoryReader } from './jsonl';
+export { ChunkedLines } from './lines';
 export { parseJepsenLog, parseJepsenLogLines, parseKvTrace } from './jepsen-log';
 export { escapeControls, quoteInput, showInput } from './quote';
 export type { Random, Clock, TimerHandle } from './random';

@@ -200,8 +200,9 @@ export interface Ctx {
 /** Checks one partition's ops; returns the outcome and the search (for its evidence). */
 export function checkOps(ctx: Ctx, ops: readonly PreparedOp[], deadline: number, maxSteps = Infinity): { outcome: Outcome; search: Search } {
   const aut = new Automaton(ctx.model, ops);
-  const inv = new Float64Array(ops.length);
-  const ret = new Float64Array(ops.length);
+  // History positions (below 2^31: arrays are shorter), 4 bytes each.
+  const inv = new Int32Array(ops.length);
+  const ret = new Int32Array(ops.length);
   for (let i = 0; i < ops.length; i++) {
     inv[i] = ops[i]!.invPos;
     ret[i] = ops[i]!.retPos;

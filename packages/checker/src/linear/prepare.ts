@@ -64,20 +64,7 @@ export interface Prepared {
  * The nemesis's entries are ignored; every other process is a client, whatever its id (`3`, `"c0"`).
  */
 export function prepare(history: readonly Op[], model: Model<any, any>): Prepared {
-  const open = new Map<ProcessId, number>();
-  const completionOf = new Int32Array(history.length).fill(-1);
-  for (let j = 0; j < history.length; j++) {
-    const op = history[j]!;
-    if (op.process === 'nemesis') continue;
-    if (op.type === 'invoke') open.set(op.process, j);
-    else {
-      const i = open.get(op.process);
-      if (i !== undefined) {
-        completionOf[i] = j;
-        open.delete(op.process);
-      }
-    }
-  }
+  const completionOf = pairUp(history);
   const byKey = new Map<string, Partition>();
   const partition = model.partition;
   const single: Partition = { key: undefined, ops: [] };
@@ -87,7 +74,7 @@ export function prepare(history: readonly Op[], model: Model<any, any>): Prepare
   for (let j = 0; j < history.length; j++) {
     const inv = history[j]!;
     if (inv.type !== 'invoke' || inv.process === 'nemesis') continue;
-    const c = completionOf[j]!;
+    const c = completionOf[j]! - 1;
     const completion = c >= 0 ? history[c] : undefined;
     if (completion?.type === 'fail') {
       failed++;
@@ -115,6 +102,46 @@ export function prepare(history: readonly Op[], model: Model<any, any>): Prepare
   }
   const partitions = partition ? [...byKey.values()] : single.ops.length > 0 ? [single] : [];
   return { partitions, opCount, failed, droppedReads };
+}
+
+/** Processes numbered below this are paired through an array, the rest through a map. */
+const DENSE_PROCESSES = 1 << 16;
+
+/**
+ * For each invocation of a client, the position of its completion plus one (0 for none): the next
+ * entry of the same process that is not an invocation.
+ */
+function pairUp(history: readonly Op[]): Int32Array {
+  const completionOf = new Int32Array(history.length);
+  // The open invocation's position plus one, by process: an array for small integers (the usual
+  // case, and a map lookup per entry costs more than the rest of the pairing), a map otherwise.
+  let dense = new Int32Array(64);
+  const open = new Map<ProcessId, number>();
+  for (let j = 0; j < history.length; j++) {
+    const op = history[j]!;
+    const p = op.process;
+    if (p === 'nemesis') continue;
+    if (typeof p === 'number' && p >= 0 && p < DENSE_PROCESSES && (p | 0) === p) {
+      if (p >= dense.length) {
+        const d = new Int32Array(Math.max(p + 1, dense.length * 2));
+        d.set(dense);
+        dense = d;
+      }
+      if (op.type === 'invoke') dense[p] = j + 1;
+      else if (dense[p]! > 0) {
+        completionOf[dense[p]! - 1] = j + 1;
+        dense[p] = 0;
+      }
+    } else if (op.type === 'invoke') open.set(p, j);
+    else {
+      const i = open.get(p);
+      if (i !== undefined) {
+        completionOf[i] = j + 1;
+        open.delete(p);
+      }
+    }
+  }
+  return completionOf;
 }
 
 /** A copy of `op` whose outcome is forgotten: indeterminate, with its invocation's value. */
