@@ -4,7 +4,6 @@
  * JSON Lines file, or an EDN file with one op map per line, is streamed straight into the
  * checkers' column-wise history (no op objects); any other file goes through the general reader.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import {
   checkListAppend,
   checkRwRegister,
@@ -28,7 +27,7 @@ import {
 } from '@gyre/checker/elle';
 import type { Op } from '@gyre/history';
 import { show, type CheckOptions, type CheckRunner, type FileCheck, type Locator } from './check-models';
-import { detectFormat, type HistoryFormat } from './check-input';
+import { detectFormat, streamFile, type HistoryFormat } from './check-input';
 
 const isCycle = (c: unknown): c is CycleAnomaly => typeof c === 'object' && c !== null && typeof (c as CycleAnomaly).explanation === 'string' && Array.isArray((c as CycleAnomaly).cycle);
 
@@ -102,43 +101,30 @@ const completed = (history: readonly Op[]) => history.filter((o) => o.type === '
 // ---------------------------------------------------------------------------------------------
 // The fast path: JSON Lines, or EDN with one op map per line, streamed into a TxnHistory.
 
-const CHUNK = 1 << 20;
 /** EDN whose first form is a map (after blanks and comments): one op per line, most likely. */
 const EDN_MAP_FIRST = /^(?:[\s,]|;[^\n]*\n)*\{/;
 
 /**
- * The history in a JSON Lines or line-per-op EDN file, or undefined when the file is in another
- * format or has a line the readers refuse.
+ * The history in a JSON Lines or line-per-op EDN file, streamed (`streamFile`), or undefined when
+ * the file is in another format or has a line the readers refuse.
  */
 function readLines(path: string, forced: HistoryFormat | undefined): { hist: TxnHistory; format: 'jsonl' | 'edn'; renumbered: boolean } | undefined {
   if (forced !== undefined && forced !== 'jsonl' && forced !== 'edn') return undefined;
-  let fd: number;
+  let format: 'jsonl' | 'edn' | undefined;
   try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size === 0) return undefined;
-    const buf = new Uint8Array(Math.min(CHUNK, stat.size));
-    let n = readSync(fd, buf, 0, buf.length, null);
-    const head = new TextDecoder().decode(buf.subarray(0, Math.min(n, 64 * 1024)));
-    const format = forced ?? detectFormat(head);
-    if (format === 'edn' && !EDN_MAP_FIRST.test(head)) return undefined;
-    const reader = format === 'jsonl' ? new TxnJsonlReader({ bytes: stat.size }) : format === 'edn' ? new TxnEdnReader({ bytes: stat.size }) : undefined;
-    if (!reader) return undefined;
-    while (n > 0) {
-      reader.push(n === buf.length ? buf : buf.subarray(0, n));
-      n = readSync(fd, buf, 0, buf.length, null);
-    }
+    const reader = streamFile(path, (head, size) => {
+      const f = forced ?? detectFormat(head);
+      if (f === 'edn' && !EDN_MAP_FIRST.test(head)) return undefined;
+      if (f !== 'jsonl' && f !== 'edn') return undefined;
+      format = f;
+      return f === 'jsonl' ? new TxnJsonlReader({ bytes: size }) : new TxnEdnReader({ bytes: size });
+    });
+    if (!reader || !format) return undefined;
     const hist = reader.end();
-    return hist.length === 0 ? undefined : { hist, format: format as 'jsonl' | 'edn', renumbered: reader.renumbered };
+    return hist.length === 0 ? undefined : { hist, format, renumbered: reader.renumbered };
   } catch (e) {
     if (e instanceof TxnReadError) return undefined;
     throw e;
-  } finally {
-    closeSync(fd);
   }
 }
 
