@@ -41,13 +41,17 @@ export function checkListAppend(history: readonly Op[] | TxnHistory, opts: ElleO
   else if (r.graph === 'process') order = processSource(h);
   const m = h.mops;
   // The value table (per key 16 bytes of ranges, then at most 2 slots per append plus 16 per key;
-  // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (21
+  // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (17
   // bytes), versions (at most two per micro-op: their writers, readers and lost-update counts),
-  // then the graph (edges, offsets), the acyclicity check, Tarjan and the cycle search's vertex
-  // map. Memory asked for but never written costs nothing, so the real-time edges are not counted
-  // first: 16 per transaction are allowed for, and beyond that the graph takes plain memory.
+  // then the graph: the real-time or process edges as found (16 per transaction allowed for, and
+  // where each vertex's are), the graph itself (the data edges, at most two per micro-op are
+  // allowed for, then the others; offsets; where each edge went), the acyclicity check, Tarjan and
+  // the cycle search's vertex map. Memory asked for but never written costs nothing, so the edges
+  // are not counted first; beyond what is allowed for the graph takes plain memory.
   const keys = hist.keys.size;
-  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 21 * m + 12 * 2 * m + 5 * (16 * h.n + 2 * m) + 4 * (2 * h.n + 2) + 9 * h.n + 30 * h.n + 64 * 16;
+  const runBytes = 5 * (16 * h.n + 1024) + 8 * h.n;
+  const graphBytes = 5 * (2 * m + 16 * h.n + 2048) + 4 * (2 * h.n + 2);
+  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 17 * m + 12 * 2 * m + runBytes + graphBytes + 9 * h.n + 30 * h.n + 64 * 16;
   const arena = new Arena(bytes);
   const a = analyze(h, arena);
   if (a instanceof Malformed) return { valid: 'unknown', error: { type: a.type, message: a.message, ...a.detail } };
@@ -85,8 +89,8 @@ class State {
   readonly mFlag: Uint8Array;
   /** For a read: its length. For an append: its position in the key's order (-1 if never read). */
   readonly mAux: Int32Array;
+  /** For a read: the version it observed, or -1. */
   readonly mVer: Int32Array;
-  readonly mSlot: Int32Array;
   readonly mNext: Int32Array;
   /** Reads followed by an append to the same key in their transaction: lost-update candidates. */
   readonly luRead: number[] = [];
@@ -127,7 +131,6 @@ class State {
     this.mFlag = arena.u8(M);
     this.mAux = arena.i32(M);
     this.mVer = arena.i32(M);
-    this.mSlot = arena.i32(M);
     this.mNext = arena.i32(M);
     this.base = new Int32Array(nk);
     this.orderLen = new Int32Array(nk);
@@ -162,6 +165,14 @@ class State {
   elementAt(k: number, pos: number): unknown {
     const p2r = this.posToRaw.get(k);
     return this.value(this.elems[this.longStart[k]! + (p2r ? p2r[pos]! : pos)]!);
+  }
+  /** The append a read observed last (its micro-op), or -1. */
+  slotOf(x: number): number {
+    if (!(this.mFlag[x]! & BAD)) return this.versionSlot[this.mVer[x]!]!;
+    const { H } = this;
+    const row = this.rowOf(x);
+    const start = H.mopLen[row] === SCALAR ? 0 : H.mopValue[row]!;
+    return this.values.get(H.mopKey[row]!, this.elems[start + this.mAux[x]! - 1]!);
   }
   /** The version an append follows: its predecessor in the order, or the last known one. */
   prevVersion(s: number): number {
@@ -419,7 +430,7 @@ function versions(s: State): void {
  * of each version; the per-read anomalies are looked for only where they can occur.
  */
 function reads(s: State): void {
-  const { M, H, elems, values, base, firstDup, firstGarbage, keyHasFail, rawToPos, versionSlot, readHead, delta, mTxn, mFlag, mAux, mVer, mSlot, mNext } = s;
+  const { M, H, elems, values, base, firstDup, firstGarbage, keyHasFail, rawToPos, versionSlot, readHead, delta, mTxn, mFlag, mAux, mVer, mNext } = s;
   const { mopKey, mopLen, mopValue } = H;
   const type = s.h.type;
   const dense = rawToPos.size === 0;
@@ -447,7 +458,6 @@ function reads(s: State): void {
       version = slot >= 0 && mAux[slot]! >= 0 ? base[k]! + 1 + mAux[slot]! : -1;
     }
     mVer[x] = version;
-    mSlot[x] = slot;
     if (version >= 0) {
       mNext[x] = readHead[version]!;
       readHead[version] = x;
@@ -576,13 +586,13 @@ function dirtyUpdates(s: State): void {
 
 /** The data edges: wr from each read's writer; ww and rw from each append back to the version it follows. */
 function dataEdges(s: State, emit: (a: number, b: number, rel: number) => void): void {
-  const { M, mFlag, mTxn, mSlot, mNext, versionSlot, readHead } = s;
+  const { M, mFlag, mTxn, mVer, mNext, versionSlot, readHead } = s;
   const type = s.h.type;
   for (let x = 0; x < M; x++) {
     const f = mFlag[x]!;
     const t = mTxn[x]!;
     if (f & READ) {
-      const sl = mSlot[x]!;
+      const sl = f & BAD ? s.slotOf(x) : versionSlot[mVer[x]!]!;
       if (sl >= 0) {
         const w = mTxn[sl]!;
         if (w !== t && type[w] !== FAIL) emit(w, t, WR);
@@ -604,12 +614,13 @@ function dataEdges(s: State, emit: (a: number, b: number, rel: number) => void):
 
 /** Explains a data edge a → b of relation `rel`. */
 function explainEdge(s: State, a: number, b: number, rel: number, an: string, bn: string): CycleStep | null {
-  const { mopStart, mFlag, mSlot, mTxn, mVer, versionSlot, base } = s;
+  const { mopStart, mFlag, mTxn, mVer, versionSlot, base } = s;
   for (let x = mopStart[b]!; x < mopStart[b + 1]!; x++) {
     const f = mFlag[x]!;
     if (rel === WR) {
-      const slot = mSlot[x]!;
-      if (!(f & READ) || slot < 0 || mTxn[slot] !== a) continue;
+      if (!(f & READ)) continue;
+      const slot = s.slotOf(x);
+      if (slot < 0 || mTxn[slot] !== a) continue;
       const mop = s.mopOf(x);
       const arr = mop[2] as unknown[];
       const v = arr[arr.length - 1];
