@@ -94,6 +94,8 @@ class State {
   readonly mNext: Int32Array;
   /** Reads followed by an append to the same key in their transaction: lost-update candidates. */
   readonly luRead: number[] = [];
+  /** Appends followed by another append to the same key in their transaction. */
+  readonly intermediate: number[] = [];
   readonly anomalies = new Map<string, unknown[]>();
   // Versions (pass 2): key k has versions base[k] (its initial state) and base[k] + 1 + p for the
   // p-th distinct element of its order.
@@ -191,7 +193,7 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
   if (bad) return bad;
   versions(s);
   reads(s);
-  ownAppendOrder(s);
+  if (s.intermediate.length > 0) ownAppendOrder(s);
   if (s.luRead.length > 1) lostUpdates(s);
   dirtyUpdates(s);
   return { anomalies: s.anomalies, edges: (emit) => dataEdges(s, emit), explain: (a, b, rel, an, bn) => explainEdge(s, a, b, rel, an, bn) };
@@ -251,7 +253,10 @@ function scanMops(s: State): Malformed | undefined {
           });
         }
         if (ty === FAIL) keyHasFail[k] = 1;
-        if (lastAppTxn[k] === t) mFlag[lastAppMop[k]!]! |= INTERMEDIATE;
+        if (lastAppTxn[k] === t) {
+          mFlag[lastAppMop[k]!]! |= INTERMEDIATE;
+          s.intermediate.push(lastAppMop[k]!);
+        }
         lastAppTxn[k] = t;
         lastAppMop[k] = g;
       } else if (ty !== FAIL) {
@@ -499,10 +504,11 @@ function readAnomalies(s: State, x: number, t: number, row: number, k: number, l
  * append after its predecessor in the transaction (an append never read comes after all read ones).
  */
 function ownAppendOrder(s: State): void {
-  const { M, h, H, mTxn, mFlag, mAux, delta, mopStart, longMop } = s;
+  const { h, H, mTxn, mFlag, mAux, delta, mopStart, longMop } = s;
   const mopKey = H.mopKey;
-  for (let x = 0; x < M; x++) {
-    if (!(mFlag[x]! & INTERMEDIATE)) continue;
+  const xs = s.intermediate.sort((a, b) => a - b);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
     const t = mTxn[x]!;
     const d = delta[t]!;
     const k = mopKey[x + d]!;
@@ -512,9 +518,9 @@ function ownAppendOrder(s: State): void {
     const own: number[] = [];
     for (let y = x; y < mopStart[t + 1]!; y++) if (mopKey[y + d] === k && mFlag[y]! & APPEND) own.push(y);
     let inOrder = true;
-    for (let i = 1; i < own.length && inOrder; i++) {
-      const p = mAux[own[i - 1]!]!;
-      const q = mAux[own[i]!]!;
+    for (let j = 1; j < own.length && inOrder; j++) {
+      const p = mAux[own[j - 1]!]!;
+      const q = mAux[own[j]!]!;
       if (q >= 0 && (p < 0 || p > q)) inOrder = false;
     }
     if (inOrder) continue;
