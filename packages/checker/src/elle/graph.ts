@@ -98,18 +98,23 @@ export function listSource(edges: EdgeList): EdgeSource {
  */
 class Run {
   src: Int32Array;
-  rel: Uint8Array;
+  /** The relation of each edge; none while they all have the same one, `only`. */
+  rel: Uint8Array | undefined;
+  only = 0;
   length = 0;
   /** Where each vertex's edges start in the list (-1: none), and how many there are. */
   readonly first: Int32Array;
   readonly count: Int32Array;
   private last = -1;
   grouped = true;
-  constructor(n: number, capacity: number, alloc: Alloc) {
+  constructor(
+    n: number,
+    capacity: number,
+    private readonly alloc: Alloc,
+  ) {
     this.first = alloc.i32(n).fill(-1);
     this.count = alloc.i32(n);
     this.src = alloc.i32(Math.max(16, capacity));
-    this.rel = alloc.u8(Math.max(16, capacity));
   }
   add(a: number, b: number, r: number): void {
     if (a === b || !this.grouped) return;
@@ -121,20 +126,30 @@ class Run {
       this.first[b] = this.length;
       this.last = b;
     }
+    if (r !== this.only) this.mixed(r);
     this.count[b]!++;
     const i = this.length++;
     if (i === this.src.length) this.grow();
     this.src[i] = a;
-    this.rel[i] = r;
+    if (this.rel) this.rel[i] = r;
+  }
+  private mixed(r: number): void {
+    if (this.length === 0) this.only = r;
+    else if (!this.rel) {
+      this.rel = this.alloc.u8(this.src.length);
+      this.rel.fill(this.only, 0, this.length);
+    }
   }
   private grow(): void {
     // Beyond the capacity asked for, plain memory (an arena cannot free what it handed out).
     const src = new Int32Array(this.src.length * 2);
     src.set(this.src);
-    const rel = new Uint8Array(this.rel.length * 2);
-    rel.set(this.rel);
     this.src = src;
-    this.rel = rel;
+    if (this.rel) {
+      const rel = new Uint8Array(this.rel.length * 2);
+      rel.set(this.rel);
+      this.rel = rel;
+    }
   }
 }
 
@@ -214,7 +229,8 @@ class Stream {
       const rs = run.src;
       const rr = run.rel;
       const to = f + run.count[v]!;
-      for (let e = f; e < to; e++) this.put(rs[e]!, rr[e]!);
+      if (rr) for (let e = f; e < to; e++) this.put(rs[e]!, rr[e]!);
+      else for (let e = f; e < to; e++) this.put(rs[e]!, run.only);
     }
   }
   private put(u: number, r: number): void {
