@@ -82,12 +82,30 @@ export interface Graph {
 /** Something that produces edges by calling `emit`; it must produce the same edges every time. */
 export type EdgeSource = (emit: (a: number, b: number, rel: number) => void) => void;
 
-/** The edges of an {@link EdgeList} as an {@link EdgeSource}. */
+/**
+ * The edges of an {@link EdgeList} as an {@link EdgeSource}, in ascending order of destination
+ * (and in the order they were found within one), so that {@link buildGraph} streams them in once.
+ */
 export function listSource(edges: EdgeList): EdgeSource {
+  let order: Int32Array | undefined;
   return (emit) => {
     const src = edges.src.data;
     const dst = edges.dst.data;
-    for (let i = 0; i < edges.length; i++) emit(src[i]!, dst[i]!, edges.rel[i]!);
+    const m = edges.length;
+    if (!order) {
+      // A stable counting sort by destination.
+      let n = 0;
+      for (let i = 0; i < m; i++) if (dst[i]! >= n) n = dst[i]! + 1;
+      const at = new Int32Array(n + 1);
+      for (let i = 0; i < m; i++) at[dst[i]! + 1]!++;
+      for (let v = 0; v < n; v++) at[v + 1]! += at[v]!;
+      order = new Int32Array(m);
+      for (let i = 0; i < m; i++) order[at[dst[i]!]!++] = i;
+    }
+    for (let j = 0; j < m; j++) {
+      const i = order[j]!;
+      emit(src[i]!, dst[i]!, edges.rel[i]!);
+    }
   };
 }
 
