@@ -223,6 +223,9 @@ function scanMops(s: State): Malformed | undefined {
   const lastAppTxn = new Int32Array(nk).fill(-1);
   const lastAppMop = new Int32Array(nk).fill(-1);
   const incompatibleSeen = new Uint8Array(nk);
+  // The transaction that last touched each key: the checks within one transaction concern only
+  // transactions that touch a key twice.
+  const lastTxn = new Int32Array(nk).fill(-1);
   const hStart = H.mopStart;
   const { mopKind, mopKey, mopValue, mopLen } = H;
   let g = 0;
@@ -233,6 +236,7 @@ function scanMops(s: State): Malformed | undefined {
     const ty = type[t]!;
     const len = hStart[at[t]! + 1]! - row0;
     const g0 = g;
+    let repeats = false;
     for (let i = 0; i < len; i++, g++) {
       const row = row0 + i;
       const kind = mopKind[row]!;
@@ -241,6 +245,8 @@ function scanMops(s: State): Malformed | undefined {
       }
       const k = mopKey[row]!;
       mTxn[g] = t;
+      if (lastTxn[k] === t) repeats = true;
+      lastTxn[k] = t;
       if (kind === M_APPEND) {
         const v = mopValue[row]!;
         mFlag[g] = APPEND;
@@ -290,7 +296,7 @@ function scanMops(s: State): Malformed | undefined {
         }
       }
     }
-    if (ty === OK && len > 1) withinTxn(s, t, g0, row0, len);
+    if (ty === OK && repeats) withinTxn(s, t, g0, row0, len);
   }
   mopStart[n] = g;
   return undefined;
