@@ -127,7 +127,9 @@ export function finish(h: TxnTable, analysis: Analysis, r: Resolved, alloc: Allo
   if (order) sources.push(order);
   else if (r.graph === 'realtime') sources.push(realtimeSource(h, alloc));
   else if (r.graph === 'process') sources.push(processSource(h));
-  const graph = buildGraph(h.n, sources, alloc);
+  // Room for the data edges (about one per micro-op, rarely more than two) and for 16 real-time or
+  // process edges per transaction; asked of the arena, so what is not used costs nothing.
+  const graph = buildGraph(h.n, sources, alloc, 2 * h.mops + 1024, 16 * h.n + 1024);
   if (graph.src.length === 0) anomalies.set('empty-transaction-graph', [{ message: 'no dependencies between any two transactions' }]);
   const sccs = searchCycles(graph, { timeout: r.timeout, now: r.now }, alloc);
   const add = (type: string, c: unknown) => {

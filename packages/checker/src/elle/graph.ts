@@ -82,20 +82,209 @@ export interface Graph {
 /** Something that produces edges by calling `emit`; it must produce the same edges every time. */
 export type EdgeSource = (emit: (a: number, b: number, rel: number) => void) => void;
 
-/** The edges of an {@link EdgeList} as an {@link EdgeSource}. */
+/**
+ * The edges of an {@link EdgeList} as an {@link EdgeSource}, in ascending order of destination
+ * (and in the order they were found within one), so that {@link buildGraph} streams them in once.
+ */
 export function listSource(edges: EdgeList): EdgeSource {
+  let order: Int32Array | undefined;
   return (emit) => {
     const src = edges.src.data;
     const dst = edges.dst.data;
-    for (let i = 0; i < edges.length; i++) emit(src[i]!, dst[i]!, edges.rel[i]!);
+    const m = edges.length;
+    if (!order) {
+      // A stable counting sort by destination.
+      let n = 0;
+      for (let i = 0; i < m; i++) if (dst[i]! >= n) n = dst[i]! + 1;
+      const at = new Int32Array(n + 1);
+      for (let i = 0; i < m; i++) at[dst[i]! + 1]!++;
+      for (let v = 0; v < n; v++) at[v + 1]! += at[v]!;
+      order = new Int32Array(m);
+      for (let i = 0; i < m; i++) order[at[dst[i]!]!++] = i;
+    }
+    for (let j = 0; j < m; j++) {
+      const i = order[j]!;
+      emit(src[i]!, dst[i]!, edges.rel[i]!);
+    }
   };
 }
 
 /**
- * Builds a graph from edge sources, each run twice (once to count in-degrees, once to place the
- * edges), merging parallel edges (their relations are or-ed) and dropping self-loops.
+ * The edges of one run of a source, kept as it emitted them. A source that emits all the edges
+ * into a vertex together (the usual case: the data edges go transaction by transaction, each
+ * real-time group at an invocation) is `grouped`: each vertex's edges are then one run of the list.
  */
-export function buildGraph(n: number, sources: readonly EdgeSource[], alloc: Alloc = HEAP): Graph {
+class Run {
+  src: Int32Array;
+  /** The relation of each edge; none while they all have the same one, `only`. */
+  rel: Uint8Array | undefined;
+  only = 0;
+  length = 0;
+  /** Where each vertex's edges start in the list (-1: none), and how many there are. */
+  readonly first: Int32Array;
+  readonly count: Int32Array;
+  private last = -1;
+  grouped = true;
+  constructor(
+    n: number,
+    capacity: number,
+    private readonly alloc: Alloc,
+  ) {
+    this.first = alloc.i32(n).fill(-1);
+    this.count = alloc.i32(n);
+    this.src = alloc.i32(Math.max(16, capacity));
+  }
+  add(a: number, b: number, r: number): void {
+    if (a === b || !this.grouped) return;
+    if (b !== this.last) {
+      if (this.first[b] !== -1) {
+        this.grouped = false;
+        return;
+      }
+      this.first[b] = this.length;
+      this.last = b;
+    }
+    if (r !== this.only) this.mixed(r);
+    this.count[b]!++;
+    const i = this.length++;
+    if (i === this.src.length) this.grow();
+    this.src[i] = a;
+    if (this.rel) this.rel[i] = r;
+  }
+  private mixed(r: number): void {
+    if (this.length === 0) this.only = r;
+    else if (!this.rel) {
+      this.rel = this.alloc.u8(this.src.length);
+      this.rel.fill(this.only, 0, this.length);
+    }
+  }
+  private grow(): void {
+    // Beyond the capacity asked for, plain memory (an arena cannot free what it handed out).
+    const src = new Int32Array(this.src.length * 2);
+    src.set(this.src);
+    this.src = src;
+    if (this.rel) {
+      const rel = new Uint8Array(this.rel.length * 2);
+      rel.set(this.rel);
+      this.rel = rel;
+    }
+  }
+}
+
+/**
+ * Builds a graph from edge sources, merging parallel edges (their relations are or-ed, the first
+ * one's place is kept) and dropping self-loops. Each source runs once: the others are kept as
+ * {@link Run}s, then the first is streamed straight into the graph, its edges into each vertex
+ * followed by the others'. That needs the first source to emit its edges in ascending order of
+ * destination (the data edges do, transaction by transaction) and the others to emit each
+ * vertex's edges together; when one does not, the graph is built from two runs of every source
+ * (count, then place). `dataEdges`: how many edges of the first source to allow for before
+ * growing; `runEdges`: the same for each of the others.
+ */
+export function buildGraph(n: number, sources: readonly EdgeSource[], alloc: Alloc = HEAP, dataEdges = 1024, runEdges = 1024): Graph {
+  if (sources.length === 0) return { n, start: alloc.i32(n + 1), src: new Int32Array(0), rel: new Uint8Array(0) };
+  const runs: Run[] = [];
+  let cap = dataEdges;
+  for (let i = 1; i < sources.length; i++) {
+    const run = new Run(n, runEdges, alloc);
+    sources[i]!((a, b, r) => run.add(a, b, r));
+    if (!run.grouped) return buildTwice(n, sources, alloc);
+    runs.push(run);
+    cap += run.length;
+  }
+  const g = new Stream(n, runs, Math.max(16, cap), alloc);
+  sources[0]!((a, b, r) => g.add(a, b, r));
+  if (!g.ascending) return buildTwice(n, sources, alloc);
+  return g.end();
+}
+
+/** The graph as {@link buildGraph} writes it, vertex by vertex. */
+class Stream {
+  readonly start: Int32Array;
+  src: Int32Array;
+  rel: Uint8Array;
+  /** Where each source vertex's edge into the current vertex went, for merging parallel edges. */
+  private readonly where: Int32Array;
+  private out = 0;
+  /** The vertex being written: its edges start at `start[v]`. */
+  private v = -1;
+  ascending = true;
+  constructor(
+    readonly n: number,
+    private readonly runs: readonly Run[],
+    capacity: number,
+    alloc: Alloc,
+  ) {
+    this.start = alloc.i32(n + 1);
+    this.src = alloc.i32(capacity);
+    this.rel = alloc.u8(capacity);
+    this.where = alloc.i32(n).fill(-1);
+  }
+  add(a: number, b: number, r: number): void {
+    if (a === b || !this.ascending) return;
+    if (b !== this.v) {
+      if (b < this.v) {
+        this.ascending = false;
+        return;
+      }
+      this.to(b);
+    }
+    this.put(a, r);
+  }
+  /** Closes the current vertex (adding the runs' edges into it) and those before b; opens b. */
+  private to(b: number): void {
+    while (this.v < b) {
+      if (this.v >= 0) this.fromRuns(this.v);
+      this.start[++this.v] = this.out;
+    }
+  }
+  private fromRuns(v: number): void {
+    const { runs } = this;
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[i]!;
+      const f = run.first[v]!;
+      if (f < 0) continue;
+      const rs = run.src;
+      const rr = run.rel;
+      const to = f + run.count[v]!;
+      if (rr) for (let e = f; e < to; e++) this.put(rs[e]!, rr[e]!);
+      else for (let e = f; e < to; e++) this.put(rs[e]!, run.only);
+    }
+  }
+  private put(u: number, r: number): void {
+    const at = this.where[u]!;
+    if (at >= this.start[this.v]! && at < this.out && this.src[at] === u) {
+      this.rel[at]! |= r;
+      return;
+    }
+    if (this.out === this.src.length) this.grow();
+    const i = this.out++;
+    this.where[u] = i;
+    this.src[i] = u;
+    this.rel[i] = r;
+  }
+  private grow(): void {
+    // Beyond the capacity asked for, plain memory.
+    const src = new Int32Array(this.src.length * 2);
+    src.set(this.src);
+    const rel = new Uint8Array(this.rel.length * 2);
+    rel.set(this.rel);
+    this.src = src;
+    this.rel = rel;
+  }
+  end(): Graph {
+    const { n } = this;
+    if (n > 0) {
+      this.to(n - 1);
+      this.fromRuns(n - 1);
+    }
+    this.start[n] = this.out;
+    return { n, start: this.start, src: this.src.subarray(0, this.out), rel: this.rel.subarray(0, this.out) };
+  }
+}
+
+/** {@link buildGraph} from two runs of each source: once to count in-degrees, once to place the edges. */
+function buildTwice(n: number, sources: readonly EdgeSource[], alloc: Alloc): Graph {
   const start = alloc.i32(n + 1);
   let m = 0;
   const count = (a: number, b: number) => {

@@ -41,13 +41,17 @@ export function checkListAppend(history: readonly Op[] | TxnHistory, opts: ElleO
   else if (r.graph === 'process') order = processSource(h);
   const m = h.mops;
   // The value table (per key 16 bytes of ranges, then at most 2 slots per append plus 16 per key;
-  // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (21
+  // keys it cannot lay out densely go to a hash table in plain memory), per micro-op columns (17
   // bytes), versions (at most two per micro-op: their writers, readers and lost-update counts),
-  // then the graph (edges, offsets), the acyclicity check, Tarjan and the cycle search's vertex
-  // map. Memory asked for but never written costs nothing, so the real-time edges are not counted
-  // first: 16 per transaction are allowed for, and beyond that the graph takes plain memory.
+  // then the graph: the real-time or process edges as found (16 per transaction allowed for, and
+  // where each vertex's are), the graph itself (the data edges, at most two per micro-op are
+  // allowed for, then the others; offsets; where each edge went), the acyclicity check, Tarjan and
+  // the cycle search's vertex map. Memory asked for but never written costs nothing, so the edges
+  // are not counted first; beyond what is allowed for the graph takes plain memory.
   const keys = hist.keys.size;
-  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 21 * m + 12 * 2 * m + 5 * (16 * h.n + 2 * m) + 4 * (2 * h.n + 2) + 9 * h.n + 30 * h.n + 64 * 16;
+  const runBytes = 5 * (16 * h.n + 1024) + 8 * h.n;
+  const graphBytes = 5 * (2 * m + 16 * h.n + 2048) + 4 * (2 * h.n + 2);
+  const bytes = 16 * keys + 4 * (2 * m + 16 * keys) + 8 * (h.n + 1) + 17 * m + 12 * 2 * m + runBytes + graphBytes + 9 * h.n + 30 * h.n + 64 * 16;
   const arena = new Arena(bytes);
   const a = analyze(h, arena);
   if (a instanceof Malformed) return { valid: 'unknown', error: { type: a.type, message: a.message, ...a.detail } };
@@ -60,91 +64,212 @@ const READ = 2;
 const INTERMEDIATE = 4;
 const BAD = 8;
 
+// The analysis runs as one function per pass over shared columns: on a first run each pass is
+// compiled on its own as soon as its loop is hot, instead of one large function being compiled
+// again (and thrown away) each time it reaches a pass it has not run yet.
+
+/** The columns the passes share. Micro-ops are numbered by transaction (`mopStart`). */
+class State {
+  readonly n: number;
+  readonly H: TxnHistory;
+  readonly elems: Int32Array;
+  readonly M: number;
+  readonly nk: number;
+  /** Appends are identified by their micro-op number: (key, value code) → micro-op. */
+  readonly values: KeyValueTable;
+  /** Each key's longest read so far: its first element in `elems`, its length, its micro-op. */
+  readonly longStart: Int32Array;
+  readonly longLen: Int32Array;
+  readonly longMop: Int32Array;
+  readonly keyHasFail: Uint8Array;
+  readonly mopStart: Int32Array;
+  /** Row of the history's micro-op columns = local micro-op number + delta[t]. */
+  readonly delta: Int32Array;
+  readonly mTxn: Int32Array;
+  readonly mFlag: Uint8Array;
+  /** For a read: its length. For an append: its position in the key's order (-1 if never read). */
+  readonly mAux: Int32Array;
+  /** For a read: the version it observed, or -1. */
+  readonly mVer: Int32Array;
+  readonly mNext: Int32Array;
+  /** Reads followed by an append to the same key in their transaction: lost-update candidates. */
+  readonly luRead: number[] = [];
+  /** Appends followed by another append to the same key in their transaction. */
+  readonly intermediate: number[] = [];
+  readonly anomalies = new Map<string, unknown[]>();
+  // Versions (pass 2): key k has versions base[k] (its initial state) and base[k] + 1 + p for the
+  // p-th distinct element of its order.
+  readonly base: Int32Array;
+  readonly orderLen: Int32Array;
+  readonly firstDup: Int32Array;
+  readonly firstGarbage: Int32Array;
+  readonly rawToPos = new Map<number, number[]>();
+  readonly posToRaw = new Map<number, number[]>();
+  versionSlot: Int32Array = new Int32Array(0);
+  readHead: Int32Array = new Int32Array(0);
+  nv = 0;
+
+  constructor(
+    readonly h: TxnTable,
+    readonly arena: Arena,
+  ) {
+    const n = h.n;
+    const H = h.hist;
+    const M = h.mops;
+    const nk = H.keys.size;
+    this.n = n;
+    this.H = H;
+    this.elems = H.elems;
+    this.M = M;
+    this.nk = nk;
+    this.values = new KeyValueTable(nk, arena);
+    this.longStart = new Int32Array(nk);
+    this.longLen = new Int32Array(nk);
+    this.longMop = new Int32Array(nk).fill(-1);
+    this.keyHasFail = new Uint8Array(nk);
+    this.mopStart = arena.i32(n + 1);
+    this.delta = arena.i32(n);
+    this.mTxn = arena.i32(M);
+    this.mFlag = arena.u8(M);
+    this.mAux = arena.i32(M);
+    this.mVer = arena.i32(M);
+    this.mNext = arena.i32(M);
+    this.base = new Int32Array(nk);
+    this.orderLen = new Int32Array(nk);
+    this.firstDup = new Int32Array(nk).fill(0x7fffffff);
+    this.firstGarbage = new Int32Array(nk).fill(0x7fffffff);
+  }
+
+  add(type: string, c: unknown): void {
+    let l = this.anomalies.get(type);
+    if (!l) this.anomalies.set(type, (l = []));
+    l.push(c);
+  }
+  rowOf(x: number): number {
+    return x + this.delta[this.mTxn[x]!]!;
+  }
+  keyOf(x: number): number {
+    return this.H.mopKey[this.rowOf(x)]!;
+  }
+  mopOf(x: number): unknown[] {
+    return this.H.mop(this.rowOf(x));
+  }
+  keyValue(k: number): unknown {
+    return this.H.keys.values[k];
+  }
+  value(c: number): unknown {
+    return this.H.values.value(c);
+  }
+  txnOp(t: number): Op {
+    return this.H.op(this.h.at[t]!);
+  }
+  /** The value at distinct position `pos` of key k's order. */
+  elementAt(k: number, pos: number): unknown {
+    const p2r = this.posToRaw.get(k);
+    return this.value(this.elems[this.longStart[k]! + (p2r ? p2r[pos]! : pos)]!);
+  }
+  /** The append a read observed last (its micro-op), or -1. */
+  slotOf(x: number): number {
+    if (!(this.mFlag[x]! & BAD)) return this.versionSlot[this.mVer[x]!]!;
+    const { H } = this;
+    const row = this.rowOf(x);
+    const start = H.mopLen[row] === SCALAR ? 0 : H.mopValue[row]!;
+    return this.values.get(H.mopKey[row]!, this.elems[start + this.mAux[x]! - 1]!);
+  }
+  /** The version an append follows: its predecessor in the order, or the last known one. */
+  prevVersion(s: number): number {
+    const k = this.keyOf(s);
+    const pos = this.mAux[s]!;
+    if (pos === 0) return this.base[k]!;
+    if (pos > 0) return this.base[k]! + pos;
+    return this.base[k]! + this.orderLen[k]!;
+  }
+}
+
 function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
-  const { n, type } = h;
-  const H = h.hist;
-  const { elems } = H;
-  const M = h.mops;
-  const nk = H.keys.size;
-  const keyValue = (k: number) => H.keys.values[k];
-  const value = (c: number) => H.values.value(c);
-  // Appends are identified by their micro-op number: (key, value code) → micro-op.
-  const values = new KeyValueTable(nk, arena);
+  const s = new State(h, arena);
+  expectAppends(s);
+  const bad = scanMops(s);
+  if (bad) return bad;
+  versions(s);
+  reads(s);
+  if (s.intermediate.length > 0) ownAppendOrder(s);
+  if (s.luRead.length > 1) lostUpdates(s);
+  dirtyUpdates(s);
+  return { anomalies: s.anomalies, edges: (emit) => dataEdges(s, emit), explain: (a, b, rel, an, bn) => explainEdge(s, a, b, rel, an, bn) };
+}
+
+/** Announces every append to the value table. */
+function expectAppends(s: State): void {
+  const { n, H, values } = s;
+  const at = s.h.at;
+  const { mopStart, mopKind, mopKey, mopValue } = H;
   for (let t = 0; t < n; t++) {
-    const at = h.at[t]!;
-    for (let row = H.mopStart[at]!; row < H.mopStart[at + 1]!; row++) if (H.mopKind[row] === M_APPEND) values.expect(H.mopKey[row]!, H.mopValue[row]!);
+    const a = at[t]!;
+    const end = mopStart[a + 1]!;
+    for (let row = mopStart[a]!; row < end; row++) if (mopKind[row] === M_APPEND) values.expect(mopKey[row]!, mopValue[row]!);
   }
   values.seal();
-  // Each key's longest read so far: its first element in `elems`, its length, its micro-op.
-  const longStart = new Int32Array(nk);
-  const longLen = new Int32Array(nk);
-  const longMop = new Int32Array(nk).fill(-1);
-  const keyHasFail = new Uint8Array(nk);
+}
+
+/**
+ * Pass 1, the only one over every micro-op: shapes, keys, appends, the order of each key (reads
+ * must extend one another), and the checks within one transaction.
+ */
+function scanMops(s: State): Malformed | undefined {
+  const { n, H, elems, values, longStart, longLen, longMop, keyHasFail, mopStart, delta, mTxn, mFlag, mAux } = s;
+  const { at, type } = s.h;
+  const nk = s.nk;
   const lastAppTxn = new Int32Array(nk).fill(-1);
   const lastAppMop = new Int32Array(nk).fill(-1);
   const incompatibleSeen = new Uint8Array(nk);
-  const mopStart = arena.i32(n + 1);
-  // Row of the history's micro-op columns = local micro-op number + delta[t].
-  const delta = arena.i32(n);
-  const mTxn = arena.i32(M);
-  const mFlag = arena.u8(M);
-  // For a read: its length. For an append: its position in the key's order (-1 if never read).
-  const mAux = arena.i32(M);
-  const mVer = arena.i32(M);
-  const mSlot = arena.i32(M);
-  const mNext = arena.i32(M);
-  const luRead: number[] = [];
-
-  const anomalies = new Map<string, unknown[]>();
-  const add = (t: string, c: unknown) => {
-    let l = anomalies.get(t);
-    if (!l) anomalies.set(t, (l = []));
-    l.push(c);
-  };
-  const rowOf = (x: number) => x + delta[mTxn[x]!]!;
-  const keyOf = (x: number) => H.mopKey[rowOf(x)]!;
-  const mopOf = (x: number) => H.mop(rowOf(x));
-  const readValue = (x: number) => mopOf(x)[2] as unknown[];
-  const txnOp = (t: number) => H.op(h.at[t]!);
-
-  // Pass 1, the only one over every micro-op: shapes, keys, appends, the order of each key
-  // (reads must extend one another), and the checks within one transaction.
+  // The transaction that last touched each key: the checks within one transaction concern only
+  // transactions that touch a key twice.
+  const lastTxn = new Int32Array(nk).fill(-1);
+  const hStart = H.mopStart;
+  const { mopKind, mopKey, mopValue, mopLen } = H;
   let g = 0;
   for (let t = 0; t < n; t++) {
     mopStart[t] = g;
-    const row0 = H.mopStart[h.at[t]!]!;
+    const row0 = hStart[at[t]!]!;
     delta[t] = row0 - g;
     const ty = type[t]!;
-    const len = H.mopStart[h.at[t]! + 1]! - row0;
+    const len = hStart[at[t]! + 1]! - row0;
     const g0 = g;
+    let repeats = false;
     for (let i = 0; i < len; i++, g++) {
       const row = row0 + i;
-      const kind = H.mopKind[row]!;
+      const kind = mopKind[row]!;
       if (kind !== M_APPEND && kind !== M_READ) {
-        return new Malformed('unexpected-txn-micro-op-types', 'history contained micro-ops other than appends or reads', { op: txnOp(t), mop: H.mop(row) });
+        return new Malformed('unexpected-txn-micro-op-types', 'history contained micro-ops other than appends or reads', { op: s.txnOp(t), mop: H.mop(row) });
       }
-      const k = H.mopKey[row]!;
+      const k = mopKey[row]!;
       mTxn[g] = t;
+      if (lastTxn[k] === t) repeats = true;
+      lastTxn[k] = t;
       if (kind === M_APPEND) {
-        const v = H.mopValue[row]!;
+        const v = mopValue[row]!;
         mFlag[g] = APPEND;
         mAux[g] = -1;
         if (values.set(k, v, g) !== -1) {
-          return new Malformed('duplicate-appends', `value ${fmt(value(v))} appended to key ${fmt(keyValue(k))} more than once`, {
-            op: txnOp(t),
-            key: keyValue(k),
-            value: value(v),
+          return new Malformed('duplicate-appends', `value ${fmt(s.value(v))} appended to key ${fmt(s.keyValue(k))} more than once`, {
+            op: s.txnOp(t),
+            key: s.keyValue(k),
+            value: s.value(v),
           });
         }
         if (ty === FAIL) keyHasFail[k] = 1;
-        if (lastAppTxn[k] === t) mFlag[lastAppMop[k]!]! |= INTERMEDIATE;
+        if (lastAppTxn[k] === t) {
+          mFlag[lastAppMop[k]!]! |= INTERMEDIATE;
+          s.intermediate.push(lastAppMop[k]!);
+        }
         lastAppTxn[k] = t;
         lastAppMop[k] = g;
       } else if (ty !== FAIL) {
-        let vl = H.mopLen[row]!;
-        const vs = H.mopValue[row]!;
+        let vl = mopLen[row]!;
+        const vs = mopValue[row]!;
         if (vl === SCALAR) {
-          if (vs !== NIL) return new Malformed('unexpected-txn-micro-op-types', 'a read of a list-append key returned something other than a list', { op: txnOp(t), mop: H.mop(row) });
+          if (vs !== NIL) return new Malformed('unexpected-txn-micro-op-types', 'a read of a list-append key returned something other than a list', { op: s.txnOp(t), mop: H.mop(row) });
           if (ty === INFO) continue;
           vl = 0;
         }
@@ -166,87 +291,94 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
           mFlag[g] = READ | BAD;
           if (!incompatibleSeen[k]) {
             incompatibleSeen[k] = 1;
-            add('incompatible-order', { key: keyValue(k), values: [readValue(g), mopOf(longMop[k]!)[2]] });
+            s.add('incompatible-order', { key: s.keyValue(k), values: [s.mopOf(g)[2] as unknown[], s.mopOf(longMop[k]!)[2]] });
           }
         }
       }
     }
-    if (ty === OK) withinTxn(t, g0, row0, len);
+    if (ty === OK && repeats) withinTxn(s, t, g0, row0, len);
   }
   mopStart[n] = g;
+  return undefined;
+}
 
-  /** The elements of a read row, or none for a null read. */
-  function readRange(row: number): [number, number] {
-    const l = H.mopLen[row]!;
-    return l === SCALAR ? [0, 0] : [H.mopValue[row]!, l];
-  }
+/** The elements of a read row, or none for a null read. */
+function readRange(H: TxnHistory, row: number): [number, number] {
+  const l = H.mopLen[row]!;
+  return l === SCALAR ? [0, 0] : [H.mopValue[row]!, l];
+}
 
-  /** Internal consistency, future reads, and read-then-append candidates for lost updates. */
-  function withinTxn(t: number, g0: number, row0: number, len: number): void {
-    let futureSeen = false;
-    for (let i = 0; i < len; i++) {
-      if (H.mopKind[row0 + i] !== M_READ) continue;
-      const k = H.mopKey[row0 + i]!;
-      const [as, al] = readRange(row0 + i);
-      let prevRead = -1;
-      let anyPrev = false;
-      for (let j = i - 1; j >= 0; j--) {
-        if (H.mopKey[row0 + j] !== k) continue;
-        anyPrev = true;
-        if (H.mopKind[row0 + j] === M_READ) {
-          prevRead = j;
+/** Internal consistency, future reads, and read-then-append candidates for lost updates. */
+function withinTxn(s: State, t: number, g0: number, row0: number, len: number): void {
+  const { H, elems } = s;
+  const { mopKind, mopKey, mopValue } = H;
+  let futureSeen = false;
+  for (let i = 0; i < len; i++) {
+    if (mopKind[row0 + i] !== M_READ) continue;
+    const k = mopKey[row0 + i]!;
+    let prevRead = -1;
+    let anyPrev = false;
+    for (let j = i - 1; j >= 0; j--) {
+      if (mopKey[row0 + j] !== k) continue;
+      anyPrev = true;
+      if (mopKind[row0 + j] === M_READ) {
+        prevRead = j;
+        break;
+      }
+    }
+    let laterAppend = false;
+    for (let j = i + 1; j < len; j++) {
+      if (mopKey[row0 + j] === k && mopKind[row0 + j] === M_APPEND) {
+        laterAppend = true;
+        break;
+      }
+    }
+    if (!anyPrev && !laterAppend) continue;
+    const [as, al] = readRange(H, row0 + i);
+    if (anyPrev) {
+      const appended: number[] = [];
+      for (let j = prevRead + 1; j < i; j++) if (mopKey[row0 + j] === k && mopKind[row0 + j] === M_APPEND) appended.push(mopValue[row0 + j]!);
+      const prefix = prevRead >= 0 ? readRange(H, row0 + prevRead) : null;
+      if (!matches(elems, as, al, prefix, appended)) {
+        const expected = [...(prefix ? elems.subarray(prefix[0], prefix[0] + prefix[1]) : []), ...appended].map((c) => s.value(c));
+        s.add('internal', { op: s.txnOp(t), mop: H.mop(row0 + i), expected, ...(prefix ? {} : { prefixUnknown: true }) });
+      }
+    }
+    if (!laterAppend) continue;
+    for (let j = i + 1; j < len && !futureSeen; j++) {
+      if (mopKey[row0 + j] !== k || mopKind[row0 + j] !== M_APPEND) continue;
+      const v = mopValue[row0 + j]!;
+      for (let e = 0; e < al; e++) {
+        if (elems[as + e] === v) {
+          futureSeen = true;
+          s.add('future-read', { op: s.txnOp(t), mop: H.mop(row0 + i), element: s.value(v) });
           break;
         }
       }
-      if (anyPrev) {
-        const appended: number[] = [];
-        for (let j = prevRead + 1; j < i; j++) if (H.mopKey[row0 + j] === k && H.mopKind[row0 + j] === M_APPEND) appended.push(H.mopValue[row0 + j]!);
-        const prefix = prevRead >= 0 ? readRange(row0 + prevRead) : null;
-        if (!matches(as, al, prefix, appended)) {
-          const expected = [...(prefix ? elems.subarray(prefix[0], prefix[0] + prefix[1]) : []), ...appended].map(value);
-          add('internal', { op: H.op(h.at[t]!), mop: H.mop(row0 + i), expected, ...(prefix ? {} : { prefixUnknown: true }) });
-        }
-      }
-      let laterAppend = false;
-      for (let j = i + 1; j < len; j++) {
-        if (H.mopKey[row0 + j] !== k || H.mopKind[row0 + j] !== M_APPEND) continue;
-        laterAppend = true;
-        if (futureSeen) break;
-        const v = H.mopValue[row0 + j]!;
-        for (let e = 0; e < al; e++) {
-          if (elems[as + e] === v) {
-            futureSeen = true;
-            add('future-read', { op: H.op(h.at[t]!), mop: H.mop(row0 + i), element: value(v) });
-            break;
-          }
-        }
-      }
-      if (laterAppend && !anyPrev) luRead.push(g0 + i);
     }
+    if (!anyPrev) s.luRead.push(g0 + i);
   }
+}
 
-  function matches(as: number, al: number, prefix: [number, number] | null, appended: readonly number[]): boolean {
-    if (prefix) {
-      if (al !== prefix[1] + appended.length) return false;
-      for (let j = 0; j < prefix[1]; j++) if (elems[as + j] !== elems[prefix[0] + j]) return false;
-    } else if (al < appended.length) return false;
-    const off = al - appended.length;
-    for (let j = 0; j < appended.length; j++) if (elems[as + off + j] !== appended[j]) return false;
-    return true;
-  }
+function matches(elems: Int32Array, as: number, al: number, prefix: [number, number] | null, appended: readonly number[]): boolean {
+  if (prefix) {
+    if (al !== prefix[1] + appended.length) return false;
+    for (let j = 0; j < prefix[1]; j++) if (elems[as + j] !== elems[prefix[0] + j]) return false;
+  } else if (al < appended.length) return false;
+  const off = al - appended.length;
+  for (let j = 0; j < appended.length; j++) if (elems[as + off + j] !== appended[j]) return false;
+  return true;
+}
 
-  // Pass 2: versions. Key k has versions base[k] (its initial state) and base[k] + 1 + p for the
-  // p-th distinct element of its order. Elements no transaction appended are garbage; the first
-  // one's position in the longest read is remembered, so reads past it are checked for them.
-  const base = new Int32Array(nk);
-  const orderLen = new Int32Array(nk);
-  const firstDup = new Int32Array(nk).fill(0x7fffffff);
-  const firstGarbage = new Int32Array(nk).fill(0x7fffffff);
-  const rawToPos = new Map<number, number[]>();
-  const posToRaw = new Map<number, number[]>();
+/**
+ * Pass 2: versions. Elements no transaction appended are garbage; the first one's position in the
+ * longest read is remembered, so reads past it are checked for them.
+ */
+function versions(s: State): void {
+  const { nk, elems, values, longStart, longLen, mAux, base, orderLen, firstDup, firstGarbage, rawToPos, posToRaw } = s;
   let nv = 0;
   for (let k = 0; k < nk; k++) nv += 1 + longLen[k]!;
-  const versionSlot = arena.i32(nv).fill(-1);
+  const versionSlot = s.arena.i32(nv).fill(-1);
   nv = 0;
   for (let k = 0; k < nk; k++) {
     base[k] = nv++;
@@ -258,10 +390,10 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
     let p2r: number[] | undefined;
     for (let j = 0; j < ll; j++) {
       const e = elems[ls + j]!;
-      const s = values.get(k, e);
+      const sl = values.get(k, e);
       let dupOf = -1;
-      if (s >= 0) {
-        if (mAux[s]! >= 0) dupOf = mAux[s]!;
+      if (sl >= 0) {
+        if (mAux[sl]! >= 0) dupOf = mAux[sl]!;
       } else {
         if (j < firstGarbage[k]!) firstGarbage[k] = j;
         garbage ??= new Map();
@@ -282,9 +414,9 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
         r2p.push(dupOf);
         continue;
       }
-      if (s >= 0) {
-        mAux[s] = distinct;
-        versionSlot[nv] = s;
+      if (sl >= 0) {
+        mAux[sl] = distinct;
+        versionSlot[nv] = sl;
       }
       if (r2p) {
         r2p.push(distinct);
@@ -299,18 +431,27 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       posToRaw.set(k, p2r!);
     }
   }
+  s.versionSlot = versionSlot;
+  s.nv = nv;
+  s.readHead = s.arena.i32(nv).fill(-1);
+}
 
-  // Pass 3: reads, from the columns of pass 1: the version each observed, its writer, the readers
-  // of each version, and the per-read anomalies.
-  const readHead = arena.i32(nv).fill(-1);
+/**
+ * Pass 3: reads, from the columns of pass 1: the version each observed, its writer, the readers
+ * of each version; the per-read anomalies are looked for only where they can occur.
+ */
+function reads(s: State): void {
+  const { M, H, elems, values, base, firstDup, firstGarbage, keyHasFail, rawToPos, versionSlot, readHead, delta, mTxn, mFlag, mAux, mVer, mNext } = s;
+  const { mopKey, mopLen, mopValue } = H;
+  const type = s.h.type;
+  const dense = rawToPos.size === 0;
   for (let x = 0; x < M; x++) {
     const f = mFlag[x]!;
     if (!(f & READ)) continue;
     const t = mTxn[x]!;
     const row = x + delta[t]!;
-    const k = H.mopKey[row]!;
+    const k = mopKey[row]!;
     const len = mAux[x]!;
-    const start = H.mopLen[row] === SCALAR ? 0 : H.mopValue[row]!;
     let version: number;
     let slot: number;
     if (!(f & BAD)) {
@@ -318,122 +459,129 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
         version = base[k]!;
         slot = -1;
       } else {
-        const r2p = rawToPos.size > 0 ? rawToPos.get(k) : undefined;
+        const r2p = dense ? undefined : rawToPos.get(k);
         version = base[k]! + 1 + (r2p ? r2p[len - 1]! : len - 1);
         slot = versionSlot[version]!;
       }
     } else {
+      const start = mopLen[row] === SCALAR ? 0 : mopValue[row]!;
       slot = values.get(k, elems[start + len - 1]!);
       version = slot >= 0 && mAux[slot]! >= 0 ? base[k]! + 1 + mAux[slot]! : -1;
     }
     mVer[x] = version;
-    mSlot[x] = slot;
     if (version >= 0) {
       mNext[x] = readHead[version]!;
       readHead[version] = x;
     }
-    if (len > 1 && (f & BAD || len > firstDup[k]!)) {
-      const dups = duplicates(elems.subarray(start, start + len));
-      if (dups) add('duplicate-elements', { op: opOf(h, t), mop: mopOf(x), duplicates: dups.map(([c, count]) => [value(c), count]) });
-    }
-    if (type[t] !== OK) continue;
-    if (f & BAD || len > firstGarbage[k]!) {
-      const garbage: unknown[] = [];
-      for (let j = f & BAD ? 0 : firstGarbage[k]!; j < len; j++) if (values.get(k, elems[start + j]!) < 0) garbage.push(value(elems[start + j]!));
-      if (garbage.length > 0) add('garbage-read', { op: opOf(h, t), mop: mopOf(x), key: keyValue(k), elements: garbage });
-    }
-    if (slot >= 0 && mFlag[slot]! & INTERMEDIATE && mTxn[slot] !== t) {
-      add('G1b', { op: opOf(h, t), mop: mopOf(x), writer: opOf(h, mTxn[slot]!), element: value(elems[start + len - 1]!) });
-    }
-    if (keyHasFail[k]) {
-      for (let j = 0; j < len; j++) {
-        const s = values.get(k, elems[start + j]!);
-        if (s >= 0 && type[mTxn[s]!] === FAIL) add('G1a', { op: opOf(h, t), mop: mopOf(x), writer: opOf(h, mTxn[s]!), element: value(elems[start + j]!) });
-      }
+    if (f & BAD || len > firstDup[k]! || len > firstGarbage[k]! || keyHasFail[k] || (slot >= 0 && mFlag[slot]! & INTERMEDIATE && mTxn[slot] !== t && type[t] === OK)) {
+      readAnomalies(s, x, t, row, k, len, f, slot);
     }
   }
+}
 
-  // A transaction's appends to one key must appear in its own order: in the key's order, each
-  // append after its predecessor in the transaction (an append never read comes after all read ones).
-  for (let x = 0; x < M; x++) {
-    if (!(mFlag[x]! & INTERMEDIATE)) continue;
+/** The anomalies of one read: duplicate elements, garbage, reads of intermediate or aborted appends. */
+function readAnomalies(s: State, x: number, t: number, row: number, k: number, len: number, f: number, slot: number): void {
+  const { h, H, elems, values, firstDup, firstGarbage, keyHasFail, mTxn, mFlag } = s;
+  const type = h.type;
+  const start = H.mopLen[row] === SCALAR ? 0 : H.mopValue[row]!;
+  if (len > 1 && (f & BAD || len > firstDup[k]!)) {
+    const dups = duplicates(elems.subarray(start, start + len));
+    if (dups) s.add('duplicate-elements', { op: opOf(h, t), mop: s.mopOf(x), duplicates: dups.map(([c, count]) => [s.value(c), count]) });
+  }
+  if (type[t] !== OK) return;
+  if (f & BAD || len > firstGarbage[k]!) {
+    const garbage: unknown[] = [];
+    for (let j = f & BAD ? 0 : firstGarbage[k]!; j < len; j++) if (values.get(k, elems[start + j]!) < 0) garbage.push(s.value(elems[start + j]!));
+    if (garbage.length > 0) s.add('garbage-read', { op: opOf(h, t), mop: s.mopOf(x), key: s.keyValue(k), elements: garbage });
+  }
+  if (slot >= 0 && mFlag[slot]! & INTERMEDIATE && mTxn[slot] !== t) {
+    s.add('G1b', { op: opOf(h, t), mop: s.mopOf(x), writer: opOf(h, mTxn[slot]!), element: s.value(elems[start + len - 1]!) });
+  }
+  if (keyHasFail[k]) {
+    for (let j = 0; j < len; j++) {
+      const sl = values.get(k, elems[start + j]!);
+      if (sl >= 0 && type[mTxn[sl]!] === FAIL) s.add('G1a', { op: opOf(h, t), mop: s.mopOf(x), writer: opOf(h, mTxn[sl]!), element: s.value(elems[start + j]!) });
+    }
+  }
+}
+
+/**
+ * A transaction's appends to one key must appear in its own order: in the key's order, each
+ * append after its predecessor in the transaction (an append never read comes after all read ones).
+ */
+function ownAppendOrder(s: State): void {
+  const { h, H, mTxn, mFlag, mAux, delta, mopStart, longMop } = s;
+  const mopKey = H.mopKey;
+  const xs = s.intermediate.sort((a, b) => a - b);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
     const t = mTxn[x]!;
     const d = delta[t]!;
-    const k = H.mopKey[x + d]!;
+    const k = mopKey[x + d]!;
     let first = true;
-    for (let y = mopStart[t]!; y < x; y++) if (H.mopKey[y + d] === k && mFlag[y]! & APPEND) first = false;
+    for (let y = mopStart[t]!; y < x; y++) if (mopKey[y + d] === k && mFlag[y]! & APPEND) first = false;
     if (!first) continue;
     const own: number[] = [];
-    for (let y = x; y < mopStart[t + 1]!; y++) if (H.mopKey[y + d] === k && mFlag[y]! & APPEND) own.push(y);
+    for (let y = x; y < mopStart[t + 1]!; y++) if (mopKey[y + d] === k && mFlag[y]! & APPEND) own.push(y);
     let inOrder = true;
-    for (let i = 1; i < own.length && inOrder; i++) {
-      const p = mAux[own[i - 1]!]!;
-      const q = mAux[own[i]!]!;
+    for (let j = 1; j < own.length && inOrder; j++) {
+      const p = mAux[own[j - 1]!]!;
+      const q = mAux[own[j]!]!;
       if (q >= 0 && (p < 0 || p > q)) inOrder = false;
     }
     if (inOrder) continue;
     const reader = longMop[k]!;
-    add('out-of-order-appends', {
-      key: keyValue(k),
+    s.add('out-of-order-appends', {
+      key: s.keyValue(k),
       op: opOf(h, t),
-      values: own.map((y) => value(H.mopValue[rowOf(y)]!)),
+      values: own.map((y) => s.value(H.mopValue[s.rowOf(y)]!)),
       reader: opOf(h, mTxn[reader]!),
-      mop: mopOf(reader),
+      mop: s.mopOf(reader),
     });
   }
+}
 
-  // Lost updates: two committed transactions read the same version of a key and both appended to it.
-  if (luRead.length > 1) {
-    const count = arena.i32(nv);
-    for (const x of luRead) if (mVer[x]! >= 0) count[mVer[x]!]!++;
-    const groups = new Map<number | string, number[]>();
-    for (const x of luRead) {
-      const v = mVer[x]!;
-      if (v >= 0 && count[v]! < 2) continue;
-      let key: number | string = v;
-      if (v < 0) {
-        const row = rowOf(x);
-        key = H.mopKey[row] + ':' + Array.from(elems.subarray(H.mopValue[row]!, H.mopValue[row]! + mAux[x]!)).join(',');
-      }
-      const l = groups.get(key);
-      if (l) l.push(x);
-      else groups.set(key, [x]);
+/** Lost updates: two committed transactions read the same version of a key and both appended to it. */
+function lostUpdates(s: State): void {
+  const { h, H, elems, luRead, mVer, mAux, mTxn } = s;
+  const count = s.arena.i32(s.nv);
+  for (const x of luRead) if (mVer[x]! >= 0) count[mVer[x]!]!++;
+  const groups = new Map<number | string, number[]>();
+  for (const x of luRead) {
+    const v = mVer[x]!;
+    if (v >= 0 && count[v]! < 2) continue;
+    let key: number | string = v;
+    if (v < 0) {
+      const row = s.rowOf(x);
+      key = H.mopKey[row] + ':' + Array.from(elems.subarray(H.mopValue[row]!, H.mopValue[row]! + mAux[x]!)).join(',');
     }
-    for (const xs of groups.values()) {
-      if (xs.length < 2) continue;
-      add('lost-update', { key: keyValue(keyOf(xs[0]!)), value: readValue(xs[0]!), txns: xs.map((x) => opOf(h, mTxn[x]!)) });
-    }
+    const l = groups.get(key);
+    if (l) l.push(x);
+    else groups.set(key, [x]);
   }
-
-  /** The value at distinct position `pos` of key k's order. */
-  function elementAt(k: number, pos: number): unknown {
-    const p2r = posToRaw.get(k);
-    return value(elems[longStart[k]! + (p2r ? p2r[pos]! : pos)]!);
+  for (const xs of groups.values()) {
+    if (xs.length < 2) continue;
+    s.add('lost-update', { key: s.keyValue(s.keyOf(xs[0]!)), value: s.mopOf(xs[0]!)[2] as unknown[], txns: xs.map((x) => opOf(h, mTxn[x]!)) });
   }
+}
 
-  /** The version an append follows: its predecessor in the order, or the last known one. */
-  const prevVersion = (s: number): number => {
-    const k = keyOf(s);
-    const pos = mAux[s]!;
-    if (pos === 0) return base[k]!;
-    if (pos > 0) return base[k]! + pos;
-    return base[k]! + orderLen[k]!;
-  };
-
-  // Dirty updates: in a key's order, a committed append after an aborted one.
+/** Dirty updates: in a key's order, a committed append after an aborted one. */
+function dirtyUpdates(s: State): void {
+  const { nk, h, keyHasFail, orderLen, versionSlot, base, mTxn } = s;
+  const type = h.type;
   for (let k = 0; k < nk; k++) {
     if (!keyHasFail[k]) continue;
     let t1 = -1;
     let t1Type = OK;
     let vs: unknown[] = [];
     for (let p = 0; p < orderLen[k]!; p++) {
-      const s = versionSlot[base[k]! + 1 + p]!;
-      if (s < 0) continue;
-      const t2 = mTxn[s]!;
+      const sl = versionSlot[base[k]! + 1 + p]!;
+      if (sl < 0) continue;
+      const t2 = mTxn[sl]!;
       const t2Type = type[t2]!;
-      const v = elementAt(k, p);
+      const v = s.elementAt(k, p);
       if (t2Type === OK) {
-        if (t1Type === FAIL) add('dirty-update', { key: keyValue(k), values: [...vs, v], txns: [opOf(h, t1), opOf(h, t2)] });
+        if (t1Type === FAIL) s.add('dirty-update', { key: s.keyValue(k), values: [...vs, v], txns: [opOf(h, t1), opOf(h, t2)] });
         t1 = t2;
         t1Type = OK;
         vs = [v];
@@ -446,85 +594,88 @@ function analyze(h: TxnTable, arena: Arena): Analysis | Malformed {
       }
     }
   }
+}
 
-  // The data edges: wr from each read's writer; ww and rw from each append back to the version it follows.
-  const edges: EdgeSource = (emit) => {
-    for (let x = 0; x < M; x++) {
-      const f = mFlag[x]!;
-      const t = mTxn[x]!;
-      if (f & READ) {
-        const s = mSlot[x]!;
-        if (s >= 0) {
-          const w = mTxn[s]!;
-          if (w !== t && type[w] !== FAIL) emit(w, t, WR);
-        }
-      } else if (f & APPEND && type[t] !== FAIL) {
-        const pv = prevVersion(x);
-        const ws = versionSlot[pv]!;
-        if (ws >= 0) {
-          const w = mTxn[ws]!;
-          if (w !== t && type[w] !== FAIL) emit(w, t, WW);
-        }
-        for (let y = readHead[pv]!; y >= 0; y = mNext[y]!) {
-          const reader = mTxn[y]!;
-          if (reader !== t) emit(reader, t, RW);
-        }
+/** The data edges: wr from each read's writer; ww and rw from each append back to the version it follows. */
+function dataEdges(s: State, emit: (a: number, b: number, rel: number) => void): void {
+  const { M, mFlag, mTxn, mVer, mNext, versionSlot, readHead } = s;
+  const type = s.h.type;
+  for (let x = 0; x < M; x++) {
+    const f = mFlag[x]!;
+    const t = mTxn[x]!;
+    if (f & READ) {
+      const sl = f & BAD ? s.slotOf(x) : versionSlot[mVer[x]!]!;
+      if (sl >= 0) {
+        const w = mTxn[sl]!;
+        if (w !== t && type[w] !== FAIL) emit(w, t, WR);
+      }
+    } else if (f & APPEND && type[t] !== FAIL) {
+      const pv = s.prevVersion(x);
+      const ws = versionSlot[pv]!;
+      if (ws >= 0) {
+        const w = mTxn[ws]!;
+        if (w !== t && type[w] !== FAIL) emit(w, t, WW);
+      }
+      for (let y = readHead[pv]!; y >= 0; y = mNext[y]!) {
+        const reader = mTxn[y]!;
+        if (reader !== t) emit(reader, t, RW);
       }
     }
-  };
+  }
+}
 
-  const explain = (a: number, b: number, rel: number, an: string, bn: string): CycleStep | null => {
-    for (let x = mopStart[b]!; x < mopStart[b + 1]!; x++) {
-      const f = mFlag[x]!;
-      if (rel === WR) {
-        const slot = mSlot[x]!;
-        if (!(f & READ) || slot < 0 || mTxn[slot] !== a) continue;
-        const mop = mopOf(x);
-        const arr = mop[2] as unknown[];
-        const v = arr[arr.length - 1];
+/** Explains a data edge a → b of relation `rel`. */
+function explainEdge(s: State, a: number, b: number, rel: number, an: string, bn: string): CycleStep | null {
+  const { mopStart, mFlag, mTxn, mVer, versionSlot, base } = s;
+  for (let x = mopStart[b]!; x < mopStart[b + 1]!; x++) {
+    const f = mFlag[x]!;
+    if (rel === WR) {
+      if (!(f & READ)) continue;
+      const slot = s.slotOf(x);
+      if (slot < 0 || mTxn[slot] !== a) continue;
+      const mop = s.mopOf(x);
+      const arr = mop[2] as unknown[];
+      const v = arr[arr.length - 1];
+      return {
+        type: 'wr',
+        key: mop[1],
+        value: v,
+        aMopIndex: slot - mopStart[a]!,
+        bMopIndex: x - mopStart[b]!,
+        text: `${bn} observed ${an}'s append of ${fmt(v)} to key ${fmt(mop[1])}`,
+      };
+    }
+    if (!(f & APPEND)) continue;
+    const mop = s.mopOf(x);
+    const k = s.keyOf(x);
+    const pv = s.prevVersion(x);
+    const pos = pv - base[k]! - 1;
+    const prev = pos >= 0 ? s.elementAt(k, pos) : null;
+    if (rel === WW) {
+      const ws = versionSlot[pv]!;
+      if (ws >= 0 && mTxn[ws] === a) {
         return {
-          type: 'wr',
+          type: 'ww',
           key: mop[1],
-          value: v,
-          aMopIndex: slot - mopStart[a]!,
+          value: prev,
+          nextValue: mop[2],
+          aMopIndex: ws - mopStart[a]!,
           bMopIndex: x - mopStart[b]!,
-          text: `${bn} observed ${an}'s append of ${fmt(v)} to key ${fmt(mop[1])}`,
+          text: `${bn} appended ${fmt(mop[2])} after ${an} appended ${fmt(prev)} to key ${fmt(mop[1])}`,
         };
       }
-      if (!(f & APPEND)) continue;
-      const mop = mopOf(x);
-      const k = keyOf(x);
-      const pv = prevVersion(x);
-      const pos = pv - base[k]! - 1;
-      const prev = pos >= 0 ? elementAt(k, pos) : null;
-      if (rel === WW) {
-        const ws = versionSlot[pv]!;
-        if (ws >= 0 && mTxn[ws] === a) {
-          return {
-            type: 'ww',
-            key: mop[1],
-            value: prev,
-            nextValue: mop[2],
-            aMopIndex: ws - mopStart[a]!,
-            bMopIndex: x - mopStart[b]!,
-            text: `${bn} appended ${fmt(mop[2])} after ${an} appended ${fmt(prev)} to key ${fmt(mop[1])}`,
-          };
-        }
-      } else if (rel === RW) {
-        for (let y = mopStart[a]!; y < mopStart[a + 1]!; y++) {
-          if (!(mFlag[y]! & READ) || mVer[y] !== pv) continue;
-          const text =
-            pos < 0
-              ? `${an} read key ${fmt(mop[1])} as empty, and ${bn} made its first append, ${fmt(mop[2])}`
-              : `${an} read key ${fmt(mop[1])} up to ${fmt(prev)} and did not see ${bn}'s append of ${fmt(mop[2])}, which came next`;
-          return { type: 'rw', key: mop[1], value: prev, nextValue: mop[2], aMopIndex: y - mopStart[a]!, bMopIndex: x - mopStart[b]!, text };
-        }
+    } else if (rel === RW) {
+      for (let y = mopStart[a]!; y < mopStart[a + 1]!; y++) {
+        if (!(mFlag[y]! & READ) || mVer[y] !== pv) continue;
+        const text =
+          pos < 0
+            ? `${an} read key ${fmt(mop[1])} as empty, and ${bn} made its first append, ${fmt(mop[2])}`
+            : `${an} read key ${fmt(mop[1])} up to ${fmt(prev)} and did not see ${bn}'s append of ${fmt(mop[2])}, which came next`;
+        return { type: 'rw', key: mop[1], value: prev, nextValue: mop[2], aMopIndex: y - mopStart[a]!, bMopIndex: x - mopStart[b]!, text };
       }
     }
-    return null;
-  };
-
-  return { anomalies, edges, explain };
+  }
+  return null;
 }
 
 /** The elements that occur more than once, with their counts; null if none does. */
