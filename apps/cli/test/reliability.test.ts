@@ -51,20 +51,30 @@ describe('bad output from a node: logged, counted, and the node is still read', 
     expect(readFileSync(join(r.latest, 'gyre.log'), 'utf8')).toMatch(/Node n0 wrote a bad message \(blank-line\)/);
   });
 
-  it('a 50 MB line and a last line without a newline', async () => {
-    // The 50 MB line comes with the first echo; the unterminated line when Gyre stops the node.
-    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '6', '--rate', '20', '--', 'huge-line,last-line-without-newline', '1']);
+  it('a 50 MB line', async () => {
+    // The 50 MB line comes with the first echo. On a loaded machine it may still be on its way when
+    // the run ends (the node is then stopped in the middle of writing it): what arrived of it is
+    // still one line, counted once.
+    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '6', '--rate', '20', '--', 'huge-line', '1']);
     // Never a crash. Echoes queued behind the 50 MB line may time out on a slow machine (the
     // echo checker then says invalid, as Maelstrom's would); every other echo comes back.
     expect([0, 1], r.stderr).toContain(r.code);
-    expect(r.results()['protocol-errors']).toMatchObject({ count: 2, 'by-kind': { 'not-json': 2 } });
-    const huge = r.stderr.split('\n').find((l) => l.includes('(52428800 characters)'));
+    expect(r.results()['protocol-errors']).toMatchObject({ count: 1, 'by-kind': { 'not-json': 1 } });
+    const huge = r.stderr.split('\n').find((l) => /\(\d+ characters\)/.test(l) && l.includes('xxxx'));
     expect(huge).toBeDefined();
     expect(huge!.length).toBeLessThan(600);
-    expect(r.stderr).toMatch(/\(not-json\).*The line was: "bye-without-newline"/);
     const h = historyOf(r.latest);
     expect(h.filter((o) => o.type === 'fail')).toEqual([]);
     expect(echoOks(h).length).toBeGreaterThan(10);
+  });
+
+  it('a last line without a newline, written as the node is stopped', async () => {
+    // Apart from the 50 MB line: a node still busy writing that line when it is stopped could not
+    // write this one (the last-line test must not depend on how fast 50 MB go through a pipe).
+    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '3', '--rate', '20', '--', 'last-line-without-newline', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.results()['protocol-errors']).toMatchObject({ count: 1, 'by-kind': { 'not-json': 1 } });
+    expect(r.stderr).toMatch(/\(not-json\).*The line was: "bye-without-newline"/);
   });
 
   it('a reply to a client that has timed out, and a malformed reply', async () => {
