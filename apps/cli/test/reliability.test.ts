@@ -68,11 +68,14 @@ describe('bad output from a node: logged, counted, and the node is still read', 
     expect(echoOks(h).length).toBeGreaterThan(10);
   });
 
-  it('a last line without a newline, written as the node is stopped', async () => {
-    // Apart from the 50 MB line: a node still busy writing that line when it is stopped could not
-    // write this one (the last-line test must not depend on how fast 50 MB go through a pipe).
-    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '3', '--rate', '20', '--', 'last-line-without-newline', '1']);
-    expect(r.code, r.stderr).toBe(0);
+  it('a last line without a newline', async () => {
+    // The node writes its last line with no newline at echo 20 and answers nothing after it, so
+    // the line is still unterminated when Gyre stops the node: it must be read at the end all the
+    // same. (Written by the node's SIGTERM handler instead, the line would depend on the node
+    // being scheduled within Gyre's 1 s grace on a loaded machine.)
+    const r = await gyre(['test', '-w', 'echo', '--bin', testNode('misbehave.py'), '--node-count', '1', '--time-limit', '3', '--rate', '20', '--', 'unterminated-then-silent', '20']);
+    // The echoes after the last line go unanswered, which the echo checker may count against it.
+    expect([0, 1, 2], r.stderr).toContain(r.code);
     expect(r.results()['protocol-errors']).toMatchObject({ count: 1, 'by-kind': { 'not-json': 1 } });
     expect(r.stderr).toMatch(/\(not-json\).*The line was: "bye-without-newline"/);
   });

@@ -21,6 +21,7 @@ start = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 lock = threading.RLock()
 node_id = None
 echo_count = 0
+silent = False
 out = sys.stdout.buffer
 
 
@@ -96,6 +97,13 @@ def misbehave(action, msg):
         echo["extra"] = "not allowed in echo_ok"
         send(msg["src"], echo)
         return
+    elif action == "unterminated-then-silent":
+        # The node's last output, with no newline; it answers nothing more (every later reply
+        # would join this line), so the line is still unterminated when Gyre stops the node.
+        global silent
+        silent = True
+        write(b"bye-without-newline", newline=False)
+        return
     elif action == "late-reply":
         threading.Timer(6.0, lambda: send(msg["src"], echo)).start()
         return
@@ -109,6 +117,8 @@ for line in sys.stdin:
         node_id = body["node_id"]
         send(msg["src"], {"type": "init_ok", "in_reply_to": body["msg_id"]})
     elif body["type"] == "echo":
+        if silent:
+            continue
         echo_count += 1
         i = echo_count - start
         if 0 <= i < len(actions):
