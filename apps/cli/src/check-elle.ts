@@ -184,22 +184,23 @@ function checkLinesFile(path: string, format: HistoryFormat | undefined, allowed
   return { format: read.format, entries: hist.length, clients, renumbered: read.renumbered, outcome };
 }
 
+/**
+ * The checker of an Elle model: `check` on ops or, for a JSON Lines or EDN file whose client ops
+ * fit the model (`allowed`: the micro-op shape bits it accepts), on the streamed column-wise history.
+ */
+function elleRunner(check: (history: readonly Op[] | TxnHistory, opts: RwRegisterOptions) => ElleResult, allowed: number): CheckRunner {
+  return {
+    validateOptions: validateElle,
+    run(history, opts, loc) {
+      const r = check(history, elleOptions(opts));
+      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, completed(history), opts, loc) };
+    },
+    checkFile: (path, format, opts) => checkLinesFile(path, format, allowed, (h) => check(h, elleOptions(opts)), opts),
+  };
+}
+
 /** The checker of each Elle model of the catalog, by name. */
 export const ELLE_RUNNERS: Readonly<Record<string, CheckRunner>> = {
-  'list-append': {
-    validateOptions: validateElle,
-    run(history, opts, loc) {
-      const r = checkListAppend(history, elleOptions(opts));
-      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, completed(history), opts, loc) };
-    },
-    checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_APPEND, (h) => checkListAppend(h, elleOptions(opts)), opts),
-  },
-  'rw-register': {
-    validateOptions: validateElle,
-    run(history, opts, loc) {
-      const r = checkRwRegister(history, elleOptions(opts));
-      return { valid: r.valid, result: r, wire: elleWire, text: explainElle(r, completed(history), opts, loc) };
-    },
-    checkFile: (path, format, opts) => checkLinesFile(path, format, S_READ | S_WRITE, (h) => checkRwRegister(h, elleOptions(opts)), opts),
-  },
+  'list-append': elleRunner(checkListAppend, S_READ | S_APPEND),
+  'rw-register': elleRunner(checkRwRegister, S_READ | S_WRITE),
 };

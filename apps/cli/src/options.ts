@@ -384,6 +384,15 @@ export function maxLineBytes(o: TestOptions): number {
   return Math.round(o.maxLineMib * 1024 * 1024);
 }
 
+/**
+ * What a run takes from the parsed `gyre test` options besides the workload and what it sees
+ * ({@link workloadOptions}) and the line cap ({@link maxLineBytes}): the same for `gyre test`'s
+ * node processes and `gyre sim`'s simulated nodes.
+ */
+export function runSettings(o: TestOptions) {
+  return { latencyDist: o.latencyDist, nemesisInterval: o.nemesisInterval, nemesisTargets: o.nemesisTargets, recoveryTime: o.recoveryTime };
+}
+
 /** The options a workload sees, from the parsed `gyre test` options. */
 export function workloadOptions(o: TestOptions): WorkloadOptions {
   return {

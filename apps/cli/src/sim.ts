@@ -32,7 +32,7 @@ import { consoleReporter, LOG_OPS_NOTE, resultsMap } from './console';
 import { ShardError, shardFromEnv, type Shard } from './shard';
 import { JUnitFile, runCase, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
-import { maxLineBytes, resolveTestDraft, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
+import { maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
 import { OUTCOME } from './outcome';
 import { writeRunReport } from './report';
 import { workloadFor } from './workloads';
@@ -159,21 +159,15 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
     io.err('Expected --node PATH_TO_NODE_MODULE (a .ts or .js file whose default export installs a node; see `gyre sim --help`).\n');
     return 254;
   }
-  const chosen = await workloadFor(o, io.cwd);
-  if ('error' in chosen) {
-    io.err(`${chosen.error}\n`);
-    return 254;
-  }
+  const chosen = await workloadFor(o, io);
+  if (typeof chosen === 'number') return chosen;
   const { workload, options } = chosen;
   const spec: SimSpec = {
     workload: workload.name,
     node: resolve(io.cwd, nodeFile),
     nodeArgs: o.binArgs,
     options,
-    latencyDist: o.latencyDist,
-    nemesisInterval: o.nemesisInterval,
-    nemesisTargets: o.nemesisTargets,
-    recoveryTime: o.recoveryTime,
+    ...runSettings(o),
     ...(sim.maxOps !== undefined ? { maxOps: sim.maxOps } : {}),
     ...(maxLineBytes(o) !== DEFAULT_MAX_LINE_BYTES ? { maxLineBytes: maxLineBytes(o) } : {}),
   };

@@ -9,7 +9,7 @@ import { parseOrExit, readOptionFile } from './args';
 import { consoleReporter, LOG_OPS_NOTE, resultsMap } from './console';
 import { JUnitFile, runCase } from './junit';
 import type { Io } from './io';
-import { maxLineBytes, parseTestArgs, TEST_SPEC, type TestOptions } from './options';
+import { maxLineBytes, parseTestArgs, runSettings, TEST_SPEC, type TestOptions } from './options';
 import { writeRunReport } from './report';
 import { outcomeLine } from './outcome';
 import { shebangProblem } from './shebang';
@@ -28,11 +28,8 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
     io.err(binProblem + '\n');
     return 254;
   }
-  const chosen = await workloadFor(o, io.cwd);
-  if ('error' in chosen) {
-    io.err(`${chosen.error}\n`);
-    return 254;
-  }
+  const chosen = await workloadFor(o, io);
+  if (typeof chosen === 'number') return chosen;
   const { workload, options } = chosen;
   const storeProblem = checkStore(o.store, io.cwd);
   if (storeProblem) {
@@ -51,10 +48,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
         options,
         bin: resolve(io.cwd, o.bin!),
         binArgs: o.binArgs,
-        latencyDist: o.latencyDist,
-        nemesisInterval: o.nemesisInterval,
-        nemesisTargets: o.nemesisTargets,
-        recoveryTime: o.recoveryTime,
+        ...runSettings(o),
         maxLineBytes: maxLineBytes(o),
         seed: o.seed,
         store: resolve(io.cwd, o.store),

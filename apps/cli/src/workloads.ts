@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineWorkload, WORKLOADS, type WorkloadDefinition, type WorkloadOptions } from '@gyre/workloads';
 import { didYouMean } from './args';
+import type { Io } from './io';
 import { WORKLOAD_NAMES, workloadOptions, type TestOptions } from './options';
 
 function looksLikePath(name: string): boolean {
@@ -50,17 +51,23 @@ export async function loadWorkload(name: string, cwd: string): Promise<WorkloadD
 }
 
 /**
- * The workload `-w` names and the options it sees, checked by the workload's `validate`; or the
- * message saying why not (an unknown or broken plugin, options the workload rejects).
+ * The workload `-w` names and the options it sees, checked by the workload's `validate`, for
+ * `gyre test` and `gyre sim`; or, when it cannot be had (an unknown or broken plugin, options the
+ * workload rejects), the message saying why written to stderr and the exit code 254.
  */
-export async function workloadFor(o: TestOptions, cwd: string): Promise<{ workload: WorkloadDefinition; options: WorkloadOptions } | { error: string }> {
+export async function workloadFor(o: TestOptions, io: Io): Promise<{ workload: WorkloadDefinition; options: WorkloadOptions } | number> {
   let workload: WorkloadDefinition;
   try {
-    workload = await loadWorkload(o.workload, cwd);
+    workload = await loadWorkload(o.workload, io.cwd);
   } catch (e) {
-    return { error: (e as Error).message };
+    io.err(`${(e as Error).message}\n`);
+    return 254;
   }
   const options = workloadOptions(o);
   const invalid = workload.validate?.(options);
-  return invalid ? { error: invalid } : { workload, options };
+  if (invalid) {
+    io.err(`${invalid}\n`);
+    return 254;
+  }
+  return { workload, options };
 }

@@ -58,6 +58,26 @@ function allFormats(name: string, h: Op[], opts: { setReads?: boolean } = {}): R
   };
 }
 
+/** A queue history: 1 and then 2 enqueued, then one dequeue that returns `dequeued`. */
+const enqueue12Dequeue = (dequeued: number): Row[] => [
+  [0, 'invoke', 'enqueue', 1],
+  [0, 'ok', 'enqueue', 1],
+  [0, 'invoke', 'enqueue', 2],
+  [0, 'ok', 'enqueue', 2],
+  [1, 'invoke', 'dequeue', null],
+  [1, 'ok', 'dequeue', dequeued],
+];
+
+/** A bank history: a read of 10 and 10, a transfer of 3 from account 0 to 1, then a read of `balances`. */
+const readTransferRead = (balances: Record<string, number>): Row[] => [
+  [0, 'invoke', 'read', null],
+  [0, 'ok', 'read', { '0': 10, '1': 10 }],
+  [1, 'invoke', 'transfer', { from: 0, to: 1, amount: 3 }],
+  [1, 'ok', 'transfer', { from: 0, to: 1, amount: 3 }],
+  [0, 'invoke', 'read', null],
+  [0, 'ok', 'read', balances],
+];
+
 /** Hand-written histories with known verdicts, per model. */
 const CASES: { model: string; args?: string[]; valid: Row[]; invalid: Row[]; setReads?: boolean; invalidText: RegExp }[] = [
   {
@@ -138,34 +158,13 @@ const CASES: { model: string; args?: string[]; valid: Row[]; invalid: Row[]; set
   },
   {
     model: 'fifo-queue',
-    valid: [
-      [0, 'invoke', 'enqueue', 1],
-      [0, 'ok', 'enqueue', 1],
-      [0, 'invoke', 'enqueue', 2],
-      [0, 'ok', 'enqueue', 2],
-      [1, 'invoke', 'dequeue', null],
-      [1, 'ok', 'dequeue', 1],
-    ],
-    invalid: [
-      [0, 'invoke', 'enqueue', 1],
-      [0, 'ok', 'enqueue', 1],
-      [0, 'invoke', 'enqueue', 2],
-      [0, 'ok', 'enqueue', 2],
-      [1, 'invoke', 'dequeue', null],
-      [1, 'ok', 'dequeue', 2],
-    ],
+    valid: enqueue12Dequeue(1),
+    invalid: enqueue12Dequeue(2),
     invalidText: /dequeue/,
   },
   {
     model: 'unordered-queue',
-    valid: [
-      [0, 'invoke', 'enqueue', 1],
-      [0, 'ok', 'enqueue', 1],
-      [0, 'invoke', 'enqueue', 2],
-      [0, 'ok', 'enqueue', 2],
-      [1, 'invoke', 'dequeue', null],
-      [1, 'ok', 'dequeue', 2],
-    ],
+    valid: enqueue12Dequeue(2),
     invalid: [
       [0, 'invoke', 'enqueue', 1],
       [0, 'ok', 'enqueue', 1],
@@ -297,22 +296,8 @@ const CASES: { model: string; args?: string[]; valid: Row[]; invalid: Row[]; set
   },
   {
     model: 'bank',
-    valid: [
-      [0, 'invoke', 'read', null],
-      [0, 'ok', 'read', { '0': 10, '1': 10 }],
-      [1, 'invoke', 'transfer', { from: 0, to: 1, amount: 3 }],
-      [1, 'ok', 'transfer', { from: 0, to: 1, amount: 3 }],
-      [0, 'invoke', 'read', null],
-      [0, 'ok', 'read', { '0': 7, '1': 13 }],
-    ],
-    invalid: [
-      [0, 'invoke', 'read', null],
-      [0, 'ok', 'read', { '0': 10, '1': 10 }],
-      [1, 'invoke', 'transfer', { from: 0, to: 1, amount: 3 }],
-      [1, 'ok', 'transfer', { from: 0, to: 1, amount: 3 }],
-      [0, 'invoke', 'read', null],
-      [0, 'ok', 'read', { '0': 7, '1': 10 }],
-    ],
+    valid: readTransferRead({ '0': 7, '1': 13 }),
+    invalid: readTransferRead({ '0': 7, '1': 10 }),
     invalidText: /wrong-total: 1 read; the first, line \d+: total 17 instead of 20/,
   },
   {

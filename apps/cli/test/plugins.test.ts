@@ -3,46 +3,16 @@
  * `check` / `checker` and `final` / `finalPhase`, and a clear error (exit 254, before any node
  * starts) for each way loading can fail.
  */
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseJson } from '@gyre/history';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, example, repo } from './helpers';
+import { example, gyre, repo } from './helpers';
 
 const dist = (pkg: string) => pathToFileURL(join(repo, 'packages', pkg, 'dist/index.js')).href;
 const queueWorkload = join(repo, 'examples/dist/guide/09-plugins/queue-workload.js');
 const queueNode = join(repo, 'examples/dist/guide/09-plugins/queue.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  results: () => Record<string, unknown>;
-}
-
-/** Runs `gyre test` in `cwd` with a store of its own. */
-function gyreIn(cwd: string, args: string[]): Promise<Run> {
-  const store = mkdtempSync(join(tmpdir(), 'gyre-store-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'test', '--store', store, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`gyre test ${args.join(' ')} did not finish.\n${stdout}\n${stderr}`));
-    }, 60_000);
-    // 'close', not 'exit': after 'exit' the output may still be in the pipes.
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, results: () => parseJson(readFileSync(join(store, 'latest', 'results.json'), 'utf8')) as Record<string, unknown> });
-    });
-  });
-}
 
 let project: string;
 beforeAll(() => {
@@ -87,13 +57,13 @@ export default defineWorkload({
 
 describe('workload plugins', () => {
   it('loads an installed package by name, resolved from the current directory', async () => {
-    const r = await gyreIn(project, ['-w', 'gyre-queue-workload', '--bin', queueNode, '--node-count', '1', '--time-limit', '3', '--rate', '20']);
+    const r = await gyre(['test', '-w', 'gyre-queue-workload', '--bin', queueNode, '--node-count', '1', '--time-limit', '3', '--rate', '20'], { cwd: project });
     expect(r.code, r.stderr).toBe(0);
     expect((r.results()['workload'] as Record<string, unknown>)['op-count']).toBeGreaterThan(10);
   });
 
   it('loads a plain JavaScript file by path, with the deprecated checker, finalPhase and a result in the old shape, and runs the final phase after the recovery wait', async () => {
-    const r = await gyreIn(project, ['-w', './echo-final.mjs', '--bin', example('echo'), '--node-count', '1', '--time-limit', '2', '--rate', '10', '--recovery-time', '0']);
+    const r = await gyre(['test', '-w', './echo-final.mjs', '--bin', example('echo'), '--node-count', '1', '--time-limit', '2', '--rate', '10', '--recovery-time', '0'], { cwd: project });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr + r.stdout).toMatch(/Waiting for recovery/);
     // A checker that returns { 'valid?': ... } still works, written as it was, with a deprecation warning.
@@ -112,7 +82,7 @@ describe('workload plugins', () => {
     ['./no-default.mjs', /must export a workload as its default export/],
     ['./no-client.mjs', /Workload plugin \.\/no-client\.mjs: Invalid workload definition "half": "client\.invoke" must be a function/],
   ])('-w %s: a clear error, exit 254, no node started', async (w, message) => {
-    const r = await gyreIn(project, ['-w', w, '--bin', example('echo'), '--node-count', '1', '--time-limit', '1']);
+    const r = await gyre(['test', '-w', w, '--bin', example('echo'), '--node-count', '1', '--time-limit', '1'], { cwd: project });
     expect(r.code).toBe(254);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/Running .* test with seed/);

@@ -7,25 +7,21 @@ MODE is `exit` (exits with code 3), `segv` (kills itself with SIGSEGV), or `wait
 to PIDFILE and keeps answering, for a test to kill it from outside). Before dying it writes 40
 numbered lines on STDERR and one line on STDOUT that is not a message.
 """
-import json
 import os
 import signal
 import sys
+
+sys.dont_write_bytecode = True
+from echo_node import answer, messages  # noqa: E402
 
 mode, after = sys.argv[1], int(sys.argv[2])
 if mode == "wait":
     with open(sys.argv[3], "w") as f:
         f.write(str(os.getpid()))
 count = 0
-for line in sys.stdin:
-    msg = json.loads(line)
-    body = msg["body"]
-    if body["type"] == "init":
-        reply = {"type": "init_ok", "in_reply_to": body["msg_id"]}
-    else:
+for msg in messages():
+    if answer(msg):
         count += 1
-        reply = {"type": "echo_ok", "echo": body["echo"], "in_reply_to": body["msg_id"]}
-    print(json.dumps({"src": msg["dest"], "dest": msg["src"], "body": reply}), flush=True)
     if mode != "wait" and count == after:
         for i in range(40):
             print(f"stderr line {i}", file=sys.stderr)

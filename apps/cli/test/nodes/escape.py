@@ -17,11 +17,13 @@ MODES, comma-separated:
   write-file   writes hello.txt in the node's working directory
 Every process started, and the node itself, appends its pid to PIDFILE, one per line.
 """
-import json
 import os
 import signal
 import sys
 import time
+
+sys.dont_write_bytecode = True
+from echo_node import answer, messages  # noqa: E402
 
 modes = sys.argv[1].split(",")
 pid_file = sys.argv[2]
@@ -76,14 +78,8 @@ if "wrapper-exit" in modes:
     record(os.getpid())
 
 count = 0
-for line in sys.stdin:
-    msg = json.loads(line)
-    body = msg["body"]
-    if body["type"] == "init":
-        reply = {"type": "init_ok", "in_reply_to": body["msg_id"]}
-    else:
+for msg in messages():
+    if answer(msg):
         count += 1
-        reply = {"type": "echo_ok", "echo": body["echo"], "in_reply_to": body["msg_id"]}
-    print(json.dumps({"src": msg["dest"], "dest": msg["src"], "body": reply}), flush=True)
     if "self-stop" in modes and count == 5:
         os.kill(os.getpid(), signal.SIGSTOP)

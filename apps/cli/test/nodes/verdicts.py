@@ -12,18 +12,18 @@ MODE is one of:
 
 It exits when its STDIN closes.
 """
-import json
 import sys
+
+sys.dont_write_bytecode = True
+from echo_node import answer, messages  # noqa: E402
 
 mode = sys.argv[1]
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 echoes = 0
-for line in sys.stdin:
-    msg = json.loads(line)
+for msg in messages():
     body = msg["body"]
     if body["type"] == "init":
-        reply = {"type": "init_ok", "in_reply_to": body["msg_id"]}
-        print(json.dumps({"src": msg["dest"], "dest": msg["src"], "body": reply}), flush=True)
+        answer(msg)
         if mode == "stderr-flood":
             chunk = ("a log line that fills the disk " * 32 + "\n") * 1024  # about 1 MiB
             for _ in range(max(1, n // 1024)):
@@ -40,5 +40,4 @@ for line in sys.stdin:
         continue
     if mode == "stdout-log":
         print(f"got echo {body['echo']}", flush=True)
-    reply = {"type": "echo_ok", "echo": body["echo"], "in_reply_to": body["msg_id"]}
-    print(json.dumps({"src": msg["dest"], "dest": msg["src"], "body": reply}), flush=True)
+    answer(msg)
