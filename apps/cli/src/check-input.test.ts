@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringifyJson } from '@gyre/history';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectFormat, opStartLines, parseHistoryText, readJsonlFile } from './check-input';
+import { InputError, detectFormat, opStartLines, parseHistoryText, readJsonlFile } from './check-input';
 
 describe('detectFormat', () => {
   it.each([
@@ -68,17 +68,78 @@ describe('readJsonlFile', () => {
     expect(readJsonlFile(file('big.jsonl', text), undefined)).toEqual(parseHistoryText(text, 'jsonl'));
   });
 
-  it('leaves to the text reader a file of another format, an empty file, a bad line, a missing file', () => {
+  it('leaves to the text reader a file of another format, an empty file, a missing file, a directory', () => {
     expect(readJsonlFile(file('bom.jsonl', `\uFEFF${op(0)}\n`), undefined)).toBeUndefined();
     expect(readJsonlFile(file('h.edn', '{:type :invoke, :f :read, :process 0}\n'), undefined)).toBeUndefined();
     expect(readJsonlFile(file('h.json', `[${op(0)}]`), undefined)).toBeUndefined();
     expect(readJsonlFile(file('h2.jsonl', `${op(0)}\n`), 'edn')).toBeUndefined();
     expect(readJsonlFile(file('empty.jsonl', ''), 'jsonl')).toBeUndefined();
-    expect(readJsonlFile(file('blank.jsonl', '\n \n'), 'jsonl')).toBeUndefined();
-    expect(readJsonlFile(file('cut.jsonl', `${op(0)}\n{"type":"ok","pro`), undefined)).toBeUndefined();
-    expect(readJsonlFile(file('odd.jsonl', `${op(0)}\n{"type":"ok","process":0,"value":1\u0001}\n`), undefined)).toBeUndefined();
+    expect(readJsonlFile(file('log.jsonl', 'hello\n'), undefined)).toBeUndefined();
     expect(readJsonlFile(join(dir, 'missing.jsonl'), undefined)).toBeUndefined();
     expect(readJsonlFile(dir, 'jsonl')).toBeUndefined();
+  });
+
+  it('reads a file of blank lines as no ops, with --format jsonl', () => {
+    expect(readJsonlFile(file('blank.jsonl', '\n \r\n\u00a0\n\uFEFF'), 'jsonl')).toEqual({ format: 'jsonl', ops: [], lines: [] });
+  });
+
+  /** What parseHistoryText throws for the text, or undefined. */
+  const textError = (text: string) => {
+    try {
+      parseHistoryText(text, 'jsonl');
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      return e as InputError;
+    }
+    return undefined;
+  };
+
+  it('refuses a bad line with the error parseHistoryText gives: the same message, the same line', () => {
+    const texts = [
+      `${op(0)}\n{"type":"ok","pro`,
+      `${op(0)}\n{"type":"ok","pro\n\n \r\n\u00a0\n`,
+      `${op(0)}\n{"type":"ok","pro\n${op(1)}\n`,
+      `${op(0)}\n{"type":"ok","process":0,"value":1\u0001}\n`,
+      `${op(0)}\r\n\r\n{"type":"ok","process":0,"f":"write","value":"é😀\u001b[2J",}\r\n${op(1)}`,
+      `${op(0)}\n${op(1, 'oops')}\n`,
+      `${op(0)}\n${op(1, 'ok', '1.5')}\n{"type":"ok","process":1.5}`,
+      `${op(0)}\n{"type":"ok","process":0,"f":"write","value":"${'x'.repeat(300)}`,
+      `${op(0)}\n[1,2]\n`,
+    ];
+    for (const text of texts) {
+      const want = textError(text);
+      expect(want, text).toBeDefined();
+      let got: unknown;
+      try {
+        readJsonlFile(file('bad.jsonl', text), undefined);
+      } catch (e) {
+        got = e;
+      }
+      expect(got).toBeInstanceOf(InputError);
+      expect({ message: (got as InputError).message, line: (got as InputError).line }).toEqual({ message: want!.message, line: want!.line });
+    }
+    // With a byte-order mark, under --format jsonl.
+    const bom = `\uFEFF{"type":"ok","pro\n`;
+    expect(() => readJsonlFile(file('bom-bad.jsonl', bom), 'jsonl')).toThrow(expect.objectContaining({ message: textError(bom)!.message, line: 1 }));
+  });
+
+  it('refuses a bad line past the first megabyte, across a chunk end and inside a character cut by it, as parseHistoryText does', () => {
+    const CHUNK = 1 << 20;
+    const good = `${op(0)}\n`;
+    const k = Math.floor((CHUNK - 200) / good.length);
+    const bad = `{"type":"ok","pr${'é'.repeat(10)},"f":"write"}`;
+    // Line k + 1 pads the text so that line k + 2, the bad one, has the first byte of its first "é" last in the first chunk.
+    const prefix = '{"type":"ok","process":0,"f":"write","value":"';
+    const first = `${prefix}${'y'.repeat(CHUNK - 16 - 1 - k * good.length - prefix.length - 3)}"}\n`;
+    const head = good.repeat(k) + first;
+    expect(Buffer.byteLength(head + bad.slice(0, 16))).toBe(CHUNK - 1);
+    const text = head + bad + '\n' + good.repeat(2000);
+    for (const t of [text, head + bad, head + bad + '\n\n', text.replaceAll('\n', '\r\n')]) {
+      const want = textError(t)!;
+      expect(want.line).toBe(k + 2);
+      expect(() => readJsonlFile(file('big-bad.jsonl', t), undefined)).toThrow(expect.objectContaining({ message: want.message, line: want.line }));
+    }
+    expect(textError(head + bad)!.message).toMatch(/is it truncated\?/);
   });
 
   it('with --format jsonl, reads a file whatever its first characters', () => {

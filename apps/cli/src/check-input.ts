@@ -11,6 +11,7 @@ import {
   EdnTagged,
   JsonSyntaxError,
   JsonlHistoryReader,
+  JsonlLineError,
   ednToPlain,
   HistoryFormatError,
   exceedsMaxNesting,
@@ -189,15 +190,19 @@ function parseJsonl(text: string): ParsedHistory {
     try {
       raw = native ? nativeJson(row) : parseJson(row);
     } catch (e) {
-      const truncated = rows.slice(i + 1).every((r) => r.trim() === '');
-      throw new InputError(`not valid JSON (${(e as Error).message})${truncated ? '; the file ends in the middle of an operation: is it truncated?' : ''}: ${clip(row)}`, i + 1);
+      throw badJsonlLine(`not valid JSON (${(e as Error).message})`, row, rows.slice(i + 1).every((r) => r.trim() === ''), i + 1);
     }
     const op = toOp(raw, ops.length, true);
-    if (typeof op === 'string') throw new InputError(`${op}: ${clip(row)}`, i + 1);
+    if (typeof op === 'string') throw badJsonlLine(op, row, false, i + 1);
     ops.push(op);
     lines.push(i + 1);
   }
   return { format: 'jsonl', ops, lines };
+}
+
+/** A line of a JSON Lines history that is not an op: what is wrong, whether the file looks cut short there, the line. */
+function badJsonlLine(problem: string, row: string, truncated: boolean, line: number): InputError {
+  return new InputError(`${problem}${truncated ? '; the file ends in the middle of an operation: is it truncated?' : ''}: ${clip(row)}`, line);
 }
 
 /** `JSON.parse`, with the lossless reader's precise error when the text is not JSON. */
@@ -350,10 +355,12 @@ export function streamFile<S extends { push(chunk: Uint8Array): void }>(path: st
 
 /**
  * A JSON Lines history read straight from the file, chunk by chunk (never as one string), when the
- * file is JSON Lines (`forced`, or told from its content as {@link detectFormat} tells it) and
- * every line reads as an op: the same ops and lines as {@link parseHistoryText}. Undefined
- * otherwise (another format, an empty file, a bad line, a file that cannot be read), and the
- * caller reads the file as text, which names any problem.
+ * file is JSON Lines (`forced`, or told from its content as {@link detectFormat} tells it): the
+ * same ops and lines as {@link parseHistoryText}, no ops when every line is blank. A line that is
+ * not an op throws the {@link InputError} that {@link parseHistoryText} throws, found as the file is
+ * read (the rest of the file is not read). Undefined when the file is in another format, cannot be
+ * opened, is not a regular file, is empty, or cannot be read to its end: the caller reads it as
+ * text, which names the problem.
  */
 export function readJsonlFile(path: string, forced: HistoryFormat | undefined): ParsedHistory | undefined {
   if (forced !== undefined && forced !== 'jsonl') return undefined;
@@ -361,8 +368,9 @@ export function readJsonlFile(path: string, forced: HistoryFormat | undefined): 
     const reader = streamFile(path, (head) => (forced === 'jsonl' || detectFormat(head) === 'jsonl' ? new JsonlHistoryReader() : undefined));
     if (!reader) return undefined;
     const { ops, lines } = reader.end();
-    return ops.length > 0 ? { format: 'jsonl', ops, lines } : undefined;
-  } catch {
+    return { format: 'jsonl', ops, lines };
+  } catch (e) {
+    if (e instanceof JsonlLineError) throw badJsonlLine(e.problem, e.input, e.notJson && e.last, e.line);
     return undefined;
   }
 }

@@ -327,8 +327,7 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
     if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
     return { code: CHECK_EXIT.usage, details: `${file}${line ? `:${line}` : ''}: ${message}` };
   };
-  // JSON Lines are read chunk by chunk; anything else, or a file with a problem to name, as text.
-  const parsed = readJsonlFile(path, args.format) ?? readAsText(path, args.format);
+  const parsed = readHistory(path, args.format);
   if (typeof parsed === 'string') return fail(parsed);
   if ('message' in parsed) return fail(parsed.message, parsed.line);
   const format = parsed.format;
@@ -351,8 +350,34 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   return printOutcome(file, args, model, io, many, { format, entries: ops.length, clients, renumbered, outcome });
 }
 
-/** Reads and parses a history file as text: the history, or what is wrong (with its line when known). */
-function readAsText(path: string, forced: HistoryFormat | undefined): ParsedHistory | string | { message: string; line: number | undefined } {
+type ReadHistory = ParsedHistory | string | { message: string; line: number | undefined };
+
+const EMPTY_FILE = 'the file is empty: there is no history to check';
+
+/**
+ * Reads and parses a history file: the history, or what is wrong (with its line when known). JSON
+ * Lines are read chunk by chunk, bad lines included; anything else, or a file that cannot be
+ * streamed (a pipe, say), as text.
+ */
+function readHistory(path: string, forced: HistoryFormat | undefined): ReadHistory {
+  let streamed: ParsedHistory | undefined;
+  try {
+    streamed = readJsonlFile(path, forced);
+  } catch (e) {
+    return unreadable('jsonl', e);
+  }
+  if (!streamed) return readAsText(path, forced);
+  return streamed.ops.length > 0 ? streamed : EMPTY_FILE;
+}
+
+/** What is wrong with a history file that {@link parseHistoryText} or {@link readJsonlFile} refused. */
+function unreadable(format: HistoryFormat, e: unknown): ReadHistory {
+  if (e instanceof InputError) return { message: `not a readable ${format} history: ${e.message}`, line: e.line };
+  throw e;
+}
+
+/** Reads and parses a history file as text. */
+function readAsText(path: string, forced: HistoryFormat | undefined): ReadHistory {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -361,14 +386,13 @@ function readAsText(path: string, forced: HistoryFormat | undefined): ParsedHist
     if (code === 'EISDIR') return 'is a directory, not a history file';
     return code === 'ENOENT' ? `no such file (looked for ${path})` : `cannot read: ${(e as Error).message}`;
   }
-  if (text.trim() === '') return 'the file is empty: there is no history to check';
+  if (text.trim() === '') return EMPTY_FILE;
   const format = forced ?? detectFormat(text);
   if (!format) return { message: `cannot tell the format of this file from its content; use --format (${HISTORY_FORMATS.join(', ')})`, line: 1 };
   try {
     return parseHistoryText(text, format);
   } catch (e) {
-    if (e instanceof InputError) return { message: `not a readable ${format} history: ${e.message}`, line: e.line };
-    throw e;
+    return unreadable(format, e);
   }
 }
 

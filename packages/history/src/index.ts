@@ -36,7 +36,7 @@ export {
   parseHistoryJsonArray,
   parseHistoryEdn,
 } from './format';
-export { JsonlHistoryReader } from './jsonl';
+export { JsonlHistoryReader, JsonlLineError } from './jsonl';
 export { ChunkedLines } from './lines';
 export { parseJepsenLog, parseJepsenLogLines, parseKvTrace } from './jepsen-log';
 export { escapeControls, quoteInput, showInput } from './quote';

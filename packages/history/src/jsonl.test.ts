@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseHistoryJsonl } from './format';
 import { JsonFloat, stringifyJson } from './json';
-import { JsonlHistoryReader } from './jsonl';
+import { JsonlHistoryReader, JsonlLineError } from './jsonl';
+import { showInput } from './quote';
 import { sameDecoded } from './test-values';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -31,8 +32,9 @@ function reference(text: string): { ops: unknown[] } | { error: string; line: nu
   }
 }
 
-/** Lines the readers of {@link agree} read the fast way. */
+/** Lines the readers of {@link agree} read the fast way; bad lines it saw, last and not last. */
 let fastLines = 0;
+const badLines = { last: 0, notLast: 0 };
 
 function agree(text: string, size?: number): void {
   const ref = reference(text);
@@ -43,8 +45,16 @@ function agree(text: string, size?: number): void {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(Error);
-    expect({ error: (err as Error).message, line: (err as { line: number }).line }).toEqual(ref);
+    expect(err).toBeInstanceOf(JsonlLineError);
+    const e = err as JsonlLineError;
+    expect({ error: e.message, line: e.line }).toEqual(ref);
+    // The parts of the message: the line as it is in the text, and whether only blank lines follow.
+    const rows = text.split('\n');
+    expect(e.input).toBe(rows[e.line - 1]!.trim());
+    expect(e.last).toBe(rows.slice(e.line).every((r) => r.trim() === ''));
+    expect(e.notJson).toBe(e.problem.startsWith('not valid JSON ('));
+    expect(e.message).toBe(`line ${e.line}: ${e.problem}: ${showInput(e.input)}`);
+    badLines[e.last ? 'last' : 'notLast']++;
     return;
   }
   const got = read(text, size);
@@ -114,6 +124,36 @@ describe('JsonlHistoryReader', () => {
     expect(() => read(`${op}\n{"type":"ok\u001b[2J","process":0,"f":"read"}\n`)).toThrow(/\\u001b/);
   });
 
+  it('throws for a bad line once it has seen what follows: the next line that is not blank, or the end', () => {
+    const r = new JsonlHistoryReader();
+    r.push(bytes(`${op}\n{"type":"ok","process":0,"f":"read","value":[1,}\n \r\n\f\u00a0\uFEFF\u2028\n`));
+    let err: unknown;
+    try {
+      r.push(bytes(`  ${op}\n`));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(JsonlLineError);
+    expect(err).toMatchObject({ line: 2, notJson: true, last: false, input: '{"type":"ok","process":0,"f":"read","value":[1,}' });
+    expect((err as Error).message).toMatch(/^line 2: not valid JSON \(.*\): \{"type"/);
+
+    const cut = new JsonlHistoryReader();
+    cut.push(bytes(`${op}\n{"type":"ok","pro`));
+    cut.push(bytes('\n\n  \r\n'));
+    expect(() => cut.end()).toThrow(expect.objectContaining({ line: 2, notJson: true, last: true, problem: expect.stringMatching(/^not valid JSON \(/) }));
+
+    const notOp = new JsonlHistoryReader();
+    notOp.push(bytes(`${op}\n{"type":"oops","process":0}\n`));
+    expect(() => notOp.end()).toThrow(expect.objectContaining({ line: 2, notJson: false, last: true, problem: '"type" must be one of invoke, ok, fail, info (got "oops")' }));
+  });
+
+  it('names a bad line split across chunks of any size, multi-byte characters and CRLF included', () => {
+    const bad = '{"type":"ok","process":0,"f":"read","value":"é😀\u0001",}';
+    for (const text of [`${op}\r\n${bad}\r\n${op}\r\n`, `${op}\n${bad}`, `${op}\n${bad}\n\u00a0\n`, `${op}\n{"type":"ok","process":0,"f":"réad","value":1.5,"time":"é"}\n${op}`]) {
+      for (const size of [1, 2, 3, 5, 16, 63, 64, 65, 70, 71, 1000]) agree(text, size);
+    }
+  });
+
   it('reads lines split across chunks of any size', () => {
     const text = `${op}\n{"type":"ok","process":0,"f":"read","value":["é",1.5,null]}\n${op}`;
     for (const size of [1, 2, 3, 5, 16, 70, 71, 72, 1000]) agree(text, size);
@@ -153,14 +193,17 @@ describe('JsonlHistoryReader', () => {
         return `${w}{${fields.map(([k, x]) => `${JSON.stringify(k)}:${w}${x}`).join(',')}}${w}`;
       });
     fastLines = 0;
-    const line = fc.oneof({ weight: 40, arbitrary: entry }, fc.constantFrom('', ' ', '\r', '\f', '\u00a0'), fc.constantFrom('[1]', '{', '{"type":"ok"', 'garbage'));
+    badLines.last = badLines.notLast = 0;
+    const line = fc.oneof({ weight: 40, arbitrary: entry }, fc.constantFrom('', ' ', '\r', '\f', '\u00a0', '\uFEFF', '\u2028 '), fc.constantFrom('[1]', '{', '{"type":"ok"', 'garbage', '"é😀'));
     fc.assert(
       fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.integer({ min: 1, max: 64 }), (lines, nl, size) => {
         agree(lines.join(nl), size);
       }),
       { numRuns: 400 },
     );
-    // Both paths were compared, not only the lossless one.
+    // Both paths were compared, not only the lossless one, and bad lines both last and followed by others.
     expect(fastLines).toBeGreaterThan(100);
+    expect(badLines.last).toBeGreaterThan(20);
+    expect(badLines.notLast).toBeGreaterThan(20);
   });
 });

@@ -47,10 +47,34 @@ const isWs = (c: number) => c === 32 || c === 9 || c === 13;
 const ends = (c: number | undefined) => c === undefined || c === COMMA || c === RBRACE || c === RBRACKET || c === 32 || c === 9 || c === 13 || c === NL;
 
 /**
+ * A line of a JSON Lines history that is not an op, as {@link JsonlHistoryReader} finds it. The
+ * message and the line are `parseHistoryJsonl`'s (`line N: PROBLEM: INPUT`); the parts are there
+ * for a caller that words its own message.
+ */
+export class JsonlLineError extends HistoryFormatError {
+  constructor(
+    /** What is wrong: `not valid JSON (…)` with the lossless reader's message, or what {@link toOp} said of the line's value. */
+    readonly problem: string,
+    /** The line, trimmed, as it is in the file: escape it before printing it (see `showInput`). */
+    readonly input: string,
+    /** True when the line is not JSON; false when it is JSON but not an op. */
+    readonly notJson: boolean,
+    /** True when nothing but blank lines follows it: a line that is not JSON was then most likely cut short. */
+    readonly last: boolean,
+    line: number,
+  ) {
+    super(`${problem}: ${showInput(input)}`, line);
+    this.name = 'JsonlLineError';
+  }
+}
+
+/**
  * Reads a JSON Lines history: {@link push} each chunk of bytes as it is read (the chunk may be
- * reused afterwards), then {@link end}. Blank lines are skipped; a line that is not an op throws
- * {@link HistoryFormatError} with its 1-based line number. The result is the same as
- * `parseHistoryJsonl` on the decoded text, with the line each op came from.
+ * reused afterwards), then {@link end}. Blank lines are skipped. The result is the same as
+ * `parseHistoryJsonl` on the decoded text, with the line each op came from; so is the error for the
+ * first line that is not an op, a {@link JsonlLineError}, thrown once the reader has seen whether
+ * anything but blank lines follows it: by the {@link push} that brings the next line that is not
+ * blank, or by {@link end}.
  */
 export class JsonlHistoryReader {
   /** The ops read so far. */
@@ -79,12 +103,25 @@ export class JsonlHistoryReader {
   /** Reads the last line (one without a newline) and returns the ops and their lines. */
   end(): { ops: Op[]; lines: number[] } {
     this.split.end();
+    if (this.bad) throw this.failure(true);
     return { ops: this.ops, lines: this.lines };
+  }
+
+  /** The first line that is not an op, kept until the reader knows whether it is the last line that is not blank. */
+  private bad: { problem: string; input: string; notJson: boolean; line: number } | undefined;
+
+  private failure(last: boolean): JsonlLineError {
+    const { problem, input, notJson, line } = this.bad!;
+    return new JsonlLineError(problem, input, notJson, last, line);
   }
 
   /** One line: bytes s..e of b, without its newline. */
   private line(b: Uint8Array, s: number, e: number): void {
     const lineNo = ++this.lineNo;
+    if (this.bad) {
+      if (!blank(b, s, e)) throw this.failure(false);
+      return;
+    }
     let p = s;
     while (p < e && isWs(b[p]!)) p++;
     if (p === e) return;
@@ -106,11 +143,15 @@ export class JsonlHistoryReader {
       try {
         raw = parseJson(text);
       } catch (err) {
-        throw new HistoryFormatError(`not valid JSON (${(err as Error).message}): ${showInput(text)}`, lineNo);
+        this.bad = { problem: `not valid JSON (${(err as Error).message})`, input: text, notJson: true, line: lineNo };
+        return;
       }
     }
     const op = toOp(raw, this.ops.length, true);
-    if (typeof op === 'string') throw new HistoryFormatError(`${op}: ${showInput(text ?? decoder.decode(b.subarray(s, e)).trim())}`, lineNo);
+    if (typeof op === 'string') {
+      this.bad = { problem: op, input: text ?? decoder.decode(b.subarray(s, e)).trim(), notJson: false, line: lineNo };
+      return;
+    }
     this.ops.push(op);
     this.lines.push(lineNo);
   }
@@ -312,6 +353,16 @@ export class JsonlHistoryReader {
     this.cacheBytes.set(b.subarray(s, p), at);
     return str;
   }
+}
+
+/** Whether bytes s..e are white space only, as `String.prototype.trim` sees it (a no-break space, a byte-order mark...). */
+function blank(b: Uint8Array, s: number, e: number): boolean {
+  let p = s;
+  while (p < e && isWs(b[p]!)) p++;
+  if (p === e) return true;
+  const c = b[p]!;
+  if (c > 32 && c < 127) return false;
+  return decoder.decode(b.subarray(p, e)).trim() === '';
 }
 
 /** Index-like keys and `__proto__` are left to the lossless reader (property order, prototypes). */
