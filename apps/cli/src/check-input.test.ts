@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringifyJson } from '@gyre/history';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError, detectFormat, opStartLines, parseHistoryText, readJsonlFile } from './check-input';
+import { InputError, detectFormat, opStartLines, parseHistoryText, readHistoryFile, type HistoryFormat, type ParsedHistory } from './check-input';
 
 describe('detectFormat', () => {
   it.each([
@@ -19,6 +19,12 @@ describe('detectFormat', () => {
     ['', undefined],
   ])('%j is %s', (text, format) => {
     expect(detectFormat(text)).toBe(format);
+  });
+
+  it('looks at the first 64 K characters only', () => {
+    const op = '{"type":"invoke","f":"read","process":0}\n';
+    expect(detectFormat(' '.repeat(64 * 1024 - 100) + op)).toBe('jsonl');
+    expect(detectFormat(' '.repeat(64 * 1024) + op)).toBeUndefined();
   });
 });
 
@@ -37,7 +43,7 @@ describe('opStartLines', () => {
   });
 });
 
-describe('readJsonlFile', () => {
+describe('readHistoryFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gyre-check-input-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, content: string | Uint8Array) => {
@@ -54,10 +60,10 @@ describe('readJsonlFile', () => {
     ];
     for (const text of texts) {
       // detectFormat does not take a byte-order mark for JSON Lines: --format jsonl does.
-      const fast = readJsonlFile(file('h.jsonl', text), text.startsWith('\uFEFF') ? 'jsonl' : undefined);
+      const fast = readHistoryFile(file('h.jsonl', text), text.startsWith('\uFEFF') ? 'jsonl' : undefined);
       const slow = parseHistoryText(text, 'jsonl');
       expect(fast).toEqual(slow);
-      expect(fast!.ops.map((o) => stringifyJson(o))).toEqual(slow.ops.map((o) => stringifyJson(o)));
+      expect((fast as ParsedHistory).ops.map((o) => stringifyJson(o))).toEqual(slow.ops.map((o) => stringifyJson(o)));
     }
   });
 
@@ -65,22 +71,45 @@ describe('readJsonlFile', () => {
     const lines = Array.from({ length: 30_000 }, (_, i) => op(i, i % 2 ? 'ok' : 'invoke', `[${i},"${'x'.repeat(i % 50)}"]`));
     const text = lines.join('\n') + '\n';
     expect(text.length).toBeGreaterThan(2 << 20);
-    expect(readJsonlFile(file('big.jsonl', text), undefined)).toEqual(parseHistoryText(text, 'jsonl'));
+    expect(readHistoryFile(file('big.jsonl', text), undefined)).toEqual(parseHistoryText(text, 'jsonl'));
   });
 
-  it('leaves to the text reader a file of another format, an empty file, a missing file, a directory', () => {
-    expect(readJsonlFile(file('bom.jsonl', `\uFEFF${op(0)}\n`), undefined)).toBeUndefined();
-    expect(readJsonlFile(file('h.edn', '{:type :invoke, :f :read, :process 0}\n'), undefined)).toBeUndefined();
-    expect(readJsonlFile(file('h.json', `[${op(0)}]`), undefined)).toBeUndefined();
-    expect(readJsonlFile(file('h2.jsonl', `${op(0)}\n`), 'edn')).toBeUndefined();
-    expect(readJsonlFile(file('empty.jsonl', ''), 'jsonl')).toBeUndefined();
-    expect(readJsonlFile(file('log.jsonl', 'hello\n'), undefined)).toBeUndefined();
-    expect(readJsonlFile(join(dir, 'missing.jsonl'), undefined)).toBeUndefined();
-    expect(readJsonlFile(dir, 'jsonl')).toBeUndefined();
+  /** What reading `text` as a whole string in `format` gives (the text path of gyre check). */
+  const viaText = (text: string, format: HistoryFormat) => {
+    if (text.trim() === '') return 'the file is empty: there is no history to check';
+    try {
+      return parseHistoryText(text, format);
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      return { message: `not a readable ${format} history: ${(e as Error).message}`, line: (e as InputError).line };
+    }
+  };
+
+  it('reads a file of another format as its text is read, whether it fits in the first chunk or not', () => {
+    const edn = (i: number) => `{:index ${i}, :type :invoke, :f :read, :process 0, :value nil}`;
+    const cases: [string, string | Uint8Array, HistoryFormat | undefined, HistoryFormat][] = [
+      ['h.edn', `${edn(0)}\n${edn(1)}\n`, undefined, 'edn'],
+      ['h.json', `[${op(0)}]`, undefined, 'json'],
+      ['h2.jsonl', `${op(0)}\n`, 'edn', 'edn'],
+      ['etcd.log', 'INFO  jepsen.util - 3\t:invoke\t:cas\t[1 4]\nINFO  jepsen.util - 3\t:ok\t:cas\t[1 4]\n', undefined, 'etcd-log'],
+      ['big.edn', Array.from({ length: 30_000 }, (_, i) => edn(i)).join('\n'), undefined, 'edn'],
+      ['bad.edn', `${edn(0)}\n{:index 1, :type :invoke, :f :read\n`, undefined, 'edn'],
+      ['bad-utf8.edn', new Uint8Array([...Buffer.from(`${edn(0)}\n{:index 1, :type :invoke, :f :read, :process 0, :value "`), 0xc3, 0x28, 0xff, ...Buffer.from('"}\n')]), undefined, 'edn'],
+    ];
+    for (const [name, content, forced, format] of cases) {
+      const text = typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
+      expect(readHistoryFile(file(name, content), forced), name).toEqual(viaText(text, format));
+    }
+    expect((readHistoryFile(file('big2.edn', cases[4]![1]), undefined) as { ops: unknown[] }).ops).toHaveLength(30_000);
   });
 
-  it('reads a file of blank lines as no ops, with --format jsonl', () => {
-    expect(readJsonlFile(file('blank.jsonl', '\n \r\n\u00a0\n\uFEFF'), 'jsonl')).toEqual({ format: 'jsonl', ops: [], lines: [] });
+  it('names what is wrong with a file it cannot read', () => {
+    expect(readHistoryFile(file('bom.jsonl', `\uFEFF${op(0)}\n`), undefined)).toEqual({ message: expect.stringMatching(/^cannot tell the format of this file from its content; use --format/), line: 1 });
+    expect(readHistoryFile(file('log.jsonl', 'hello\n'), undefined)).toEqual({ message: expect.stringMatching(/^cannot tell the format/), line: 1 });
+    expect(readHistoryFile(file('empty.jsonl', ''), 'jsonl')).toBe('the file is empty: there is no history to check');
+    expect(readHistoryFile(file('blank.edn', ' \n\n'), undefined)).toBe('the file is empty: there is no history to check');
+    expect(readHistoryFile(join(dir, 'missing.jsonl'), undefined)).toBe(`no such file (looked for ${join(dir, 'missing.jsonl')})`);
+    expect(readHistoryFile(dir, 'jsonl')).toBe('is a directory, not a history file');
   });
 
   /** What parseHistoryText throws for the text, or undefined. */
@@ -109,18 +138,11 @@ describe('readJsonlFile', () => {
     for (const text of texts) {
       const want = textError(text);
       expect(want, text).toBeDefined();
-      let got: unknown;
-      try {
-        readJsonlFile(file('bad.jsonl', text), undefined);
-      } catch (e) {
-        got = e;
-      }
-      expect(got).toBeInstanceOf(InputError);
-      expect({ message: (got as InputError).message, line: (got as InputError).line }).toEqual({ message: want!.message, line: want!.line });
+      expect(readHistoryFile(file('bad.jsonl', text), undefined), text).toEqual(viaText(text, 'jsonl'));
     }
     // With a byte-order mark, under --format jsonl.
     const bom = `\uFEFF{"type":"ok","pro\n`;
-    expect(() => readJsonlFile(file('bom-bad.jsonl', bom), 'jsonl')).toThrow(expect.objectContaining({ message: textError(bom)!.message, line: 1 }));
+    expect(readHistoryFile(file('bom-bad.jsonl', bom), 'jsonl')).toEqual({ message: `not a readable jsonl history: ${textError(bom)!.message}`, line: 1 });
   });
 
   it('refuses a bad line past the first megabyte, across a chunk end and inside a character cut by it, as parseHistoryText does', () => {
@@ -137,12 +159,12 @@ describe('readJsonlFile', () => {
     for (const t of [text, head + bad, head + bad + '\n\n', text.replaceAll('\n', '\r\n')]) {
       const want = textError(t)!;
       expect(want.line).toBe(k + 2);
-      expect(() => readJsonlFile(file('big-bad.jsonl', t), undefined)).toThrow(expect.objectContaining({ message: want.message, line: want.line }));
+      expect(readHistoryFile(file('big-bad.jsonl', t), undefined)).toEqual({ message: `not a readable jsonl history: ${want.message}`, line: want.line });
     }
     expect(textError(head + bad)!.message).toMatch(/is it truncated\?/);
   });
 
   it('with --format jsonl, reads a file whatever its first characters', () => {
-    expect(readJsonlFile(file('ws.txt', `\n\n   ${op(0)}\n`), 'jsonl')).toEqual(parseHistoryText(`\n\n   ${op(0)}\n`, 'jsonl'));
+    expect(readHistoryFile(file('ws.txt', `\n\n   ${op(0)}\n`), 'jsonl')).toEqual(parseHistoryText(`\n\n   ${op(0)}\n`, 'jsonl'));
   });
 });

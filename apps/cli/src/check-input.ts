@@ -3,7 +3,7 @@
  * remembering the line each operation came from, so that errors and explanations can point at the
  * file.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import {
   EdnList,
   EdnMap,
@@ -58,6 +58,9 @@ export interface ParsedHistory {
   lines: number[];
 }
 
+/** How many characters of a file {@link detectFormat} looks at. */
+const DETECT_CHARS = 64 * 1024;
+
 const LOG_LINE = /jepsen\.util\s+-\s+\d+\s+:(invoke|ok|fail|info)\s/;
 
 /** The first character that is not white space or inside an EDN `;` comment, and what follows it. */
@@ -82,14 +85,15 @@ function firstSignificant(text: string, from = 0): { ch: string; at: number } | 
  * Tells the format from the content, or undefined when it cannot. Etcd logs are recognised by their
  * `jepsen.util - N :type` lines; otherwise the first characters decide: `{"` is JSON Lines, `[{"`
  * (or `[]`) a JSON array, `{:`, `[{:`, `(` or `#` EDN. EDN whose ops carry a `:key` and
- * `:f :get`/`:put`/`:append` is a kv trace.
+ * `:f :get`/`:put`/`:append` is a kv trace. Only the first 64 K characters are
+ * looked at: a file that starts with more blank lines or comments than that needs `--format`.
  */
 export function detectFormat(text: string): HistoryFormat | undefined {
-  const head = text.slice(0, 64 * 1024);
+  const head = text.length > DETECT_CHARS ? text.slice(0, DETECT_CHARS) : text;
   if (LOG_LINE.test(head)) return 'etcd-log';
-  const a = firstSignificant(text);
+  const a = firstSignificant(head);
   if (!a) return undefined;
-  const b = firstSignificant(text, a.at + 1);
+  const b = firstSignificant(head, a.at + 1);
   let edn = false;
   if (a.ch === '{') {
     if (b?.ch === '"' || b?.ch === '}') return 'jsonl';
@@ -97,7 +101,7 @@ export function detectFormat(text: string): HistoryFormat | undefined {
   } else if (a.ch === '[') {
     if (b?.ch === ']') return 'json';
     if (b?.ch === '{') {
-      const c = firstSignificant(text, b.at + 1);
+      const c = firstSignificant(head, b.at + 1);
       if (c?.ch === '"' || c?.ch === '}') return 'json';
     }
     edn = true;
@@ -317,14 +321,17 @@ export function parseHistoryText(text: string, format: HistoryFormat): ParsedHis
 const CHUNK = 1 << 20;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
+/** How many bytes of a larger file are decoded for {@link detectFormat}: at least its 64 K characters. */
+const PROBE = 4 * 64 * 1024;
+
 /**
- * Streams a regular, non-empty file a megabyte at a time into the sink that `open` returns for it:
- * `open` gets the first megabyte decoded (from which {@link detectFormat} tells the format as it
- * would from the whole text: the first 64 K characters, the first significant ones) and the size.
+ * Streams a regular, non-empty file a megabyte at a time into the sink that `open` returns for it.
+ * `open` gets the file's head decoded, its size, and whether that head is the whole file: the
+ * whole text when the file fits in one chunk, else enough of it for {@link detectFormat}.
  * Undefined when the file cannot be opened, is a pipe, a device or empty (read those as text), or
  * when `open` returns undefined. The sink's errors propagate.
  */
-export function streamFile<S extends { push(chunk: Uint8Array): void }>(path: string, open: (head: string, size: number) => S | undefined): S | undefined {
+export function streamFile<S extends { push(chunk: Uint8Array): void }>(path: string, open: (head: string, size: number, whole: boolean) => S | undefined): S | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -341,7 +348,8 @@ export function streamFile<S extends { push(chunk: Uint8Array): void }>(path: st
       if (got === 0) break;
       n += got;
     }
-    const sink = open(utf8.decode(buf.subarray(0, n)), stat.size);
+    const whole = n === stat.size && n < CHUNK;
+    const sink = open(utf8.decode(buf.subarray(0, whole ? n : Math.min(n, PROBE))), stat.size, whole);
     if (!sink) return undefined;
     while (n > 0) {
       sink.push(n === buf.length ? buf : buf.subarray(0, n));
@@ -353,24 +361,68 @@ export function streamFile<S extends { push(chunk: Uint8Array): void }>(path: st
   }
 }
 
+/** A history file read: the history, or what is wrong with it (with its line when known). */
+export type ReadHistory = ParsedHistory | string | { message: string; line: number | undefined };
+
+const EMPTY_FILE = 'the file is empty: there is no history to check';
+
 /**
- * A JSON Lines history read straight from the file, chunk by chunk (never as one string), when the
- * file is JSON Lines (`forced`, or told from its content as {@link detectFormat} tells it): the
- * same ops and lines as {@link parseHistoryText}, no ops when every line is blank. A line that is
- * not an op throws the {@link InputError} that {@link parseHistoryText} throws, found as the file is
- * read (the rest of the file is not read). Undefined when the file is in another format, cannot be
- * opened, is not a regular file, is empty, or cannot be read to its end: the caller reads it as
- * text, which names the problem.
+ * Reads and parses a history file, in the format `forced` or told from its content
+ * ({@link detectFormat}): the history, or what is wrong. The file is opened once:
+ * - JSON Lines are read chunk by chunk, never as one string: the same ops and lines as
+ *   {@link parseHistoryText}. A line that is not an op gives the same message and line, found as
+ *   the file is read (the rest is not read).
+ * - A file of another format that fits in one chunk (a megabyte) is parsed from that chunk.
+ * - Anything else (a larger file of another format, a pipe, a device) is read as text.
  */
-export function readJsonlFile(path: string, forced: HistoryFormat | undefined): ParsedHistory | undefined {
-  if (forced !== undefined && forced !== 'jsonl') return undefined;
+export function readHistoryFile(path: string, forced: HistoryFormat | undefined): ReadHistory {
+  let small: { text: string; format: HistoryFormat | undefined } | undefined;
+  let streamed: ParsedHistory | undefined;
   try {
-    const reader = streamFile(path, (head) => (forced === 'jsonl' || detectFormat(head) === 'jsonl' ? new JsonlHistoryReader() : undefined));
-    if (!reader) return undefined;
-    const { ops, lines } = reader.end();
-    return { format: 'jsonl', ops, lines };
+    const reader = streamFile(path, (head, _size, whole) => {
+      const format = forced ?? detectFormat(head);
+      if (format === 'jsonl') return new JsonlHistoryReader();
+      if (whole) small = { text: head, format };
+      return undefined;
+    });
+    if (reader) {
+      const { ops, lines } = reader.end();
+      streamed = { format: 'jsonl', ops, lines };
+    }
   } catch (e) {
-    if (e instanceof JsonlLineError) throw badJsonlLine(e.problem, e.input, e.notJson && e.last, e.line);
-    return undefined;
+    if (e instanceof JsonlLineError) return unreadable('jsonl', badJsonlLine(e.problem, e.input, e.notJson && e.last, e.line));
+    // A file that cannot be read to its end: the text reader names the problem.
+  }
+  if (streamed) return streamed.ops.length > 0 ? streamed : EMPTY_FILE;
+  return small ? parseText(small.text, small.format) : readAsText(path, forced);
+}
+
+/** What is wrong with a history file that {@link parseHistoryText} refused. */
+function unreadable(format: HistoryFormat, e: unknown): ReadHistory {
+  if (e instanceof InputError) return { message: `not a readable ${format} history: ${e.message}`, line: e.line };
+  throw e;
+}
+
+/** Reads and parses a history file as text. */
+function readAsText(path: string, forced: HistoryFormat | undefined): ReadHistory {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return 'is a directory, not a history file';
+    return code === 'ENOENT' ? `no such file (looked for ${path})` : `cannot read: ${(e as Error).message}`;
+  }
+  return parseText(text, forced ?? detectFormat(text));
+}
+
+/** Parses a history file's text in `format` (undefined: not told from its content). */
+function parseText(text: string, format: HistoryFormat | undefined): ReadHistory {
+  if (text.trim() === '') return EMPTY_FILE;
+  if (!format) return { message: `cannot tell the format of this file from its content; use --format (${HISTORY_FORMATS.join(', ')})`, line: 1 };
+  try {
+    return parseHistoryText(text, format);
+  } catch (e) {
+    return unreadable(format, e);
   }
 }

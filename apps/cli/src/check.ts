@@ -3,13 +3,12 @@
  * and Knossos's command line. Reads Gyre's JSON Lines, JSON arrays, Jepsen / Maelstrom EDN, the
  * Jepsen etcd logs and Porcupine's kv traces.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GENERIC_WIRE, toWire, wireJson } from '@gyre/checker/wire';
 import type { Validity, WireForm } from '@gyre/checker';
 import { escapeControls, pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { CHECK_CATALOG, type CheckModel, type CheckModelInfo, type CheckOptions, type ExplainMode, type FileCheck, type Locator } from './check-models';
-import { FORMAT_DOCS, HISTORY_FORMATS, InputError, detectFormat, parseHistoryText, readJsonlFile, type HistoryFormat, type ParsedHistory } from './check-input';
+import { FORMAT_DOCS, HISTORY_FORMATS, readHistoryFile, type HistoryFormat, type ParsedHistory } from './check-input';
 import { JUnitFile, type JUnitCase, type JUnitFailure } from './junit';
 import { OUTCOME } from './outcome';
 import { didYouMean, OptionError, parseOptions, parseOrExit, usageError, type CommandSpec, type OptionRow } from './args';
@@ -327,7 +326,7 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
     if (args.json) io.out(jsonLine(file, model.name, { error: message, ...(line ? { line } : {}) }) + '\n');
     return { code: CHECK_EXIT.usage, details: `${file}${line ? `:${line}` : ''}: ${message}` };
   };
-  const parsed = readHistory(path, args.format);
+  const parsed = readHistoryFile(path, args.format);
   if (typeof parsed === 'string') return fail(parsed);
   if ('message' in parsed) return fail(parsed.message, parsed.line);
   const format = parsed.format;
@@ -348,52 +347,6 @@ function checkFile(file: string, args: CheckArgs, model: CheckModel, io: CheckIo
   const loc = locator(parsed, ops);
   const outcome = clients === 0 ? noClients() : model.run(ops, { ...args.options, explain }, loc);
   return printOutcome(file, args, model, io, many, { format, entries: ops.length, clients, renumbered, outcome });
-}
-
-type ReadHistory = ParsedHistory | string | { message: string; line: number | undefined };
-
-const EMPTY_FILE = 'the file is empty: there is no history to check';
-
-/**
- * Reads and parses a history file: the history, or what is wrong (with its line when known). JSON
- * Lines are read chunk by chunk, bad lines included; anything else, or a file that cannot be
- * streamed (a pipe, say), as text.
- */
-function readHistory(path: string, forced: HistoryFormat | undefined): ReadHistory {
-  let streamed: ParsedHistory | undefined;
-  try {
-    streamed = readJsonlFile(path, forced);
-  } catch (e) {
-    return unreadable('jsonl', e);
-  }
-  if (!streamed) return readAsText(path, forced);
-  return streamed.ops.length > 0 ? streamed : EMPTY_FILE;
-}
-
-/** What is wrong with a history file that {@link parseHistoryText} or {@link readJsonlFile} refused. */
-function unreadable(format: HistoryFormat, e: unknown): ReadHistory {
-  if (e instanceof InputError) return { message: `not a readable ${format} history: ${e.message}`, line: e.line };
-  throw e;
-}
-
-/** Reads and parses a history file as text. */
-function readAsText(path: string, forced: HistoryFormat | undefined): ReadHistory {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') return 'is a directory, not a history file';
-    return code === 'ENOENT' ? `no such file (looked for ${path})` : `cannot read: ${(e as Error).message}`;
-  }
-  if (text.trim() === '') return EMPTY_FILE;
-  const format = forced ?? detectFormat(text);
-  if (!format) return { message: `cannot tell the format of this file from its content; use --format (${HISTORY_FORMATS.join(', ')})`, line: 1 };
-  try {
-    return parseHistoryText(text, format);
-  } catch (e) {
-    return unreadable(format, e);
-  }
 }
 
 /** Prints the outcome of one file (as text or JSON) and returns its exit code. */

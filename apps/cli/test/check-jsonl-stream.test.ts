@@ -97,4 +97,21 @@ describe('gyre check on a big JSON Lines file with a bad line', () => {
       expect(r.read - base).toBeLessThan(1.5 * size);
     }
   });
+
+  it('reads a file of another format that fits in one chunk once, not once to tell its format and again as text', async () => {
+    const edn = (i: number) => `{:index ${i}, :time ${i}, :type ${i % 2 ? ':ok' : ':invoke'}, :process ${(i >> 1) % 3}, :f :write, :value ${i >> 1}}\n`;
+    let text = '';
+    for (let i = 0; text.length < 0.75 * MB; i++) text += edn(i);
+    writeFileSync(join(dir, 'h.edn'), text);
+    writeFileSync(join(dir, 'tiny.edn'), edn(0) + edn(1));
+
+    const r = await check('h.edn');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^h\.edn: register, edn, \d+ history entries/);
+    if (r.read !== undefined) {
+      const base = (await check('tiny.edn')).read!;
+      expect(r.read - base).toBeGreaterThan(0.9 * text.length);
+      expect(r.read - base).toBeLessThan(1.5 * text.length);
+    }
+  });
 });
