@@ -198,6 +198,19 @@ describe('delay', () => {
   });
 });
 
+describe('stagger and delay, given an op timed before the question', () => {
+  const ctx: Context = { time: 2 * S, freeThreads: [0], workers: new Map([[0, 0]]), random: seededRandom(1), test: test3 };
+  const early = { f: 'r', time: S };
+  it('stagger sends the first no earlier than the time it is asked', () => {
+    expect(stagger(0.5, early).op(ctx)).toMatchObject({ op: { f: 'r', time: 2 * S } });
+  });
+  it('delay keeps the first at its own time, and spaces the next from there', () => {
+    const r = delay(0.5, [early, early]).op(ctx)!;
+    expect(r).toMatchObject({ op: { f: 'r', time: S } });
+    expect(r.op !== 'pending' && r.gen.op(ctx)).toMatchObject({ op: { time: 1.5 * S } });
+  });
+});
+
 describe('synchronize, phases, then, concat', () => {
   it('phases start only after every op of the previous phase completed', () => {
     let i = 0;

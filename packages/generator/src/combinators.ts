@@ -182,23 +182,32 @@ export function timeLimit(secs: number, gen: GenLike): Generator {
   return dt === 0 ? NIL : new TimeLimit(dt, null, lift(gen));
 }
 
-class Stagger implements Generator {
+/** How {@link Spaced} spaces operations: the gap after each, and where the first may go. */
+interface Pace {
+  /** The gap after an operation, in nanoseconds. */
+  gap(ctx: Context): number;
+  /** The first operation goes out no earlier than the time of the context that asks for it. */
+  firstNow: boolean;
+}
+
+/** Operations of `gen`, each no earlier than `next` and the next one `pace.gap` after it. */
+class Spaced implements Generator {
   constructor(
-    private readonly range: number,
+    private readonly pace: Pace,
     private readonly next: number | null,
     private readonly gen: Generator,
   ) {}
   op(ctx: Context): GenResult {
     const r = this.gen.op(ctx);
     if (!r) return null;
-    if (r.op === 'pending') return { op: 'pending', gen: new Stagger(this.range, this.next, r.gen) };
-    const t = Math.max(r.op.time, this.next ?? ctx.time);
-    const gap = this.range === 0 ? 0 : Math.floor(ctx.random.next() * this.range);
+    if (r.op === 'pending') return { op: 'pending', gen: new Spaced(this.pace, this.next, r.gen) };
+    const t = Math.max(r.op.time, this.next ?? (this.pace.firstNow ? ctx.time : r.op.time));
+    const gap = this.pace.gap(ctx);
     const op = t === r.op.time ? r.op : { ...r.op, time: t };
-    return { op, gen: new Stagger(this.range, t + gap, r.gen) };
+    return { op, gen: new Spaced(this.pace, t + gap, r.gen) };
   }
   update(ctx: Context, event: Op): Generator {
-    return new Stagger(this.range, this.next, this.gen.update(ctx, event));
+    return new Spaced(this.pace, this.next, this.gen.update(ctx, event));
   }
 }
 
@@ -209,31 +218,14 @@ class Stagger implements Generator {
  * threads are busy the schedule falls behind and catches up with shorter real gaps.
  */
 export function stagger(dt: number, gen: GenLike): Generator {
-  return new Stagger(2 * seconds('stagger', dt), null, lift(gen));
-}
-
-class Delay implements Generator {
-  constructor(
-    private readonly dt: number,
-    private readonly next: number | null,
-    private readonly gen: Generator,
-  ) {}
-  op(ctx: Context): GenResult {
-    const r = this.gen.op(ctx);
-    if (!r) return null;
-    if (r.op === 'pending') return { op: 'pending', gen: new Delay(this.dt, this.next, r.gen) };
-    const t = Math.max(r.op.time, this.next ?? r.op.time);
-    const op = t === r.op.time ? r.op : { ...r.op, time: t };
-    return { op, gen: new Delay(this.dt, t + this.dt, r.gen) };
-  }
-  update(ctx: Context, event: Op): Generator {
-    return new Delay(this.dt, this.next, this.gen.update(ctx, event));
-  }
+  const range = 2 * seconds('stagger', dt);
+  return new Spaced({ gap: (ctx) => (range === 0 ? 0 : Math.floor(ctx.random.next() * range)), firstNow: true }, null, lift(gen));
 }
 
 /** Operations of `gen` exactly `dt` seconds apart (or later, when threads are busy). */
 export function delay(dt: number, gen: GenLike): Generator {
-  return new Delay(seconds('delay', dt), null, lift(gen));
+  const gap = seconds('delay', dt);
+  return new Spaced({ gap: () => gap, firstNow: false }, null, lift(gen));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKLOADS } from '@gyre/workloads';
 import { runTest } from '../src/index';
-import { benchOptions } from './options';
+import { benchRun } from './options';
 
 const bin = join(import.meta.dirname, 'garbage-node.mjs');
 const LINE = 'got echo from c12, replying';
@@ -47,19 +47,7 @@ async function run(mode: 'quiet' | 'flood', seconds: number): Promise<Measured> 
   const store = mkdtempSync(join(tmpdir(), 'gyre-bench-'));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await runTest({
-    workload: WORKLOADS['echo']!,
-    options: benchOptions({ nodes: ['n0', 'n1'], concurrency: 4, rate: 200, timeLimit: seconds }),
-    bin,
-    binArgs: [mode, LINE],
-    latencyDist: 'constant',
-    nemesisInterval: 10,
-    recoveryTime: 0,
-    seed: '1',
-    store,
-    argv: [],
-    reporter: { info: () => {}, warn: () => {} },
-  });
+  const r = await runTest(benchRun({ workload: WORKLOADS['echo']!, options: { nodes: ['n0', 'n1'], concurrency: 4, rate: 200, timeLimit: seconds }, bin, binArgs: [mode, LINE], store }));
   const cpu = process.cpuUsage(cpu0);
   const wall = (performance.now() - t0) / 1000;
   rmSync(store, { recursive: true, force: true });

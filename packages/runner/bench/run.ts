@@ -21,7 +21,7 @@ import { defineRpc } from '@gyre/protocol';
 import { defineWorkload } from '@gyre/workloads';
 import { runTest, type RunStatus } from '../src/index';
 import { garbageBench } from './garbage';
-import { benchOptions } from './options';
+import { benchRun } from './options';
 import { relay } from './relay';
 
 // `pnpm bench -- 8 100 3` passes the `--` on.
@@ -64,28 +64,25 @@ async function gyre(): Promise<Measured & { journalBytes: number }> {
   const store = mkdtempSync(join(tmpdir(), 'gyre-bench-'));
   const samples: { t: number; delivered: number; cpu: number }[] = [];
   let delivered = 0;
-  const r = await runTest({
-    workload: flood,
-    options: benchOptions({ nodes: Array.from({ length: NODES }, (_, i) => `n${i}`), concurrency: 1, rate: 0, timeLimit: SECONDS + 1 }),
-    bin,
-    binArgs: [String(IN_FLIGHT)],
-    latencyDist: 'constant',
-    nemesisInterval: 10,
-    recoveryTime: 0,
-    seed: '1',
-    store,
-    argv: [],
-    reporter: {
-      info: () => {},
-      warn: (m) => console.error('WARN', m),
-      status: (s: RunStatus) => {
-        if (s.phase !== 'main') return;
-        delivered += s.msgsPerSecond / 4;
-        const c = process.cpuUsage();
-        samples.push({ t: performance.now(), delivered, cpu: c.user + c.system });
+  const r = await runTest(
+    benchRun({
+      workload: flood,
+      options: { nodes: Array.from({ length: NODES }, (_, i) => `n${i}`), concurrency: 1, rate: 0, timeLimit: SECONDS + 1 },
+      bin,
+      binArgs: [String(IN_FLIGHT)],
+      store,
+      reporter: {
+        info: () => {},
+        warn: (m) => console.error('WARN', m),
+        status: (s: RunStatus) => {
+          if (s.phase !== 'main') return;
+          delivered += s.msgsPerSecond / 4;
+          const c = process.cpuUsage();
+          samples.push({ t: performance.now(), delivered, cpu: c.user + c.system });
+        },
       },
-    },
-  });
+    }),
+  );
   if (r.crash) throw new Error(r.crash);
   const { statSync } = await import('node:fs');
   const journalBytes = statSync(join(r.dir, 'net-journal', 'journal.jsonl')).size;

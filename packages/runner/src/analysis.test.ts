@@ -2,24 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Op } from '@gyre/history';
-import { broadcast, echo, uniqueIds } from '@gyre/workloads';
+import { broadcast, defaultWorkloadOptions, echo, uniqueIds } from '@gyre/workloads';
 import { describe, expect, it } from 'vitest';
 import { analyzeHistory, completeHistory, exitCodeFor, NO_COMPLETION, writeResults, type AnalysisInput } from './analysis';
 
-const options = {
-  nodes: ['n0'],
-  concurrency: 1,
-  rate: 5,
-  timeLimit: 1,
-  latency: 0,
-  topology: 'grid',
-  keyCount: undefined,
-  maxTxnLength: 4,
-  maxWritesPerKey: 16,
-  consistencyModels: [],
-  availability: undefined,
-  nemesis: [],
-};
+const options = defaultWorkloadOptions({ nodes: ['n0'], timeLimit: 1 });
 const history: Op[] = [
   { index: 0, time: 1, type: 'invoke', process: 0, f: 'echo', value: 'a' },
   { index: 1, time: 2, type: 'ok', process: 0, f: 'echo', value: { type: 'echo_ok', echo: 'a', in_reply_to: 1 } },

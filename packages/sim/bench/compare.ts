@@ -10,6 +10,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { defaultWorkloadOptions } from '@gyre/workloads';
 
 const here = fileURLToPath(new URL('../../../', import.meta.url));
 const checkout = (r: string | undefined): string => {
@@ -32,7 +33,7 @@ interface Side {
 async function side(name: string, repo: string): Promise<Side> {
   const sim = (await import(repo + 'packages/sim/src/index.ts')) as Pick<Side, 'runSeed'>;
   const nodes = ['n0', 'n1', 'n2', 'n3', 'n4'];
-  const options = { nodes, concurrency: 5, rate: 100, timeLimit: 20, latency: 10, topology: 'grid', keyCount: undefined, maxTxnLength: 4, maxWritesPerKey: 16, consistencyModels: ['strict-serializable'], availability: undefined, nemesis: ['partition'], seed: undefined };
+  const options = defaultWorkloadOptions({ nodes, rate: 100, timeLimit: 20, latency: 10, nemesis: ['partition'] });
   const spec = process.env['RAFT']
     ? { workload: 'lin-kv', node: repo + 'examples/nodes/raft.ts', nodeArgs: [], options: { ...options, nodes: nodes.slice(0, 3), concurrency: 6, latency: 5 }, latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 }
     : { workload: 'broadcast', node: repo + 'examples/nodes/broadcast.ts', nodeArgs: [], options, latencyDist: 'exponential', nemesisInterval: 10, recoveryTime: 10 };

@@ -7,6 +7,7 @@
  */
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
+import { defaultWorkloadOptions } from '@gyre/workloads';
 import { runSeed, type SimSpec } from '../src/index';
 
 const RUNS = Number(process.argv[2] ?? 10);
@@ -17,7 +18,7 @@ const broadcastSpec: SimSpec = {
   workload: 'broadcast',
   node: repo + 'examples/nodes/broadcast.ts',
   nodeArgs: [],
-  options: { nodes, concurrency: 5, rate: 100, timeLimit: 20, latency: 10, topology: 'grid', keyCount: undefined, maxTxnLength: 4, maxWritesPerKey: 16, consistencyModels: ['strict-serializable'], availability: undefined, nemesis: ['partition'], seed: undefined },
+  options: defaultWorkloadOptions({ nodes, rate: 100, timeLimit: 20, latency: 10, nemesis: ['partition'] }),
   latencyDist: 'exponential',
   nemesisInterval: 10,
   recoveryTime: 10,

@@ -14,7 +14,7 @@
  * falls on all alike); reported: median simulated s per wall s, and operations per wall s.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { WORKLOADS } from '@gyre/workloads';
+import { defaultWorkloadOptions, WORKLOADS } from '@gyre/workloads';
 import { runSeed, sweep, seedRange, type SimSpec } from '../src/index';
 
 const RUNS = Number(process.env['RUNS'] ?? 5);
@@ -24,7 +24,7 @@ const repo = new URL('../../../', import.meta.url).pathname;
 
 function options(nodes: number, over: Partial<SimSpec['options']>): SimSpec['options'] {
   const ns = Array.from({ length: nodes }, (_, i) => `n${i}`);
-  return { nodes: ns, concurrency: nodes, rate: 100, timeLimit: 20, latency: 10, topology: 'grid', keyCount: undefined, maxTxnLength: 4, maxWritesPerKey: 16, consistencyModels: ['strict-serializable'], availability: undefined, nemesis: ['partition'], seed: undefined, ...over };
+  return defaultWorkloadOptions({ nodes: ns, concurrency: nodes, rate: 100, timeLimit: 20, latency: 10, nemesis: ['partition'], ...over });
 }
 
 const scenarios: { name: string; spec: SimSpec }[] = [

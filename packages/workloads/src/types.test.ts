@@ -5,7 +5,7 @@ import { kafka } from './builtin/kafka';
 import { linKv } from './builtin/lin-kv';
 import { txnListAppend } from './builtin/txn';
 import { uniqueIds } from './builtin/unique-ids';
-import { checkNeeds, defineWorkload, type WorkloadInput } from './types';
+import { checkNeeds, defaultWorkloadOptions, defineWorkload, type WorkloadInput } from './types';
 
 const { check, final: _final, ...base } = echo;
 const final = () => null;
@@ -46,5 +46,37 @@ describe('checkNeeds', () => {
   it('refuses phases a checker cannot need', () => {
     expect(() => defineWorkload({ ...base, check, checkNeeds: ['teardown'] } as unknown as WorkloadInput)).toThrow(/"checkNeeds" must be a list of phases, each "main" or "final"/);
     expect(() => defineWorkload({ ...base, check, checkNeeds: ['final'] })).toThrow(/"checkNeeds" names the final phase, but the workload has no "final"/);
+  });
+});
+
+describe('defaultWorkloadOptions', () => {
+  it("gives gyre test's defaults, one worker per node", () => {
+    expect(defaultWorkloadOptions()).toEqual({
+      nodes: ['n1', 'n2', 'n3', 'n4', 'n5'],
+      concurrency: 5,
+      rate: 5,
+      timeLimit: 60,
+      latency: 0,
+      topology: 'grid',
+      keyCount: undefined,
+      maxTxnLength: 4,
+      maxWritesPerKey: 16,
+      consistencyModels: ['strict-serializable'],
+      availability: undefined,
+      nemesis: [],
+      seed: undefined,
+    });
+  });
+
+  it('keeps what it is given; concurrency follows the nodes given unless given too', () => {
+    const o = defaultWorkloadOptions({ nodes: ['a', 'b'], rate: 0, nemesis: ['partition'], seed: '7' });
+    expect(o).toMatchObject({ nodes: ['a', 'b'], concurrency: 2, rate: 0, nemesis: ['partition'], seed: '7', timeLimit: 60 });
+    expect(defaultWorkloadOptions({ nodes: ['a', 'b'], concurrency: 9 }).concurrency).toBe(9);
+  });
+
+  it('gives each caller its own arrays', () => {
+    const a = defaultWorkloadOptions();
+    (a.nodes as string[]).push('n6');
+    expect(defaultWorkloadOptions().nodes).toHaveLength(5);
   });
 });

@@ -7,28 +7,63 @@ import type { GenLike } from '@gyre/generator';
 import type { Op, Random, TestInfo } from '@gyre/history';
 import type { Body, RpcDef } from '@gyre/protocol';
 
-/** What a workload knows about the test it runs in: the CLI options, resolved. */
+/**
+ * What a workload knows about the test it runs in: the CLI options, resolved. Each field's
+ * `@defaultValue` is `gyre test`'s default (Maelstrom's); {@link defaultWorkloadOptions} fills them in.
+ */
 export interface WorkloadOptions extends TestInfo {
-  /** Aggregate request rate (ops/s). */
+  /** Node ids (`--node`, `--nodes`, `--node-count`). @defaultValue `['n1', 'n2', 'n3', 'n4', 'n5']` */
+  nodes: readonly string[];
+  /** Client workers (`--concurrency`). @defaultValue one per node (`1n`) */
+  concurrency: number;
+  /** Aggregate request rate (ops/s). @defaultValue 5 */
   rate: number;
-  /** Main-phase seconds. */
+  /** Main-phase seconds. @defaultValue 60 */
   timeLimit: number;
-  /** Mean inter-server latency in ms. */
+  /** Mean inter-server latency in ms. @defaultValue 0 */
   latency: number;
-  /** `--topology`. */
+  /** `--topology`. @defaultValue 'grid' */
   topology: string;
-  /** `--key-count`, when given. */
+  /** `--key-count`, when given. @defaultValue undefined (the txn and kafka workloads then use 10) */
   keyCount: number | undefined;
-  /** `--max-txn-length`. */
+  /** `--max-txn-length`. @defaultValue 4 */
   maxTxnLength: number;
-  /** `--max-writes-per-key`. */
+  /** `--max-writes-per-key`. @defaultValue 16 */
   maxWritesPerKey: number;
-  /** `--consistency-models`, split. */
+  /** `--consistency-models`, split. @defaultValue `['strict-serializable']` */
   consistencyModels: readonly string[];
-  /** `--availability`. */
+  /** `--availability`. @defaultValue undefined (no requirement) */
   availability: 'total' | number | undefined;
-  /** `--nemesis` faults. */
+  /** `--nemesis` faults. @defaultValue `[]` (none) */
   nemesis: readonly string[];
+  /** The run's seed (`--seed`). @defaultValue undefined (the run picks one) */
+  seed?: string | number;
+}
+
+/**
+ * Workload options with `gyre test`'s defaults (each documented on {@link WorkloadOptions}) for
+ * every field `over` leaves out; `concurrency` defaults to one worker per node of the result.
+ * The one copy of those defaults, for programs that run a workload without the CLI (benchmarks,
+ * tests, `@gyre/sim`'s command line).
+ */
+export function defaultWorkloadOptions(over: Partial<WorkloadOptions> = {}): WorkloadOptions {
+  const nodes = over.nodes ?? ['n1', 'n2', 'n3', 'n4', 'n5'];
+  return {
+    nodes,
+    concurrency: nodes.length,
+    rate: 5,
+    timeLimit: 60,
+    latency: 0,
+    topology: 'grid',
+    keyCount: undefined,
+    maxTxnLength: 4,
+    maxWritesPerKey: 16,
+    consistencyModels: ['strict-serializable'],
+    availability: undefined,
+    nemesis: [],
+    seed: undefined,
+    ...over,
+  };
 }
 
 /** A client's connection to one node: synchronous RPC, one request at a time. */

@@ -38,37 +38,12 @@ export interface RegisterOptions {
   initial?: unknown;
 }
 
-/** A register `read`: legal when its value is unknown (indeterminate) or equals the state. */
-function readRegister(state: unknown, op: Parameters<Model<unknown>['step']>[1]): ReturnType<Model<unknown>['step']> {
-  return !op.known || valuesEqual(op.value, state) ? ok(state) : no(() => `can't read ${show(op.value)} from register ${show(state)}`);
-}
-
 /**
  * A read/write register (Knossos `register`): `write v` sets it, `read` observes it. State: the
  * value.
  */
 export function register(options: RegisterOptions = {}): Model<unknown> {
-  const initial = options.initial ?? null;
-  return {
-    name: 'register',
-    init: () => initial,
-    step(state, op) {
-      switch (op.f) {
-        case 'read':
-          return readRegister(state, op);
-        case 'write':
-          return ok(op.invokeValue);
-        default:
-          return unknownF('register', op);
-      }
-    },
-    readOnly: (op) => op.f === 'read',
-    // A register holding another value than a read saw keeps doing so until a write of that value.
-    unreachable: (_, op) => op.known,
-    revives: (op, read) => op.f === 'write' && valuesEqual(op.invokeValue, read.value),
-    describeOp: describeLinOp,
-    describeState: show,
-  };
+  return registerModel('register', options.initial ?? null, false);
 }
 
 /**
@@ -77,30 +52,35 @@ export function register(options: RegisterOptions = {}): Model<unknown> {
  * checker drops it); an indeterminate one applies if it matches. State: the value.
  */
 export function casRegister(options: RegisterOptions = {}): Model<unknown> {
-  const initial = options.initial ?? null;
+  return registerModel('cas-register', options.initial ?? null, true);
+}
+
+/** {@link register}, and with `cas` {@link casRegister}. */
+function registerModel(name: string, initial: unknown, cas: boolean): Model<unknown> {
   return {
-    name: 'cas-register',
+    name,
     init: () => initial,
     step(state, op) {
       switch (op.f) {
         case 'read':
-          return readRegister(state, op);
+          return !op.known || valuesEqual(op.value, state) ? ok(state) : no(() => `can't read ${show(op.value)} from register ${show(state)}`);
         case 'write':
           return ok(op.invokeValue);
         case 'cas': {
+          if (!cas) break;
           const v = op.invokeValue;
           if (!Array.isArray(v) || v.length !== 2) return no(() => `cas needs [from, to], got ${show(v)}`);
           return valuesEqual(v[0], state) ? ok(v[1]) : no(() => `can't CAS ${show(state)} from ${show(v[0])} to ${show(v[1])}`);
         }
-        default:
-          return unknownF('cas-register', op);
       }
+      return unknownF(name, op);
     },
     readOnly: (op) => op.f === 'read',
+    // A register holding another value than a read saw keeps doing so until a write of that value.
     unreachable: (_, op) => op.known,
     revives: (op, read) => {
       const v = op.invokeValue;
-      return op.f === 'write' ? valuesEqual(v, read.value) : op.f === 'cas' && Array.isArray(v) && v.length === 2 && valuesEqual(v[1], read.value);
+      return op.f === 'write' ? valuesEqual(v, read.value) : cas && op.f === 'cas' && Array.isArray(v) && v.length === 2 && valuesEqual(v[1], read.value);
     },
     describeOp: describeLinOp,
     describeState: show,
@@ -445,16 +425,7 @@ export class KvString {
   }
   /** Is this string equal to `v`, whose hash is `h`? Compares chunk by chunk, without building the string. */
   matches(v: string, h: number): boolean {
-    if (v.length !== this.len || h !== this.h) return false;
-    let end = v.length;
-    let n: KvString | undefined = this;
-    while (n) {
-      if (n.text !== undefined) return end === n.text.length && v.startsWith(n.text);
-      end -= n.chunk.length;
-      if (!v.startsWith(n.chunk, end)) return false;
-      n = n.parent;
-    }
-    return end === 0;
+    return v.length === this.len && h === this.h && this.prefixOf(v);
   }
   /** Is this string a prefix of `v`? Compares chunk by chunk, without building the string. */
   prefixOf(v: string): boolean {

@@ -3,24 +3,10 @@ import { simulate } from '@gyre/generator/testing';
 import { formatOpEdn, seededRandom, type Op } from '@gyre/history';
 import { RpcError, type Body, type RpcDef } from '@gyre/protocol';
 import { describe, expect, it } from 'vitest';
-import type { ClientConn, ClientState, WorkloadOptions } from '../types';
+import { defaultWorkloadOptions, type ClientConn, type ClientState, type WorkloadOptions } from '../types';
 import { kafka } from './kafka';
 
-const options = (over: Partial<WorkloadOptions> = {}): WorkloadOptions => ({
-  nodes: ['n0'],
-  concurrency: 2,
-  rate: 100,
-  timeLimit: 5,
-  latency: 0,
-  topology: 'grid',
-  keyCount: undefined,
-  maxTxnLength: 1,
-  maxWritesPerKey: 16,
-  consistencyModels: [],
-  availability: undefined,
-  nemesis: [],
-  ...over,
-});
+const options = (over: Partial<WorkloadOptions> = {}): WorkloadOptions => defaultWorkloadOptions({ nodes: ['n0'], concurrency: 2, rate: 100, timeLimit: 5, maxTxnLength: 1, ...over });
 
 /** A connection that records requests and answers them from `answer`. */
 function fakeConn(answer: (type: string, body: Record<string, unknown>) => Body) {
