@@ -26,15 +26,13 @@ import {
   type SimSpec,
   type SweepSummary,
 } from '@gyre/sim';
-import { formatSummary } from '@gyre/report';
 import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
-import { consoleReporter, LOG_OPS_NOTE, resultsMap } from './console';
+import { consoleReporter, endRun, sayOutcome } from './console';
 import { ShardError, shardFromEnv, type Shard } from './shard';
-import { JUnitFile, runCase, summaryMessage, verdictFailure, type JUnitCase } from './junit';
+import { JUnitFile, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
 import { maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
-import { OUTCOME } from './outcome';
-import { writeRunReport } from './report';
+import { checkStore, fileProblem } from './test';
 import { workloadFor } from './workloads';
 
 /** Options of `gyre sim` beyond those of `gyre test`. */
@@ -162,6 +160,11 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   const chosen = await workloadFor(o, io);
   if (typeof chosen === 'number') return chosen;
   const { workload, options } = chosen;
+  const problem = fileProblem(sim.node ? '--node' : '--bin', nodeFile, io.cwd, 'a node module') ?? checkStore(o.store, io.cwd);
+  if (problem) {
+    io.err(problem + '\n');
+    return 254;
+  }
   const spec: SimSpec = {
     workload: workload.name,
     node: resolve(io.cwd, nodeFile),
@@ -176,36 +179,36 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   try {
     if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o.seed, store, argv, io, o.junit);
     const seed = o.seed ?? String(randomBytes(4).readUInt32BE(0));
-    const r = await runSim(await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, keepNodeDirs: o.keepNodeDirs, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) }));
-    const report = await writeRunReport(r.dir!, { history: r.history, results: r.results });
-    if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
-    if (o.printResults) io.out(resultsMap(r.results, workload.valueToEdn) + '\n\n');
-    const summary = formatSummary(r.results, { dir: r.dir!, color: io.isTTY, ...(o.logOps ? {} : { historyNote: LOG_OPS_NOTE }) });
-    io.out(summary + '\n');
-    if (o.junit) {
-      new JUnitFile(resolve(io.cwd, o.junit), `gyre sim ${workload.name}`, ['sim', ...argv]).add(
-        runCase({ name: workload.name, classname: `gyre.sim.${workload.name}`, seconds: r.wallSeconds, exitCode: r.exitCode, summary, seed, crash: r.crash, reproduce: simCommandLine(spec, seed) }),
-        `${r.dir}/report.html`,
-      );
-    }
-    io.out(`simulated ${r.simSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(2)} s\n`);
-    if (sim.checkDeterminism) {
-      const again = seedResult(await runSim(await specConfig(spec, seed, { keepJournal: true })));
-      const first = seedResult(r);
-      if (again.digest !== first.digest) {
-        io.out(`\nNOT DETERMINISTIC: seed ${seed} gave two different runs (history and journal digests ${first.digest.slice(0, 12)} and ${again.digest.slice(0, 12)}). Does the node read real time, use Math.random before the run, or wait on real I/O? Compare with: gyre replay ${r.dir}\n`);
-        return 1;
-      }
-      io.out('determinism: the seed ran twice with identical histories and journals\n');
-    }
-    if (r.crash) {
-      io.out(`\nOh jeez, I'm sorry, Gyre broke. Here's why:\n${r.crash}\n`);
-      return 255;
-    }
-    if (r.exitCode !== 0 && sim.shrink) await shrinkAndReport(spec, seed, sim, store, io);
-    io.out(`reproduce: ${simCommandLine(spec, seed)}\n`);
-    io.out('\n' + (r.valid === true ? OUTCOME.valid : r.valid === false ? OUTCOME.invalid : OUTCOME.unknown) + '\n');
-    return r.exitCode;
+    const config = await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, keepNodeDirs: o.keepNodeDirs, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) });
+    const junit = o.junit ? new JUnitFile(resolve(io.cwd, o.junit), `gyre sim ${workload.name}`, ['sim', ...argv]) : undefined;
+    return await endRun(() => runSim(config), io, {
+      command: 'sim',
+      workload: workload.name,
+      valueToEdn: workload.valueToEdn,
+      reporter,
+      printResults: o.printResults,
+      logOps: o.logOps,
+      ...(junit ? { junit: { file: junit, name: workload.name } } : {}),
+      reproduce: simCommandLine(spec, seed),
+      after: async (r) => {
+        io.out(`simulated ${r.simSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(2)} s\n`);
+        if (!sim.checkDeterminism) return undefined;
+        // An interrupted run is cut short where the signal came: a second run would not be.
+        if (r.results['interrupted'] === true) {
+          io.out('determinism: not checked, the run was interrupted\n');
+          return undefined;
+        }
+        const again = seedResult(await runSim(await specConfig(spec, seed, { keepJournal: true })));
+        const first = seedResult(r);
+        if (again.digest !== first.digest) {
+          io.out(`\nNOT DETERMINISTIC: seed ${seed} gave two different runs (history and journal digests ${first.digest.slice(0, 12)} and ${again.digest.slice(0, 12)}). Does the node read real time, use Math.random before the run, or wait on real I/O? Compare with: gyre replay ${r.dir}\n`);
+          return 1;
+        }
+        io.out('determinism: the seed ran twice with identical histories and journals\n');
+        return undefined;
+      },
+      ...(sim.shrink ? { failed: () => shrinkAndReport(spec, seed, sim, store, io) } : {}),
+    });
   } catch (e) {
     io.err(`${(e as Error).message}\n`);
     return 255;
@@ -253,19 +256,21 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | un
   io.out(formatSweepSummary(s) + '\n');
   io.out(`summary: ${file}\n`);
   const junit = (recorded?: { seed: string; dir: string }) => junitPath && writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, file, recorded);
+  // Stopped by Ctrl-C with seeds left unrun: what ran is all the verdict covers.
+  const interrupted = io.signal?.aborted === true && s.stopped;
+  const note = interrupted ? { interrupted: `The sweep was interrupted, so this verdict covers only the ${s.ran} of ${range.count} seeds that ran (exit 255).` } : {};
   if (s.smallestFailing === null) {
     junit();
-    io.out('\n' + OUTCOME.valid + '\n');
-    return 0;
+    sayOutcome(io, interrupted ? 'unknown' : true, note);
+    return interrupted ? 255 : 0;
   }
   const seed = s.smallestFailing;
   const rec = await recordRun(spec, seed, store, { argv: ['sim', ...argv] });
   io.out(`smallest failing seed ${seed}: ${rec.dir} (messages.html shows its Lamport diagram)\n`);
   junit({ seed, dir: rec.dir! });
-  if (sim.shrink) await shrinkAndReport(spec, seed, sim, store, io);
-  io.out(`reproduce: ${simCommandLine(spec, seed)}\n`);
-  io.out('\n' + (s.invalid > 0 ? OUTCOME.invalid : OUTCOME.unknown) + '\n');
-  return s.invalid > 0 ? 1 : s.crashed > 0 ? 255 : 2;
+  if (sim.shrink && !interrupted) await shrinkAndReport(spec, seed, sim, store, io);
+  sayOutcome(io, s.invalid > 0 ? false : 'unknown', { reproduce: simCommandLine(spec, seed), ...note });
+  return interrupted ? 255 : s.invalid > 0 ? 1 : s.crashed > 0 ? 255 : 2;
 }
 
 /** Real milliseconds between two plain status lines of a sweep off a terminal. */

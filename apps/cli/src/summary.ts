@@ -1,6 +1,6 @@
 /**
- * What `gyre test` and `gyre analyze` print at the end, besides @gyre/report's summary: the rows
- * about the run's own health (the outcome line is in outcome.ts).
+ * What `gyre test`, `gyre sim` and `gyre analyze` print at the end, besides @gyre/report's
+ * summary: the rows about the run's own health (the outcome line is in outcome.ts).
  */
 import { groupDigits } from '@gyre/report';
 
