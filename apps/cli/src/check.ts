@@ -191,7 +191,7 @@ Maelstrom runs, from Jepsen tests, or from your own tools.
 Models:
 ${models}
 
-Formats (detected from the content; --format forces one):
+Formats (detected from the first 64 K characters; --format forces one):
 ${formats}`;
   },
   sections: [{ title: 'Options', rows: CHECK_ROWS.map((r) => (r.scope ? { ...r, desc: `${scopeName(r.scope, true)}: ${r.desc}` } : r)) }],
