@@ -9,7 +9,7 @@ import type { Validity, WireForm } from '@gyre/checker';
 import { escapeControls, pairIndex, reindex, stringifyJson, type Op } from '@gyre/history';
 import { CHECK_CATALOG, type CheckModel, type CheckModelInfo, type CheckOptions, type ExplainMode, type FileCheck, type Locator } from './check-models';
 import { FORMAT_DOCS, HISTORY_FORMATS, readHistoryFile, type HistoryFormat, type ParsedHistory } from './check-input';
-import { JUnitFile, type JUnitCase, type JUnitFailure } from './junit';
+import { JUnitFile, junitProblem, type JUnitCase, type JUnitFailure } from './junit';
 import { OUTCOME } from './outcome';
 import { didYouMean, OptionError, parseOptions, parseOrExit, usageError, type CommandSpec, type OptionRow } from './args';
 
@@ -396,6 +396,11 @@ export async function checkCommand(argv: readonly string[], io: CheckIo): Promis
   const model: CheckModel = { ...info, ...(await info.load()) };
   const validationError = model.validateOptions?.(o);
   if (validationError) return usage(validationError);
+  const junitError = args.junit !== undefined ? junitProblem(args.junit, io.cwd) : undefined;
+  if (junitError) {
+    io.err(junitError + '\n');
+    return CHECK_EXIT.usage;
+  }
 
   let code = 0;
   const rank = (c: number) => (c === CHECK_EXIT.usage ? 3 : c === CHECK_EXIT.invalid ? 2 : c === CHECK_EXIT.unknown ? 1 : 0);
@@ -407,7 +412,9 @@ export async function checkCommand(argv: readonly string[], io: CheckIo): Promis
     const r = checkFile(file, args, model, io, args.files.length > 1, args.explainAll || args.json ? 'all' : explained ? 'brief' : 'first');
     if (r.code === CHECK_EXIT.invalid) explained = true;
     if (rank(r.code) > rank(code)) code = r.code;
-    junit?.add(fileCase(file, model.name, r, (performance.now() - t0) / 1000));
+    // A report that cannot be written changes no verdict: said once, and the checking goes on.
+    const junitFailed = junit?.add(fileCase(file, model.name, r, (performance.now() - t0) / 1000));
+    if (junitFailed) io.err(`WARN  ${junitFailed}\n`);
   }
   return code;
 }

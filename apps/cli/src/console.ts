@@ -138,8 +138,9 @@ const INTERRUPTED_NOTE = 'The run was interrupted, so this verdict covers only w
 /**
  * Everything `gyre test` and `gyre sim` do after a run, for both alike: awaits `run`; when the run
  * directory cannot be created ({@link StoreError}) says why and gives 255. Otherwise writes the
- * report pages (a warning if they cannot be, and the summary then points at results.json), prints
- * the results map, the summary and the run's own health rows, adds the JUnit case, then either
+ * report pages (a warning if they cannot be, and the summary and the JUnit file then point at
+ * results.json), prints the results map, the summary and the run's own health rows, adds the
+ * JUnit case (a warning if the file cannot be written: the exit code stays the verdict's), then either
  * the crash (255) or the outcome line; an interrupted run gives 255 and says what its verdict
  * covers. Returns the exit code. Other errors are thrown.
  */
@@ -152,19 +153,24 @@ export async function endRun<R extends EndedRun>(run: () => Promise<R>, io: Io, 
     if (!(e instanceof StoreError)) throw e;
     end.reporter.done();
     io.err(`${e.message}\n`);
-    end.junit?.file.add({ name: end.workload, classname, seconds: 0, failure: { type: 'crashed', message: e.message, text: e.message } });
+    warn(io, end.junit?.file.add({ name: end.workload, classname, seconds: 0, failure: { type: 'crashed', message: e.message, text: e.message } }));
     return 255;
   }
   end.reporter.done();
   const dir = r.dir!;
   const report = await writeRunReport(dir, { history: r.history, results: r.results });
-  if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
+  if (report.error) warn(io, `Could not write the report pages: ${report.error}`);
+  // Where to look: the report pages, or the results when they could not be written.
+  const see = report.error ? 'results.json' : 'report.html';
   if (end.printResults) io.out(resultsMap(r.results, end.valueToEdn) + '\n\n');
-  const summary = formatSummary(r.results, { dir, color: io.isTTY, ...(report.error ? { see: 'results.json' } : {}), ...(end.logOps ? {} : { historyNote: LOG_OPS_NOTE }) });
+  const summary = formatSummary(r.results, { dir, color: io.isTTY, ...(report.error ? { see } : {}), ...(end.logOps ? {} : { historyNote: LOG_OPS_NOTE }) });
   io.out(summary + '\n');
-  end.junit?.file.add(
-    runCase({ name: end.junit.name, classname, seconds: r.wallSeconds, exitCode: r.exitCode, summary, seed: r.seed, crash: r.crash, ...(end.reproduce ? { reproduce: end.reproduce } : {}) }),
-    `${dir}/report.html`,
+  warn(
+    io,
+    end.junit?.file.add(
+      runCase({ name: end.junit.name, classname, seconds: r.wallSeconds, exitCode: r.exitCode, summary, seed: r.seed, crash: r.crash, ...(end.reproduce ? { reproduce: end.reproduce } : {}) }),
+      `${dir}/${see}`,
+    ),
   );
   const health = reliabilitySummary(r.results);
   if (health) io.out(health + '\n');
@@ -178,6 +184,14 @@ export async function endRun<R extends EndedRun>(run: () => Promise<R>, io: Io, 
   if (r.exitCode !== 0 && !interrupted) await end.failed?.();
   sayOutcome(io, r.valid, { ...(end.reproduce ? { reproduce: end.reproduce } : {}), ...(interrupted ? { interrupted: INTERRUPTED_NOTE } : {}) });
   return interrupted ? 255 : r.exitCode;
+}
+
+/**
+ * Says a problem that does not change a run's verdict or exit code, if there is one: report pages
+ * or a JUnit file that could not be written. The run's files and its verdict stand.
+ */
+export function warn(io: Io, problem: string | undefined): void {
+  if (problem !== undefined) io.err(`WARN  ${problem}\n`);
 }
 
 /**

@@ -1,7 +1,10 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJUnit as parse, validateJUnit } from '../test/junit-schema';
 import { main } from './main';
-import { junitXml, summaryMessage, verdictFailure, type JUnitSuite } from './junit';
+import { JUnitFile, junitProblem, junitXml, summaryMessage, verdictFailure, type JUnitSuite } from './junit';
 
 const suite: JUnitSuite = {
   name: 'gyre test broadcast',
@@ -77,6 +80,58 @@ describe('verdictFailure and summaryMessage', () => {
     expect([0, 1, 2, 255].map((c) => verdictFailure(c, 'm', 't')?.type)).toEqual([undefined, 'invalid', 'unknown', 'crashed']);
     expect(summaryMessage('INVALID  broadcast\n  ops          3\n  anomalies    workload › lost (1): 3\n  see          x', 'invalid')).toBe('INVALID  broadcast: workload › lost (1): 3');
     expect(summaryMessage('UNKNOWN', 'unknown')).toBe('UNKNOWN');
+  });
+});
+
+describe('junitProblem: a --junit path checked before a command starts', () => {
+  const scratch = () => mkdtempSync(join(tmpdir(), 'gyre-junit-path-'));
+
+  it('takes a new file, one to overwrite, and one in directories yet to be made, and creates nothing', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'old.xml'), 'x');
+    for (const value of ['new.xml', 'old.xml', 'a/b/c.xml', join(dir, 'abs.xml')]) expect([value, junitProblem(value, dir)]).toEqual([value, undefined]);
+    expect(readdirSync(dir)).toEqual(['old.xml']);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('names a directory, and a file standing where a directory must be, with the path at fault', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'reports'));
+    writeFileSync(join(dir, 'file'), '');
+    expect(junitProblem('reports', dir)).toBe(`--junit reports: ${join(dir, 'reports')} is a directory, not a file. Choose another with --junit FILE.`);
+    expect(junitProblem('file/a/j.xml', dir)).toBe(`--junit file/a/j.xml: ${join(dir, 'file')} is not a directory, so ${join(dir, 'file/a/j.xml')} cannot be created. Choose another with --junit FILE.`);
+    expect(readdirSync(dir).sort()).toEqual(['file', 'reports']);
+    rmSync(dir, { recursive: true });
+  });
+
+  // Root writes anywhere, so a read-only directory stops only other users.
+  it.skipIf(process.getuid?.() === 0)('names a read-only directory and a read-only file, with the reason', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'ro'));
+    writeFileSync(join(dir, 'ro', 'old.xml'), '');
+    chmodSync(join(dir, 'ro', 'old.xml'), 0o444);
+    chmodSync(join(dir, 'ro'), 0o555);
+    expect(junitProblem('ro/sub/j.xml', dir)).toBe(`--junit ro/sub/j.xml: ${join(dir, 'ro')} is not writable (EACCES), so ${join(dir, 'ro/sub/j.xml')} cannot be created. Choose another with --junit FILE.`);
+    expect(junitProblem('ro/old.xml', dir)).toBe(`--junit ro/old.xml: ${join(dir, 'ro/old.xml')} cannot be written (EACCES). Choose another with --junit FILE.`);
+    chmodSync(join(dir, 'ro'), 0o755);
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('JUnitFile', () => {
+  it('never throws on a file it cannot write: says why (the path and the system\'s reason) once, and writes again once it can', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gyre-junit-file-'));
+    const path = join(dir, 'j.xml');
+    mkdirSync(path);
+    const file = new JUnitFile(path, 'gyre check register', ['check']);
+    const one = { name: 'a.jsonl', classname: 'gyre.check.register', seconds: 0 };
+    expect(file.add(one)).toMatch(new RegExp(`^Could not write the JUnit report ${path}: EISDIR: `));
+    expect(file.add({ ...one, name: 'b.jsonl' })).toBeUndefined();
+    rmSync(path, { recursive: true });
+    expect(file.add({ ...one, name: 'c.jsonl' })).toBeUndefined();
+    expect(readFileSync(path, 'utf8')).toMatch(/tests="3"/);
+    expect(existsSync(path)).toBe(true);
+    rmSync(dir, { recursive: true });
   });
 });
 

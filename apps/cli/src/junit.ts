@@ -12,9 +12,9 @@
  * `crashed`, `unreadable`): Jenkins' schema names its error element differently from Surefire's,
  * so `error` is never written.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /** A case that did not pass. */
 export interface JUnitFailure {
@@ -122,12 +122,15 @@ export function summaryMessage(summary: string, fallback: string): string {
 
 /**
  * A JUnit file that grows as a command goes: every {@link add} rewrites it whole, so the file is
- * complete (and valid) after each run, whatever ends the command later.
+ * complete (and valid) after each run, whatever ends the command later. A file that cannot be
+ * written never ends the command: {@link add} says why, and the run's verdict and files stand.
  */
 export class JUnitFile {
   private readonly cases: JUnitCase[] = [];
   private readonly started: number;
   private readonly properties: [string, string][];
+  /** Why the last write failed, if it did: said once, until a write succeeds again. */
+  private failed: string | undefined;
 
   /**
    * @param path where to write (its directory is created)
@@ -147,11 +150,18 @@ export class JUnitFile {
     this.properties = [['command', ['gyre', ...command].join(' ')]];
   }
 
-  /** Adds cases (and lines for the suite's system-out), and rewrites the file. */
-  add(cases: JUnitCase | readonly JUnitCase[], ...out: string[]): void {
+  /**
+   * Adds cases (and lines for the suite's system-out) and rewrites the file. Returns why the file
+   * could not be written (one line naming it and the system's reason), the first time it cannot
+   * be; otherwise undefined. Never throws.
+   */
+  add(cases: JUnitCase | readonly JUnitCase[], ...out: string[]): string | undefined {
     this.cases.push(...(Array.isArray(cases) ? cases : [cases as JUnitCase]));
     this.out.push(...out);
-    this.write();
+    const problem = this.write();
+    const news = problem !== undefined && this.failed === undefined;
+    this.failed = problem;
+    return news ? problem : undefined;
   }
 
   /** Records a property (a seed, the seed range). */
@@ -159,19 +169,73 @@ export class JUnitFile {
     this.properties.push([name, value]);
   }
 
-  /** Writes the file as it stands. */
-  write(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    writeFileSync(
-      this.path,
-      junitXml({ name: this.name, timestamp: new Date(this.started), hostname: hostname(), seconds: (Date.now() - this.started) / 1000, properties: this.properties, cases: this.cases, out: this.out.join('\n') }),
-    );
+  private write(): string | undefined {
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      writeFileSync(
+        this.path,
+        junitXml({ name: this.name, timestamp: new Date(this.started), hostname: hostname(), seconds: (Date.now() - this.started) / 1000, properties: this.properties, cases: this.cases, out: this.out.join('\n') }),
+      );
+      return undefined;
+    } catch (e) {
+      return `Could not write the JUnit report ${this.path}: ${(e as Error).message}`;
+    }
+  }
+}
+
+/**
+ * Why `--junit VALUE` (relative to `cwd`) cannot be written, in one line naming the path and the
+ * reason, or undefined: checked before a command starts, so that a bad path is a usage error
+ * (254) and not a surprise at the end. Creates nothing. A directory on the way that does not
+ * exist yet is made when the report is written, so the nearest one that does must take files.
+ */
+export function junitProblem(value: string, cwd: string): string | undefined {
+  const path = resolve(cwd, value);
+  const why = pathProblem(path);
+  return why === undefined ? undefined : `--junit ${value}: ${why}. Choose another with --junit FILE.`;
+}
+
+function pathProblem(path: string): string | undefined {
+  const st = lookAt(path);
+  if (typeof st === 'string') return st;
+  if (st) return st.isDirectory() ? `${path} is a directory, not a file` : writable(path, constants.W_OK, `${path} cannot be written`);
+  let dir = dirname(path);
+  for (;;) {
+    const up = lookAt(dir);
+    if (typeof up === 'string') return up;
+    if (up) {
+      if (!up.isDirectory()) return `${dir} is not a directory, so ${path} cannot be created`;
+      return writable(dir, constants.W_OK | constants.X_OK, `${dir} is not writable`, `, so ${path} cannot be created`);
+    }
+    dir = dirname(dir);
+  }
+}
+
+/** A path's stats, undefined when nothing is there (or it is under a file), or why it cannot be looked at. */
+function lookAt(path: string): Stats | undefined | string {
+  try {
+    return statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `${path} cannot be looked at (${code ?? (e as Error).message})`;
+  }
+}
+
+/** Undefined if `path` allows `mode`, else `what` with the system's reason (EACCES, EROFS) and `then`. */
+function writable(path: string, mode: number, what: string, then = ''): string | undefined {
+  try {
+    accessSync(path, mode);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return `${what} (${code === 'EROFS' ? 'EROFS: a read-only file system' : (code ?? (e as Error).message)})${then}`;
   }
 }
 
 /**
  * The case of one run of `gyre test` or `gyre sim`: its verdict from the exit code, the anomaly
- * summary (which names report.html) and the seed in the failure, or why the run crashed.
+ * summary (which names report.html, or results.json when the pages could not be written) and the
+ * seed in the failure, or why the run crashed.
  */
 export function runCase(c: { name: string; classname: string; seconds: number; exitCode: number; summary: string; seed: string; crash?: string | undefined; reproduce?: string }): JUnitCase {
   const details = [c.summary, c.crash ? `\nWhy it crashed:\n${c.crash}` : '', `\nseed: ${c.seed}`, c.reproduce ? `reproduce: ${c.reproduce}` : ''].filter((s) => s !== '').join('\n');

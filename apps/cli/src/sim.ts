@@ -27,9 +27,9 @@ import {
   type SweepSummary,
 } from '@gyre/sim';
 import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
-import { consoleReporter, endRun, sayOutcome } from './console';
+import { consoleReporter, endRun, sayOutcome, warn } from './console';
 import { ShardError, shardFromEnv, type Shard } from './shard';
-import { JUnitFile, summaryMessage, verdictFailure, type JUnitCase } from './junit';
+import { JUnitFile, junitProblem, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
 import { maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
 import { checkStore, fileProblem } from './test';
@@ -160,7 +160,7 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   const chosen = await workloadFor(o, io);
   if (typeof chosen === 'number') return chosen;
   const { workload, options } = chosen;
-  const problem = fileProblem(sim.node ? '--node' : '--bin', nodeFile, io.cwd, 'a node module') ?? checkStore(o.store, io.cwd);
+  const problem = fileProblem(sim.node ? '--node' : '--bin', nodeFile, io.cwd, 'a node module') ?? checkStore(o.store, io.cwd) ?? (o.junit !== undefined ? junitProblem(o.junit, io.cwd) : undefined);
   if (problem) {
     io.err(problem + '\n');
     return 254;
@@ -255,7 +255,7 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | un
   writeFileSync(file, stringifyJson(s) + '\n');
   io.out(formatSweepSummary(s) + '\n');
   io.out(`summary: ${file}\n`);
-  const junit = (recorded?: { seed: string; dir: string }) => junitPath && writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, file, recorded);
+  const junit = (recorded?: { seed: string; dir: string }) => junitPath && warn(io, writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, file, recorded));
   // Stopped by Ctrl-C with seeds left unrun: what ran is all the verdict covers.
   const interrupted = io.signal?.aborted === true && s.stopped;
   const note = interrupted ? { interrupted: `The sweep was interrupted, so this verdict covers only the ${s.ran} of ${range.count} seeds that ran (exit 255).` } : {};
@@ -279,9 +279,10 @@ const SWEEP_STATUS_MS = 10_000;
 /**
  * Writes the JUnit report of a sweep: one case per seed run, in seed order; a failing seed carries
  * its anomaly summary and the command that reproduces it, and the seed the sweep recorded in the
- * store (the smallest failing one) the path of its report.html.
+ * store (the smallest failing one) the path of its report.html. Returns why the file could not be
+ * written, if it could not.
  */
-function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { first: number; count: number; shard?: string }, results: readonly SeedResult[], argv: readonly string[], summaryFile: string, recorded?: { seed: string; dir: string }): void {
+function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { first: number; count: number; shard?: string }, results: readonly SeedResult[], argv: readonly string[], summaryFile: string, recorded?: { seed: string; dir: string }): string | undefined {
   const classname = `gyre.sim.${spec.workload}`;
   const caseOf = (r: SeedResult): JUnitCase => {
     const what = r.exitCode === 1 ? 'INVALID' : r.exitCode === 2 ? 'UNKNOWN' : 'CRASHED';
@@ -299,7 +300,7 @@ function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { fi
   const file = new JUnitFile(path, `gyre sim ${spec.workload}`, ['sim', ...argv], out, started);
   file.property('seeds', `${range.first}..${range.first + range.count - 1}`);
   if (range.shard) file.property('shard', range.shard);
-  file.add([...results].sort((a, b) => Number(a.seed) - Number(b.seed)).map(caseOf));
+  return file.add([...results].sort((a, b) => Number(a.seed) - Number(b.seed)).map(caseOf));
 }
 
 async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, store: string, io: Io): Promise<void> {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { dirProblem, runTest } from '@gyre/runner';
 import { parseOrExit, readOptionFile } from './args';
 import { consoleReporter, endRun } from './console';
-import { JUnitFile } from './junit';
+import { JUnitFile, junitProblem } from './junit';
 import type { Io } from './io';
 import { maxLineBytes, parseTestArgs, runSettings, TEST_SPEC, type TestOptions } from './options';
 import { shebangProblem } from './shebang';
@@ -27,9 +27,9 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
   const chosen = await workloadFor(o, io);
   if (typeof chosen === 'number') return chosen;
   const { workload, options } = chosen;
-  const storeProblem = checkStore(o.store, io.cwd);
-  if (storeProblem) {
-    io.err(storeProblem + '\n');
+  const pathProblem = checkStore(o.store, io.cwd) ?? (o.junit !== undefined ? junitProblem(o.junit, io.cwd) : undefined);
+  if (pathProblem) {
+    io.err(pathProblem + '\n');
     return 254;
   }
   const reporter = consoleReporter(io, { logOps: o.logOps, progress: o.progress });

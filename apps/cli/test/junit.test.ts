@@ -1,12 +1,15 @@
 /**
  * `--junit FILE` on `gyre test`, `gyre sim --seeds` and `gyre check`, end to end on the built CLI:
  * the files validate against the common JUnit schema, a CI system's JUnit parser reads them, and a
- * failing case carries the anomaly summary and the path of report.html (which exists).
+ * failing case carries the anomaly summary and the path of report.html (which exists). A path that
+ * cannot be written (`gyre check` here; `gyre test` and `gyre sim` in run-end.test.ts) is a usage
+ * error before anything is checked, and a warning if it fails only part way.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkCommand } from '../src/check';
 import { example, gyre, repo } from './helpers';
 import { parseJUnit, validateJUnit } from './junit-schema';
 
@@ -68,12 +71,13 @@ describe('gyre sim --seeds --junit', () => {
 });
 
 describe('gyre check --junit', () => {
+  const ok = join(dir, 'ok.jsonl');
+  const bad = join(dir, 'bad.jsonl');
+  const op = (index: number, type: string, process: number, f: string, value: unknown) => JSON.stringify({ index, time: index, type, process, f, value });
+  writeFileSync(ok, [op(0, 'invoke', 0, 'write', 1), op(1, 'ok', 0, 'write', 1), op(2, 'invoke', 1, 'read', null), op(3, 'ok', 1, 'read', 1)].join('\n') + '\n');
+  writeFileSync(bad, [op(0, 'invoke', 0, 'write', 1), op(1, 'ok', 0, 'write', 1), op(2, 'invoke', 1, 'read', null), op(3, 'ok', 1, 'read', 2)].join('\n') + '\n');
+
   it('one case per file: valid, invalid with what the checker found, unreadable', async () => {
-    const ok = join(dir, 'ok.jsonl');
-    const bad = join(dir, 'bad.jsonl');
-    const op = (index: number, type: string, process: number, f: string, value: unknown) => JSON.stringify({ index, time: index, type, process, f, value });
-    writeFileSync(ok, [op(0, 'invoke', 0, 'write', 1), op(1, 'ok', 0, 'write', 1), op(2, 'invoke', 1, 'read', null), op(3, 'ok', 1, 'read', 1)].join('\n') + '\n');
-    writeFileSync(bad, [op(0, 'invoke', 0, 'write', 1), op(1, 'ok', 0, 'write', 1), op(2, 'invoke', 1, 'read', null), op(3, 'ok', 1, 'read', 2)].join('\n') + '\n');
     const file = join(dir, 'check.xml');
     const r = await gyre(['check', '-m', 'register', '--junit', file, ok, bad, join(dir, 'missing.jsonl')]);
     expect(r.code).toBe(254);
@@ -86,5 +90,31 @@ describe('gyre check --junit', () => {
     ]);
     expect(s.testcase[1]!.failure![0]!.message).toMatch(/^INVALID: /);
     expect(s.testcase[2]!.failure![0]!.message).toMatch(/no such file/);
+  });
+
+  it('a --junit path that cannot be written: exit 254 before any file is checked, naming the path (it said "a bug in Gyre")', async () => {
+    const r = await gyre(['check', '-m', 'register', '--junit', dir, ok]);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toBe(`--junit ${dir}: ${dir} is a directory, not a file. Choose another with --junit FILE.\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a --junit file that cannot be written part way: one warning naming it and why; every file is still checked and the exit code is theirs', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gyre-junit-')), 'check.xml');
+    let out = '';
+    let err = '';
+    const io = {
+      // A directory where the report goes, once the first file has been checked (after the checks of the path).
+      out: (s: string) => {
+        out += s;
+        if (!existsSync(file)) mkdirSync(file);
+      },
+      err: (s: string) => (err += s),
+      cwd: dir,
+    };
+    const code = await checkCommand(['-m', 'register', '--junit', file, ok, bad, ok], io);
+    expect(code).toBe(1);
+    expect(out).toMatch(new RegExp(`^${ok}\tVALID\n[^]*^${bad}\tINVALID\n[^]*^${ok}\tVALID\n`, 'm'));
+    expect(err).toMatch(new RegExp(`^WARN {2}Could not write the JUnit report ${file}: EISDIR: [^\n]*\n$`));
   });
 });

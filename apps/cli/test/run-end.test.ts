@@ -1,7 +1,7 @@
 /**
  * `gyre test` and `gyre sim` end a run the same way (`endRun` in src/console.ts): the report pages,
- * the summary, the run's health rows, the crash, the outcome line, the interrupt and the exit
- * codes. The commands run in this process (on the sources), so that the test can act at a given
+ * the summary, the JUnit file, the run's health rows, the crash, the outcome line, the interrupt
+ * and the exit codes. The commands run in this process (on the sources), so that the test can act at a given
  * moment of the run: when the run says where its directory is, or once the nodes are up.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -76,6 +76,56 @@ describe.each(commands)('gyre %s', (command) => {
     expect(r.code).toBe(0);
   });
 
+  it('when the report pages cannot be written: the JUnit file names results.json, never the missing report.html', async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'gyre-run-end-')), 'junit.xml');
+    const node = command === 'test' ? ['-w', 'echo', '--bin', example('echo-wrong')] : ['-w', 'echo', '--node', join(repo, 'examples/nodes/echo-wrong.ts')];
+    let dir = '';
+    const r = await run(command, [...node, '--node-count', '1', '--time-limit', '2', '--rate', '10', '--junit', junit], {
+      onErr: (line) => {
+        const d = runDirIn(line);
+        if (d) mkdirSync(join((dir = d), 'report.html'));
+      },
+    });
+    expect(r.code).toBe(1);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).not.toMatch(/report\.html/);
+    expect(xml).toMatch(/<failure type="invalid"[^>]*>[^<]*\n {2}see +\S+\/results\.json\n/);
+    expect(xml).toContain(`<system-out>${dir}/results.json</system-out>`);
+    expect(existsSync(join(dir, 'results.json'))).toBe(true);
+  });
+
+  it('a --junit path that cannot be written (a directory, under a file): exit 254 before anything starts, naming the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gyre-run-end-'));
+    writeFileSync(join(dir, 'file'), '');
+    for (const [junit, problem] of [
+      [dir, `${dir} is a directory, not a file`],
+      [join(dir, 'file', 'out', 'junit.xml'), `${join(dir, 'file')} is not a directory, so ${join(dir, 'file', 'out', 'junit.xml')} cannot be created`],
+    ] as const) {
+      const r = await run(command, [...echo[command], '--node-count', '1', '--junit', junit]);
+      expect(r.code).toBe(254);
+      expect(r.stderr).toBe(`--junit ${junit}: ${problem}. Choose another with --junit FILE.\n`);
+      expect(r.stderr).not.toMatch(/bug in Gyre/);
+      expect(readdirSync(r.store)).toEqual([]);
+    }
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+
+  it('a --junit file that cannot be written at the end: a warning naming it and why, the verdict and exit code stand, the run is kept', async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'gyre-run-end-')), 'junit.xml');
+    // A directory where the JUnit file goes, made once the run has started (after the checks).
+    const r = await run(command, [...echo[command], '--node-count', '1', '--time-limit', '2', '--rate', '10', '--junit', junit], {
+      onErr: (line) => {
+        if (runDirIn(line)) mkdirSync(junit);
+      },
+    });
+    expect(r.stderr).toMatch(new RegExp(`^WARN {2}Could not write the JUnit report ${junit}: EISDIR: .*$`, 'm'));
+    expect(r.stderr).not.toMatch(/bug in Gyre/);
+    expect(r.stdout).toMatch(/^ {2}see +\S+\/report\.html$/m);
+    expect(r.stdout).toContain(`\n${OUTCOME.valid}\n`);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(r.store, 'latest', 'results.json'), 'utf8')).toMatch(/"valid\?":true/);
+  });
+
   it('interrupted (Ctrl-C) once the nodes are up: unknown, says so under the summary and the verdict, exit 255, results kept', async () => {
     const more = command === 'sim' ? ['--check-determinism', '--shrink'] : [];
     const r = await run(command, [...echo[command], '--node-count', '1', '--time-limit', '600', '--rate', '10', ...more], {
@@ -135,6 +185,26 @@ describe.each(commands)('gyre %s', (command) => {
 });
 
 describe('gyre sim --seeds', () => {
+  it('a --junit path that cannot be written: exit 254 before a seed runs; one that fails at the end: a warning, and the verdict stands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gyre-run-end-'));
+    const summary = join(dir, 'summary.json');
+    const sweep = [...echo.sim, '--node-count', '1', '--time-limit', '1', '--seeds', '2', '--workers', '0', '--summary', summary];
+    const early = await run('sim', [...sweep, '--junit', dir]);
+    expect(early.code).toBe(254);
+    expect(early.stderr).toBe(`--junit ${dir}: ${dir} is a directory, not a file. Choose another with --junit FILE.\n`);
+    expect(existsSync(summary)).toBe(false);
+    const junit = join(dir, 'junit.xml');
+    const late = await run('sim', [...sweep, '--junit', junit], {
+      onErr: (line) => {
+        if (line.startsWith('INFO  Simulating echo')) mkdirSync(junit);
+      },
+    });
+    expect(late.stderr).toMatch(new RegExp(`^WARN {2}Could not write the JUnit report ${junit}: EISDIR: .*$`, 'm'));
+    expect(late.stdout).toContain(`\n${OUTCOME.valid}\n`);
+    expect(late.code).toBe(0);
+    expect(JSON.parse(readFileSync(summary, 'utf8'))).toMatchObject({ ran: 2, smallestFailing: null });
+  });
+
   it('interrupted before every seed ran: unknown (never "Everything looks good"), says how many ran, exit 255, summary kept', async () => {
     const summary = join(mkdtempSync(join(tmpdir(), 'gyre-run-end-')), 'summary.json');
     const r = await run('sim', [...echo.sim, '--node-count', '1', '--time-limit', '1', '--seeds', '50', '--workers', '0', '--summary', summary], {
