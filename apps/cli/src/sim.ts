@@ -258,10 +258,10 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
       ...(sim.shrink ? { failed: () => shrinkAndReport(spec, seed, sim, o.keepNodeDirs, store, io) } : {}),
     });
   };
-  // --test-count N: N runs one after another, each on its own seed, stopping at the first that is not valid (as gyre test does).
-  const seeds = runSeeds(o.seed, o.testCount, () => randomBytes(4).readUInt32BE(0));
   try {
     if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o, store, argv, io);
+    // --test-count N: N runs one after another, each on its own seed, stopping at the first that is not valid (as gyre test does).
+    const seeds = runSeeds(o.seed, o.testCount, () => randomBytes(4).readUInt32BE(0));
     let code = 0;
     for (const [i, seed] of seeds.entries()) {
       code = await runOne(seed, seeds.length > 1 ? `${workload.name} #${i + 1}` : workload.name);
