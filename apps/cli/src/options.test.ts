@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MAX_LINE_BYTES } from '@gyre/runner';
-import { OptionError, maxLineBytes, parseTestArgs, splitModels } from './options';
+import { defaultWorkloadOptions, type WorkloadOptions } from '@gyre/workloads';
+import { helpText } from './args';
+import { OptionError, maxLineBytes, parseTestArgs, splitModels, TEST_ROWS, TEST_SPEC, workloadOptions } from './options';
 
 const parse = (s: string, files: Record<string, string> = {}) => parseTestArgs(s.split(' ').filter((x) => x !== ''), (p) => files[p] ?? '');
 
 describe('gyre test options, Maelstrom rules (maelstrom.md §4.2)', () => {
+  // The values are @gyre/workloads' (next describe); here they are held to Maelstrom's.
   it('has Maelstrom defaults', () => {
     const { options: o } = parse('--bin x');
     expect(o.workload).toBe('lin-kv');
@@ -149,5 +152,69 @@ describe('gyre test options, Maelstrom rules (maelstrom.md §4.2)', () => {
   it('recognises --help', () => {
     expect(parse('--help').help).toBe(true);
     expect(parse('-h').help).toBe(true);
+  });
+});
+
+/** The `[default: …]` the help shows for `--long`. */
+const helpDefault = (help: string, long: string): string | undefined => {
+  const block = help.split(/\n(?= {2}(?:-\w, )? *--)/).find((b) => new RegExp(`^ {2}(?:-\\w, )? *--${long} `).test(b));
+  return /\[default: ([^\]]*)\]/.exec(block?.replace(/\s+/g, ' ') ?? '')?.[1];
+};
+
+/** The help's default of each option a workload sees, from its default value. */
+const spelt = (d: WorkloadOptions): Record<string, string> => ({
+  node: d.nodes.join(' '),
+  concurrency: `${d.concurrency / d.nodes.length}n`,
+  rate: String(d.rate),
+  'time-limit': String(d.timeLimit),
+  latency: String(d.latency),
+  topology: d.topology,
+  'consistency-models': d.consistencyModels.join(','),
+  'max-txn-length': String(d.maxTxnLength),
+  'max-writes-per-key': String(d.maxWritesPerKey),
+});
+
+describe("the workload options' defaults are @gyre/workloads' defaultWorkloadOptions", () => {
+  it('parsing no workload arguments gives exactly defaultWorkloadOptions()', () => {
+    expect(workloadOptions(parse('--bin x -w echo').options)).toEqual(defaultWorkloadOptions());
+    expect(workloadOptions(parse('').options)).toEqual(defaultWorkloadOptions());
+  });
+
+  it('for another node list too: the default concurrency follows the nodes, as defaultWorkloadOptions({ nodes }) does', () => {
+    expect(workloadOptions(parse('--node-count 3').options)).toEqual(defaultWorkloadOptions({ nodes: ['n0', 'n1', 'n2'] }));
+    expect(workloadOptions(parse('--nodes a,b').options)).toEqual(defaultWorkloadOptions({ nodes: ['a', 'b'] }));
+    expect(workloadOptions(parse('--nodes a,b --seed 9 --rate 2').options)).toEqual(defaultWorkloadOptions({ nodes: ['a', 'b'], seed: '9', rate: 2 }));
+  });
+
+  it("--help shows defaultWorkloadOptions()'s values as the defaults", () => {
+    const help = helpText(TEST_SPEC);
+    for (const [long, value] of Object.entries(spelt(defaultWorkloadOptions()))) {
+      expect([long, helpDefault(help, long)]).toEqual([long, value]);
+      const row = TEST_ROWS.find((r) => r.long === long)!;
+      expect([long, row.def ?? row.defText]).toEqual([long, value]);
+    }
+    // No default where the workloads have none.
+    for (const long of ['availability', 'nemesis']) expect([long, helpDefault(help, long)]).toEqual([long, undefined]);
+  });
+
+  it('a change to defaultWorkloadOptions changes the parsed options and the help: the CLI keeps no copy', async () => {
+    const changed = (over: Partial<WorkloadOptions> = {}): WorkloadOptions => {
+      const nodes = over.nodes ?? ['a1', 'a2'];
+      return { nodes, concurrency: 3 * nodes.length, rate: 7, timeLimit: 33, latency: 2, topology: 'line', keyCount: 6, maxTxnLength: 3, maxWritesPerKey: 9, consistencyModels: ['serializable', 'read-committed'], availability: 'total', nemesis: ['partition'], seed: 'abc', ...over };
+    };
+    vi.resetModules();
+    vi.doMock('@gyre/workloads', async (importOriginal) => ({ ...(await importOriginal<typeof import('@gyre/workloads')>()), defaultWorkloadOptions: changed }));
+    try {
+      const options = await import('./options');
+      const args = await import('./args');
+      expect(options.workloadOptions(options.parseTestArgs([]).options)).toEqual(changed());
+      expect(options.workloadOptions(options.parseTestArgs(['--node-count', '4']).options)).toEqual(changed({ nodes: ['n0', 'n1', 'n2', 'n3'] }));
+      const help = args.helpText(options.TEST_SPEC);
+      for (const [long, value] of Object.entries(spelt(changed()))) expect([long, helpDefault(help, long)]).toEqual([long, value]);
+      expect(helpDefault(help, 'concurrency')).toBe('3n');
+    } finally {
+      vi.doUnmock('@gyre/workloads');
+      vi.resetModules();
+    }
   });
 });

@@ -1,10 +1,11 @@
 /**
  * `gyre test` options: Maelstrom's (and the Jepsen options it inherits), with Maelstrom's
- * defaults and validation, plus Gyre's own (marked "Gyre" in the help).
+ * defaults and validation, plus Gyre's own (marked "Gyre" in the help). The defaults of the options
+ * a workload sees are `@gyre/workloads`' ({@link defaultWorkloadOptions}), help text included.
  */
 import { FAULTS } from '@gyre/nemesis';
 import { nodeIdsProblem } from '@gyre/runner';
-import { TOPOLOGY_NAMES, WORKLOADS, type WorkloadOptions } from '@gyre/workloads';
+import { defaultWorkloadOptions, TOPOLOGY_NAMES, WORKLOADS, type WorkloadOptions } from '@gyre/workloads';
 import { OptionError, didYouMean, parseOptions, type CommandSpec, type OptionRow } from './args';
 
 export { OptionError } from './args';
@@ -112,8 +113,19 @@ function someOf<T extends string>(name: string, what: string, v: string, choices
 export const WORKLOAD_NAMES: readonly string[] = Object.keys(WORKLOADS).sort();
 const NEMESIS_TARGETS = ['one', 'minority', 'majority', 'all'] as const;
 const LATENCY_DISTS = ['constant', 'uniform', 'exponential'] as const;
-/** The nodes when none are named. */
-const DEFAULT_NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
+/** The workload options' defaults, from @gyre/workloads: the table's defaults of the options a workload sees. */
+const WORKLOAD_DEFAULTS = defaultWorkloadOptions();
+
+/**
+ * `--concurrency`'s default, for the help, as a user spells it: `Kn` when the workloads' default
+ * is K workers per node (Maelstrom's `1n`), else the number. Without `--concurrency`, a run gets
+ * the workloads' default for its node count.
+ */
+function defaultConcurrencyText(): string {
+  const workers = (count: number) => defaultWorkloadOptions({ nodes: Array.from({ length: count }, (_, i) => `n${i}`) }).concurrency;
+  const perNode = workers(1);
+  return [2, 3, 5].every((n) => workers(n) === n * perNode) ? `${perNode}n` : String(perNode);
+}
 
 /** `--store DIR`, shared by every command that reads or writes the store; `set` says where it goes. */
 export const storeRow = <D>(set: (d: D, v: string) => void): OptionRow<D> => ({ long: 'store', arg: 'DIR', gyre: true, def: 'store', desc: 'Where runs are stored.', set });
@@ -130,25 +142,25 @@ export const TEST_ROWS: readonly TestRow[] = [
     set: (d, v) => (d.o.workload = v),
   },
   { long: 'node-count', arg: 'NUM', desc: 'How many nodes to run: n0, n1, ... Overrides --node/--nodes.', set: (d, v) => (d.acc.nodeCount = positiveInt('--node-count', v)) },
-  { long: 'node', short: 'n', arg: 'HOSTNAME', defText: DEFAULT_NODES.join(' '), desc: 'A node id; may be repeated.', set: (d, v) => d.acc.nodeFlags.push(v) },
+  { long: 'node', short: 'n', arg: 'HOSTNAME', defText: WORKLOAD_DEFAULTS.nodes.join(' '), desc: 'A node id; may be repeated.', set: (d, v) => d.acc.nodeFlags.push(v) },
   { long: 'nodes', arg: 'LIST', desc: 'Comma-separated node ids: letters, digits, -, _ and ., starting with a letter or digit; not a client id (c0, c1, …) or a service id (lin-kv, …).', set: (d, v) => d.acc.nodesList.push(...v.split(/,\s*/).filter((s) => s !== '')) },
   { long: 'nodes-file', arg: 'FILE', desc: 'A file of node ids, one per line.', set: (d, v) => (d.acc.nodesFile = v) },
   {
     long: 'concurrency',
     arg: 'N[n]',
-    def: '1n',
+    defText: defaultConcurrencyText(),
     desc: 'Client worker threads: an integer, or an integer followed by n to multiply by the node count (2n).',
     set: (d, v) => {
       if (!/^\d+n?$/.test(v)) throw new OptionError(`--concurrency must be an integer, optionally followed by n (like 10 or 2n), got ${JSON.stringify(v)}`);
       d.acc.concurrencyRaw = v;
     },
   },
-  { long: 'time-limit', arg: 'SECONDS', def: '60', desc: 'How long the main phase runs, in seconds.', set: (d, v) => (d.o.timeLimit = positiveInt('--time-limit', v)) },
+  { long: 'time-limit', arg: 'SECONDS', def: String(WORKLOAD_DEFAULTS.timeLimit), desc: 'How long the main phase runs, in seconds.', set: (d, v) => (d.o.timeLimit = positiveInt('--time-limit', v)) },
   { long: 'test-count', arg: 'N', def: '1', desc: 'Run the test this many times, stopping at the first invalid or unknown result.', set: (d, v) => (d.o.testCount = positiveInt('--test-count', v)) },
   {
     long: 'rate',
     arg: 'RATE',
-    def: '5',
+    def: String(WORKLOAD_DEFAULTS.rate),
     desc: 'Aggregate client requests per second, across all clients (gaps uniform in [0, 2/rate)). 0: no main-phase requests.',
     set: (d, v) => {
       const r = number('--rate', v);
@@ -156,7 +168,7 @@ export const TEST_ROWS: readonly TestRow[] = [
       d.o.rate = r;
     },
   },
-  { long: 'latency', arg: 'MILLIS', def: '0', desc: 'Mean latency between servers (nodes and services), in ms. Clients see none.', set: (d, v) => (d.o.latency = nonNegInt('--latency', v)) },
+  { long: 'latency', arg: 'MILLIS', def: String(WORKLOAD_DEFAULTS.latency), desc: 'Mean latency between servers (nodes and services), in ms. Clients see none.', set: (d, v) => (d.o.latency = nonNegInt('--latency', v)) },
   {
     long: 'latency-dist',
     arg: 'TYPE',
@@ -196,7 +208,7 @@ export const TEST_ROWS: readonly TestRow[] = [
   {
     long: 'topology',
     arg: 'SPEC',
-    def: 'grid',
+    def: WORKLOAD_DEFAULTS.topology,
     desc: `Broadcast topology: ${TOPOLOGY_NAMES.join(', ')}.`,
     set: (d, v) => (d.o.topology = oneOf('--topology', v, TOPOLOGY_NAMES)),
   },
@@ -217,13 +229,13 @@ export const TEST_ROWS: readonly TestRow[] = [
   {
     long: 'consistency-models',
     arg: 'MODELS',
-    def: 'strict-serializable',
+    def: WORKLOAD_DEFAULTS.consistencyModels.join(','),
     desc: 'Consistency models the txn workloads check, comma-separated (Maelstrom\'s "a , b" spelling also works).',
     set: (d, v) => (d.acc.consistencyRaw = v),
   },
   { long: 'key-count', arg: 'INT', defText: '10', desc: 'Active keys for the txn and kafka workloads.', set: (d, v) => (d.o.keyCount = positiveInt('--key-count', v)) },
-  { long: 'max-txn-length', arg: 'INT', def: '4', desc: 'Longest transaction (kafka: 1).', set: (d, v) => (d.o.maxTxnLength = positiveInt('--max-txn-length', v)) },
-  { long: 'max-writes-per-key', arg: 'INT', def: '16', desc: 'Writes per key before it is retired (txn, kafka).', set: (d, v) => (d.o.maxWritesPerKey = positiveInt('--max-writes-per-key', v)) },
+  { long: 'max-txn-length', arg: 'INT', def: String(WORKLOAD_DEFAULTS.maxTxnLength), desc: 'Longest transaction (kafka: 1).', set: (d, v) => (d.o.maxTxnLength = positiveInt('--max-txn-length', v)) },
+  { long: 'max-writes-per-key', arg: 'INT', def: String(WORKLOAD_DEFAULTS.maxWritesPerKey), desc: 'Writes per key before it is retired (txn, kafka).', set: (d, v) => (d.o.maxWritesPerKey = positiveInt('--max-writes-per-key', v)) },
   { long: 'log-stderr', desc: "Echo each node's STDERR to the console.", set: (d) => (d.o.logStderr = true) },
   { long: 'log-net-send', desc: 'Log every message entering the network.', set: (d) => (d.o.logNetSend = true) },
   { long: 'log-net-recv', desc: 'Log every message delivered.', set: (d) => (d.o.logNetRecv = true) },
@@ -299,10 +311,14 @@ function binArg(d: TestDraft, word: string, next: string | undefined, warn: (m: 
   d.o.binArgs.push(word);
 }
 
-/** A fresh draft: what has no default in the table ({@link TEST_ROWS} sets the rest). */
+/**
+ * A fresh draft: what has no default in the table ({@link TEST_ROWS} sets the rest), the options a
+ * workload sees from {@link WORKLOAD_DEFAULTS}.
+ */
 function testDraft(): TestDraft {
+  const { nodes, nemesis, availability, keyCount, seed } = WORKLOAD_DEFAULTS;
   return {
-    o: { bin: undefined, binArgs: [], nodes: [...DEFAULT_NODES], nemesis: [], availability: undefined, keyCount: undefined, logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, keepNodeDirs: false, seed: undefined, progress: undefined, logOps: false, printResults: true, junit: undefined } as Partial<TestOptions> as TestOptions,
+    o: { bin: undefined, binArgs: [], nodes: [...nodes], nemesis: [...nemesis], availability, keyCount, seed: seed === undefined ? undefined : String(seed), logStderr: false, logNetSend: false, logNetRecv: false, leaveDbRunning: false, loggingJson: false, keepNodeDirs: false, progress: undefined, logOps: false, printResults: true, junit: undefined } as Partial<TestOptions> as TestOptions,
     acc: { nodeFlags: [], nodesList: [], nodesFile: undefined, nodeCount: undefined, consistencyRaw: '', concurrencyRaw: '' },
   };
 }
@@ -347,10 +363,15 @@ export function resolveTestDraft(d: TestDraft, readFile: (path: string) => strin
   for (const n of o.nodes) {
     if (n.startsWith('c')) warn(`Node id ${JSON.stringify(n)} starts with "c", which Maelstrom and Gyre treat as a client: it will see no latency and count as client traffic.`);
   }
-  o.concurrencySpec = acc.concurrencyRaw;
-  const m = /^(\d+)(n?)$/.exec(acc.concurrencyRaw)!;
-  o.concurrency = Number(m[1]) * (m[2] ? o.nodes.length : 1);
-  if (o.concurrency <= 0) throw new OptionError(`--concurrency must be positive, got ${acc.concurrencyRaw}`);
+  if (acc.concurrencyRaw === '') {
+    o.concurrencySpec = defaultConcurrencyText();
+    o.concurrency = defaultWorkloadOptions({ nodes: o.nodes }).concurrency;
+  } else {
+    o.concurrencySpec = acc.concurrencyRaw;
+    const m = /^(\d+)(n?)$/.exec(acc.concurrencyRaw)!;
+    o.concurrency = Number(m[1]) * (m[2] ? o.nodes.length : 1);
+    if (o.concurrency <= 0) throw new OptionError(`--concurrency must be positive, got ${acc.concurrencyRaw}`);
+  }
   o.consistencyModels = splitModels(acc.consistencyRaw);
   return o;
 }

@@ -31,7 +31,7 @@ import { consoleReporter, endRun, sayOutcome, warn } from './console';
 import { ShardError, shardFromEnv, type Shard } from './shard';
 import { JUnitFile, junitProblem, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
-import { maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft } from './options';
+import { maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft, type TestOptions } from './options';
 import { checkStore, fileProblem } from './test';
 import { workloadFor } from './workloads';
 
@@ -64,6 +64,19 @@ export interface SimDraft extends TestDraft {
 
 const testRow = (long: string) => TEST_ROWS.find((r) => r.long === long)!;
 
+/**
+ * An option of `gyre test` that a simulated run cannot honour: refused (exit 254) with `why`,
+ * which names what `gyre sim` offers instead, and left out of `gyre sim`'s help. Never accepted
+ * and ignored.
+ */
+const refused = (long: string, why: string): OptionRow<SimDraft> => ({
+  ...testRow(long),
+  hidden: true,
+  set: () => {
+    throw new OptionError(`gyre sim does not take --${long}: ${why}`);
+  },
+});
+
 /** `gyre sim`'s own options; they come before (and override) `gyre test`'s in its table. */
 const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
   {
@@ -74,7 +87,7 @@ const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
     set: (d, v) => (looksLikePath(v) ? (d.sim.node = v) : d.acc.nodeFlags.push(v)),
   },
   { ...testRow('bin'), desc: 'The node module, as --node FILE.' },
-  { ...testRow('seed'), gyre: false, defText: 'random; with --seeds, 0', desc: "The run's seed (printed). With --seeds: the first seed, an integer." },
+  { ...testRow('seed'), gyre: false, defText: 'random; with --seeds, 0', desc: "The run's seed (printed). With --seeds or --test-count: the first seed, an integer." },
   { long: 'seeds', arg: 'N', desc: 'Run N seeds (SEED, SEED+1, ...) on worker threads and report how many failed and the smallest failing seed.', set: (d, v) => (d.sim.seeds = int('--seeds', v, 1)) },
   {
     long: 'shard',
@@ -102,6 +115,16 @@ const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
   { long: 'max-ops', arg: 'N', desc: 'At most N client operations in the main phase (shrunk runs use it).', set: (d, v) => (d.sim.maxOps = int('--max-ops', v, 1)) },
   { long: 'check-determinism', desc: 'Run the seed twice and fail if the histories or journals differ.', set: (d) => (d.sim.checkDeterminism = true) },
   { long: 'summary', arg: 'FILE', defText: 'STORE/sweeps/WORKLOAD-TIME.json', desc: 'Where --seeds writes its summary.', set: (d, v) => (d.sim.summary = v) },
+  {
+    ...testRow('test-count'),
+    desc: "Run the simulation this many times, one after another, on the seeds SEED, SEED+1, ... (SEED: --seed, an integer, or a random one), each written to the store as one run is; stop at the first invalid or unknown result. --seeds runs many seeds faster, on worker threads.",
+  },
+  { ...testRow('progress'), desc: "With --seeds: show the sweep's live count of seeds even when not on a terminal. (One simulated run has no status line.)" },
+  { ...testRow('no-progress'), desc: 'With --seeds: print no count of seeds as the sweep goes.' },
+  refused('log-stderr', "its nodes run in this process, and what each one logs is written to the run directory's node-logs/NODE.log (gyre serve shows it)."),
+  refused('log-net-send', "every message is in the run directory's net-journal/journal.jsonl, and messages.html draws them."),
+  refused('log-net-recv', "every message is in the run directory's net-journal/journal.jsonl, and messages.html draws them."),
+  refused('logging-json', 'it writes gyre.log as text.'),
 ];
 
 /** `gyre sim`'s table: its own options, then `gyre test`'s. */
@@ -113,7 +136,9 @@ export const SIM_SPEC: CommandSpec<SimDraft> = {
 Runs every node of the cluster in this process under virtual time: no real waiting, every timer on
 one simulated clock, every random choice drawn from the seed, so a seed replays exactly. The node
 module's default export installs a node: export default (node: Node, args: string[]) => { node.on(...) }.
-The same file runs as a process under gyre test.`,
+The same file runs as a process under gyre test. It takes gyre test's options except --log-stderr,
+--log-net-send, --log-net-recv and --logging-json, which it refuses: each node's log and every
+message are in the run directory (node-logs/, net-journal/, messages.html).`,
   sections: [
     { title: 'Simulation options', rows: SIM_ROWS },
     { title: 'The options of gyre test', rows: TEST_ROWS },
@@ -125,14 +150,38 @@ The same file runs as a process under gyre test.`,
   }),
 };
 
-/** Parses `gyre sim` arguments: the simulation's options and `gyre test`'s. `readFile` reads `--nodes-file`. */
+/**
+ * Parses `gyre sim` arguments: the simulation's options and `gyre test`'s. `readFile` reads
+ * `--nodes-file`. An option that would do nothing in the mode chosen (one run or `--seeds`) is
+ * refused, never ignored.
+ */
 export function parseSimArgs(argv: readonly string[], readFile: (path: string) => string = () => '') {
   const p = parseOptions(SIM_SPEC, argv);
   const options = resolveTestDraft(p.draft, readFile, (m) => p.warnings.push(m));
   const sim = p.draft.sim;
-  if (sim.shard && sim.seeds === undefined) throw new OptionError('--shard needs --seeds');
-  if (sim.seeds !== undefined && options.seed !== undefined && !/^\d+$/.test(options.seed)) throw new OptionError(`With --seeds, --seed is the first seed: an integer, got ${JSON.stringify(options.seed)}`);
+  const problems: string[] = [];
+  if (sim.seeds === undefined) {
+    for (const long of ['shard', 'workers', 'stop-on-failure', 'summary']) if (p.given.has(long)) problems.push(`--${long} needs --seeds`);
+    if (options.progress === true) problems.push('--progress needs --seeds: one simulated run has no status line (it runs on simulated time, and is over in moments)');
+  } else {
+    if (p.given.has('test-count')) problems.push('--test-count and --seeds both repeat the run: give --seeds N (with --stop-on-failure to stop at the first failing seed)');
+    if (options.logOps) problems.push('--log-ops prints the operations of one run as it goes, and a --seeds sweep prints none: run one seed with --seed N --log-ops, or read history.txt in the run the sweep records');
+    if (sim.checkDeterminism) problems.push('--check-determinism checks one seed: run it with --seed N');
+  }
+  if (p.given.has('shrink-budget') && !sim.shrink) problems.push('--shrink-budget needs --shrink');
+  const repeated = sim.seeds !== undefined ? '--seeds' : options.testCount > 1 ? '--test-count' : undefined;
+  if (repeated && options.seed !== undefined && !/^\d+$/.test(options.seed)) problems.push(`With ${repeated}, --seed is the first seed: an integer, got ${JSON.stringify(options.seed)}`);
+  if (problems.length) throw new OptionError(problems.join('\n'));
   return { sim, options, warnings: p.warnings, help: p.help, version: p.version };
+}
+
+/**
+ * The seeds of `gyre sim`'s runs without `--seeds`: `--seed` (or a random one), and with
+ * `--test-count N` the N seeds from there on, numbered as `--seeds` numbers them.
+ */
+export function runSeeds(seed: string | undefined, testCount: number, random: () => number): string[] {
+  const first = seed ?? String(random());
+  return testCount === 1 ? [first] : seedRange(Number(first), testCount);
 }
 
 /** `gyre sim`. */
@@ -176,19 +225,18 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   };
   const store = resolve(io.cwd, o.store);
   const reporter = consoleReporter(io, { logOps: o.logOps, progress: false });
-  try {
-    if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o.seed, store, argv, io, o.junit);
-    const seed = o.seed ?? String(randomBytes(4).readUInt32BE(0));
+  const junit = o.junit && sim.seeds === undefined ? new JUnitFile(resolve(io.cwd, o.junit), `gyre sim ${workload.name}`, ['sim', ...argv]) : undefined;
+  /** One run of `seed`, written to the store and ended as `gyre test` ends one; its exit code. */
+  const runOne = async (seed: string, name: string): Promise<number> => {
     const config = await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, keepNodeDirs: o.keepNodeDirs, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) });
-    const junit = o.junit ? new JUnitFile(resolve(io.cwd, o.junit), `gyre sim ${workload.name}`, ['sim', ...argv]) : undefined;
-    return await endRun(() => runSim(config), io, {
+    return endRun(() => runSim(config), io, {
       command: 'sim',
       workload: workload.name,
       valueToEdn: workload.valueToEdn,
       reporter,
       printResults: o.printResults,
       logOps: o.logOps,
-      ...(junit ? { junit: { file: junit, name: workload.name } } : {}),
+      ...(junit ? { junit: { file: junit, name } } : {}),
       reproduce: simCommandLine(spec, seed),
       after: async (r) => {
         io.out(`simulated ${r.simSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(2)} s\n`);
@@ -207,16 +255,31 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
         io.out('determinism: the seed ran twice with identical histories and journals\n');
         return undefined;
       },
-      ...(sim.shrink ? { failed: () => shrinkAndReport(spec, seed, sim, store, io) } : {}),
+      ...(sim.shrink ? { failed: () => shrinkAndReport(spec, seed, sim, o.keepNodeDirs, store, io) } : {}),
     });
+  };
+  try {
+    if (sim.seeds !== undefined) return await sweepCommand(spec, sim, o, store, argv, io);
+    // --test-count N: N runs one after another, each on its own seed, stopping at the first that is not valid (as gyre test does).
+    const seeds = runSeeds(o.seed, o.testCount, () => randomBytes(4).readUInt32BE(0));
+    let code = 0;
+    for (const [i, seed] of seeds.entries()) {
+      code = await runOne(seed, seeds.length > 1 ? `${workload.name} #${i + 1}` : workload.name);
+      if (code !== 0) break;
+    }
+    return code;
   } catch (e) {
     io.err(`${(e as Error).message}\n`);
     return 255;
   }
 }
 
-async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | undefined, store: string, argv: readonly string[], io: Io, junitPath: string | undefined): Promise<number> {
-  const first = seedOpt === undefined ? 0 : Number(seedOpt);
+async function sweepCommand(spec: SimSpec, sim: SimOptions, o: TestOptions, store: string, argv: readonly string[], io: Io): Promise<number> {
+  const junitPath = o.junit;
+  // The count of seeds run: a live line (on a terminal, or --progress), a plain line now and then (off one), or none (--no-progress).
+  const live = o.progress ?? io.isTTY;
+  const plain = o.progress === undefined && !io.isTTY;
+  const first = o.seed === undefined ? 0 : Number(o.seed);
   const shard = sim.shard && !('auto' in sim.shard) ? sim.shard : undefined;
   const range: { first: number; count: number; shard?: string } = shard ? { ...shardRange(first, sim.seeds!, shard.index, shard.total), shard: `${shard.index}/${shard.total}` } : { first, count: sim.seeds! };
   const seeds = seedRange(range.first, range.count);
@@ -236,19 +299,19 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | un
       if (junitPath) results.push(r);
       if (failed(r)) {
         failures++;
-        io.err(`${io.isTTY ? '\r\x1b[2K' : ''}seed ${r.seed}: ${r.exitCode === 1 ? 'INVALID' : r.exitCode === 2 ? 'unknown' : `crashed: ${(r.crash ?? '').split('\n')[0]}`}\n`);
+        io.err(`${live ? '\r\x1b[2K' : ''}seed ${r.seed}: ${r.exitCode === 1 ? 'INVALID' : r.exitCode === 2 ? 'unknown' : `crashed: ${(r.crash ?? '').split('\n')[0]}`}\n`);
       }
-      if (io.isTTY && (n - lastShown >= Math.max(1, seeds.length / 100) || n === seeds.length)) {
+      if (live && (n - lastShown >= Math.max(1, seeds.length / 100) || n === seeds.length)) {
         lastShown = n;
         io.err(`\r\x1b[2K${n}/${seeds.length} seeds, ${failures} failed`);
-      } else if (!io.isTTY && Date.now() - lastPlain >= SWEEP_STATUS_MS) {
+      } else if (plain && Date.now() - lastPlain >= SWEEP_STATUS_MS) {
         // Off a terminal (CI), a plain line now and then, so that the log shows the sweep moving.
         lastPlain = Date.now();
         io.err(`INFO  status: ${n}/${seeds.length} seeds, ${failures} failed\n`);
       }
     },
   });
-  if (io.isTTY) io.err('\r\x1b[2K');
+  if (live) io.err('\r\x1b[2K');
   const s = summarize(spec, range, outcome);
   const file = sim.summary ? resolve(io.cwd, sim.summary) : join(store, 'sweeps', `${spec.workload}-${basicTime(new Date())}${range.shard ? `-shard${range.shard.replace('/', 'of')}` : ''}.json`);
   mkdirSync(dirname(file), { recursive: true });
@@ -265,10 +328,10 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, seedOpt: string | un
     return interrupted ? 255 : 0;
   }
   const seed = s.smallestFailing;
-  const rec = await recordRun(spec, seed, store, { argv: ['sim', ...argv] });
+  const rec = await recordRun(spec, seed, store, { argv: ['sim', ...argv], keepNodeDirs: o.keepNodeDirs });
   io.out(`smallest failing seed ${seed}: ${rec.dir} (messages.html shows its Lamport diagram)\n`);
   junit({ seed, dir: rec.dir! });
-  if (sim.shrink && !interrupted) await shrinkAndReport(spec, seed, sim, store, io);
+  if (sim.shrink && !interrupted) await shrinkAndReport(spec, seed, sim, o.keepNodeDirs, store, io);
   sayOutcome(io, s.invalid > 0 ? false : 'unknown', { reproduce: simCommandLine(spec, seed), ...note });
   return interrupted ? 255 : s.invalid > 0 ? 1 : s.crashed > 0 ? 255 : 2;
 }
@@ -303,7 +366,7 @@ function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { fi
   return file.add([...results].sort((a, b) => Number(a.seed) - Number(b.seed)).map(caseOf));
 }
 
-async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, store: string, io: Io): Promise<void> {
+async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, keepNodeDirs: boolean, store: string, io: Io): Promise<void> {
   io.err(`INFO  Shrinking seed ${seed} (at most ${sim.shrinkBudget} runs)\n`);
   const r = await shrink({
     spec,
@@ -316,7 +379,7 @@ async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, sto
   });
   const o = r.original.result.size;
   const m = r.smallest.result.size;
-  const rec = await recordRun(r.smallest.spec, r.smallest.seed, store, { argv: ['sim', 'shrunk'] });
+  const rec = await recordRun(r.smallest.spec, r.smallest.seed, store, { argv: ['sim', 'shrunk'], keepNodeDirs });
   io.out(
     `shrunk in ${r.runs} runs: ${o.ops} → ${m.ops} operations, ${o.faults} → ${m.faults} faults, ${o.nodes} → ${m.nodes} nodes, ${o.seconds.toFixed(1)} → ${m.seconds.toFixed(1)} simulated s\n` +
       `smallest failing run: ${rec.dir} (history.txt, messages.html)\n` +

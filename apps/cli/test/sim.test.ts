@@ -1,11 +1,14 @@
 /**
- * End to end: `gyre sim` (one seed, many seeds, shards, shrinking), `gyre sim merge` and
- * `gyre replay`, through the built CLI.
+ * End to end: `gyre sim` (one seed, many seeds, shards, shrinking, `--test-count`), `gyre sim merge`
+ * and `gyre replay`, through the built CLI; and, in this process (where a test can say stderr is a
+ * terminal), what a sweep shows as it goes.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OUTCOME } from '../src/outcome';
+import { simCommand } from '../src/sim';
 import { example, gyre, repo } from './helpers';
 
 const node = (name: string) => join(repo, 'examples/nodes', `${name}.ts`);
@@ -71,5 +74,80 @@ describe('gyre replay of a gyre test run', () => {
     expect(r.code).toBe(0);
     const dirs = readdirSync(join(t.store, 'unique-ids')).filter((d) => /^\d/.test(d));
     expect(dirs.length).toBe(2);
+  });
+});
+
+/** The run directories of `workload` in a store, oldest first, with the seed each ran. */
+const runsIn = (store: string, workload: string) =>
+  readdirSync(join(store, workload))
+    .filter((d) => d !== 'latest')
+    .sort()
+    .map((d) => ({ dir: join(store, workload, d), seed: (JSON.parse(readFileSync(join(store, workload, d, 'test.json'), 'utf8')) as { seed: unknown }).seed }));
+
+describe('gyre sim --test-count, as gyre test --test-count', () => {
+  const echo = (name: string) => ['sim', '-w', 'echo', '--node', node(name), '--node-count', '1', '--time-limit', '2', '--rate', '5'];
+
+  it('runs N times, on the seeds SEED, SEED+1, ..., each recorded as one run, each a JUnit case', async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'gyre-sim-count-')), 'junit.xml');
+    const r = await gyre([...echo('echo'), '--seed', '10', '--test-count', '3', '--junit', junit]);
+    expect(r.code).toBe(0);
+    expect(runsIn(r.store, 'echo').map((x) => x.seed)).toEqual(['10', '11', '12']);
+    expect(r.stdout.match(/^reproduce: gyre sim .* --seed (\d+) /gm)?.map((l) => /--seed (\d+)/.exec(l)![1])).toEqual(['10', '11', '12']);
+    expect(r.stdout.split(OUTCOME.valid)).toHaveLength(4);
+    expect(readFileSync(junit, 'utf8').match(/<testcase name="echo #\d"/g)).toEqual(['<testcase name="echo #1"', '<testcase name="echo #2"', '<testcase name="echo #3"']);
+  });
+
+  it('stops at the first run that is not valid, with its exit code', async () => {
+    const r = await gyre([...echo('echo-wrong'), '--seed', '10', '--test-count', '3']);
+    expect(r.code).toBe(1);
+    expect(runsIn(r.store, 'echo').map((x) => x.seed)).toEqual(['10']);
+    expect(r.stdout).toContain(OUTCOME.invalid);
+  });
+
+  it('refuses a gyre test option it cannot honour: exit 254, nothing run', async () => {
+    const r = await gyre([...echo('echo'), '--log-net-send']);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(/^gyre sim does not take --log-net-send: every message is in the run directory's net-journal\/journal\.jsonl, and messages\.html draws them\.\n\nRun `gyre sim --help` for every option\.\n$/);
+    expect(readdirSync(r.store)).toEqual([]);
+  });
+});
+
+describe("gyre sim --seeds and gyre test's --progress, --no-progress, --keep-node-dirs", () => {
+  /** Runs `gyre sim` in this process, on a terminal or not. */
+  const sim = async (args: string[], isTTY: boolean) => {
+    const store = mkdtempSync(join(tmpdir(), 'gyre-sim-sweep-'));
+    let stdout = '';
+    let stderr = '';
+    const io = { out: (s: string) => (stdout += s), err: (s: string) => (stderr += s), isTTY, cwd: repo };
+    const code = await simCommand(['--store', store, '-w', 'echo', '--node-count', '1', '--time-limit', '1', '--rate', '5', '--seeds', '3', '--workers', '0', ...args], io);
+    return { code, stdout, stderr, store };
+  };
+  const counted = /\r\x1b\[2K3\/3 seeds, 0 failed/;
+
+  it('a terminal shows the live count of seeds; --no-progress shows none', async () => {
+    const shown = await sim(['--node', node('echo')], true);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(counted);
+    const quiet = await sim(['--node', node('echo'), '--no-progress'], true);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).not.toMatch(/seeds, \d+ failed/);
+    expect(quiet.stderr).not.toContain('\x1b');
+  });
+
+  it('--progress shows the live count off a terminal too', async () => {
+    const plain = await sim(['--node', node('echo')], false);
+    expect(plain.stderr).not.toMatch(counted);
+    const shown = await sim(['--node', node('echo'), '--progress'], false);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(counted);
+  });
+
+  it('--keep-node-dirs keeps the node directories of the run the sweep records', async () => {
+    const r = await sim(['--node', node('echo-wrong'), '--keep-node-dirs'], false);
+    expect(r.code).toBe(1);
+    const recorded = dirOf(r.stdout, /smallest failing seed \d+: (\S+)/);
+    expect(readdirSync(join(recorded, 'node-dirs'))).toEqual(['n0']);
+    const without = await sim(['--node', node('echo-wrong')], false);
+    expect(existsSync(join(dirOf(without.stdout, /smallest failing seed \d+: (\S+)/), 'node-dirs'))).toBe(false);
   });
 });
