@@ -289,7 +289,7 @@ export const TEST_ROWS: readonly TestRow[] = [
     long: 'junit',
     arg: 'FILE',
     gyre: true,
-    desc: 'Write a JUnit XML report for CI systems: one test case per run (with --seeds, per seed); a failing one carries the anomaly summary and the path of its report.html.',
+    desc: 'Write a JUnit XML report for CI systems: one test case per run (with --seeds, per seed); a failing one carries the anomaly summary and the path of its report (report.html, or results.json when the pages could not be written).',
     set: (d, v) => (d.o.junit = v),
   },
   { long: 'progress', gyre: true, desc: 'Show the live status line even when not on a terminal.', set: (d) => (d.o.progress = true) },
