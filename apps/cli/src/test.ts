@@ -53,6 +53,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
           keepNodeDirs: o.keepNodeDirs,
           logNetSend: o.logNetSend,
           logNetRecv: o.logNetRecv,
+          logFormat: logFormat(o),
           reporter,
           signal: io.signal,
         }),
