@@ -112,7 +112,7 @@ describe('gyre sim --test-count, as gyre test --test-count', () => {
     for (const e of entries) expect(Object.keys(e)).toEqual(['time', 'level', 'thread', 'message']);
     // Virtual time since the start of the run, the same in both: the seed replays.
     expect(entries.every((e) => /^\d\d:\d\d:\d\d,\d{3}$/.test(String(e['time'])))).toBe(true);
-    const dirless = (es: readonly Record<string, unknown>[]) => es.map((e) => ({ ...e, message: String(e['message']).replace(/; store: \S+$/, '; store: DIR') }));
+    const dirless = (es: readonly { message?: unknown }[]) => es.map((e) => ({ ...e, message: String(e.message).replace(/; store: \S+$/, '; store: DIR') }));
     expect(dirless(entries)).toEqual(dirless(textRunLog(readFileSync(join(text.latest, 'gyre.log'), 'utf8'))));
     expect(entries.filter((e) => e['thread'] === 'worker 0').length).toBeGreaterThan(10);
   });
