@@ -249,7 +249,9 @@ export const TEST_ROWS: readonly TestRow[] = [
   { long: 'leave-db-running', desc: 'Accepted for compatibility; Gyre always stops its nodes.', set: (d) => (d.o.leaveDbRunning = true) },
   {
     long: 'logging-json',
-    desc: 'Write the run log (gyre.log) as JSON lines: one object per line, {"time", "level", "thread", "message"}, the fields of a text line (time as the run\'s clock stamps it; level INFO, WARN or ERROR; thread gyre, worker N or nemesis).',
+    desc:
+      'Write the run log (gyre.log) as JSON lines: one object per line, {"time", "level", "thread", "message"}, the fields of a text line. ' +
+      'time: local time, YYYY-MM-DD HH:MM:SS,mmm (gyre sim: virtual time since the start, HH:MM:SS,mmm); level: INFO, WARN or ERROR; thread: gyre, worker N or nemesis.',
     set: (d) => (d.o.loggingJson = true),
   },
   { long: 'username', arg: 'USER', desc: 'Accepted for compatibility; unused.', set: null },
