@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MAX_LINE_BYTES } from '@gyre/runner';
-import { defaultWorkloadOptions, type WorkloadOptions } from '@gyre/workloads';
+import { DEFAULT_KEY_COUNT, defaultWorkloadOptions, type WorkloadOptions } from '@gyre/workloads';
 import { helpText } from './args';
 import { OptionError, maxLineBytes, parseTestArgs, splitModels, TEST_ROWS, TEST_SPEC, workloadOptions } from './options';
 
@@ -195,6 +195,21 @@ describe("the workload options' defaults are @gyre/workloads' defaultWorkloadOpt
     }
     // No default where the workloads have none.
     for (const long of ['availability', 'nemesis']) expect([long, helpDefault(help, long)]).toEqual([long, undefined]);
+  });
+
+  it("--key-count's help default is @gyre/workloads' DEFAULT_KEY_COUNT, and the parsed value stays unset (the workloads' own default)", async () => {
+    expect(helpDefault(helpText(TEST_SPEC), 'key-count')).toBe(String(DEFAULT_KEY_COUNT));
+    expect(parse('--bin x').options.keyCount).toBeUndefined();
+    vi.resetModules();
+    vi.doMock('@gyre/workloads', async (importOriginal) => ({ ...(await importOriginal<typeof import('@gyre/workloads')>()), DEFAULT_KEY_COUNT: 37 }));
+    try {
+      const options = await import('./options');
+      const args = await import('./args');
+      expect(helpDefault(args.helpText(options.TEST_SPEC), 'key-count')).toBe('37');
+    } finally {
+      vi.doUnmock('@gyre/workloads');
+      vi.resetModules();
+    }
   });
 
   it('a change to defaultWorkloadOptions changes the parsed options and the help: the CLI keeps no copy', async () => {

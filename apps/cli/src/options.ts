@@ -4,8 +4,8 @@
  * a workload sees are `@gyre/workloads`' ({@link defaultWorkloadOptions}), help text included.
  */
 import { FAULTS } from '@gyre/nemesis';
-import { nodeIdsProblem } from '@gyre/runner';
-import { defaultWorkloadOptions, TOPOLOGY_NAMES, WORKLOADS, type WorkloadOptions } from '@gyre/workloads';
+import { nodeIdsProblem, type RunLogFormat } from '@gyre/runner';
+import { DEFAULT_KEY_COUNT, defaultWorkloadOptions, TOPOLOGY_NAMES, WORKLOADS, type WorkloadOptions } from '@gyre/workloads';
 import { OptionError, didYouMean, parseOptions, type CommandSpec, type OptionRow } from './args';
 
 export { OptionError } from './args';
@@ -233,7 +233,7 @@ export const TEST_ROWS: readonly TestRow[] = [
     desc: 'Consistency models the txn workloads check, comma-separated (Maelstrom\'s "a , b" spelling also works).',
     set: (d, v) => (d.acc.consistencyRaw = v),
   },
-  { long: 'key-count', arg: 'INT', defText: '10', desc: 'Active keys for the txn and kafka workloads.', set: (d, v) => (d.o.keyCount = positiveInt('--key-count', v)) },
+  { long: 'key-count', arg: 'INT', defText: String(DEFAULT_KEY_COUNT), desc: 'Active keys for the txn and kafka workloads.', set: (d, v) => (d.o.keyCount = positiveInt('--key-count', v)) },
   { long: 'max-txn-length', arg: 'INT', def: String(WORKLOAD_DEFAULTS.maxTxnLength), desc: 'Longest transaction (kafka: 1).', set: (d, v) => (d.o.maxTxnLength = positiveInt('--max-txn-length', v)) },
   { long: 'max-writes-per-key', arg: 'INT', def: String(WORKLOAD_DEFAULTS.maxWritesPerKey), desc: 'Writes per key before it is retired (txn, kafka).', set: (d, v) => (d.o.maxWritesPerKey = positiveInt('--max-writes-per-key', v)) },
   { long: 'log-stderr', desc: "Echo each node's STDERR to the console.", set: (d) => (d.o.logStderr = true) },
@@ -247,7 +247,13 @@ export const TEST_ROWS: readonly TestRow[] = [
   },
   { long: 'no-print-results', gyre: true, desc: 'Leave out the results map (results.edn) that is printed above the summary at the end, as Maelstrom prints it.', set: (d) => (d.o.printResults = false) },
   { long: 'leave-db-running', desc: 'Accepted for compatibility; Gyre always stops its nodes.', set: (d) => (d.o.leaveDbRunning = true) },
-  { long: 'logging-json', desc: 'Write the run log (gyre.log) as JSON lines.', set: (d) => (d.o.loggingJson = true) },
+  {
+    long: 'logging-json',
+    desc:
+      'Write the run log (gyre.log) as JSON lines: one object per line, {"time", "level", "thread", "message"}, the fields of a text line. ' +
+      'time: local time, YYYY-MM-DD HH:MM:SS,mmm (gyre sim: virtual time since the start, HH:MM:SS,mmm); level: INFO, WARN or ERROR; thread: gyre, worker N or nemesis.',
+    set: (d) => (d.o.loggingJson = true),
+  },
   { long: 'username', arg: 'USER', desc: 'Accepted for compatibility; unused.', set: null },
   { long: 'password', arg: 'PASS', desc: 'Accepted for compatibility; unused.', set: null },
   { long: 'strict-host-key-checking', desc: 'Accepted for compatibility; unused.', set: null },
@@ -398,6 +404,11 @@ function describeDash(a: string): string {
   const c = a.codePointAt(0)!;
   const names: Record<number, string> = { 0x2013: 'an en dash (–)', 0x2014: 'an em dash (—)', 0x2212: 'a minus sign (−)', 0x2010: 'a Unicode hyphen (‐)', 0x2011: 'a non-breaking hyphen (‑)', 0x2012: 'a figure dash (‒)', 0x2015: 'a horizontal bar (―)' };
   return names[c] ?? `the character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** How the run writes gyre.log: `json` with `--logging-json`, else `text`. */
+export function logFormat(o: TestOptions): RunLogFormat {
+  return o.loggingJson ? 'json' : 'text';
 }
 
 /** `--max-line-mib` in bytes. */

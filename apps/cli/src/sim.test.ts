@@ -58,7 +58,6 @@ describe("gyre sim and gyre test's options: each is honoured or refused, never i
       ['--log-stderr', /gyre sim does not take --log-stderr: .*node-logs\/NODE\.log/],
       ['--log-net-send', /gyre sim does not take --log-net-send: .*net-journal\/journal\.jsonl, and messages\.html/],
       ['--log-net-recv', /gyre sim does not take --log-net-recv: .*net-journal\/journal\.jsonl, and messages\.html/],
-      ['--logging-json', /gyre sim does not take --logging-json: it writes gyre\.log as text/],
     ];
     const help = helpText(SIM_SPEC);
     for (const [flag, message] of cases) {
@@ -71,6 +70,12 @@ describe("gyre sim and gyre test's options: each is honoured or refused, never i
       expect(err).toMatch(message);
       expect(err).toContain('Run `gyre sim --help` for every option.');
     }
+  });
+
+  it('takes --logging-json, in one run and in a sweep (the runs it records write gyre.log as JSON lines)', () => {
+    expect(parseSimArgs(['-w', 'echo', '--logging-json']).options.loggingJson).toBe(true);
+    expect(parseSimArgs(['-w', 'echo', '--logging-json', '--seeds', '3']).options.loggingJson).toBe(true);
+    expect(helpText(SIM_SPEC)).toMatch(/^ +--logging-json\b/m);
   });
 
   it('refuses an option that does nothing in the mode chosen: one run, or a --seeds sweep', () => {

@@ -22,7 +22,9 @@ import {
   specConfig,
   summarize,
   sweep,
+  type RecordedRun,
   type SeedResult,
+  type SimConfig,
   type SimSpec,
   type SweepSummary,
 } from '@gyre/sim';
@@ -31,7 +33,7 @@ import { consoleReporter, endRun, sayOutcome, warn } from './console';
 import { ShardError, shardFromEnv, type Shard } from './shard';
 import { JUnitFile, junitProblem, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
-import { maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft, type TestOptions } from './options';
+import { logFormat, maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft, type TestOptions } from './options';
 import { checkStore, fileProblem } from './test';
 import { workloadFor } from './workloads';
 
@@ -124,7 +126,6 @@ const SIM_ROWS: readonly OptionRow<SimDraft>[] = [
   refused('log-stderr', "its nodes run in this process, and what each one logs is written to the run directory's node-logs/NODE.log (gyre serve shows it)."),
   refused('log-net-send', "every message is in the run directory's net-journal/journal.jsonl, and messages.html draws them."),
   refused('log-net-recv', "every message is in the run directory's net-journal/journal.jsonl, and messages.html draws them."),
-  refused('logging-json', 'it writes gyre.log as text.'),
 ];
 
 /** `gyre sim`'s table: its own options, then `gyre test`'s. */
@@ -137,8 +138,8 @@ Runs every node of the cluster in this process under virtual time: no real waiti
 one simulated clock, every random choice drawn from the seed, so a seed replays exactly. The node
 module's default export installs a node: export default (node: Node, args: string[]) => { node.on(...) }.
 The same file runs as a process under gyre test. It takes gyre test's options except --log-stderr,
---log-net-send, --log-net-recv and --logging-json, which it refuses: each node's log and every
-message are in the run directory (node-logs/, net-journal/, messages.html).`,
+--log-net-send and --log-net-recv, which it refuses: each node's log and every message are in the
+run directory (node-logs/, net-journal/, messages.html).`,
   sections: [
     { title: 'Simulation options', rows: SIM_ROWS },
     { title: 'The options of gyre test', rows: TEST_ROWS },
@@ -228,7 +229,7 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   const junit = o.junit && sim.seeds === undefined ? new JUnitFile(resolve(io.cwd, o.junit), `gyre sim ${workload.name}`, ['sim', ...argv]) : undefined;
   /** One run of `seed`, written to the store and ended as `gyre test` ends one; its exit code. */
   const runOne = async (seed: string, name: string): Promise<number> => {
-    const config = await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, keepNodeDirs: o.keepNodeDirs, argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) });
+    const config = await specConfig(spec, seed, { store, keepJournal: sim.checkDeterminism, ...recording(o), argv: ['sim', ...argv], reporter, ...(io.signal ? { signal: io.signal } : {}) });
     return endRun(() => runSim(config), io, {
       command: 'sim',
       workload: workload.name,
@@ -255,7 +256,7 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
         io.out('determinism: the seed ran twice with identical histories and journals\n');
         return undefined;
       },
-      ...(sim.shrink ? { failed: () => shrinkAndReport(spec, seed, sim, o.keepNodeDirs, store, io) } : {}),
+      ...(sim.shrink ? { failed: () => shrinkAndReport(spec, seed, sim, recording(o), store, io) } : {}),
     });
   };
   try {
@@ -318,7 +319,7 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, o: TestOptions, stor
   writeFileSync(file, stringifyJson(s) + '\n');
   io.out(formatSweepSummary(s) + '\n');
   io.out(`summary: ${file}\n`);
-  const junit = (recorded?: { seed: string; dir: string }) => junitPath && warn(io, writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, file, recorded));
+  const junit = (recorded?: RecordedSeed) => junitPath && warn(io, writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, file, recorded));
   // Stopped by Ctrl-C with seeds left unrun: what ran is all the verdict covers.
   const interrupted = io.signal?.aborted === true && s.stopped;
   const note = interrupted ? { interrupted: `The sweep was interrupted, so this verdict covers only the ${s.ran} of ${range.count} seeds that ran (exit 255).` } : {};
@@ -328,12 +329,20 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, o: TestOptions, stor
     return interrupted ? 255 : 0;
   }
   const seed = s.smallestFailing;
-  const rec = await recordRun(spec, seed, store, { argv: ['sim', ...argv], keepNodeDirs: o.keepNodeDirs });
-  io.out(`smallest failing seed ${seed}: ${rec.dir} (messages.html shows its Lamport diagram)\n`);
-  junit({ seed, dir: rec.dir! });
-  if (sim.shrink && !interrupted) await shrinkAndReport(spec, seed, sim, o.keepNodeDirs, store, io);
+  const rec = await recordRun(spec, seed, store, { argv: ['sim', ...argv], ...recording(o) });
+  const see = recordedReport(io, rec);
+  io.out(`smallest failing seed ${seed}: ${rec.dir} (${see === 'report.html' ? 'messages.html shows its Lamport diagram' : 'its results are in results.json'})\n`);
+  junit({ seed, dir: rec.dir, see });
+  if (sim.shrink && !interrupted) await shrinkAndReport(spec, seed, sim, recording(o), store, io);
   sayOutcome(io, s.invalid > 0 ? false : 'unknown', { reproduce: simCommandLine(spec, seed), ...note });
   return interrupted ? 255 : s.invalid > 0 ? 1 : s.crashed > 0 ? 255 : 2;
+}
+
+/** The seed a sweep recorded in the store, its run directory, and the file to look at there. */
+interface RecordedSeed {
+  seed: string;
+  dir: string;
+  see: 'report.html' | 'results.json';
 }
 
 /** Real milliseconds between two plain status lines of a sweep off a terminal. */
@@ -342,10 +351,10 @@ const SWEEP_STATUS_MS = 10_000;
 /**
  * Writes the JUnit report of a sweep: one case per seed run, in seed order; a failing seed carries
  * its anomaly summary and the command that reproduces it, and the seed the sweep recorded in the
- * store (the smallest failing one) the path of its report.html. Returns why the file could not be
- * written, if it could not.
+ * store (the smallest failing one) the path of its report.html (of its results.json when the report
+ * pages could not be written). Returns why the file could not be written, if it could not.
  */
-function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { first: number; count: number; shard?: string }, results: readonly SeedResult[], argv: readonly string[], summaryFile: string, recorded?: { seed: string; dir: string }): string | undefined {
+function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { first: number; count: number; shard?: string }, results: readonly SeedResult[], argv: readonly string[], summaryFile: string, recorded?: RecordedSeed): string | undefined {
   const classname = `gyre.sim.${spec.workload}`;
   const caseOf = (r: SeedResult): JUnitCase => {
     const what = r.exitCode === 1 ? 'INVALID' : r.exitCode === 2 ? 'UNKNOWN' : 'CRASHED';
@@ -353,20 +362,36 @@ function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { fi
     const details = [
       r.anomalies ?? `${what}${r.failures.length ? ` (failing checkers: ${r.failures.join(', ')})` : ''}`,
       r.crash ? `\nWhy it crashed:\n${r.crash}` : '',
-      r.seed === recorded?.seed ? `see ${recorded.dir}/report.html` : '',
+      r.seed === recorded?.seed ? `see ${recorded.dir}/${recorded.see}` : '',
       `reproduce: ${simCommandLine(spec, r.seed)}`,
     ].filter((x) => x !== '');
     const failure = verdictFailure(r.exitCode, message, details.join('\n'));
     return { name: `seed ${r.seed}`, classname, seconds: r.wallSeconds, ...(failure ? { failure } : {}) };
   };
-  const out = [`summary: ${summaryFile}`, ...(recorded ? [`smallest failing seed ${recorded.seed}: ${recorded.dir}/report.html`] : [])];
+  const out = [`summary: ${summaryFile}`, ...(recorded ? [`smallest failing seed ${recorded.seed}: ${recorded.dir}/${recorded.see}`] : [])];
   const file = new JUnitFile(path, `gyre sim ${spec.workload}`, ['sim', ...argv], out, started);
   file.property('seeds', `${range.first}..${range.first + range.count - 1}`);
   if (range.shard) file.property('shard', range.shard);
   return file.add([...results].sort((a, b) => Number(a.seed) - Number(b.seed)).map(caseOf));
 }
 
-async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, keepNodeDirs: boolean, store: string, io: Io): Promise<void> {
+/** How the runs `gyre sim` writes to the store are written, from its options. */
+function recording(o: TestOptions): Pick<SimConfig, 'keepNodeDirs' | 'logFormat'> {
+  return { keepNodeDirs: o.keepNodeDirs, logFormat: logFormat(o) };
+}
+
+/**
+ * Says, as a warning, why the report pages of a run the sweep or the shrinking recorded could not
+ * be written (the run and the verdict stand, as after one run); returns the file to look at:
+ * report.html, or results.json when the pages are missing.
+ */
+function recordedReport(io: Io, rec: RecordedRun): 'report.html' | 'results.json' {
+  if (rec.reportError === undefined) return 'report.html';
+  warn(io, `Could not write the report pages of ${rec.dir}: ${rec.reportError}`);
+  return 'results.json';
+}
+
+async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, record: Pick<SimConfig, 'keepNodeDirs' | 'logFormat'>, store: string, io: Io): Promise<void> {
   io.err(`INFO  Shrinking seed ${seed} (at most ${sim.shrinkBudget} runs)\n`);
   const r = await shrink({
     spec,
@@ -379,10 +404,11 @@ async function shrinkAndReport(spec: SimSpec, seed: string, sim: SimOptions, kee
   });
   const o = r.original.result.size;
   const m = r.smallest.result.size;
-  const rec = await recordRun(r.smallest.spec, r.smallest.seed, store, { argv: ['sim', 'shrunk'], keepNodeDirs });
+  const rec = await recordRun(r.smallest.spec, r.smallest.seed, store, { argv: ['sim', 'shrunk'], ...record });
+  const see = recordedReport(io, rec);
   io.out(
     `shrunk in ${r.runs} runs: ${o.ops} → ${m.ops} operations, ${o.faults} → ${m.faults} faults, ${o.nodes} → ${m.nodes} nodes, ${o.seconds.toFixed(1)} → ${m.seconds.toFixed(1)} simulated s\n` +
-      `smallest failing run: ${rec.dir} (history.txt, messages.html)\n` +
+      `smallest failing run: ${rec.dir} (history.txt, ${see === 'report.html' ? 'messages.html' : 'results.json'})\n` +
       `reproduce it: ${simCommandLine(r.smallest.spec, r.smallest.seed)}\n`,
   );
 }

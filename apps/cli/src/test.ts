@@ -8,7 +8,7 @@ import { parseOrExit, readOptionFile } from './args';
 import { consoleReporter, endRun } from './console';
 import { JUnitFile, junitProblem } from './junit';
 import type { Io } from './io';
-import { maxLineBytes, parseTestArgs, runSettings, TEST_SPEC, type TestOptions } from './options';
+import { logFormat, maxLineBytes, parseTestArgs, runSettings, TEST_SPEC, type TestOptions } from './options';
 import { shebangProblem } from './shebang';
 import { workloadFor } from './workloads';
 
@@ -53,6 +53,7 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<numb
           keepNodeDirs: o.keepNodeDirs,
           logNetSend: o.logNetSend,
           logNetRecv: o.logNetRecv,
+          logFormat: logFormat(o),
           reporter,
           signal: io.signal,
         }),

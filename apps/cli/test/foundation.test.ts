@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseHistoryJsonl } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { OUTCOME } from '../src/outcome';
-import { example, gyre, python, testNode } from './helpers';
+import { example, gyre, jsonRunLog, python, testNode, textRunLog } from './helpers';
 
 function alive(pid: number): boolean {
   try {
@@ -53,6 +53,35 @@ describe('gyre test -w echo', () => {
     const w = r.results()['workload'] as { 'valid?': boolean; errors: unknown[] };
     expect(w['valid?']).toBe(false);
     expect(w.errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('gyre test --logging-json', () => {
+  it('writes gyre.log as one JSON object per line, {time, level, thread, message}, with the events a text run logs', async () => {
+    const args = ['test', '-w', 'echo', '--bin', example('echo-wrong'), '--node-count', '1', '--time-limit', '2', '--rate', '20', '--seed', '7'];
+    const text = await gyre(args);
+    const json = await gyre([...args, '--logging-json']);
+    for (const r of [text, json]) expect([r.code, r.stdout]).toEqual([1, expect.stringContaining(OUTCOME.invalid)]);
+    const lines = readFileSync(join(json.latest, 'gyre.log'), 'utf8');
+    const entries = jsonRunLog(lines);
+    expect(entries).toHaveLength(lines.split('\n').length - 1);
+    for (const e of entries) {
+      expect(Object.keys(e)).toEqual(['time', 'level', 'thread', 'message']);
+      expect(e).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}$/), level: expect.stringMatching(/^(INFO|WARN|ERROR)$/), thread: expect.stringMatching(/^(gyre|worker \d+|nemesis)$/), message: expect.any(String) });
+    }
+    expect(readFileSync(join(json.latest, 'jepsen.log'), 'utf8')).toBe(lines);
+    const plain = textRunLog(readFileSync(join(text.latest, 'gyre.log'), 'utf8'));
+    // The same events: every operation under its worker, as history.txt has them, and the harness's own messages.
+    for (const [r, log] of [
+      [text, plain],
+      [json, entries as unknown as typeof plain],
+    ] as const) {
+      const history = readFileSync(join(r.latest, 'history.txt'), 'utf8').trimEnd().split('\n');
+      expect(log.filter((e) => e.thread === 'worker 0').map((e) => e.message)).toEqual(history);
+    }
+    const own = (log: typeof plain) => log.filter((e) => e.thread === 'gyre').map((e) => `${e.level} ${e.message.replace(/; store: \S+$/, '; store: DIR')}`);
+    expect(own(entries as unknown as typeof plain)).toEqual(own(plain));
+    expect(own(plain)[0]).toBe('INFO Running echo test with seed 7 (replay with --seed 7); store: DIR');
   });
 });
 

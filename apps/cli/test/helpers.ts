@@ -103,3 +103,37 @@ export function sourcesLoadedBy(cliPath: string, args: string[], cwd = repo): Se
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** One entry of gyre.log: the fields of a JSON line (`--logging-json`). */
+export interface RunLogEntry {
+  time: string;
+  level: string;
+  thread: string;
+  message: string;
+}
+
+/** The entries of a gyre.log written as text (`TIME\tLEVEL\t[THREAD] MESSAGE`; a stack trace runs on over the following lines). */
+export function textRunLog(text: string): RunLogEntry[] {
+  const entries: RunLogEntry[] = [];
+  for (const line of text.replace(/\n$/, '').split('\n')) {
+    const m = /^([^\t]+)\t(INFO|WARN|ERROR)\t\[([^\]]+)\] ([\s\S]*)$/.exec(line);
+    if (m) entries.push({ time: m[1]!, level: m[2]!, thread: m[3]!, message: m[4]! });
+    else if (entries.length) entries.at(-1)!.message += `\n${line}`;
+    else throw new Error(`gyre.log starts with a line that is not an entry: ${JSON.stringify(line)}`);
+  }
+  return entries;
+}
+
+/** The entries of a gyre.log written as JSON lines (`--logging-json`): every line must parse. */
+export function jsonRunLog(text: string): Record<string, unknown>[] {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`gyre.log line ${i + 1} is not JSON: ${JSON.stringify(line)}`);
+      }
+    });
+}

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTCOME } from '../src/outcome';
 import { simCommand } from '../src/sim';
 import { testCommand } from '../src/test';
-import { example, repo } from './helpers';
+import { example, repo, testNode } from './helpers';
 
 interface Ran {
   code: number;
@@ -203,6 +203,28 @@ describe('gyre sim --seeds', () => {
     expect(late.stdout).toContain(`\n${OUTCOME.valid}\n`);
     expect(late.code).toBe(0);
     expect(JSON.parse(readFileSync(summary, 'utf8'))).toMatchObject({ ran: 2, smallestFailing: null });
+  });
+
+  it('when the report pages of the runs it records cannot be written: a warning for each, the verdict stands, results.json named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gyre-run-end-'));
+    const junit = join(dir, 'junit.xml');
+    // The node puts a directory where report.html goes in the runs recorded with their node directories.
+    const node = ['-w', 'echo', '--node', testNode('echo-wrong-no-report.ts'), '--keep-node-dirs'];
+    const r = await run('sim', [...node, '--node-count', '1', '--time-limit', '1', '--rate', '10', '--seeds', '2', '--workers', '0', '--summary', join(dir, 'summary.json'), '--junit', junit, '--shrink', '--shrink-budget', '3']);
+    const recorded = /^smallest failing seed 0: (\S+) \(its results are in results\.json\)$/m.exec(r.stdout)?.[1];
+    const shrunk = /^smallest failing run: (\S+) \(history\.txt, results\.json\)$/m.exec(r.stdout)?.[1];
+    expect([recorded, shrunk], r.stdout).toEqual([expect.any(String), expect.any(String)]);
+    for (const d of [recorded!, shrunk!]) {
+      expect(r.stderr).toContain(`WARN  Could not write the report pages of ${d}: EISDIR`);
+      expect(existsSync(join(d, 'results.json'))).toBe(true);
+    }
+    expect(r.stderr).not.toMatch(/crashed|bug in Gyre/i);
+    expect(r.stdout).not.toMatch(/report\.html|messages\.html/);
+    expect(r.stdout).toContain(`\n${OUTCOME.invalid}\n`);
+    expect(r.code).toBe(1);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).not.toMatch(/report\.html/);
+    expect(xml).toContain(`see ${recorded}/results.json`);
   });
 
   it('interrupted before every seed ran: unknown (never "Everything looks good"), says how many ran, exit 255, summary kept', async () => {

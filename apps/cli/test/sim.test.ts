@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OUTCOME } from '../src/outcome';
 import { simCommand } from '../src/sim';
-import { example, gyre, repo } from './helpers';
+import { example, gyre, jsonRunLog, repo, textRunLog } from './helpers';
 
 const node = (name: string) => join(repo, 'examples/nodes', `${name}.ts`);
 const dirOf = (stdout: string, label: RegExp) => {
@@ -104,6 +104,19 @@ describe('gyre sim --test-count, as gyre test --test-count', () => {
     expect(r.stdout).toContain(OUTCOME.invalid);
   });
 
+  it('--logging-json: gyre.log as JSON lines {time, level, thread, message}, entry for entry the text log of the same seed', async () => {
+    const text = await gyre([...echo('echo-wrong'), '--seed', '10']);
+    const json = await gyre([...echo('echo-wrong'), '--seed', '10', '--logging-json']);
+    for (const r of [text, json]) expect(r.code).toBe(1);
+    const entries = jsonRunLog(readFileSync(join(json.latest, 'gyre.log'), 'utf8'));
+    for (const e of entries) expect(Object.keys(e)).toEqual(['time', 'level', 'thread', 'message']);
+    // Virtual time since the start of the run, the same in both: the seed replays.
+    expect(entries.every((e) => /^\d\d:\d\d:\d\d,\d{3}$/.test(String(e['time'])))).toBe(true);
+    const dirless = (es: readonly { message?: unknown }[]) => es.map((e) => ({ ...e, message: String(e.message).replace(/; store: \S+$/, '; store: DIR') }));
+    expect(dirless(entries)).toEqual(dirless(textRunLog(readFileSync(join(text.latest, 'gyre.log'), 'utf8'))));
+    expect(entries.filter((e) => e['thread'] === 'worker 0').length).toBeGreaterThan(10);
+  });
+
   it('refuses a gyre test option it cannot honour: exit 254, nothing run', async () => {
     const r = await gyre([...echo('echo'), '--log-net-send']);
     expect(r.code).toBe(254);
@@ -140,6 +153,15 @@ describe("gyre sim --seeds and gyre test's --progress, --no-progress, --keep-nod
     const shown = await sim(['--node', node('echo'), '--progress'], false);
     expect(shown.code).toBe(0);
     expect(shown.stderr).toMatch(counted);
+  });
+
+  it('--logging-json: the run the sweep records writes gyre.log as JSON lines', async () => {
+    const r = await sim(['--node', node('echo-wrong'), '--logging-json'], false);
+    expect(r.code).toBe(1);
+    const recorded = dirOf(r.stdout, /smallest failing seed \d+: (\S+)/);
+    const entries = jsonRunLog(readFileSync(join(recorded, 'gyre.log'), 'utf8'));
+    expect(entries[0]).toMatchObject({ level: 'INFO', thread: 'gyre', message: expect.stringMatching(/^Simulating echo with seed \d+ /) });
+    expect(entries.some((e) => e['thread'] === 'worker 0')).toBe(true);
   });
 
   it('--keep-node-dirs keeps the node directories of the run the sweep records', async () => {

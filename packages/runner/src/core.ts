@@ -25,6 +25,7 @@ import type { CrashDetail, HostFactory, NodeHosts, RunClock } from './ports/type
 import { HistoryRecorder } from './recorder';
 import { registerServices } from './services';
 import { RUN_FILES, nodeLogFile } from './store/layout';
+import { formatRunLogLine, type RunLogEntry, type RunLogFormat } from './store/run-log';
 import { RunStore, StoreError, describeWriteError, dirProblem, runDirWriter, type LineFile } from './store/write';
 import { createWorkers } from './workers';
 
@@ -66,6 +67,11 @@ export interface RunCoreConfig {
   /** Log every message sent / received (every body is then decoded). @defaultValue false */
   logNetSend?: boolean;
   logNetRecv?: boolean;
+  /**
+   * How gyre.log is written: `text`, Jepsen's lines, or `json`, one object per line with `time`,
+   * `level`, `thread` and `message` (`--logging-json`; see `RunLogFormat`). @defaultValue 'text'
+   */
+  logFormat?: RunLogFormat;
   /** The host port: node processes (`processHosts`) or simulated nodes (`@gyre/sim`). */
   hosts: HostFactory;
   /** The clock port: real time (`realTime()`) or virtual time (`@gyre/sim`). */
@@ -372,8 +378,8 @@ class Run {
     cfg.signal?.addEventListener('abort', this.stopEarly, { once: true });
   }
 
-  private logLine(level: string, thread: string, msg: string): void {
-    this.runLog?.write(`${this.cfg.clock.stamp()}\t${level}\t[${thread}] ${msg}\n`);
+  private logLine(level: RunLogEntry['level'], thread: string, message: string): void {
+    this.runLog?.write(formatRunLogLine({ time: this.cfg.clock.stamp(), level, thread, message }, this.cfg.logFormat ?? 'text'));
   }
 
   private readonly info = (msg: string): void => {

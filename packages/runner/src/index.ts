@@ -20,5 +20,5 @@ export type { RunCoreConfig, RunOutcome, RunSize, Reporter, RunStatus, Phase } f
 export { runCore, PHASES } from './core';
 export type { RunSections, ProtocolErrorsResult, StdinDropsResult } from './analysis';
 export type { LagSummary } from './pace';
-export type { LineFile, StoredRun, TestRecord, StoredHistory, AnalyzeRunOptions, AnalyzedRun } from './store/index';
+export type { LineFile, RunLogFormat, RunLogEntry, StoredRun, TestRecord, StoredHistory, AnalyzeRunOptions, AnalyzedRun } from './store/index';
 export { RUN_FILES, nodeLogFile, storeRootOf, RunStore, StoreError, basicTime, dirProblem, listRuns, findRun, parseRunName, RunReadError, readTest, readHistory, readResults, netResultFromJournalFile, analyzeRun } from './store/index';

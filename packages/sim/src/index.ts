@@ -24,6 +24,7 @@ export type { SweepSummary, FailingSeed } from './summary';
 export { summarize, mergeSummaries, formatSweepSummary } from './summary';
 export type { ShrinkOptions, ShrinkStep, ShrinkResult, FailingRun } from './shrink';
 export { shrink, smaller, sizeKey } from './shrink';
+export type { RecordedRun } from './record';
 export { recordRun, journalEvents } from './record';
 export type { Divergence, ReplayResult, ReplayOptions } from './replay';
 export { replayRun, firstDifference } from './replay';

@@ -21,10 +21,23 @@ export function journalEvents(text: string): JournalEvent[] {
 /**
  * Runs `seed` of `spec` again, writing its run directory under `store`, then its report pages
  * (`messages.html`, `timeline.html`, `report.html`, plots). Resolves with the run, `dir` set.
+ * Report pages that cannot be written do not lose the run, nor change its verdict: `reportError`
+ * says why (in one line), and results.json is where its results are.
  */
-export async function recordRun(spec: SimSpec, seed: string, store: string, extra: Partial<SimConfig> = {}): Promise<SimResult & { dir: string }> {
+export async function recordRun(spec: SimSpec, seed: string, store: string, extra: Partial<SimConfig> = {}): Promise<RecordedRun> {
   const r = await runSim(await specConfig(spec, seed, { ...extra, store, keepJournal: true }));
   const dir = r.dir!;
-  await writeReport(dir, { events: journalEvents(r.journal ?? ''), history: r.history, results: r.results });
+  try {
+    await writeReport(dir, { events: journalEvents(r.journal ?? ''), history: r.history, results: r.results });
+  } catch (e) {
+    return { ...r, dir, reportError: e instanceof Error ? e.message : String(e) };
+  }
   return { ...r, dir };
+}
+
+/** A run {@link recordRun} wrote to the store. */
+export interface RecordedRun extends SimResult {
+  dir: string;
+  /** Why the report pages could not be written, when they could not (the run directory stands). */
+  reportError?: string;
 }

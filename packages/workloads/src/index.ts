@@ -24,7 +24,7 @@ export type {
   WorkloadInput,
   CheckPhase,
 } from './types';
-export { defineWorkload, defaultWorkloadOptions, MalformedReplyError, checkNeeds } from './types';
+export { defineWorkload, defaultWorkloadOptions, DEFAULT_KEY_COUNT, MalformedReplyError, checkNeeds } from './types';
 export { workloadChecker, LEGACY_RESULT_WARNING } from './result';
 export type { LinKvResult, LinKvKeyResult, LinKvLinearizable } from './builtin/lin-kv';
 export { echo, uniqueIds, broadcast, gSet, gCounter, pnCounter, kafka, linKv, checkLinKv, linKvWire, linKvKeyWire, txnListAppend, txnRwRegister, emitElleFiles };

@@ -1,11 +1,14 @@
+import { limit } from '@gyre/generator';
+import { simulate } from '@gyre/generator/testing';
+import { seededRandom } from '@gyre/history';
 import { describe, expect, it } from 'vitest';
 import { echo } from './builtin/echo';
 import { broadcast, gCounter, gSet, pnCounter } from './builtin/sets';
 import { kafka } from './builtin/kafka';
 import { linKv } from './builtin/lin-kv';
-import { txnListAppend } from './builtin/txn';
+import { txnListAppend, txnRwRegister } from './builtin/txn';
 import { uniqueIds } from './builtin/unique-ids';
-import { checkNeeds, defaultWorkloadOptions, defineWorkload, type WorkloadInput } from './types';
+import { checkNeeds, DEFAULT_KEY_COUNT, defaultWorkloadOptions, defineWorkload, type WorkloadDefinition, type WorkloadInput } from './types';
 
 const { check, final: _final, ...base } = echo;
 const final = () => null;
@@ -78,5 +81,21 @@ describe('defaultWorkloadOptions', () => {
     const a = defaultWorkloadOptions();
     (a.nodes as string[]).push('n6');
     expect(defaultWorkloadOptions().nodes).toHaveLength(5);
+  });
+});
+
+describe('DEFAULT_KEY_COUNT', () => {
+  it('is what the txn workloads and kafka use when --key-count is not given (keyCount undefined)', () => {
+    const invocations = (w: WorkloadDefinition, keyCount: number | undefined) =>
+      simulate(limit(300, w.generator(defaultWorkloadOptions({ nodes: ['n0'], keyCount }), seededRandom(3))), { test: { nodes: ['n0'], concurrency: 1 }, random: seededRandom(4), complete: () => ({ type: 'info' }) })
+        .filter((o) => o.type === 'invoke')
+        .map((o) => [o.f, o.value]);
+    expect(DEFAULT_KEY_COUNT).toBe(10); // Elle's default, as Maelstrom's
+    for (const w of [txnListAppend, txnRwRegister, kafka]) {
+      const unset = invocations(w, undefined);
+      expect(unset, w.name).toEqual(invocations(w, DEFAULT_KEY_COUNT));
+      // The key count shows in the operations (a retired key's successor is numbered from it).
+      expect(unset, w.name).not.toEqual(invocations(w, DEFAULT_KEY_COUNT + 1));
+    }
   });
 });

@@ -8,6 +8,13 @@ import type { Op, Random, TestInfo } from '@gyre/history';
 import type { Body, RpcDef } from '@gyre/protocol';
 
 /**
+ * The active keys of the txn workloads and kafka when `--key-count` is not given
+ * ({@link WorkloadOptions.keyCount} `undefined`): 10, Elle's default, as in Maelstrom. The one copy
+ * of that number: the workloads use it, and `gyre test --help` shows it.
+ */
+export const DEFAULT_KEY_COUNT = 10;
+
+/**
  * What a workload knows about the test it runs in: the CLI options, resolved. Each field's
  * `@defaultValue` is `gyre test`'s default (Maelstrom's); {@link defaultWorkloadOptions} fills them in.
  */
@@ -24,7 +31,7 @@ export interface WorkloadOptions extends TestInfo {
   latency: number;
   /** `--topology`. @defaultValue 'grid' */
   topology: string;
-  /** `--key-count`, when given. @defaultValue undefined (the txn and kafka workloads then use 10) */
+  /** `--key-count`, when given. @defaultValue undefined (the txn and kafka workloads then use {@link DEFAULT_KEY_COUNT}) */
   keyCount: number | undefined;
   /** `--max-txn-length`. @defaultValue 4 */
   maxTxnLength: number;

@@ -4,6 +4,7 @@
  * results.json / .edn) and points `latest`, `<workload>/latest` and `current` at it.
  *
  * - Layout: {@link RUN_FILES}, {@link NODE_DIRS}, {@link nodeLogFile}, {@link storeRootOf}.
+ * - The run log's format: {@link RunLogFormat} (text, or JSON lines with `--logging-json`).
  * - Writing: {@link RunStore} (a run's directory and its whole-line files), {@link basicTime},
  *   {@link dirProblem} (why a directory cannot be written, in words).
  * - Listing: {@link listRuns} (every run, oldest first), {@link findRun} (by index or path).
@@ -12,6 +13,7 @@
  * - Re-analysing: {@link analyzeRun} (`gyre analyze`).
  */
 export { RUN_FILES, NODE_DIRS, nodeLogFile, storeRootOf } from './layout';
+export type { RunLogFormat, RunLogEntry } from './run-log';
 export type { LineFile } from './write';
 export { RunStore, StoreError, basicTime, dirProblem } from './write';
 export type { StoredRun } from './list';

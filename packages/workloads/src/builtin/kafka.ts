@@ -2,7 +2,7 @@ import { kafka as checkKafka, kafkaWire } from '@gyre/checker';
 import { any, stagger, type Context, type GenResult, type Generator, type Invoke } from '@gyre/generator';
 import { EdnMap, Keyword, type EdnValue, type Op, type ProcessId } from '@gyre/history';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
-import { defineWorkload, type ClientState, type WorkloadOptions } from '../types';
+import { DEFAULT_KEY_COUNT, defineWorkload, type ClientState, type WorkloadOptions } from '../types';
 import { txnGenerator } from './txn-gen';
 
 const [SEND, POLL, COMMIT, LIST_COMMITTED] = WORKLOAD_RPCS.kafka;
@@ -207,7 +207,7 @@ export const kafka = defineWorkload({
   reuseClient: false,
   finalTimeLimit: 10,
   generator: (opts, random) => {
-    const next = txnGenerator({ keyCount: opts.keyCount ?? 10, maxTxnLength: 1, maxWritesPerKey: opts.maxWritesPerKey, write: 'append' }, random);
+    const next = txnGenerator({ keyCount: opts.keyCount ?? DEFAULT_KEY_COUNT, maxTxnLength: 1, maxWritesPerKey: opts.maxWritesPerKey, write: 'append' }, random);
     const main = new KafkaMainGen(next, freshSeen(opts), []);
     const crashes = stagger(30 / opts.concurrency, () => ({ f: 'crash', value: null }));
     return any(main, crashes);

@@ -7,7 +7,7 @@ import type { Random } from '@gyre/history';
 
 /** Options of the transaction generators. */
 export interface TxnGenOptions {
-  /** Active keys. @defaultValue 10 */
+  /** Active keys (the workloads give `--key-count`, or `DEFAULT_KEY_COUNT` when it is not given). */
   keyCount: number;
   /** Longest transaction. @defaultValue 4 */
   maxTxnLength: number;

@@ -1,7 +1,7 @@
 import { checkListAppend, checkRwRegister, elleWire, maelstromRwRegisterResult, parseConsistencyModels, renderCycleSvg, type CycleAnomaly, type ElleResult } from '@gyre/checker/elle';
 import { Keyword, stringifyJson, type Op } from '@gyre/history';
 import { WORKLOAD_RPCS } from '@gyre/protocol';
-import { defineWorkload, type WorkloadOptions } from '../types';
+import { DEFAULT_KEY_COUNT, defineWorkload, type WorkloadOptions } from '../types';
 import { txnGenerator } from './txn-gen';
 
 const [LA_TXN] = WORKLOAD_RPCS['txn-list-append'];
@@ -55,7 +55,7 @@ export const txnListAppend = defineWorkload({
   reuseClient: true,
   validate: validateModels,
   generator: (opts, random) => {
-    const next = txnGenerator({ keyCount: opts.keyCount ?? 10, maxTxnLength: opts.maxTxnLength, maxWritesPerKey: opts.maxWritesPerKey, write: 'append' }, random);
+    const next = txnGenerator({ keyCount: opts.keyCount ?? DEFAULT_KEY_COUNT, maxTxnLength: opts.maxTxnLength, maxWritesPerKey: opts.maxWritesPerKey, write: 'append' }, random);
     return () => ({ f: 'txn', value: next() });
   },
   client: {
@@ -77,7 +77,7 @@ export const txnRwRegister = defineWorkload({
   reuseClient: true,
   validate: validateModels,
   generator: (opts, random) => {
-    const next = txnGenerator({ keyCount: opts.keyCount ?? 10, maxTxnLength: opts.maxTxnLength, maxWritesPerKey: opts.maxWritesPerKey, write: 'w' }, random);
+    const next = txnGenerator({ keyCount: opts.keyCount ?? DEFAULT_KEY_COUNT, maxTxnLength: opts.maxTxnLength, maxWritesPerKey: opts.maxWritesPerKey, write: 'w' }, random);
     return () => ({ f: 'txn', value: next() });
   },
   client: {
