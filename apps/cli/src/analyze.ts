@@ -4,14 +4,12 @@
  * history.jsonl and the network journal, and writes results.json / results.edn anew.
  */
 import { resolve } from 'node:path';
-import { formatSummary } from '@gyre/report';
 import { analyzeRun, findRun, RunReadError, type TestRecord } from '@gyre/runner/store';
 import { OptionError, parseCommand, readOptionFile, usageError, type CommandSpec } from './args';
 import type { Io } from './io';
 import { parseTestArgs, storeRow, workloadOptions } from './options';
-import { writeRunReport } from './report';
 import { outcomeLine } from './outcome';
-import { reliabilitySummary } from './summary';
+import { showRun } from './summary';
 import { loadWorkload } from './workloads';
 
 /** The options of `gyre analyze`. */
@@ -60,11 +58,7 @@ export async function analyzeCommand(argv: readonly string[], io: Io): Promise<n
       load: (args, t) => loadRecordedTest(dir, args, t, io),
       reporter: { info: (m) => io.err(`INFO  ${m}\n`), warn: (m) => io.err(`WARN  ${m}\n`) },
     });
-    const report = await writeRunReport(dir, { history: r.history, results: r.results });
-    if (report.error) io.err(`WARN  Could not write the report pages: ${report.error}\n`);
-    io.out(formatSummary(r.results, { dir, color: io.isTTY, ...(report.error ? { see: 'results.json' } : {}) }) + '\n');
-    const health = reliabilitySummary(r.results);
-    if (health) io.out(health + '\n');
+    await showRun(io, dir, r);
     io.out('\n' + outcomeLine(r.valid) + '\n');
     return r.exitCode;
   } catch (e) {

@@ -3,18 +3,16 @@
  * operations as Jepsen's worker lines (`--log-ops`), the nemesis's operations as they happen, the
  * status (a live line on a terminal, a plain line every few seconds elsewhere, so CI logs show the
  * run moving); and, once the run is over, everything both commands do with it ({@link endRun}): the
- * report pages, the results map, the summary, the JUnit case, the crash, the outcome line and the
- * exit code.
+ * report pages, the results map, the summary (`showRun`, which `gyre analyze` shares), the JUnit
+ * case, the crash, the outcome line and the exit code.
  */
 import { wireEdn } from '@gyre/checker';
 import { escapeControls, type Op } from '@gyre/history';
-import { formatSummary } from '@gyre/report';
 import { StoreError, type Reporter, type RunOutcome, type RunStatus } from '@gyre/runner';
 import type { Io } from './io';
 import { runCase, type JUnitFile } from './junit';
 import { outcomeLine } from './outcome';
-import { writeRunReport } from './report';
-import { reliabilitySummary } from './summary';
+import { showRun, warn } from './summary';
 
 /** How the console shows a run. */
 export interface ConsoleOptions {
@@ -158,13 +156,10 @@ export async function endRun<R extends EndedRun>(run: () => Promise<R>, io: Io, 
   }
   end.reporter.done();
   const dir = r.dir!;
-  const report = await writeRunReport(dir, { history: r.history, results: r.results });
-  if (report.error) warn(io, `Could not write the report pages: ${report.error}`);
-  // Where to look: the report pages, or the results when they could not be written.
-  const see = report.error ? 'results.json' : 'report.html';
-  if (end.printResults) io.out(resultsMap(r.results, end.valueToEdn) + '\n\n');
-  const summary = formatSummary(r.results, { dir, color: io.isTTY, ...(report.error ? { see } : {}), ...(end.logOps ? {} : { historyNote: LOG_OPS_NOTE }) });
-  io.out(summary + '\n');
+  const { summary, see } = await showRun(io, dir, r, {
+    ...(end.printResults ? { before: resultsMap(r.results, end.valueToEdn) + '\n\n' } : {}),
+    ...(end.logOps ? {} : { historyNote: LOG_OPS_NOTE }),
+  });
   warn(
     io,
     end.junit?.file.add(
@@ -172,8 +167,6 @@ export async function endRun<R extends EndedRun>(run: () => Promise<R>, io: Io, 
       `${dir}/${see}`,
     ),
   );
-  const health = reliabilitySummary(r.results);
-  if (health) io.out(health + '\n');
   const stop = await end.after?.(r);
   if (stop !== undefined) return stop;
   if (r.crash) {
@@ -184,14 +177,6 @@ export async function endRun<R extends EndedRun>(run: () => Promise<R>, io: Io, 
   if (r.exitCode !== 0 && !interrupted) await end.failed?.();
   sayOutcome(io, r.valid, { ...(end.reproduce ? { reproduce: end.reproduce } : {}), ...(interrupted ? { interrupted: INTERRUPTED_NOTE } : {}) });
   return interrupted ? 255 : r.exitCode;
-}
-
-/**
- * Says a problem that does not change a run's verdict or exit code, if there is one: report pages
- * or a JUnit file that could not be written. The run's files and its verdict stand.
- */
-export function warn(io: Io, problem: string | undefined): void {
-  if (problem !== undefined) io.err(`WARN  ${problem}\n`);
 }
 
 /**

@@ -29,7 +29,8 @@ import {
   type SweepSummary,
 } from '@gyre/sim';
 import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, usageError, type CommandSpec, type OptionRow } from './args';
-import { consoleReporter, endRun, sayOutcome, warn } from './console';
+import { consoleReporter, endRun, sayOutcome } from './console';
+import { warn } from './summary';
 import { ShardError, shardFromEnv, type Shard } from './shard';
 import { JUnitFile, junitProblem, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';

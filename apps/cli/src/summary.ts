@@ -1,8 +1,39 @@
 /**
  * What `gyre test`, `gyre sim` and `gyre analyze` print at the end, besides @gyre/report's
- * summary: the rows about the run's own health (the outcome line is in outcome.ts).
+ * summary: the report pages and the summary together ({@link showRun}), and the rows about the
+ * run's own health (the outcome line is in outcome.ts).
  */
-import { groupDigits } from '@gyre/report';
+import type { Op } from '@gyre/history';
+import { formatSummary, groupDigits } from '@gyre/report';
+import type { Io } from './io';
+import { writeRunReport } from './report';
+
+/**
+ * The end of a recorded run as `gyre test`, `gyre sim` and `gyre analyze` print it: writes its
+ * report pages (a warning when they cannot be written: the run's files and verdict stand), then
+ * prints `before` (if any), the summary (naming results.json when the pages are missing, and
+ * `historyNote` after history.txt) and the health rows. Returns the summary and the file to look
+ * at: report.html, or results.json when the pages could not be written.
+ */
+export async function showRun(io: Io, dir: string, run: { history?: Op[]; results: Record<string, unknown> }, o: { before?: string; historyNote?: string } = {}): Promise<{ summary: string; see: string }> {
+  const report = await writeRunReport(dir, { ...(run.history ? { history: run.history } : {}), results: run.results });
+  if (report.error) warn(io, `Could not write the report pages: ${report.error}`);
+  const see = report.error ? 'results.json' : 'report.html';
+  if (o.before) io.out(o.before);
+  const summary = formatSummary(run.results, { dir, color: io.isTTY, ...(report.error ? { see } : {}), ...(o.historyNote ? { historyNote: o.historyNote } : {}) });
+  io.out(summary + '\n');
+  const health = reliabilitySummary(run.results);
+  if (health) io.out(health + '\n');
+  return { summary, see };
+}
+
+/**
+ * Says a problem that does not change a run's verdict or exit code, if there is one: report pages
+ * or a JUnit file that could not be written. The run's files and its verdict stand.
+ */
+export function warn(io: Io, problem: string | undefined): void {
+  if (problem !== undefined) io.err(`WARN  ${problem}\n`);
+}
 
 /**
  * Rows for what the run itself noticed, printed under the summary in its layout: protocol errors
