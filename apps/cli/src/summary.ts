@@ -41,7 +41,7 @@ export function warn(io: Io, problem: string | undefined): void {
  * operations, late replies, and whether the run was interrupted or never finished. Empty when
  * there is nothing to say.
  */
-export function reliabilitySummary(results: Record<string, unknown>): string {
+function reliabilitySummary(results: Record<string, unknown>): string {
   const lines: string[] = [];
   const row = (k: string, s: string) => lines.push(`  ${k.padEnd(12)} ${s}`);
   const get = (...path: string[]): unknown => path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), results);
