@@ -53,7 +53,7 @@ describe('checkNeeds', () => {
 });
 
 describe('defaultWorkloadOptions', () => {
-  it("gives gyre test's defaults, one worker per node", () => {
+  it("gives Maelstrom's test defaults (maelstrom.md §4.2), which gyre test keeps: the spec these values must meet", () => {
     expect(defaultWorkloadOptions()).toEqual({
       nodes: ['n1', 'n2', 'n3', 'n4', 'n5'],
       concurrency: 5,
