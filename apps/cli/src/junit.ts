@@ -190,9 +190,17 @@ export class JUnitFile {
  * exist yet is made when the report is written, so the nearest one that does must take files.
  */
 export function junitProblem(value: string, cwd: string): string | undefined {
-  const path = resolve(cwd, value);
-  const why = pathProblem(path);
-  return why === undefined ? undefined : `--junit ${value}: ${why}. Choose another with --junit FILE.`;
+  return outputFileProblem('--junit', value, cwd);
+}
+
+/**
+ * Why the file an option names (`FLAG VALUE`, relative to `cwd`) cannot be written, as
+ * {@link junitProblem} says it for `--junit`; for any option that names a file Gyre writes at the
+ * end (`gyre sim --summary`).
+ */
+export function outputFileProblem(flag: string, value: string, cwd: string): string | undefined {
+  const why = pathProblem(resolve(cwd, value));
+  return why === undefined ? undefined : `${flag} ${value}: ${why}. Choose another with ${flag} FILE.`;
 }
 
 function pathProblem(path: string): string | undefined {

@@ -32,7 +32,7 @@ import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, u
 import { consoleReporter, endRun, sayOutcome } from './console';
 import { warn } from './summary';
 import { ShardError, shardFromEnv, type Shard } from './shard';
-import { JUnitFile, junitProblem, summaryMessage, verdictFailure, type JUnitCase } from './junit';
+import { JUnitFile, junitProblem, outputFileProblem, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
 import { logFormat, maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft, type TestOptions } from './options';
 import { checkStore, fileProblem } from './test';
@@ -211,7 +211,11 @@ export async function simCommand(argv: readonly string[], io: Io): Promise<numbe
   const chosen = await workloadFor(o, io);
   if (typeof chosen === 'number') return chosen;
   const { workload, options } = chosen;
-  const problem = fileProblem(sim.node ? '--node' : '--bin', nodeFile, io.cwd, 'a node module') ?? checkStore(o.store, io.cwd) ?? (o.junit !== undefined ? junitProblem(o.junit, io.cwd) : undefined);
+  const problem =
+    fileProblem(sim.node ? '--node' : '--bin', nodeFile, io.cwd, 'a node module') ??
+    checkStore(o.store, io.cwd) ??
+    (o.junit !== undefined ? junitProblem(o.junit, io.cwd) : undefined) ??
+    (sim.summary !== undefined ? outputFileProblem('--summary', sim.summary, io.cwd) : undefined);
   if (problem) {
     io.err(problem + '\n');
     return 254;
@@ -316,11 +320,18 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, o: TestOptions, stor
   if (live) io.err('\r\x1b[2K');
   const s = summarize(spec, range, outcome);
   const file = sim.summary ? resolve(io.cwd, sim.summary) : join(store, 'sweeps', `${spec.workload}-${basicTime(new Date())}${range.shard ? `-shard${range.shard.replace('/', 'of')}` : ''}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, stringifyJson(s) + '\n');
+  // The summary file is one more view of a known verdict: a failure to write it is a warning.
+  let written: string | undefined = file;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, stringifyJson(s) + '\n');
+  } catch (e) {
+    written = undefined;
+    warn(io, `Could not write the sweep summary ${file}: ${(e as Error).message}`);
+  }
   io.out(formatSweepSummary(s) + '\n');
-  io.out(`summary: ${file}\n`);
-  const junit = (recorded?: RecordedSeed) => junitPath && warn(io, writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, file, recorded));
+  io.out(written ? `summary: ${written}\n` : 'summary: not written (see the warning above)\n');
+  const junit = (recorded?: RecordedSeed) => junitPath && warn(io, writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, written, recorded));
   // Stopped by Ctrl-C with seeds left unrun: what ran is all the verdict covers.
   const interrupted = io.signal?.aborted === true && s.stopped;
   const note = interrupted ? { interrupted: `The sweep was interrupted, so this verdict covers only the ${s.ran} of ${range.count} seeds that ran (exit 255).` } : {};
@@ -355,7 +366,7 @@ const SWEEP_STATUS_MS = 10_000;
  * store (the smallest failing one) the path of its report.html (of its results.json when the report
  * pages could not be written). Returns why the file could not be written, if it could not.
  */
-function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { first: number; count: number; shard?: string }, results: readonly SeedResult[], argv: readonly string[], summaryFile: string, recorded?: RecordedSeed): string | undefined {
+function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { first: number; count: number; shard?: string }, results: readonly SeedResult[], argv: readonly string[], summaryFile: string | undefined, recorded?: RecordedSeed): string | undefined {
   const classname = `gyre.sim.${spec.workload}`;
   const caseOf = (r: SeedResult): JUnitCase => {
     const what = r.exitCode === 1 ? 'INVALID' : r.exitCode === 2 ? 'UNKNOWN' : 'CRASHED';
@@ -369,7 +380,7 @@ function writeSweepJUnit(path: string, started: Date, spec: SimSpec, range: { fi
     const failure = verdictFailure(r.exitCode, message, details.join('\n'));
     return { name: `seed ${r.seed}`, classname, seconds: r.wallSeconds, ...(failure ? { failure } : {}) };
   };
-  const out = [`summary: ${summaryFile}`, ...(recorded ? [`smallest failing seed ${recorded.seed}: ${recorded.dir}/${recorded.see}`] : [])];
+  const out = [...(summaryFile ? [`summary: ${summaryFile}`] : []), ...(recorded ? [`smallest failing seed ${recorded.seed}: ${recorded.dir}/${recorded.see}`] : [])];
   const file = new JUnitFile(path, `gyre sim ${spec.workload}`, ['sim', ...argv], out, started);
   file.property('seeds', `${range.first}..${range.first + range.count - 1}`);
   if (range.shard) file.property('shard', range.shard);
@@ -428,6 +439,8 @@ async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { files, out } = parsed;
   if (files.length === 0) return usageError(io, MERGE_SPEC.command, 'Expected the SUMMARY.json files of the shards to merge.');
+  const outProblem = out !== undefined ? outputFileProblem('--out', out, io.cwd) : undefined;
+  if (outProblem) return usageError(io, MERGE_SPEC.command, outProblem);
   let merged: SweepSummary;
   try {
     merged = mergeSummaries(files.map((f) => JSON.parse(readFileSync(resolve(io.cwd, f), 'utf8')) as SweepSummary));
@@ -435,9 +448,17 @@ async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
     io.err(`${(e as Error).message}\n`);
     return 254;
   }
-  if (out) writeFileSync(resolve(io.cwd, out), stringifyJson(merged) + '\n');
+  let written = false;
+  if (out) {
+    try {
+      writeFileSync(resolve(io.cwd, out), stringifyJson(merged) + '\n');
+      written = true;
+    } catch (e) {
+      warn(io, `Could not write the merged summary ${resolve(io.cwd, out)}: ${(e as Error).message}`);
+    }
+  }
   io.out(formatSweepSummary(merged) + '\n');
-  if (out) io.out(`summary: ${resolve(io.cwd, out)}\n`);
+  if (written) io.out(`summary: ${resolve(io.cwd, out!)}\n`);
   if (merged.smallestFailing !== null) io.out(`reproduce: ${simCommandLine(merged.spec, merged.smallestFailing)}\n`);
   return merged.smallestFailing === null ? 0 : merged.invalid > 0 ? 1 : merged.crashed > 0 ? 255 : 2;
 }

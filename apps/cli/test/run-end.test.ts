@@ -205,6 +205,27 @@ describe('gyre sim --seeds', () => {
     expect(JSON.parse(readFileSync(summary, 'utf8'))).toMatchObject({ ran: 2, smallestFailing: null });
   });
 
+  it('a --summary path that cannot be written: exit 254 before a seed runs; one that fails at the end: a warning, the verdict stands, no file named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gyre-run-end-'));
+    const sweep = [...echo.sim, '--node-count', '1', '--time-limit', '1', '--seeds', '2', '--workers', '0'];
+    const early = await run('sim', [...sweep, '--summary', dir]);
+    expect(early.code).toBe(254);
+    expect(early.stderr).toBe(`--summary ${dir}: ${dir} is a directory, not a file. Choose another with --summary FILE.\n`);
+    const summary = join(dir, 'summary.json');
+    const junit = join(dir, 'junit.xml');
+    const late = await run('sim', [...sweep, '--summary', summary, '--junit', junit], {
+      onErr: (line) => {
+        if (line.startsWith('INFO  Simulating echo')) mkdirSync(summary);
+      },
+    });
+    expect(late.stderr).toMatch(new RegExp(`^WARN {2}Could not write the sweep summary ${summary}: EISDIR: .*$`, 'm'));
+    expect(late.stdout).toContain('summary: not written (see the warning above)\n');
+    expect(late.stdout).not.toContain(`summary: ${summary}`);
+    expect(late.stdout).toContain(`\n${OUTCOME.valid}\n`);
+    expect(late.code).toBe(0);
+    expect(readFileSync(junit, 'utf8')).not.toContain(`summary: ${summary}`);
+  });
+
   it('when the report pages of the runs it records cannot be written: a warning for each, the verdict stands, results.json named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gyre-run-end-'));
     const junit = join(dir, 'junit.xml');

@@ -3,7 +3,7 @@
  * and `gyre replay`, through the built CLI; and, in this process (where a test can say stderr is a
  * terminal), what a sweep shows as it goes.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,19 @@ describe('gyre sim', () => {
     expect(merged.stdout).toMatch(/seeds: 6 run/);
     expect(dirOf(merged.stdout, /smallest failing seed: (\d+)/)).toBe(smallest);
     expect(JSON.parse(readFileSync(join(all.store, 'all.json'), 'utf8'))).toMatchObject({ ran: 6, smallestFailing: smallest });
+  });
+
+  it('gyre sim merge --out: a path that cannot be written is exit 254 before anything is merged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gyre-sim-merge-'));
+    try {
+      writeFileSync(join(dir, 'a.json'), '{}');
+      const r = await gyre(['sim', 'merge', join(dir, 'a.json'), '--out', dir]);
+      expect(r.code).toBe(254);
+      expect(r.stderr).toContain(`--out ${dir}: ${dir} is a directory, not a file. Choose another with --out FILE.`);
+      expect(r.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a module that says nothing about how to install a node', async () => {
