@@ -12,9 +12,8 @@
  * `crashed`, `unreadable`): Jenkins' schema names its error element differently from Surefire's,
  * so `error` is never written.
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { outputFileProblem, writeOutputFile } from './paths';
 
 /** A case that did not pass. */
 export interface JUnitFailure {
@@ -170,16 +169,11 @@ export class JUnitFile {
   }
 
   private write(): string | undefined {
-    try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      writeFileSync(
-        this.path,
-        junitXml({ name: this.name, timestamp: new Date(this.started), hostname: hostname(), seconds: (Date.now() - this.started) / 1000, properties: this.properties, cases: this.cases, out: this.out.join('\n') }),
-      );
-      return undefined;
-    } catch (e) {
-      return `Could not write the JUnit report ${this.path}: ${(e as Error).message}`;
-    }
+    return writeOutputFile(
+      'the JUnit report',
+      this.path,
+      junitXml({ name: this.name, timestamp: new Date(this.started), hostname: hostname(), seconds: (Date.now() - this.started) / 1000, properties: this.properties, cases: this.cases, out: this.out.join('\n') }),
+    );
   }
 }
 
@@ -191,53 +185,6 @@ export class JUnitFile {
  */
 export function junitProblem(value: string, cwd: string): string | undefined {
   return outputFileProblem('--junit', value, cwd);
-}
-
-/**
- * Why the file an option names (`FLAG VALUE`, relative to `cwd`) cannot be written, as
- * {@link junitProblem} says it for `--junit`; for any option that names a file Gyre writes at the
- * end (`gyre sim --summary`).
- */
-export function outputFileProblem(flag: string, value: string, cwd: string): string | undefined {
-  const why = pathProblem(resolve(cwd, value));
-  return why === undefined ? undefined : `${flag} ${value}: ${why}. Choose another with ${flag} FILE.`;
-}
-
-function pathProblem(path: string): string | undefined {
-  const st = lookAt(path);
-  if (typeof st === 'string') return st;
-  if (st) return st.isDirectory() ? `${path} is a directory, not a file` : writable(path, constants.W_OK, `${path} cannot be written`);
-  let dir = dirname(path);
-  for (;;) {
-    const up = lookAt(dir);
-    if (typeof up === 'string') return up;
-    if (up) {
-      if (!up.isDirectory()) return `${dir} is not a directory, so ${path} cannot be created`;
-      return writable(dir, constants.W_OK | constants.X_OK, `${dir} is not writable`, `, so ${path} cannot be created`);
-    }
-    dir = dirname(dir);
-  }
-}
-
-/** A path's stats, undefined when nothing is there (or it is under a file), or why it cannot be looked at. */
-function lookAt(path: string): Stats | undefined | string {
-  try {
-    return statSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `${path} cannot be looked at (${code ?? (e as Error).message})`;
-  }
-}
-
-/** Undefined if `path` allows `mode`, else `what` with the system's reason (EACCES, EROFS) and `then`. */
-function writable(path: string, mode: number, what: string, then = ''): string | undefined {
-  try {
-    accessSync(path, mode);
-    return undefined;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return `${what} (${code === 'EROFS' ? 'EROFS: a read-only file system' : (code ?? (e as Error).message)})${then}`;
-  }
 }
 
 /**

@@ -3,9 +3,9 @@
  * on the same options as `gyre test`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stringifyJson } from '@gyre/history';
 import { basicTime, DEFAULT_MAX_LINE_BYTES } from '@gyre/runner';
 import {
@@ -32,10 +32,11 @@ import { OptionError, parseCommand, parseOptions, parseOrExit, readOptionFile, u
 import { consoleReporter, endRun, sayOutcome } from './console';
 import { warn } from './summary';
 import { ShardError, shardFromEnv, type Shard } from './shard';
-import { JUnitFile, junitProblem, outputFileProblem, summaryMessage, verdictFailure, type JUnitCase } from './junit';
+import { JUnitFile, junitProblem, summaryMessage, verdictFailure, type JUnitCase } from './junit';
 import type { Io } from './io';
 import { logFormat, maxLineBytes, resolveTestDraft, runSettings, TEST_ROWS, TEST_SPEC_PARTS, type TestDraft, type TestOptions } from './options';
-import { checkStore, fileProblem } from './test';
+import { checkStore } from './test';
+import { fileProblem, outputFileProblem, writeOutputFile } from './paths';
 import { workloadFor } from './workloads';
 
 /** Options of `gyre sim` beyond those of `gyre test`. */
@@ -321,14 +322,9 @@ async function sweepCommand(spec: SimSpec, sim: SimOptions, o: TestOptions, stor
   const s = summarize(spec, range, outcome);
   const file = sim.summary ? resolve(io.cwd, sim.summary) : join(store, 'sweeps', `${spec.workload}-${basicTime(new Date())}${range.shard ? `-shard${range.shard.replace('/', 'of')}` : ''}.json`);
   // The summary file is one more view of a known verdict: a failure to write it is a warning.
-  let written: string | undefined = file;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, stringifyJson(s) + '\n');
-  } catch (e) {
-    written = undefined;
-    warn(io, `Could not write the sweep summary ${file}: ${(e as Error).message}`);
-  }
+  const summaryProblem = writeOutputFile('the sweep summary', file, stringifyJson(s) + '\n');
+  warn(io, summaryProblem);
+  const written = summaryProblem === undefined ? file : undefined;
   io.out(formatSweepSummary(s) + '\n');
   io.out(written ? `summary: ${written}\n` : 'summary: not written (see the warning above)\n');
   const junit = (recorded?: RecordedSeed) => junitPath && warn(io, writeSweepJUnit(resolve(io.cwd, junitPath), started, spec, range, results, argv, written, recorded));
@@ -448,15 +444,9 @@ async function mergeCommand(argv: readonly string[], io: Io): Promise<number> {
     io.err(`${(e as Error).message}\n`);
     return 254;
   }
-  let written = false;
-  if (out) {
-    try {
-      writeFileSync(resolve(io.cwd, out), stringifyJson(merged) + '\n');
-      written = true;
-    } catch (e) {
-      warn(io, `Could not write the merged summary ${resolve(io.cwd, out)}: ${(e as Error).message}`);
-    }
-  }
+  const writeProblem = out ? writeOutputFile('the merged summary', resolve(io.cwd, out), stringifyJson(merged) + '\n') : undefined;
+  warn(io, writeProblem);
+  const written = out !== undefined && writeProblem === undefined;
   io.out(formatSweepSummary(merged) + '\n');
   if (written) io.out(`summary: ${resolve(io.cwd, out!)}\n`);
   if (merged.smallestFailing !== null) io.out(`reproduce: ${simCommandLine(merged.spec, merged.smallestFailing)}\n`);

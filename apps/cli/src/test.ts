@@ -1,11 +1,12 @@
 /**
  * `gyre test`: runs a workload against the user's node binary, as Maelstrom's `test` does.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dirProblem, runTest } from '@gyre/runner';
 import { parseOrExit, readOptionFile } from './args';
 import { consoleReporter, endRun } from './console';
+import { fileProblem } from './paths';
 import { JUnitFile, junitProblem } from './junit';
 import type { Io } from './io';
 import { logFormat, maxLineBytes, parseTestArgs, runSettings, TEST_SPEC, type TestOptions } from './options';
@@ -77,23 +78,6 @@ function checkBin(o: TestOptions, cwd: string): string | undefined {
     return `--bin ${o.bin}: is not executable. Try \`chmod +x ${o.bin}\` (and make sure it starts with a #! line such as #!/usr/bin/env python3).`;
   }
   return shebangProblem(path, o.bin);
-}
-
-/**
- * Checks that the node given as `option value` (relative to `cwd`) is a file, before anything
- * starts; `what` it should be names it when it is a directory. `gyre sim` checks its node module
- * so too.
- */
-export function fileProblem(option: string, value: string, cwd: string, what: string): string | undefined {
-  const path = resolve(cwd, value);
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    return `${option} ${value}: no such file (looked for ${path}).`;
-  }
-  if (st.isDirectory()) return `${option} ${value}: is a directory, not ${what}.`;
-  return undefined;
 }
 
 /** Checks that `--store` can be created and written, before anything starts (`gyre sim` too). */

@@ -52,10 +52,13 @@ describe('gyre sim', () => {
     const one = await gyre([...base, '--seeds', '6', '--shard', '1/2', '--workers', '0', '--summary', join(all.store, 'a.json')]);
     const two = await gyre([...base, '--seeds', '6', '--shard', '2/2', '--workers', '0', '--summary', join(all.store, 'b.json')]);
     expect([one.code, two.code].sort()).toContain(1);
-    const merged = await gyre(['sim', 'merge', join(all.store, 'a.json'), join(all.store, 'b.json'), '--out', join(all.store, 'all.json')]);
+    // --out in a directory that does not exist yet: made, as for --summary and --junit.
+    const out = join(all.store, 'merged', 'all.json');
+    const merged = await gyre(['sim', 'merge', join(all.store, 'a.json'), join(all.store, 'b.json'), '--out', out]);
     expect(merged.stdout).toMatch(/seeds: 6 run/);
+    expect(merged.stdout).toContain(`summary: ${out}\n`);
     expect(dirOf(merged.stdout, /smallest failing seed: (\d+)/)).toBe(smallest);
-    expect(JSON.parse(readFileSync(join(all.store, 'all.json'), 'utf8'))).toMatchObject({ ran: 6, smallestFailing: smallest });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ ran: 6, smallestFailing: smallest });
   });
 
   it('gyre sim merge --out: a path that cannot be written is exit 254 before anything is merged', async () => {
